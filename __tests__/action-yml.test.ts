@@ -1,8 +1,10 @@
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from '@jest/globals';
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
-import { INPUT_DEFAULTS } from '../src/inputs.js';
+import { getInputs, INPUT_DEFAULTS } from '../src/inputs.js';
 
 interface ActionInput {
   description?: unknown;
@@ -113,8 +115,9 @@ describe('action.yml', () => {
     });
   });
 
-  it.each(Object.keys(DOCUMENTED_INPUTS))('src/inputs.ts reads input %s', name => {
-    expect(inputsSource).toMatch(new RegExp(`['"]${name}['"]`));
+  it.each(Object.keys(action.inputs))('src/inputs.ts reads input %s', name => {
+    // Booleans go through readBoolean(), which calls core.getInput(name) itself.
+    expect(inputsSource).toMatch(new RegExp(`(getInput|readBoolean)\\('${name}'\\)`));
   });
 
   it('src/inputs.ts uses the same defaults as action.yml', () => {
@@ -129,5 +132,50 @@ describe('action.yml', () => {
       if (name in codeDefaults || name === 'github-token') continue;
       expect([name, input.default ?? '']).toEqual([name, '']);
     }
+  });
+});
+
+describe('action.yml defaults as the runner passes them', () => {
+  let savedEnv: NodeJS.ProcessEnv;
+  let workspace: string;
+  let realStdoutWrite: typeof process.stdout.write;
+
+  beforeEach(() => {
+    savedEnv = { ...process.env };
+    for (const name of Object.keys(process.env)) {
+      if (name.startsWith('INPUT_') || name.startsWith('GITHUB_')) delete process.env[name];
+    }
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'action-yml-test-'));
+    process.env.GITHUB_WORKSPACE = workspace;
+    // core.setSecret prints ::add-mask:: lines; keep them out of the test log.
+    realStdoutWrite = process.stdout.write.bind(process.stdout);
+    process.stdout.write = () => true;
+  });
+
+  afterEach(() => {
+    process.stdout.write = realStdoutWrite;
+    for (const name of Object.keys(process.env)) {
+      if (!(name in savedEnv)) delete process.env[name];
+    }
+    Object.assign(process.env, savedEnv);
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  const setInput = (name: string, value: string) => {
+    process.env[`INPUT_${name.toUpperCase()}`] = value;
+  };
+
+  it('give the same result as unset inputs', () => {
+    const required = { token: 'test-token', organization: 'acme', workspace: 'infra' };
+    for (const [name, value] of Object.entries(required)) setInput(name, value);
+    const unset = getInputs();
+
+    for (const [name, input] of Object.entries(action.inputs)) {
+      if (typeof input.default === 'string') setInput(name, input.default);
+    }
+    for (const [name, value] of Object.entries(required)) setInput(name, value);
+    // The runner evaluates the expression before the action starts.
+    setInput('github-token', '');
+    expect(getInputs()).toEqual(unset);
   });
 });
