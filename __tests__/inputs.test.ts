@@ -621,6 +621,20 @@ describe('directory', () => {
     });
   });
 
+  it.each(['.git', '.git/refs', 'sub/.git', 'git-link'])('rejects %s, inside .git', dir => {
+    mkdir('.git', 'refs');
+    mkdir('sub', '.git');
+    fs.symlinkSync(path.join(workspace, '.git'), path.join(workspace, 'git-link'));
+    setRequired({ directory: dir });
+    expectInputError('directory', /\.git directory/);
+  });
+
+  it('accepts names that merely contain .git', () => {
+    const dir = mkdir('.github', 'x.git');
+    setRequired({ directory: '.github/x.git' });
+    expect(getInputs().directory).toBe(dir);
+  });
+
   it('rejects a missing directory', () => {
     setRequired({ directory: 'nope' });
     expectInputError('directory', /"nope" does not exist/);

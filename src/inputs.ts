@@ -503,6 +503,13 @@ function resolveDirectory(
       `Input "directory" must stay inside the workspace ${JSON.stringify(workspaceRoot)} (relative to GITHUB_WORKSPACE, symlinks resolved); ${JSON.stringify(input)} leads to ${JSON.stringify(directory)}.`
     );
   }
+  // actions/checkout may leave a token in .git/config: never pack git internals.
+  if (relative.split(path.sep).includes('.git')) {
+    throw new InputError(
+      'directory',
+      `Input "directory" must not be or lie inside a .git directory; got ${JSON.stringify(input)}.`
+    );
+  }
   if (!fs.statSync(directory).isDirectory()) {
     throw new InputError(
       'directory',
