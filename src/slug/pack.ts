@@ -21,6 +21,8 @@ export interface PackTuning {
   readonly workers?: number;
   /** Match rules against NFC-normalised paths, as go-slug v0.18.3 (default off: v0.16.x). */
   readonly normalizeNfc?: boolean;
+  /** Called after an entry's header, before its body (tests use it to change files). */
+  readonly beforeBody?: (entry: WalkEntry) => void;
 }
 
 export interface PackFileResult {
@@ -95,7 +97,10 @@ export async function packToFile(
   try {
     for (const entry of walkTree({ root, workspaceRoot: workspace, rules })) {
       writer.write(encodeHeader(entry));
-      if (entry.type === '0') await writeBody(writer, entry);
+      if (entry.type === '0') {
+        tuning.beforeBody?.(entry);
+        await writeBody(writer, entry);
+      }
       entries++;
       if (writer.full) await writer.drain();
     }

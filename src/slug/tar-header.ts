@@ -72,8 +72,10 @@ function rawHeader(
 function paxRecord(key: string, value: string): string {
   const body = ` ${key}=${value}\n`;
   const bodyLength = Buffer.byteLength(body);
-  let length = bodyLength + String(bodyLength).length;
-  if (String(length).length !== String(length - bodyLength).length) length++;
+  // The length counts its own digits.
+  let digits = String(bodyLength).length;
+  while (String(bodyLength + digits).length !== digits) digits++;
+  const length = bodyLength + digits;
   return `${length}${body}`;
 }
 
