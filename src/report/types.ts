@@ -9,14 +9,18 @@ export interface PlanCounts {
 
 /** The action of one resource in the plan, in the words people use. */
 export type ResourceAction =
-  'create' | 'update' | 'replace' | 'destroy' | 'import' | 'move' | 'read';
+  'create' | 'update' | 'replace' | 'destroy' | 'import' | 'move' | 'read' | 'forget';
 
 export interface ResourceChange {
   /** Resource address, e.g. `module.net.aws_subnet.a[0]`. */
   readonly address: string;
   readonly action: ResourceAction;
-  /** For moves: the old address. */
+  /** For moves: the old address (also set when a moved resource is updated or replaced). */
   readonly previousAddress?: string;
+  /** True when the resource is imported and also changed (action `update`/`replace`). */
+  readonly importing?: boolean;
+  /** Set for a deposed object of the resource (left over from a create-before-destroy). */
+  readonly deposed?: string;
 }
 
 export interface RunReport {

@@ -2,6 +2,12 @@
  * Packs a configuration directory into a `.tar.gz` the way go-slug does, streamed to a
  * temporary file so the archive is never held in memory and can be re-sent on retry.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import { PackError } from './pack-error.js';
+import { packToFile } from './pack.js';
+
+export { PackError };
 
 export interface PackOptions {
   /** Absolute path of the directory whose contents become the archive root. */
@@ -13,6 +19,11 @@ export interface PackOptions {
   readonly workspaceRoot: string;
   /** Where the temporary archive goes (default: RUNNER_TEMP, else os.tmpdir()). */
   readonly tempDir?: string;
+  /**
+   * Receives non-fatal problems: `.terraformignore` lines skipped (go-slug would crash on
+   * them), patterns that are invalid and never match, an unreadable ignore file.
+   */
+  readonly onWarning?: (message: string) => void;
 }
 
 export interface PackResult {
@@ -26,14 +37,16 @@ export interface PackResult {
   remove(): Promise<void>;
 }
 
-/** Packing failed (escaping symlink, unreadable file, file changed while packing…). */
-export class PackError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PackError';
-  }
-}
-
-export function packDirectory(options: PackOptions): Promise<PackResult> {
-  return Promise.reject(new PackError(`packing ${options.directory} is not implemented yet`));
+export async function packDirectory(options: PackOptions): Promise<PackResult> {
+  const tempDir = options.tempDir ?? process.env.RUNNER_TEMP ?? os.tmpdir();
+  const result = await packToFile(
+    options.directory,
+    options.workspaceRoot,
+    tempDir,
+    options.onWarning ?? (() => undefined)
+  );
+  return {
+    ...result,
+    remove: () => fs.promises.rm(result.path, { force: true })
+  };
 }

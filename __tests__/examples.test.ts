@@ -1,0 +1,201 @@
+/**
+ * The example workflows users copy must be workflows GitHub accepts, and every `with:` key
+ * given to the action must be one of its inputs.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+
+const ROOT = join(import.meta.dirname, '..');
+const EXAMPLES = join(ROOT, 'examples');
+const ACTION = 'your-org/tfe-run-action@v1';
+
+// The contract of docs/interface.md, used while action.yml does not exist yet.
+const CONTRACT_INPUTS = [
+  'token',
+  'hostname',
+  'organization',
+  'workspace',
+  'directory',
+  'speculative',
+  'apply',
+  'is-destroy',
+  'message',
+  'targets',
+  'replace',
+  'variables',
+  'wait',
+  'timeout',
+  'cancel-on-timeout',
+  'save-plan',
+  'refresh',
+  'refresh-only',
+  'terraform-version',
+  'github-token',
+  'comment-on-pr'
+];
+const CONTRACT_OUTPUTS = [
+  'run-id',
+  'run-status',
+  'run-url',
+  'configuration-version-id',
+  'plan-id',
+  'apply-id',
+  'has-changes',
+  'resource-additions',
+  'resource-changes',
+  'resource-destructions',
+  'resource-imports',
+  'plan-summary'
+];
+
+type Map = Record<string, unknown>;
+const isMap = (v: unknown): v is Map => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function actionInterface(): { inputs: string[]; outputs: string[]; source: string } {
+  const path = join(ROOT, 'action.yml');
+  if (!existsSync(path)) {
+    return { inputs: CONTRACT_INPUTS, outputs: CONTRACT_OUTPUTS, source: 'interface.md' };
+  }
+  const action = parse(readFileSync(path, 'utf8')) as Map;
+  return {
+    inputs: Object.keys(isMap(action['inputs']) ? action['inputs'] : {}),
+    outputs: Object.keys(isMap(action['outputs']) ? action['outputs'] : {}),
+    source: 'action.yml'
+  };
+}
+
+const iface = actionInterface();
+if (iface.source !== 'action.yml') {
+  console.info('action.yml not found: checking the examples against interface.md instead');
+}
+const files = readdirSync(EXAMPLES).filter(f => /\.ya?ml$/.test(f));
+const load = (file: string) =>
+  parse(readFileSync(join(EXAMPLES, file), 'utf8'), { uniqueKeys: true }) as Map;
+
+interface Step {
+  id?: string;
+  uses?: string;
+  run?: string;
+  with?: Map;
+  env?: Map;
+  if?: string;
+}
+
+function jobsOf(workflow: Map): [string, Map][] {
+  return Object.entries(workflow['jobs'] as Map).map(([id, job]) => [id, job as Map]);
+}
+
+function actionSteps(workflow: Map): Step[] {
+  return jobsOf(workflow).flatMap(([, job]) =>
+    (job['steps'] as Step[]).filter(s => s.uses === ACTION)
+  );
+}
+
+describe('example workflows', () => {
+  it('exist for PR preview, apply on main, a monorepo matrix and a manual destroy', () => {
+    expect(files.sort()).toEqual(
+      ['apply-on-main.yml', 'manual-destroy.yml', 'matrix-monorepo.yml', 'pr-preview.yml'].sort()
+    );
+  });
+
+  it.each(files)('%s has the structure GitHub requires', file => {
+    const workflow = load(file);
+    expect(typeof workflow['name']).toBe('string');
+    // YAML 1.2 keeps `on` a string key (YAML 1.1 would read it as true).
+    expect(workflow['on']).toBeDefined();
+    expect(isMap(workflow['jobs'])).toBe(true);
+    const jobIds = Object.keys(workflow['jobs'] as Map);
+    expect(jobIds.length).toBeGreaterThan(0);
+    for (const [id, job] of jobsOf(workflow)) {
+      expect(id).toMatch(/^[A-Za-z_][A-Za-z0-9_-]*$/);
+      expect(typeof job['runs-on']).toBe('string');
+      for (const need of [job['needs'] ?? []].flat()) expect(jobIds).toContain(need);
+      const steps = job['steps'] as Step[];
+      expect(Array.isArray(steps) && steps.length > 0).toBe(true);
+      const stepIds = steps.flatMap(s => (s.id ? [s.id] : []));
+      expect(new Set(stepIds).size).toBe(stepIds.length);
+      for (const step of steps) {
+        // A step is either an action (`uses`, optional `with`) or a script (`run`).
+        expect(Number(step.uses !== undefined) + Number(step.run !== undefined)).toBe(1);
+        if (step.run !== undefined) expect(step.with).toBeUndefined();
+        for (const value of Object.values({ ...step.with, ...step.env })) {
+          expect(['string', 'boolean', 'number']).toContain(typeof value);
+        }
+        // Untrusted expressions go through env, never straight into a script.
+        if (step.run !== undefined) expect(step.run).not.toMatch(/\$\{\{/);
+      }
+    }
+    const permissions = workflow['permissions'];
+    expect(isMap(permissions)).toBe(true);
+    for (const level of Object.values(permissions as Map)) {
+      expect(['read', 'write', 'none']).toContain(level);
+    }
+  });
+
+  it.each(files)('%s passes only real inputs to the action and reads real outputs', file => {
+    const { inputs, outputs } = iface;
+    const steps = actionSteps(load(file));
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) {
+      const given = Object.keys(step.with ?? {});
+      for (const key of given) expect(inputs).toContain(key);
+      expect(given).toContain('workspace');
+      // Tokens come from secrets, never written into the workflow.
+      expect(String(step.with?.['token'])).toMatch(/^\$\{\{\s*secrets\.[A-Z_]+\s*\}\}$/);
+    }
+    const text = readFileSync(join(EXAMPLES, file), 'utf8');
+    for (const [, name] of text.matchAll(/steps\.[\w-]+\.outputs\.([\w-]+)/g)) {
+      expect(outputs).toContain(name);
+    }
+  });
+
+  it('PR preview: speculative, on pull requests, may write PR comments', () => {
+    const workflow = load('pr-preview.yml');
+    expect(isMap(workflow['on']) && 'pull_request' in workflow['on']).toBe(true);
+    expect((workflow['permissions'] as Map)['pull-requests']).toBe('write');
+    const [step] = actionSteps(workflow);
+    expect(step?.with?.['speculative']).toBe(true);
+    expect(step?.with?.['apply']).toBeUndefined();
+  });
+
+  it('apply on main: on push to main, applies, one at a time', () => {
+    const workflow = load('apply-on-main.yml');
+    const on = workflow['on'] as Map;
+    expect((on['push'] as Map)['branches']).toEqual(['main']);
+    const concurrency = workflow['concurrency'] as Map;
+    expect(typeof concurrency['group']).toBe('string');
+    expect(concurrency['cancel-in-progress']).toBe(false);
+    expect(actionSteps(workflow)[0]?.with?.['apply']).toBe(true);
+  });
+
+  it('matrix: one job per workspace, each passed to the action', () => {
+    const workflow = load('matrix-monorepo.yml');
+    const [[, job] = ['', {}]] = jobsOf(workflow);
+    const matrix = (job['strategy'] as Map)['matrix'] as Map;
+    const include = matrix['include'] as Map[];
+    expect(include.length).toBeGreaterThanOrEqual(2);
+    expect(new Set(include.map(m => m['workspace'])).size).toBe(include.length);
+    const [step] = actionSteps(workflow);
+    expect(step?.with?.['workspace']).toBe('${{ matrix.workspace }}');
+    expect(step?.with?.['directory']).toBe('${{ matrix.directory }}');
+    expect((workflow['permissions'] as Map)['pull-requests']).toBe('write');
+  });
+
+  it('manual destroy: workflow_dispatch with a confirmation checked before the destroy', () => {
+    const workflow = load('manual-destroy.yml');
+    const dispatch = (workflow['on'] as Map)['workflow_dispatch'] as Map;
+    const inputs = dispatch['inputs'] as Map;
+    expect((inputs['confirm'] as Map)['required']).toBe(true);
+    const [[, job] = ['', {}]] = jobsOf(workflow);
+    const steps = job['steps'] as Step[];
+    const check = steps.findIndex(s => s.run?.includes('exit 1'));
+    const destroy = steps.findIndex(s => s.uses === ACTION);
+    expect(check).toBeGreaterThanOrEqual(0);
+    expect(check).toBeLessThan(destroy);
+    expect(steps[check]?.env?.['CONFIRM']).toBe('${{ inputs.confirm }}');
+    expect(steps[destroy]?.with?.['is-destroy']).toBe(true);
+    expect(steps[destroy]?.with?.['apply']).toBe(true);
+  });
+});

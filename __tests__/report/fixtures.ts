@@ -1,0 +1,47 @@
+/** Realistic run reports for the report tests and the rendered example. */
+import type { ResourceChange, RunReport } from '../../src/report/types.js';
+
+export const RUN_URL =
+  'https://app.terraform.io/app/acme/workspaces/networking-prod/runs/run-CZcmD7eagjhyX0vN';
+
+export function speculativeReport(overrides: Partial<RunReport> = {}): RunReport {
+  return {
+    outcome: 'success',
+    headline: 'Plan finished: 3 to add, 1 to change, 1 to destroy, 1 to import.',
+    organization: 'acme',
+    workspaceName: 'networking-prod',
+    workspaceId: 'ws-6jrRyVDv1J8zQMB5',
+    runId: 'run-CZcmD7eagjhyX0vN',
+    runUrl: RUN_URL,
+    runStatus: 'planned_and_finished',
+    configurationVersionId: 'cv-ntv3HbhJqvFzamy7',
+    planId: 'plan-yPFYmjsGZBmrMDnG',
+    hasChanges: true,
+    speculative: true,
+    commitSha: '5f3c2a19e0b4d6c8a7f1e2d3c4b5a6978877665f',
+    counts: { additions: 3, changes: 1, destructions: 1, imports: 1 },
+    resourceChanges: [
+      { address: 'aws_subnet.private["eu-west-1a"]', action: 'create' },
+      { address: 'aws_subnet.private["eu-west-1b"]', action: 'create' },
+      { address: 'aws_route_table.private', action: 'create' },
+      { address: 'aws_vpc.main', action: 'update' },
+      { address: 'aws_nat_gateway.legacy', action: 'destroy' },
+      { address: 'aws_internet_gateway.main', action: 'import' },
+      {
+        address: 'module.dns.aws_route53_zone.internal',
+        action: 'move',
+        previousAddress: 'aws_route53_zone.internal'
+      }
+    ],
+    ...overrides
+  };
+}
+
+/** `count` changes spread over the actions, with addresses about 60 characters long. */
+export function manyChanges(count: number): ResourceChange[] {
+  const actions = ['create', 'update', 'destroy', 'replace'] as const;
+  return Array.from({ length: count }, (_, i) => ({
+    address: `module.fleet.aws_instance.worker_with_a_long_name["node-${String(i).padStart(5, '0')}"]`,
+    action: actions[i % actions.length] ?? 'create'
+  }));
+}

@@ -1,0 +1,82 @@
+// The `/api/v2` router: authentication, the JSON:API content-type rule and the
+// route table (tfe-api.md §1.2, §1.3, §14).
+import { JSON_API, empty, error, notFound } from './http-util.js';
+import * as ws from './workspace-handlers.js';
+import * as runs from './run-handlers.js';
+
+/**
+ * What handlers may use.
+ * @typedef {object} Core
+ * @property {import('./store.js').Store} store
+ * @property {import('./run-machine.js').RunMachine} machine
+ * @property {string} blobUrl
+ * @property {string} token
+ * @property {number} rateLimit requests per second advertised in X-RateLimit-Limit
+ * @property {string | null} appName
+ *
+ * @typedef {{ core: Core, params: Record<string, string>, query: URLSearchParams, body: Buffer, method: string }} Call
+ * @typedef {(call: Call) => import('./http-util.js').Reply} Handler
+ */
+
+/** @type {[string, string, Handler][]} */
+const ROUTES = [
+  ['GET', '/organizations/:org/workspaces/:name', ws.showWorkspaceByName],
+  ['GET', '/workspaces/:id', ws.showWorkspace],
+  ['POST', '/workspaces/:id/actions/:action', ws.lockAction],
+  ['GET', '/workspaces/:id/configuration-versions', ws.listConfigurationVersions],
+  ['POST', '/workspaces/:id/configuration-versions', ws.createConfigurationVersion],
+  ['GET', '/workspaces/:id/current-state-version-outputs', ws.currentStateVersionOutputs],
+  ['GET', '/workspaces/:id/runs', runs.listRuns],
+  ['GET', '/configuration-versions/:id', ws.showConfigurationVersion],
+  ['GET', '/configuration-versions/:id/download', ws.downloadConfigurationVersion],
+  ['GET', '/runs/:runId/configuration-version/download', ws.downloadConfigurationVersion],
+  ['POST', '/runs', runs.createRun],
+  ['GET', '/runs/:id', runs.showRun],
+  ['POST', '/runs/:id/actions/:action', runs.runAction],
+  ['GET', '/runs/:runId/plan', runs.showPlan],
+  ['GET', '/runs/:runId/plan/json-output', runs.planJsonOutput],
+  ['GET', '/runs/:runId/apply', runs.showApply],
+  ['GET', '/runs/:id/policy-checks', runs.listPolicyChecks],
+  ['GET', '/plans/:id', runs.showPlan],
+  ['GET', '/plans/:id/json-output', runs.planJsonOutput],
+  ['GET', '/applies/:id', runs.showApply],
+  ['GET', '/policy-checks/:id', runs.showPolicyCheck],
+  ['POST', '/policy-checks/:id/actions/override', runs.overridePolicyCheck],
+  ['GET', '/cost-estimates/:id', runs.showCostEstimate]
+];
+
+const COMPILED = ROUTES.map(([method, pattern, handler]) => {
+  /** @type {string[]} */
+  const names = [];
+  const source = pattern.replace(/:([A-Za-z]+)/g, (_, name) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { method, re: new RegExp(`^${source}$`), names, handler };
+});
+
+/**
+ * Answers one API request; `path` is relative to `/api/v2`.
+ * @param {Core} core
+ * @param {{ method: string, path: string, query: URLSearchParams, body: Buffer, authorization?: string, contentType?: string }} req
+ */
+export function handleApi(core, req) {
+  if (req.path === '/ping' && req.method === 'GET') return empty(204);
+  if (req.authorization !== `Bearer ${core.token}`) return error(401, 'unauthorized');
+  let pathMatched = false;
+  for (const route of COMPILED) {
+    const m = route.re.exec(req.path);
+    if (!m) continue;
+    pathMatched = true;
+    if (route.method !== req.method) continue;
+    if (req.method !== 'GET' && !(req.contentType ?? '').toLowerCase().startsWith(JSON_API)) {
+      // go-tfe v2 grew a middleware for exactly this: mutating calls need the type even without a body.
+      return error(415, 'unsupported media type', `Content-Type must be ${JSON_API}`);
+    }
+    /** @type {Record<string, string>} */
+    const params = {};
+    route.names.forEach((name, i) => (params[name] = decodeURIComponent(m[i + 1])));
+    return route.handler({ core, params, query: req.query, body: req.body, method: req.method });
+  }
+  return pathMatched ? error(405, 'method not allowed') : notFound();
+}

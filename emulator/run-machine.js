@@ -1,0 +1,582 @@
+// The run status machine (tfe-api.md §6.4, §8.2, §9, §10): every `stepMs` each
+// active run moves one step, so clients see the same sequences of statuses,
+// `actions` flags and progressively written logs as on the real service.
+import { newId, newSecret, now, emptyLog } from './store.js';
+import { readConfig } from './terraform-config.js';
+import {
+  computePlan,
+  applyPlan,
+  planChangeLines,
+  planSummaryLine,
+  applyChangeLines,
+  applySummaryLine
+} from './plan.js';
+
+/**
+ * @typedef {import('./store.js').Store} Store
+ * @typedef {import('./store.js').Run} Run
+ * @typedef {import('./store.js').Phase} Phase
+ * @typedef {import('./store.js').Workspace} Workspace
+ * @typedef {import('./store.js').ConfigurationVersion} ConfigurationVersion
+ */
+
+/** Statuses after which a run never changes again. */
+export const FINAL_RUN_STATUSES = new Set([
+  'applied',
+  'planned_and_finished',
+  'planned_and_saved',
+  'discarded',
+  'errored',
+  'canceled',
+  'force_canceled',
+  'policy_soft_failed'
+]);
+
+/** Statuses in which an applyable run may wait for a confirmation. */
+const CONFIRM_PAUSES = new Set([
+  'planned',
+  'cost_estimated',
+  'policy_checked',
+  'planned_and_saved'
+]);
+const DISCARD_PAUSES = new Set([...CONFIRM_PAUSES, 'policy_override']);
+const CANCELABLE = new Set([
+  'pending',
+  'plan_queued',
+  'planning',
+  'cost_estimating',
+  'policy_checking',
+  'confirmed',
+  'apply_queued',
+  'applying'
+]);
+
+/** @param {Run} run */
+export function isFinal(run) {
+  return FINAL_RUN_STATUSES.has(run.status);
+}
+
+/**
+ * The run's `actions` object (§6.5).
+ * @param {Run} run
+ */
+export function runActions(run) {
+  const final = isFinal(run);
+  const waiting = run.paused || run.hold === run.status;
+  return {
+    'is-confirmable':
+      run.paused &&
+      CONFIRM_PAUSES.has(run.status) &&
+      !run.planOnly &&
+      (run.plan?.hasChanges === true || run.allowEmptyApply),
+    'is-discardable': run.status === 'pending' || (waiting && DISCARD_PAUSES.has(run.status)),
+    'is-cancelable': !run.cancelRequested && CANCELABLE.has(run.status),
+    'is-force-cancelable': run.cancelRequested && !final
+  };
+}
+
+/**
+ * @param {{ status: string, statusTimestamps: Record<string, string> }} record
+ * @param {string} status
+ */
+function mark(record, status) {
+  record.status = status;
+  record.statusTimestamps[`${status.replace(/_/g, '-')}-at`] = now();
+}
+
+/**
+ * @param {Phase} phase
+ * @param {string} status
+ * @param {string} stamp
+ */
+function markPhase(phase, status, stamp) {
+  phase.status = status;
+  phase.statusTimestamps[stamp] = now();
+}
+
+/**
+ * @param {Phase} phase
+ * @param {string[]} lines
+ */
+function writeLog(phase, lines) {
+  phase.log.started = true;
+  for (const line of lines) phase.log.text += `${line}\n`;
+}
+
+/** @param {Phase} phase */
+function closeLog(phase) {
+  phase.log.started = true;
+  phase.log.final = true;
+}
+
+/**
+ * @param {Store} store
+ * @param {string} kind
+ * @param {string} runId
+ * @param {string} prefix
+ * @returns {Phase}
+ */
+function newPhase(store, kind, runId, prefix) {
+  const phase = {
+    id: newId(prefix),
+    runId,
+    status: 'pending',
+    statusTimestamps: {},
+    counts: null,
+    hasChanges: false,
+    log: emptyLog(),
+    logPath: newSecret()
+  };
+  store.blobs.set(phase.logPath, { kind: 'log', id: phase.id });
+  return phase;
+}
+
+export class RunMachine {
+  /**
+   * @param {Store} store
+   * @param {number} stepMs
+   */
+  constructor(store, stepMs) {
+    this.store = store;
+    this.stepMs = stepMs;
+    /** @type {NodeJS.Timeout | null} */
+    this.timer = setInterval(() => this.tick(), stepMs);
+    this.timer.unref();
+  }
+
+  stop() {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+  }
+
+  /**
+   * Creates a run with its plan, apply and optional policy check and cost estimate.
+   * @param {Workspace} ws
+   * @param {ConfigurationVersion} cv
+   * @param {Record<string, unknown>} attrs validated request attributes (kebab-case)
+   * @param {string} source
+   * @returns {Run}
+   */
+  createRun(ws, cv, attrs, source) {
+    const store = this.store;
+    const id = newId('run');
+    const scenario = { ...ws.scenario };
+    const plan = newPhase(store, 'plan', id, 'plan');
+    const apply = newPhase(store, 'apply', id, 'apply');
+    store.plans.set(plan.id, plan);
+    store.applies.set(apply.id, apply);
+    /** @type {string | null} */
+    let costEstimateId = null;
+    if (scenario.costEstimate) {
+      const costs = typeof scenario.costEstimate === 'object' ? scenario.costEstimate : {};
+      const ce = {
+        id: newId('ce'),
+        runId: id,
+        status: 'pending',
+        prior: costs.prior ?? 25.488,
+        proposed: costs.proposed ?? 40.32,
+        statusTimestamps: {}
+      };
+      store.costEstimates.set(ce.id, ce);
+      costEstimateId = ce.id;
+    }
+    /** @type {string[]} */
+    const policyCheckIds = [];
+    if (scenario.policySoftFail || scenario.policyPass) {
+      const pc = {
+        id: newId('polchk'),
+        runId: id,
+        status: 'pending',
+        softFail: scenario.policySoftFail === true,
+        statusTimestamps: {}
+      };
+      store.policyChecks.set(pc.id, pc);
+      policyCheckIds.push(pc.id);
+    }
+    const planOnly = attrs['plan-only'] === true;
+    /** @type {Run} */
+    const run = {
+      id,
+      workspaceId: ws.id,
+      cvId: cv.id,
+      status: 'pending',
+      attrs,
+      planOnly,
+      isDestroy: attrs['is-destroy'] === true,
+      refreshOnly: attrs['refresh-only'] === true,
+      savePlan: attrs['save-plan'] === true,
+      autoApply: typeof attrs['auto-apply'] === 'boolean' ? attrs['auto-apply'] : ws.autoApply,
+      allowEmptyApply: attrs['allow-empty-apply'] === true,
+      targetAddrs: /** @type {string[]} */ (attrs['target-addrs'] ?? []),
+      replaceAddrs: /** @type {string[]} */ (attrs['replace-addrs'] ?? []),
+      terraformVersion: /** @type {string} */ (attrs['terraform-version'] ?? ws.terraformVersion),
+      source,
+      createdAt: now(),
+      statusTimestamps: {},
+      scenario,
+      hold: scenario.holdStatus ?? null,
+      planId: plan.id,
+      applyId: apply.id,
+      costEstimateId,
+      policyCheckIds,
+      cancelRequested: false,
+      paused: false,
+      ticks: 0,
+      plan: null,
+      actionCalls: []
+    };
+    mark(run, 'pending');
+    store.runs.push(run);
+    return run;
+  }
+
+  /**
+   * Lifts a hold: the run continues from the status it stopped in.
+   * @param {Run} run
+   */
+  release(run) {
+    run.hold = null;
+  }
+
+  /**
+   * `POST /runs/:id/actions/apply`; the caller checked `is-confirmable`.
+   * @param {Run} run
+   */
+  confirm(run) {
+    run.paused = false;
+    this.setStatus(run, 'confirmed');
+  }
+
+  /** @param {Run} run */
+  discard(run) {
+    run.paused = false;
+    this.setStatus(run, 'discarded');
+    this.endPhases(run, 'unreachable');
+  }
+
+  /** @param {Run} run */
+  cancel(run) {
+    // Like SIGINT to Terraform: the run ends on the next step, not at once.
+    run.cancelRequested = true;
+    run.statusTimestamps['cancel-requested-at'] = now();
+  }
+
+  /** @param {Run} run */
+  forceCancel(run) {
+    run.paused = false;
+    this.setStatus(run, 'force_canceled');
+    this.endPhases(run, 'canceled');
+  }
+
+  /**
+   * Overrides the soft-failed policy check of a run waiting in `policy_override`.
+   * @param {Run} run
+   */
+  overridePolicy(run) {
+    for (const id of run.policyCheckIds) {
+      const pc = this.store.policyChecks.get(id);
+      if (pc && pc.status === 'soft_failed') mark(pc, 'overridden');
+    }
+    if (run.status === 'policy_override') this.enterStage(run, 'policy_checked');
+  }
+
+  /**
+   * @param {Run} run
+   * @param {string} status
+   */
+  setStatus(run, status) {
+    run.ticks = 0;
+    mark(run, status);
+  }
+
+  /**
+   * Ends every unfinished sub-resource of a run that stopped early.
+   * @param {Run} run
+   * @param {'canceled' | 'unreachable'} how
+   */
+  endPhases(run, how) {
+    const plan = this.store.plans.get(run.planId);
+    const apply = this.store.applies.get(run.applyId);
+    for (const phase of [plan, apply]) {
+      if (!phase || ['finished', 'errored', 'canceled', 'unreachable'].includes(phase.status)) {
+        continue;
+      }
+      const started = phase.status === 'running' || phase.status === 'queued';
+      const status = how === 'canceled' && started ? 'canceled' : 'unreachable';
+      if (phase.status === 'running')
+        writeLog(phase, ['', 'Interrupt received. Gracefully shutting down...']);
+      markPhase(phase, status, `${status}-at`);
+      if (phase.log.started) closeLog(phase);
+    }
+    const ce = run.costEstimateId ? this.store.costEstimates.get(run.costEstimateId) : undefined;
+    if (ce && !['finished', 'errored', 'canceled'].includes(ce.status)) mark(ce, 'canceled');
+    for (const id of run.policyCheckIds) {
+      const pc = this.store.policyChecks.get(id);
+      if (pc && ['pending', 'queued'].includes(pc.status)) mark(pc, 'unreachable');
+    }
+  }
+
+  tick() {
+    for (const run of this.store.runs) {
+      if (isFinal(run)) continue;
+      if (run.cancelRequested) {
+        this.setStatus(run, 'canceled');
+        this.endPhases(run, 'canceled');
+        continue;
+      }
+      if (run.paused || run.hold === run.status) continue;
+      run.ticks++;
+      this.step(run);
+    }
+  }
+
+  /**
+   * A non-plan-only run starts only when the workspace is not manually locked
+   * and every earlier run of the workspace that holds the queue is final.
+   * @param {Run} run
+   */
+  mayStart(run) {
+    if (run.planOnly || run.savePlan) return true;
+    const ws = this.store.workspaces.get(run.workspaceId);
+    if (!ws || ws.locked) return false;
+    for (const other of this.store.runs) {
+      if (other === run) return true;
+      if (
+        other.workspaceId === run.workspaceId &&
+        !other.planOnly &&
+        !other.savePlan &&
+        !isFinal(other)
+      ) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** @param {Run} run */
+  step(run) {
+    const plan = /** @type {Phase} */ (this.store.plans.get(run.planId));
+    const apply = /** @type {Phase} */ (this.store.applies.get(run.applyId));
+    switch (run.status) {
+      case 'pending':
+        if (!this.mayStart(run)) return;
+        run.statusTimestamps['plan-queueable-at'] = now();
+        this.setStatus(run, 'plan_queued');
+        markPhase(plan, 'queued', 'queued-at');
+        return;
+      case 'plan_queued':
+        this.setStatus(run, 'planning');
+        markPhase(plan, 'running', 'started-at');
+        writeLog(plan, [
+          `Terraform v${run.terraformVersion}`,
+          'on linux_amd64',
+          'Initializing plugins and modules...'
+        ]);
+        run.plan = this.computeRunPlan(run);
+        return;
+      case 'planning':
+        return this.stepPlanning(run, plan);
+      case 'planned':
+      case 'cost_estimated':
+      case 'policy_checked':
+        return this.continueAfter(run, run.status);
+      case 'cost_estimating':
+        return this.finishCostEstimate(run);
+      case 'policy_checking':
+        return this.finishPolicyCheck(run);
+      case 'confirmed':
+        this.setStatus(run, 'apply_queued');
+        markPhase(apply, 'queued', 'queued-at');
+        return;
+      case 'apply_queued':
+        this.setStatus(run, 'applying');
+        markPhase(apply, 'running', 'started-at');
+        writeLog(apply, [
+          `Terraform v${run.terraformVersion}`,
+          'on linux_amd64',
+          'Initializing plugins and modules...'
+        ]);
+        return;
+      case 'applying':
+        return this.stepApplying(run, apply);
+      default:
+        return;
+    }
+  }
+
+  /** @param {Run} run */
+  computeRunPlan(run) {
+    const ws = /** @type {Workspace} */ (this.store.workspaces.get(run.workspaceId));
+    const archive = this.store.uploads.get(run.cvId);
+    const config = readConfig(archive?.files ?? new Map(), ws.workingDirectory);
+    return {
+      ...computePlan(config, ws.state, {
+        isDestroy: run.isDestroy,
+        refreshOnly: run.refreshOnly,
+        targetAddrs: run.targetAddrs,
+        replaceAddrs: run.replaceAddrs
+      }),
+      outputs: config.outputs
+    };
+  }
+
+  /**
+   * Planning takes two steps so that a reader sees the log grow.
+   * @param {Run} run
+   * @param {Phase} plan
+   */
+  stepPlanning(run, plan) {
+    const result = /** @type {import('./plan.js').PlanResult} */ (run.plan);
+    if (run.ticks === 1) {
+      if (!run.scenario.planError) writeLog(plan, ['', ...planChangeLines(result)]);
+      return;
+    }
+    if (run.scenario.planError) {
+      writeLog(plan, [
+        '',
+        'Error: Unsupported argument',
+        '',
+        '  on main.tf line 3, in resource:',
+        '   3:   unknown_argument = true',
+        '',
+        'An argument named "unknown_argument" is not expected here.'
+      ]);
+      markPhase(plan, 'errored', 'errored-at');
+      closeLog(plan);
+      this.setStatus(run, 'errored');
+      this.endPhases(run, 'unreachable');
+      return;
+    }
+    writeLog(plan, ['', planSummaryLine(result)]);
+    plan.counts = result.counts;
+    plan.hasChanges = result.hasChanges;
+    markPhase(plan, 'finished', 'finished-at');
+    closeLog(plan);
+    if (run.planOnly) {
+      this.continueAfter(run, 'planned');
+    } else if (!result.hasChanges && !run.allowEmptyApply) {
+      this.setStatus(run, 'planned_and_finished');
+      this.endPhases(run, 'unreachable');
+    } else if (run.savePlan) {
+      this.setStatus(run, 'planned_and_saved');
+      run.paused = true;
+    } else {
+      this.enterStage(run, 'planned');
+    }
+  }
+
+  /**
+   * The next stage after `status`, or null when the checks are over.
+   * @param {Run} run
+   * @param {string} status
+   */
+  nextStage(run, status) {
+    if (status === 'planned' && run.costEstimateId) return 'cost_estimating';
+    if (status !== 'policy_checked' && run.policyCheckIds.length > 0) return 'policy_checking';
+    return null;
+  }
+
+  /**
+   * Enters a stage-end status; pauses there if it is the last one and the
+   * run needs a human confirmation.
+   * @param {Run} run
+   * @param {string} status
+   */
+  enterStage(run, status) {
+    this.setStatus(run, status);
+    run.paused = !run.planOnly && !run.autoApply && this.nextStage(run, status) === null;
+  }
+
+  /**
+   * @param {Run} run
+   * @param {string} status the stage just completed
+   */
+  continueAfter(run, status) {
+    const next = this.nextStage(run, status);
+    if (next === 'cost_estimating') {
+      const ce = this.store.costEstimates.get(/** @type {string} */ (run.costEstimateId));
+      if (ce) mark(ce, run.targetAddrs.length > 0 ? 'skipped_due_to_targeting' : 'queued');
+      this.setStatus(run, next);
+    } else if (next === 'policy_checking') {
+      for (const id of run.policyCheckIds) {
+        const pc = this.store.policyChecks.get(id);
+        if (pc) mark(pc, 'queued');
+      }
+      this.setStatus(run, next);
+    } else if (run.planOnly) {
+      this.setStatus(run, 'planned_and_finished');
+      this.endPhases(run, 'unreachable');
+    } else {
+      this.confirm(run);
+    }
+  }
+
+  /** @param {Run} run */
+  finishCostEstimate(run) {
+    const ce = this.store.costEstimates.get(/** @type {string} */ (run.costEstimateId));
+    if (ce && ce.status === 'queued') mark(ce, 'finished');
+    if (run.planOnly) {
+      this.setStatus(run, 'cost_estimated');
+    } else {
+      this.enterStage(run, 'cost_estimated');
+    }
+  }
+
+  /** @param {Run} run */
+  finishPolicyCheck(run) {
+    let softFailed = false;
+    for (const id of run.policyCheckIds) {
+      const pc = this.store.policyChecks.get(id);
+      if (!pc) continue;
+      mark(pc, pc.softFail ? 'soft_failed' : 'passed');
+      softFailed ||= pc.softFail;
+    }
+    if (!softFailed) {
+      if (run.planOnly) this.setStatus(run, 'policy_checked');
+      else this.enterStage(run, 'policy_checked');
+    } else if (run.planOnly) {
+      this.setStatus(run, 'policy_soft_failed');
+      this.endPhases(run, 'unreachable');
+    } else {
+      // An applyable run waits for someone to override or discard (§10.1).
+      this.setStatus(run, 'policy_override');
+      run.paused = true;
+    }
+  }
+
+  /**
+   * @param {Run} run
+   * @param {Phase} apply
+   */
+  stepApplying(run, apply) {
+    const result =
+      /** @type {import('./plan.js').PlanResult & { outputs: import('./terraform-config.js').OutputBlock[] }} */ (
+        run.plan
+      );
+    if (run.ticks === 1) {
+      writeLog(apply, ['', ...result.changes.flatMap(applyChangeLines)]);
+      return;
+    }
+    if (run.scenario.applyError) {
+      writeLog(apply, [
+        '',
+        'Error: creating resource: operation error: api error AccessDenied: not authorized',
+        '',
+        '  with the first resource in main.tf'
+      ]);
+      markPhase(apply, 'errored', 'errored-at');
+      closeLog(apply);
+      this.setStatus(run, 'errored');
+      return;
+    }
+    const ws = /** @type {Workspace} */ (this.store.workspaces.get(run.workspaceId));
+    applyPlan(result, ws.state);
+    ws.outputs = run.isDestroy ? [] : result.outputs;
+    apply.counts = result.counts;
+    apply.hasChanges = result.hasChanges;
+    writeLog(apply, ['', applySummaryLine(result.counts)]);
+    markPhase(apply, 'finished', 'finished-at');
+    closeLog(apply);
+    this.setStatus(run, 'applied');
+  }
+}

@@ -1,0 +1,413 @@
+// Starts the emulator: an API host and a separate blob host (so a client that
+// leaks its token to blob URLs is caught), a request log, injectable faults
+// and an optional rate limiter.
+import http, { STATUS_CODES } from 'node:http';
+import { Store, newId, now } from './store.js';
+import { RunMachine, runActions, isFinal } from './run-machine.js';
+import { UploadProcessor } from './upload-processor.js';
+import { handleApi } from './api-routes.js';
+import { handleBlob } from './blob-routes.js';
+import { readBody, error, json } from './http-util.js';
+
+/**
+ * @typedef {import('./store.js').Scenario} Scenario
+ * @typedef {import('./store.js').Workspace} Workspace
+ * @typedef {import('./http-util.js').Reply} Reply
+ *
+ * @typedef {object} EmulatorOptions
+ * @property {string} [host]
+ * @property {number} [port]
+ * @property {string} [blobHost]
+ * @property {number} [blobPort]
+ * @property {string} [token]
+ * @property {number} [stepMs]
+ * @property {{ limit: number }} [rateLimit]
+ * @property {string | null} [appName]
+ *
+ * @typedef {object} Fault
+ * @property {string} [method] any method when absent
+ * @property {string | RegExp} path path after `/api/v2` without the query (blob host: the whole path)
+ * @property {number} [status]
+ * @property {number} [times]
+ * @property {Record<string, string>} [headers]
+ * @property {unknown} [body] an object is sent as JSON
+ * @property {'reject' | 'lost' | 'refuse'} [mode]
+ *
+ * @typedef {object} RecordedRequest
+ * @property {'api' | 'blob'} host
+ * @property {string} method
+ * @property {string} path
+ * @property {Record<string, string>} query
+ * @property {string | undefined} authorization
+ * @property {string | undefined} contentType
+ * @property {number | undefined} contentLength
+ * @property {number} status 0 when the socket was destroyed without an answer
+ * @property {number} time ms since the epoch, at arrival
+ * @property {'reject' | 'lost' | 'refuse'} [fault]
+ *
+ * @typedef {object} WorkspaceOptions
+ * @property {string} [organization]
+ * @property {string} name
+ * @property {boolean} [autoApply]
+ * @property {boolean} [locked]
+ * @property {string} [executionMode]
+ * @property {string | null} [workingDirectory]
+ * @property {string} [terraformVersion]
+ * @property {object | null} [vcsRepo]
+ * @property {boolean} [allowDestroyPlan]
+ * @property {Record<string, boolean>} [permissions]
+ * @property {string[]} [state] addresses already applied
+ */
+
+/** @param {http.Server} server @param {number} port @param {string} host */
+function listen(server, port, host) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(undefined);
+    });
+  });
+}
+
+/** @param {http.Server} server @param {string} host */
+function origin(server, host) {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return `http://${host}:${port}`;
+}
+
+export class Emulator {
+  /** @param {EmulatorOptions} options */
+  constructor(options) {
+    this.host = options.host ?? '127.0.0.1';
+    this.blobHost = options.blobHost ?? '127.0.0.2';
+    this.token = options.token ?? 'emulator-token';
+    this.stepMs = options.stepMs ?? 20;
+    this.rateLimit = options.rateLimit ?? null;
+    this.appName = options.appName === undefined ? 'HCP Terraform' : options.appName;
+    this.store = new Store();
+    this.machine = new RunMachine(this.store, this.stepMs);
+    this.uploadProcessor = new UploadProcessor(this.store, this.machine, this.stepMs);
+    /** @type {RecordedRequest[]} */
+    this.requests = [];
+    /** @type {(Fault & { times: number })[]} */
+    this.faults = [];
+    this.window = { start: 0, count: 0 };
+    this.url = '';
+    this.blobUrl = '';
+    this.apiServer = http.createServer((req, res) => void this.serve('api', req, res));
+    this.blobServer = http.createServer((req, res) => void this.serve('blob', req, res));
+  }
+
+  /** @param {EmulatorOptions} options */
+  async listen(options) {
+    await listen(this.apiServer, options.port ?? 0, this.host);
+    await listen(this.blobServer, options.blobPort ?? 0, this.blobHost);
+    this.url = origin(this.apiServer, this.host);
+    this.blobUrl = origin(this.blobServer, this.blobHost);
+  }
+
+  /** @returns {import('./api-routes.js').Core & { onUpload: (cvId: string, body: Buffer) => void }} */
+  get core() {
+    return {
+      store: this.store,
+      machine: this.machine,
+      blobUrl: this.blobUrl,
+      token: this.token,
+      rateLimit: this.rateLimit?.limit ?? 30,
+      appName: this.appName,
+      onUpload: (cvId, body) => this.uploadProcessor.receive(cvId, body)
+    };
+  }
+
+  get configurationVersions() {
+    return this.store.configurationVersions;
+  }
+
+  get runs() {
+    return this.store.runs;
+  }
+
+  get uploads() {
+    return this.store.uploads;
+  }
+
+  /**
+   * @param {WorkspaceOptions} options
+   * @returns {Workspace}
+   */
+  addWorkspace(options) {
+    const organization = options.organization ?? 'acme';
+    if (!/^[A-Za-z0-9_-]+$/.test(options.name))
+      throw new Error(`invalid workspace name ${options.name}`);
+    if (this.store.workspaceByName(organization, options.name)) {
+      throw new Error(`workspace ${organization}/${options.name} exists`);
+    }
+    /** @type {Workspace} */
+    const ws = {
+      id: newId('ws'),
+      organization,
+      name: options.name,
+      autoApply: options.autoApply ?? false,
+      locked: options.locked ?? false,
+      lockReason: null,
+      executionMode: options.executionMode ?? 'remote',
+      workingDirectory: options.workingDirectory ?? null,
+      terraformVersion: options.terraformVersion ?? '1.9.5',
+      vcsRepo: options.vcsRepo ?? null,
+      allowDestroyPlan: options.allowDestroyPlan ?? true,
+      permissions: { ...(options.permissions ?? {}) },
+      // Pre-existing resources get a hash no configuration block has, so a
+      // plan shows them as updated unless the test applies them first.
+      state: new Map((options.state ?? []).map(address => [address, 'preexisting'])),
+      outputs: options.state && options.state.length > 0 ? [] : null,
+      scenario: {},
+      createdAt: now()
+    };
+    this.store.workspaces.set(ws.id, ws);
+    return ws;
+  }
+
+  /** @param {string} nameOrId */
+  workspace(nameOrId) {
+    const ws = this.store.findWorkspace(nameOrId);
+    if (!ws) throw new Error(`no workspace ${nameOrId}`);
+    return ws;
+  }
+
+  /**
+   * Replaces the workspace's scenario for runs (and uploads) from now on; a
+   * changed scenario also releases runs held by the previous one.
+   * @param {string} nameOrId
+   * @param {Scenario} scenario
+   */
+  setScenario(nameOrId, scenario) {
+    const ws = this.workspace(nameOrId);
+    ws.scenario = { ...scenario };
+    for (const run of this.store.runs) {
+      if (run.workspaceId === ws.id) run.hold = null;
+    }
+  }
+
+  /** @param {string} runId */
+  getRun(runId) {
+    const run = this.store.run(runId);
+    if (!run) throw new Error(`no run ${runId}`);
+    return run;
+  }
+
+  /** @param {string} runId */
+  release(runId) {
+    this.machine.release(this.getRun(runId));
+  }
+
+  /**
+   * Overrides a soft-failed policy check as a human would in the UI.
+   * @param {string} runId
+   */
+  overridePolicy(runId) {
+    const run = this.getRun(runId);
+    if (run.status !== 'policy_override') throw new Error(`run ${runId} is ${run.status}`);
+    this.machine.overridePolicy(run);
+  }
+
+  /** @param {string} runId */
+  discardRun(runId) {
+    const run = this.getRun(runId);
+    if (!runActions(run)['is-discardable']) throw new Error(`run ${runId} is not discardable`);
+    this.machine.discard(run);
+  }
+
+  /** @param {string} runId */
+  cancelRun(runId) {
+    const run = this.getRun(runId);
+    if (isFinal(run)) throw new Error(`run ${runId} is final`);
+    this.machine.cancel(run);
+  }
+
+  /** @param {string} runId */
+  actionCalls(runId) {
+    return [...this.getRun(runId).actionCalls];
+  }
+
+  /** @param {Fault} fault */
+  addFault(fault) {
+    this.faults.push({ ...fault, times: fault.times ?? 1 });
+  }
+
+  /**
+   * @param {'api' | 'blob'} host
+   * @param {string} method
+   * @param {string} path
+   */
+  takeFault(host, method, path) {
+    const faultPath = host === 'api' ? path.replace(/^\/api\/v2(?=\/|$)/, '') : path;
+    const fault = this.faults.find(
+      f =>
+        f.times > 0 &&
+        (!f.method || f.method.toUpperCase() === method) &&
+        (typeof f.path === 'string' ? f.path === faultPath : f.path.test(faultPath))
+    );
+    if (fault) fault.times--;
+    return fault;
+  }
+
+  /**
+   * A fixed one-second window, like TFC's per-second budget; the reset header
+   * is the float number of seconds left in the window (§3.1).
+   * @returns {Reply | null}
+   */
+  rateLimited() {
+    if (!this.rateLimit) return null;
+    const t = Date.now();
+    if (t - this.window.start >= 1000) this.window = { start: t, count: 0 };
+    this.window.count++;
+    if (this.window.count <= this.rateLimit.limit) return null;
+    const reset = ((this.window.start + 1000 - t) / 1000).toFixed(3);
+    return json(
+      429,
+      {
+        errors: [
+          {
+            detail: "You have exceeded the API's rate limit.",
+            status: 429,
+            title: 'Too many requests'
+          }
+        ]
+      },
+      { 'X-RateLimit-Reset': reset }
+    );
+  }
+
+  /**
+   * @param {'api' | 'blob'} host
+   * @param {http.IncomingMessage} req
+   * @param {http.ServerResponse} res
+   */
+  async serve(host, req, res) {
+    const url = new URL(req.url ?? '/', 'http://emulator');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const length = req.headers['content-length'];
+    /** @type {RecordedRequest} */
+    const entry = {
+      host,
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
+      contentLength: length === undefined ? undefined : Number(length),
+      status: 0,
+      time: Date.now()
+    };
+    this.requests.push(entry);
+    const fault = this.takeFault(host, method, url.pathname);
+    if (fault) entry.fault = fault.mode ?? 'reject';
+    if (fault?.mode === 'refuse') {
+      req.socket.destroy();
+      return;
+    }
+    /** @type {Reply} */
+    let reply;
+    try {
+      const body = await readBody(req);
+      reply = this.answer(host, method, url, body, req, fault);
+    } catch (err) {
+      reply = error(500, 'internal server error', String(err));
+    }
+    if (host === 'api') {
+      reply.headers = {
+        'TFP-API-Version': '2.5',
+        'X-RateLimit-Limit': String(this.rateLimit?.limit ?? 30),
+        ...(this.appName ? { 'TFP-AppName': this.appName } : {}),
+        ...reply.headers
+      };
+    }
+    if (fault?.mode === 'lost') {
+      // The request took effect; only the answer is lost.
+      entry.status = 0;
+      req.socket.destroy();
+      return;
+    }
+    entry.status = reply.status;
+    res.writeHead(reply.status, reply.headers);
+    res.end(reply.body);
+  }
+
+  /**
+   * @param {'api' | 'blob'} host
+   * @param {string} method
+   * @param {URL} url
+   * @param {Buffer} body
+   * @param {http.IncomingMessage} req
+   * @param {Fault | undefined} fault
+   * @returns {Reply}
+   */
+  answer(host, method, url, body, req, fault) {
+    if (fault && (fault.mode ?? 'reject') === 'reject') {
+      const status = fault.status ?? 503;
+      const faultBody =
+        fault.body === undefined
+          ? JSON.stringify({
+              errors: [
+                { status: String(status), title: (STATUS_CODES[status] ?? 'error').toLowerCase() }
+              ]
+            })
+          : typeof fault.body === 'string' || Buffer.isBuffer(fault.body)
+            ? fault.body
+            : JSON.stringify(fault.body);
+      return {
+        status,
+        headers: { 'Content-Type': 'application/vnd.api+json', ...(fault.headers ?? {}) },
+        body: faultBody
+      };
+    }
+    if (host === 'blob') {
+      return handleBlob(this.core, { method, path: url.pathname, query: url.searchParams, body });
+    }
+    const limited = this.rateLimited();
+    if (limited) return limited;
+    if (url.pathname !== '/api/v2' && !url.pathname.startsWith('/api/v2/')) {
+      return error(404, 'not found');
+    }
+    return handleApi(this.core, {
+      method,
+      path: url.pathname.slice('/api/v2'.length) || '/',
+      query: url.searchParams,
+      body,
+      authorization: req.headers.authorization,
+      contentType: req.headers['content-type']
+    });
+  }
+
+  /** Closes both servers, their connections and every timer. */
+  async close() {
+    this.machine.stop();
+    this.uploadProcessor.stop();
+    const closing = [this.apiServer, this.blobServer].map(
+      server =>
+        new Promise(resolve => {
+          server.close(() => resolve(undefined));
+          server.closeAllConnections();
+        })
+    );
+    await Promise.all(closing);
+  }
+}
+
+/**
+ * Starts an emulator on loopback addresses; see emulator/README.md.
+ * @param {EmulatorOptions} [options]
+ * @returns {Promise<Emulator>}
+ */
+export async function startEmulator(options = {}) {
+  const emulator = new Emulator(options);
+  try {
+    await emulator.listen(options);
+  } catch (err) {
+    await emulator.close();
+    throw err;
+  }
+  return emulator;
+}

@@ -1,0 +1,196 @@
+// In-memory records of everything the emulator serves, and their IDs.
+import { randomBytes } from 'node:crypto';
+
+/**
+ * @typedef {import('./terraform-config.js').OutputBlock} OutputBlock
+ * @typedef {import('./archive.js').ArchiveContent} ArchiveContent
+ * @typedef {import('./plan.js').PlanResult} PlanResult
+ *
+ * @typedef {object} Scenario
+ * @property {boolean} [planError]
+ * @property {boolean} [applyError]
+ * @property {boolean} [policySoftFail]
+ * @property {boolean} [policyPass] a passing policy check stage
+ * @property {boolean | { prior?: number, proposed?: number }} [costEstimate]
+ * @property {string} [holdStatus]
+ * @property {'ok' | 'forbidden' | 'not-found'} [planJson]
+ * @property {boolean | string} [cvError] a string is used as the error message
+ *
+ * @typedef {object} Workspace
+ * @property {string} id
+ * @property {string} organization
+ * @property {string} name
+ * @property {boolean} autoApply
+ * @property {boolean} locked
+ * @property {string | null} lockReason
+ * @property {string} executionMode
+ * @property {string | null} workingDirectory
+ * @property {string} terraformVersion
+ * @property {object | null} vcsRepo
+ * @property {boolean} allowDestroyPlan
+ * @property {Record<string, boolean>} permissions
+ * @property {Map<string, string>} state applied address -> block hash
+ * @property {OutputBlock[] | null} outputs null while nothing was applied
+ * @property {Scenario} scenario
+ * @property {string} createdAt
+ *
+ * @typedef {object} ConfigurationVersion
+ * @property {string} id
+ * @property {string} workspaceId
+ * @property {string} status
+ * @property {boolean} autoQueueRuns
+ * @property {boolean} speculative
+ * @property {boolean} provisional
+ * @property {string} uploadPath secret path on the blob host
+ * @property {string | null} errorMessage
+ * @property {Record<string, string>} statusTimestamps
+ * @property {string} createdAt
+ * @property {Buffer | null} body
+ * @property {ArchiveContent | null} archive
+ *
+ * @typedef {{ text: string, started: boolean, final: boolean }} Log
+ *
+ * @typedef {object} Phase a plan or an apply
+ * @property {string} id
+ * @property {string} runId
+ * @property {string} status
+ * @property {Record<string, string>} statusTimestamps
+ * @property {import('./plan.js').PlanCounts | null} counts
+ * @property {boolean} hasChanges
+ * @property {Log} log
+ * @property {string} logPath secret path on the blob host
+ *
+ * @typedef {object} PolicyCheck
+ * @property {string} id
+ * @property {string} runId
+ * @property {string} status
+ * @property {boolean} softFail
+ * @property {Record<string, string>} statusTimestamps
+ *
+ * @typedef {object} CostEstimate
+ * @property {string} id
+ * @property {string} runId
+ * @property {string} status
+ * @property {number} prior
+ * @property {number} proposed
+ * @property {Record<string, string>} statusTimestamps
+ *
+ * @typedef {object} Run
+ * @property {string} id
+ * @property {string} workspaceId
+ * @property {string} cvId
+ * @property {string} status
+ * @property {Record<string, unknown>} attrs echoed request attributes (kebab-case)
+ * @property {boolean} planOnly
+ * @property {boolean} isDestroy
+ * @property {boolean} refreshOnly
+ * @property {boolean} savePlan
+ * @property {boolean} autoApply
+ * @property {boolean} allowEmptyApply
+ * @property {string[]} targetAddrs
+ * @property {string[]} replaceAddrs
+ * @property {string} terraformVersion
+ * @property {string} source
+ * @property {string} createdAt
+ * @property {Record<string, string>} statusTimestamps
+ * @property {Scenario} scenario snapshot taken at creation
+ * @property {string | null} hold status the run stops in until released
+ * @property {string} planId
+ * @property {string} applyId
+ * @property {string | null} costEstimateId
+ * @property {string[]} policyCheckIds
+ * @property {boolean} cancelRequested
+ * @property {boolean} paused waiting for a human (confirm, override)
+ * @property {number} ticks ticks spent in the current status
+ * @property {PlanResult | null} plan
+ * @property {string[]} actionCalls
+ */
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/**
+ * An opaque ID with the type prefix the real API uses (`ws-`, `run-`, ...).
+ * @param {string} prefix
+ * @param {number} [length]
+ */
+export function newId(prefix, length = 16) {
+  const bytes = randomBytes(length);
+  let id = '';
+  for (const b of bytes) id += ALPHABET[b % ALPHABET.length];
+  return `${prefix}-${id}`;
+}
+
+/** An unguessable path segment for pre-signed style blob URLs. */
+export function newSecret() {
+  return randomBytes(24).toString('base64url');
+}
+
+export function now() {
+  return new Date().toISOString();
+}
+
+/** @returns {Log} */
+export function emptyLog() {
+  return { text: '', started: false, final: false };
+}
+
+export class Store {
+  constructor() {
+    /** @type {Map<string, Workspace>} */
+    this.workspaces = new Map();
+    /** @type {ConfigurationVersion[]} */
+    this.configurationVersions = [];
+    /** @type {Run[]} */
+    this.runs = [];
+    /** @type {Map<string, Phase>} */
+    this.plans = new Map();
+    /** @type {Map<string, Phase>} */
+    this.applies = new Map();
+    /** @type {Map<string, PolicyCheck>} */
+    this.policyChecks = new Map();
+    /** @type {Map<string, CostEstimate>} */
+    this.costEstimates = new Map();
+    /** @type {Map<string, ArchiveContent>} */
+    this.uploads = new Map();
+    /**
+     * Secret blob-host paths -> what they serve.
+     * @type {Map<string, { kind: 'upload' | 'log' | 'json' | 'download', id: string }>}
+     */
+    this.blobs = new Map();
+  }
+
+  /**
+   * @param {string} organization
+   * @param {string} name
+   */
+  workspaceByName(organization, name) {
+    for (const ws of this.workspaces.values()) {
+      if (ws.organization === organization && ws.name === name) return ws;
+    }
+    return undefined;
+  }
+
+  /** @param {string} idOrName a `ws-` ID or a workspace name */
+  findWorkspace(idOrName) {
+    const byId = this.workspaces.get(idOrName);
+    if (byId) return byId;
+    for (const ws of this.workspaces.values()) if (ws.name === idOrName) return ws;
+    return undefined;
+  }
+
+  /** @param {string} id */
+  cv(id) {
+    return this.configurationVersions.find(cv => cv.id === id);
+  }
+
+  /** @param {string} id */
+  run(id) {
+    return this.runs.find(run => run.id === id);
+  }
+
+  /** @param {string} organization */
+  hasOrganization(organization) {
+    for (const ws of this.workspaces.values()) if (ws.organization === organization) return true;
+    return false;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * Resource-level changes from Terraform's JSON plan (`GET /plans/:id/json-output`).
+ * Reads only addresses and actions: `before`/`after` may hold sensitive values and are
+ * never touched.
+ */
+import type { ResourceAction, ResourceChange } from './types.js';
+
+/** The order groups are shown in: what can lose data first, then the rest. */
+export const ACTION_ORDER: readonly ResourceAction[] = [
+  'destroy',
+  'replace',
+  'create',
+  'update',
+  'import',
+  'move',
+  'forget',
+  'read'
+];
+
+const addressCollator = new Intl.Collator('en', { numeric: true });
+
+/** Orders by action group, then by address (numeric-aware, so `a[2]` precedes `a[10]`). */
+export function compareResourceChanges(a: ResourceChange, b: ResourceChange): number {
+  const byAction = ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action);
+  if (byAction !== 0) return byAction;
+  const byAddress = addressCollator.compare(a.address, b.address);
+  return byAddress !== 0 ? byAddress : addressCollator.compare(a.deposed ?? '', b.deposed ?? '');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function nonEmptyString(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Maps Terraform's `change.actions` list to one action; undefined for no-ops and unknowns. */
+function actionOf(actions: readonly string[]): ResourceAction | 'no-op' | undefined {
+  const key = actions.join(',');
+  switch (key) {
+    case 'create':
+      return 'create';
+    case 'update':
+      return 'update';
+    // Terraform spells create-before-destroy as create,delete and the default as delete,create.
+    case 'delete,create':
+    case 'create,delete':
+      return 'replace';
+    case 'delete':
+      return 'destroy';
+    case 'read':
+      return 'read';
+    case 'forget':
+      return 'forget';
+    case 'no-op':
+      return 'no-op';
+    default:
+      return undefined;
+  }
+}
+
+function changeFromEntry(entry: unknown): ResourceChange | undefined {
+  if (!isRecord(entry)) return undefined;
+  const address = nonEmptyString(entry['address']);
+  // Data sources are read, not changed: the plan's counts leave them out and so do we.
+  if (address === undefined || entry['mode'] === 'data') return undefined;
+  const change = entry['change'];
+  if (!isRecord(change) || !Array.isArray(change['actions'])) return undefined;
+  const actions = change['actions'].filter((a): a is string => typeof a === 'string');
+  const mapped = actionOf(actions);
+  if (mapped === undefined || mapped === 'read') return undefined;
+
+  // `importing` is an object ({id} or {identity}) when the resource is imported by this plan.
+  const importing = isRecord(change['importing']);
+  const previous = nonEmptyString(entry['previous_address']);
+  const previousAddress = previous !== undefined && previous !== address ? previous : undefined;
+  const deposed = nonEmptyString(entry['deposed']);
+
+  let action: ResourceAction;
+  if (mapped === 'no-op') {
+    if (importing) action = 'import';
+    else if (previousAddress !== undefined) action = 'move';
+    else return undefined;
+  } else {
+    action = mapped;
+  }
+  return {
+    address,
+    action,
+    ...(previousAddress !== undefined ? { previousAddress } : {}),
+    ...(importing && action !== 'import' ? { importing: true } : {}),
+    ...(deposed !== undefined ? { deposed } : {})
+  };
+}
+
+/**
+ * The plan's resource changes, grouped by action and sorted by address. Never throws:
+ * anything of an unexpected shape is skipped, and a JSON string is parsed first.
+ */
+export function resourceChangesFromPlanJson(json: unknown): ResourceChange[] {
+  let plan = json;
+  if (typeof plan === 'string') {
+    try {
+      plan = JSON.parse(plan) as unknown;
+    } catch {
+      return [];
+    }
+  }
+  if (!isRecord(plan) || !Array.isArray(plan['resource_changes'])) return [];
+  const changes: ResourceChange[] = [];
+  for (const entry of plan['resource_changes'] as unknown[]) {
+    const change = changeFromEntry(entry);
+    if (change !== undefined) changes.push(change);
+  }
+  return changes.sort(compareResourceChanges);
+}

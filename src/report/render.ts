@@ -1,0 +1,255 @@
+/**
+ * The one renderer of the run report: the job summary, the sticky PR comment and the
+ * `plan-summary` output all show this markdown. The result always fits in `maxLength`.
+ */
+import { ACTION_ORDER, compareResourceChanges } from './plan-changes.js';
+import {
+  byteLength,
+  codeBlock,
+  codeSpan,
+  cutToBytes,
+  escapeInline,
+  link,
+  tailLines
+} from './markdown.js';
+import type { ResourceAction, ResourceChange, RunReport } from './types.js';
+
+/** GitHub refuses comment bodies longer than this. */
+export const COMMENT_MAX_LENGTH = 65_536;
+/** GitHub refuses a step summary larger than 1 MiB. */
+export const SUMMARY_MAX_LENGTH = 1024 * 1024;
+
+export interface RenderContext {
+  /** e.g. `https://github.com/owner/repo`: links the commit. */
+  readonly repositoryUrl?: string;
+  /** One closing line in small print, e.g. "Updated for the push of abc1234." */
+  readonly footer?: string;
+}
+
+export interface RenderOptions {
+  /** Upper bound of the result in UTF-8 bytes (so also in characters). */
+  readonly maxLength: number;
+  /** A hidden HTML comment put first, e.g. the sticky comment's marker. */
+  readonly marker?: string;
+  readonly context?: RenderContext;
+}
+
+/** The repository link from the runner's environment (GITHUB_SERVER_URL, GITHUB_REPOSITORY). */
+export function renderContextFromEnv(env: NodeJS.ProcessEnv = process.env): RenderContext {
+  const repository = env['GITHUB_REPOSITORY'];
+  if (repository === undefined || repository === '') return {};
+  const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+  return { repositoryUrl: `${server}/${repository}` };
+}
+
+const GROUP_TITLES: Record<ResourceAction, string> = {
+  destroy: 'Destroy',
+  replace: 'Replace',
+  create: 'Create',
+  update: 'Update in place',
+  import: 'Import',
+  move: 'Move',
+  forget: 'Forget (remove from state, keep the object)',
+  read: 'Read'
+};
+
+// Caps on single fields, so one huge message cannot crowd out the rest of the report.
+const MAX_HEADLINE = 1_000;
+const MAX_ERROR = 4_000;
+const MAX_POLICIES = 50;
+const MAX_ADDRESS = 1_000;
+const MAX_LOG = 16_000;
+// Room kept for the "… and N more" line when resource changes are truncated.
+const MORE_LINE_RESERVE = 400;
+
+function workspaceLabel(report: RunReport): string {
+  if (report.organization && report.workspaceName) {
+    return `${report.organization}/${report.workspaceName}`;
+  }
+  return report.workspaceName ?? report.workspaceId ?? 'unknown workspace';
+}
+
+function title(report: RunReport): string {
+  let kind = 'Terraform run';
+  if (report.nothingCreated) kind = 'Terraform run not started';
+  else if (report.speculative) kind = 'Terraform plan (speculative)';
+  else if (report.isDestroy) kind = 'Terraform destroy run';
+  return `### ${kind}: ${codeSpan(workspaceLabel(report))}`;
+}
+
+function verdict(report: RunReport): string {
+  const headline = escapeInline(cutToBytes(report.headline, MAX_HEADLINE));
+  if (report.nothingCreated) {
+    return `**Failed: nothing was created.** ${headline}`.trimEnd();
+  }
+  const word = report.outcome === 'success' ? 'Succeeded' : 'Failed';
+  return `**${word}:** ${headline}`.trimEnd();
+}
+
+function tableCell(text: string): string {
+  // A pipe ends a table cell even inside a code span, so escape it for the table parser.
+  return text.replace(/\|/g, '\\|');
+}
+
+function detailsTable(report: RunReport, context: RenderContext | undefined): string | undefined {
+  const rows: [string, string][] = [];
+  if (report.runId || report.runUrl) {
+    rows.push(['Run', link(codeSpan(report.runId ?? 'run'), report.runUrl)]);
+  }
+  if (report.runStatus) rows.push(['Status', codeSpan(report.runStatus)]);
+  if (report.commitSha) {
+    const sha = report.commitSha;
+    const url = context?.repositoryUrl ? `${context.repositoryUrl}/commit/${sha}` : undefined;
+    rows.push(['Commit', link(codeSpan(sha.slice(0, 7)), url)]);
+  }
+  if (report.configurationVersionId) {
+    rows.push(['Configuration version', codeSpan(report.configurationVersionId)]);
+  }
+  if (rows.length === 0) return undefined;
+  const lines = rows.map(([key, value]) => `| ${key} | ${tableCell(value)} |`);
+  return ['| | |', '| --- | --- |', ...lines].join('\n');
+}
+
+function countsLine(report: RunReport): string | undefined {
+  const c = report.counts;
+  if (c === undefined) return undefined;
+  const total = c.additions + c.changes + c.destructions + c.imports;
+  if (total === 0 && report.hasChanges !== true) {
+    return '**Plan:** no changes. The infrastructure matches the configuration.';
+  }
+  const parts = [
+    `${c.additions} to add`,
+    `${c.changes} to change`,
+    `${c.destructions} to destroy`,
+    `${c.imports} to import`
+  ];
+  return `**Plan:** ${parts.join(', ')}.`;
+}
+
+function errorBlock(report: RunReport): string | undefined {
+  if (!report.error) return undefined;
+  return `**Error**\n\n${codeBlock(cutToBytes(report.error, MAX_ERROR))}`;
+}
+
+function policiesSection(report: RunReport): string | undefined {
+  const names = report.policyFailures ?? [];
+  if (names.length === 0) return undefined;
+  const shown = names.slice(0, MAX_POLICIES).map(n => `- ${escapeInline(cutToBytes(n, 500))}`);
+  if (names.length > shown.length) shown.push(`- … and ${names.length - shown.length} more`);
+  return `#### Failed policies\n\n${shown.join('\n')}`;
+}
+
+function unavailableNote(report: RunReport): string | undefined {
+  if (!report.resourceChangesUnavailable) return undefined;
+  const reason = escapeInline(cutToBytes(report.resourceChangesUnavailable, 1_000));
+  return `> Resource-level changes are not shown: ${reason}`;
+}
+
+function logSection(report: RunReport, budget: number): string | undefined {
+  if (!report.logTail) return undefined;
+  const overhead = 120;
+  if (budget <= overhead) return undefined;
+  const tail = tailLines(report.logTail, Math.min(MAX_LOG, budget - overhead));
+  if (tail.lines === 0) return undefined;
+  const summary = `Log (last ${tail.lines} line${tail.lines === 1 ? '' : 's'})`;
+  return `<details><summary>${summary}</summary>\n\n${codeBlock(tail.text)}\n\n</details>`;
+}
+
+function changeLine(change: ResourceChange): string {
+  let line = `- ${codeSpan(cutToBytes(change.address, MAX_ADDRESS))}`;
+  const notes: string[] = [];
+  if (change.previousAddress) {
+    notes.push(`moved from ${codeSpan(cutToBytes(change.previousAddress, MAX_ADDRESS))}`);
+  }
+  if (change.importing) notes.push('imported');
+  if (change.deposed) notes.push(`deposed object ${codeSpan(change.deposed)}`);
+  if (notes.length > 0) line += ` (${notes.join(', ')})`;
+  return line;
+}
+
+/** The resource list, as many lines as fit in `budget` bytes, then "… and N more". */
+function changesSection(
+  report: RunReport,
+  changes: readonly ResourceChange[],
+  budget: number
+): string | undefined {
+  if (changes.length === 0) return undefined;
+  const sorted = [...changes].sort(compareResourceChanges);
+  const heading = `#### Resource changes (${sorted.length})`;
+  const parts: string[] = [heading];
+  let size = byteLength(heading);
+  const limit = budget - MORE_LINE_RESERVE;
+  let shown = 0;
+  let full = false;
+  for (const action of ACTION_ORDER) {
+    const group = sorted.filter(c => c.action === action);
+    if (group.length === 0 || full) continue;
+    const groupHeading = `\n\n**${GROUP_TITLES[action]}** (${group.length})\n`;
+    if (size + byteLength(groupHeading) > limit) {
+      full = true;
+      continue;
+    }
+    parts.push(groupHeading);
+    size += byteLength(groupHeading);
+    for (const change of group) {
+      const line = `\n${changeLine(change)}`;
+      if (size + byteLength(line) > limit) {
+        full = true;
+        break;
+      }
+      parts.push(line);
+      size += byteLength(line);
+      shown += 1;
+    }
+  }
+  if (shown < sorted.length) {
+    const hidden = sorted.slice(shown);
+    const byAction = ACTION_ORDER.map(a => [a, hidden.filter(c => c.action === a).length])
+      .filter(([, n]) => n !== 0)
+      .map(([a, n]) => `${n} ${a}`)
+      .join(', ');
+    const where = report.runUrl ? `: see the ${link('run', report.runUrl)}` : '';
+    parts.push(`\n\n… and ${hidden.length} more (${byAction})${where}.`);
+  }
+  return budget > 0 && shown > 0 ? parts.join('') : moreOnly(sorted.length, report, budget);
+}
+
+function moreOnly(count: number, report: RunReport, budget: number): string | undefined {
+  const where = report.runUrl ? `: see the ${link('run', report.runUrl)}` : '';
+  const text = `#### Resource changes (${count})\n\n… ${count} changes not shown here${where}.`;
+  return byteLength(text) <= budget ? text : undefined;
+}
+
+function join(sections: readonly (string | undefined)[]): string {
+  return sections.filter((s): s is string => s !== undefined && s !== '').join('\n\n');
+}
+
+/** Renders the report as GitHub-flavoured markdown of at most `options.maxLength` bytes. */
+export function renderReport(report: RunReport, options: RenderOptions): string {
+  const max = Math.max(0, Math.floor(options.maxLength));
+  const context = options.context;
+  const head = join([
+    options.marker,
+    title(report),
+    verdict(report),
+    detailsTable(report, context),
+    countsLine(report),
+    errorBlock(report)
+  ]);
+  const footer = context?.footer ? `<sub>${escapeInline(context.footer)}</sub>` : undefined;
+  const fixed = join([head, policiesSection(report), unavailableNote(report), footer]);
+  // The blank lines between sections and the final newline.
+  const separators = 12;
+  let room = max - byteLength(fixed) - separators;
+
+  const changes = report.resourceChanges ?? [];
+  // An errored plan rarely has changes; when it does, the list gets most of the room.
+  const log = logSection(report, changes.length > 0 ? Math.floor(room * 0.3) : room);
+  if (log !== undefined) room -= byteLength(log) + 2;
+  const list = changesSection(report, changes, room);
+
+  const text = join([head, list, unavailableNote(report), policiesSection(report), log, footer]);
+  // Last guard, for tiny limits or huge fixed fields: cut, never exceed the limit.
+  const withNewline = `${text}\n`;
+  return byteLength(withNewline) <= max ? withNewline : cutToBytes(text, max);
+}

@@ -1,0 +1,118 @@
+/**
+ * walk → tar → parallel gzip → temp file. The archive never sits in memory; the caller
+ * PUTs the file with its size as Content-Length.
+ */
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GzipPool } from './gzip-pool.js';
+import { parseIgnoreFile, defaultRules } from './ignore-file.js';
+import { PackError } from './pack-error.js';
+import { Ruleset } from './ruleset.js';
+import { encodeHeader } from './tar-header.js';
+import { TarGzWriter } from './tar-gz-writer.js';
+import { walkTree, type WalkEntry } from './walk.js';
+
+export interface PackTuning {
+  /** Bytes of tar per gzip member. */
+  readonly chunkSize?: number;
+  /** Compression threads (default: os.availableParallelism()). */
+  readonly workers?: number;
+  /** Match rules against NFC-normalised paths, as go-slug v0.18.3 (default off: v0.16.x). */
+  readonly normalizeNfc?: boolean;
+  /** Called after an entry's header, before its body (tests use it to change files). */
+  readonly beforeBody?: (entry: WalkEntry) => void;
+}
+
+export interface PackFileResult {
+  readonly path: string;
+  readonly size: number;
+  readonly entries: number;
+}
+
+const DEFAULT_CHUNK = 1024 * 1024;
+
+function loadRules(root: string, warn: (message: string) => void, nfc: boolean): Ruleset {
+  let text: string;
+  try {
+    text = fs.readFileSync(path.join(root, '.terraformignore'), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // go-slug: a missing file means the defaults; an unreadable one, a message and the defaults.
+    if (code !== 'ENOENT')
+      warn(`.terraformignore cannot be read (${code}); using the default rules`);
+    return new Ruleset(defaultRules(), warn, nfc);
+  }
+  return new Ruleset(parseIgnoreFile(text, warn), warn, nfc);
+}
+
+const errorCode = (error: unknown): string =>
+  (error as NodeJS.ErrnoException).code ?? String(error);
+
+/** Copies one regular file's body, failing if it changes underneath. */
+async function writeBody(writer: TarGzWriter, entry: WalkEntry): Promise<void> {
+  let fd: number;
+  try {
+    fd = fs.openSync(entry.source, 'r');
+  } catch (error) {
+    throw new PackError(
+      `cannot open "${entry.name}" (${errorCode(error)}): it vanished or is unreadable`
+    );
+  }
+  try {
+    const complete = await writer.writeFile(fd, entry.size);
+    const after = fs.fstatSync(fd, { bigint: true });
+    if (!complete || after.size !== BigInt(entry.size) || after.mtimeNs !== entry.mtimeNs) {
+      throw new PackError(`"${entry.name}" changed while it was being packed; try again`);
+    }
+  } catch (error) {
+    if (error instanceof PackError) throw error;
+    throw new PackError(`cannot read "${entry.name}": ${errorCode(error)}`);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export async function packToFile(
+  directory: string,
+  workspaceRoot: string,
+  tempDir: string,
+  warn: (message: string) => void,
+  tuning: PackTuning = {}
+): Promise<PackFileResult> {
+  const root = fs.realpathSync(directory);
+  if (!fs.statSync(root).isDirectory()) {
+    throw new PackError(`${directory} is not a directory`);
+  }
+  const rules = loadRules(root, warn, tuning.normalizeNfc ?? false);
+  const workspace = fs.realpathSync(workspaceRoot);
+  const chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK;
+  const workers = Math.max(1, tuning.workers ?? os.availableParallelism());
+  const file = path.join(tempDir, `tfe-slug-${randomBytes(8).toString('hex')}.tar.gz`);
+  const fd = fs.openSync(file, 'wx', 0o600);
+  const pool = new GzipPool(workers, chunkSize);
+  const writer = new TarGzWriter(fd, pool, chunkSize, workers * 2);
+  let entries = 0;
+  try {
+    for (const entry of walkTree({ root, workspaceRoot: workspace, rules })) {
+      writer.write(encodeHeader(entry));
+      if (entry.type === '0') {
+        tuning.beforeBody?.(entry);
+        await writeBody(writer, entry);
+      }
+      entries++;
+      if (writer.full) await writer.drain();
+    }
+    const size = await writer.finish();
+    fs.closeSync(fd);
+    return { path: file, size, entries };
+  } catch (error) {
+    await writer.abandon();
+    fs.closeSync(fd);
+    fs.rmSync(file, { force: true });
+    throw error;
+  } finally {
+    await pool.close();
+  }
+}

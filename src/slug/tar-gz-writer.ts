@@ -1,0 +1,98 @@
+/**
+ * Builds the tar stream in fixed-size chunks (headers and file bodies read straight into
+ * the chunk), has them gzip-compressed in parallel and appends the members to the archive
+ * file in order. Memory stays bounded: at most `maxInFlight` chunks exist at any time.
+ */
+import * as fs from 'node:fs';
+import { GzipPool } from './gzip-pool.js';
+import { BLOCK } from './tar-header.js';
+
+export class TarGzWriter {
+  private chunk: Buffer;
+  private used = 0;
+  private readonly queue: Promise<Buffer>[] = [];
+  /** Bytes written to the archive file so far. */
+  written = 0;
+
+  constructor(
+    private readonly fd: number,
+    private readonly pool: GzipPool,
+    private readonly chunkSize: number,
+    private readonly maxInFlight: number
+  ) {
+    this.chunk = pool.buffer();
+  }
+
+  /** True when the caller should `await drain()` before adding more. */
+  get full(): boolean {
+    return this.queue.length >= this.maxInFlight;
+  }
+
+  /** Appends bytes (headers, padding). */
+  write(data: Buffer): void {
+    let offset = 0;
+    while (offset < data.length) {
+      const n = Math.min(data.length - offset, this.chunkSize - this.used);
+      data.copy(this.chunk, this.used, offset, offset + n);
+      this.used += n;
+      offset += n;
+      if (this.used === this.chunkSize) this.dispatch();
+    }
+  }
+
+  /**
+   * Appends `size` bytes read from `fd`, then the padding to a 512-byte block. Returns
+   * false when the file ends early (it shrank while being packed).
+   */
+  async writeFile(fd: number, size: number): Promise<boolean> {
+    let position = 0;
+    while (position < size) {
+      const want = Math.min(size - position, this.chunkSize - this.used);
+      const got = fs.readSync(fd, this.chunk, this.used, want, position);
+      if (got === 0) return false;
+      this.used += got;
+      position += got;
+      if (this.used === this.chunkSize) {
+        this.dispatch();
+        if (this.full) await this.drain();
+      }
+    }
+    const pad = (BLOCK - (size % BLOCK)) % BLOCK;
+    if (pad > 0) this.write(Buffer.alloc(pad));
+    return true;
+  }
+
+  /** Writes finished members to the file until fewer than maxInFlight are pending. */
+  async drain(all = false): Promise<void> {
+    while (this.queue.length > 0 && (all || this.queue.length >= this.maxInFlight)) {
+      const data = await this.queue[0];
+      void this.queue.shift();
+      let offset = 0;
+      while (offset < data.length) offset += fs.writeSync(this.fd, data, offset);
+      this.written += data.length;
+    }
+  }
+
+  /** Ends the tar stream (two zero blocks, no padding to a record, as Go) and flushes. */
+  async finish(): Promise<number> {
+    this.write(Buffer.alloc(2 * BLOCK));
+    if (this.used > 0) this.dispatch();
+    await this.drain(true);
+    return this.written;
+  }
+
+  /** Waits for pending work so nothing is left running after a failure. */
+  async abandon(): Promise<void> {
+    await Promise.allSettled(this.queue);
+    this.queue.length = 0;
+  }
+
+  private dispatch(): void {
+    const pending = this.pool.compress(this.chunk, this.used);
+    // Rejections are observed by drain(); this keeps them from being reported as unhandled.
+    pending.catch(() => undefined);
+    this.queue.push(pending);
+    this.chunk = this.pool.buffer();
+    this.used = 0;
+  }
+}
