@@ -4,7 +4,7 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -24,10 +24,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -317,7 +317,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -392,7 +392,7 @@ __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.hd = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5473);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1281);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5473:
+/***/ 1281:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28416,7 +28416,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -28539,16 +28539,16 @@ function file_command_issueFileCommand(command, message) {
     if (!filePath) {
         throw new Error(`Unable to find environment variable for file command ${command}`);
     }
-    if (!fs.existsSync(filePath)) {
+    if (!external_fs_namespaceObject.existsSync(filePath)) {
         throw new Error(`Missing file at path: ${filePath}`);
     }
-    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
+    external_fs_namespaceObject.appendFileSync(filePath, `${utils_toCommandValue(message)}${external_os_namespaceObject.EOL}`, {
         encoding: 'utf8'
     });
 }
 function file_command_prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
+    const delimiter = `ghadelimiter_${external_crypto_namespaceObject.randomUUID()}`;
+    const convertedValue = utils_toCommandValue(value);
     // These should realistically never happen, but just in case someone finds a
     // way to exploit uuid generation let's not allow keys or values that contain
     // the delimiter.
@@ -28558,15 +28558,17 @@ function file_command_prepareKeyValueMessage(key, value) {
     if (convertedValue.includes(delimiter)) {
         throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
     }
-    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
+    return `${key}<<${delimiter}${external_os_namespaceObject.EOL}${convertedValue}${external_os_namespaceObject.EOL}${delimiter}`;
 }
 //# sourceMappingURL=file-command.js.map
 ;// CONCATENATED MODULE: external "path"
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -28659,7 +28661,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -28737,7 +28739,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -29086,7 +29088,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -29097,7 +29099,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -29196,7 +29198,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -29211,7 +29213,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -29236,7 +29238,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -29259,7 +29261,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -31097,7 +31099,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -31180,10 +31182,10 @@ function getBooleanInput(name, options) {
 function setOutput(name, value) {
     const filePath = process.env['GITHUB_OUTPUT'] || '';
     if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('OUTPUT', file_command_prepareKeyValueMessage(name, value));
     }
-    process.stdout.write(os.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
+    process.stdout.write(external_os_namespaceObject.EOL);
+    command_issueCommand('set-output', { name }, utils_toCommandValue(value));
 }
 /**
  * Enables or disables the echoing of commands into stdout for the rest of the step.
@@ -31219,7 +31221,7 @@ function isDebug() {
  * @param message debug message
  */
 function core_debug(message) {
-    issueCommand('debug', {}, message);
+    command_issueCommand('debug', {}, message);
 }
 /**
  * Adds an error issue
@@ -31227,7 +31229,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31235,7 +31237,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31243,14 +31245,14 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + os.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -31260,13 +31262,13 @@ function info(message) {
  * @param name The name of the output group
  */
 function startGroup(name) {
-    issue('group', name);
+    command_issue('group', name);
 }
 /**
  * End an output group.
  */
 function endGroup() {
-    issue('endgroup');
+    command_issue('endgroup');
 }
 /**
  * Wrap an asynchronous function call in a group.
@@ -31302,9 +31304,9 @@ function group(name, fn) {
 function saveState(name, value) {
     const filePath = process.env['GITHUB_STATE'] || '';
     if (filePath) {
-        return issueFileCommand('STATE', prepareKeyValueMessage(name, value));
+        return file_command_issueFileCommand('STATE', file_command_prepareKeyValueMessage(name, value));
     }
-    issueCommand('save-state', { name }, toCommandValue(value));
+    command_issueCommand('save-state', { name }, utils_toCommandValue(value));
 }
 /**
  * Gets the value of an state set by this action's main execution.
@@ -31337,12 +31339,8414 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/main.ts
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * The action's inputs, read and validated in one place before any network call.
+ * Nothing else in the code calls core.getInput.
+ */
 
-/** The action's whole step; the only place that decides success or failure. */
-async function run() {
-    setFailed('tfe-run-action is being built');
-    return Promise.resolve();
+
+
+/** A bad input: the message names the input and says what is allowed. */
+class InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(message);
+        this.input = input;
+        this.name = 'InputError';
+    }
+}
+/**
+ * Defaults used when an input is unset or empty (tests, the demo, a runner that passes "").
+ * action.yml is the source of truth; __tests__/action-yml.test.ts checks these equal its
+ * defaults. Inputs without an entry default to empty (`token`, `message`, `github-token`…).
+ */
+const INPUT_DEFAULTS = Object.freeze({
+    hostname: 'app.terraform.io',
+    directory: '.',
+    speculative: 'false',
+    apply: 'false',
+    'is-destroy': 'false',
+    wait: 'true',
+    timeout: '60m',
+    'cancel-on-timeout': 'true',
+    'save-plan': 'false',
+    refresh: 'true',
+    'refresh-only': 'false',
+    'comment-on-pr': 'true'
+});
+// setTimeout fires at once for delays above 2^31-1 ms (~24.8 days); GitHub jobs stop far sooner.
+const MAX_TIMEOUT_MS = 7 * 24 * 3600 * 1000;
+const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+const WORKSPACE_ID_PATTERN = /^ws-[A-Za-z0-9]+$/;
+const VARIABLE_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const VERSION_PATTERN = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?$/;
+/** Reads, validates and freezes every input; throws the first InputError found. */
+function getInputs() {
+    const token = readToken();
+    const baseUrl = parseHostname(getInput('hostname') || INPUT_DEFAULTS.hostname);
+    const workspace = readWorkspace();
+    const workspaceIsId = WORKSPACE_ID_PATTERN.test(workspace);
+    const organization = readOrganization(workspaceIsId);
+    const flags = {
+        speculative: readBoolean('speculative'),
+        apply: readBoolean('apply'),
+        isDestroy: readBoolean('is-destroy'),
+        wait: readBoolean('wait'),
+        cancelOnTimeout: readBoolean('cancel-on-timeout'),
+        savePlan: readBoolean('save-plan'),
+        refresh: readBoolean('refresh'),
+        refreshOnly: readBoolean('refresh-only'),
+        commentOnPr: readBoolean('comment-on-pr')
+    };
+    const timeoutMs = parseDuration(getInput('timeout') || INPUT_DEFAULTS.timeout);
+    const targets = parseAddresses('targets', getInput('targets'));
+    const replace = parseAddresses('replace', getInput('replace'));
+    const variables = parseVariables(getInput('variables'));
+    const terraformVersion = readTerraformVersion();
+    checkConflicts({ ...flags, terraformVersion });
+    const message = getInput('message') || deriveMessage(process.env);
+    const githubToken = getInput('github-token');
+    if (githubToken)
+        core_setSecret(githubToken);
+    // Filesystem checks come last so a typo elsewhere is reported without touching the disk.
+    const { workspaceRoot, directory } = resolveDirectory(getInput('directory') || INPUT_DEFAULTS.directory, process.env.GITHUB_WORKSPACE || process.cwd());
+    return Object.freeze({
+        token,
+        baseUrl,
+        organization,
+        workspace,
+        workspaceIsId,
+        directory,
+        workspaceRoot,
+        ...flags,
+        message,
+        targets: Object.freeze(targets),
+        replace: Object.freeze(replace),
+        variables: Object.freeze(variables.map(v => Object.freeze(v))),
+        timeoutMs,
+        terraformVersion,
+        githubToken
+    });
+}
+function readToken() {
+    const token = getInput('token') || (process.env.TF_API_TOKEN ?? '').trim();
+    if (!token) {
+        throw new InputError('token', 'Input "token" is required: pass an HCP Terraform / Terraform Enterprise API token, or set the TF_API_TOKEN environment variable.');
+    }
+    core_setSecret(token);
+    // A token with a line break or space would corrupt the Authorization header.
+    if (/\s/.test(token)) {
+        throw new InputError('token', 'Input "token" (or TF_API_TOKEN) must be a single word without spaces or line breaks; check how the secret was stored.');
+    }
+    return token;
+}
+/** Quotes a user value for an error message, shortened so a pasted blob stays readable. */
+function shown(value) {
+    const short = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    return JSON.stringify(short);
+}
+const HOSTNAME_HELP = 'Input "hostname" must be a host name such as app.terraform.io or tfe.example.com:8443, or an http(s) URL such as http://127.0.0.1:8080';
+/**
+ * A bare host becomes https://host; a URL keeps its scheme and port. A trailing `/api/v2`
+ * is accepted and dropped (people copy the API base), any other path is refused because
+ * TFE and OTF always serve the API at the root.
+ */
+function parseHostname(raw) {
+    // Whatever precedes an "@" may be a password: never echo it.
+    const shownHost = (value) => shown(value.replace(/^(.*:\/\/)?[^/]*@/, '$1***@'));
+    const value = raw.replace(/\/+$/, '');
+    if (!value || /\s/.test(value)) {
+        throw new InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
+    }
+    const hasScheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw);
+    if (hasScheme && !/^https?:\/\//i.test(value)) {
+        throw new InputError('hostname', `${HOSTNAME_HELP} (only http and https); got ${shownHost(raw)}.`);
+    }
+    let url;
+    try {
+        url = new URL(hasScheme ? value : `https://${value}`);
+    }
+    catch {
+        throw new InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
+    }
+    // Not echoed: user:password@ in a URL may be a secret.
+    if (url.username || url.password) {
+        throw new InputError('hostname', `${HOSTNAME_HELP}, without user or password in it.`);
+    }
+    if (!url.hostname || url.search || url.hash) {
+        throw new InputError('hostname', `${HOSTNAME_HELP}, without a query or fragment; got ${shownHost(raw)}.`);
+    }
+    const pathname = url.pathname.replace(/\/+$/, '');
+    if (pathname !== '' && pathname !== '/api/v2') {
+        throw new InputError('hostname', `${HOSTNAME_HELP}, without a path (the API is always served at /api/v2); got ${shownHost(raw)}.`);
+    }
+    // The URL parser forgives a bare "host:" or stray characters; a bare host must be exact.
+    if (!hasScheme &&
+        !/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d+)?(?:\/api\/v2)?$/.test(value)) {
+        throw new InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
+    }
+    return url.origin;
+}
+function readWorkspace() {
+    const workspace = getInput('workspace');
+    if (!workspace) {
+        throw new InputError('workspace', 'Input "workspace" is required: a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123.');
+    }
+    if (!WORKSPACE_ID_PATTERN.test(workspace) && !NAME_PATTERN.test(workspace)) {
+        throw new InputError('workspace', `Input "workspace" must be a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123; got ${shown(workspace)}.`);
+    }
+    return workspace;
+}
+function readOrganization(workspaceIsId) {
+    const organization = getInput('organization');
+    if (!organization) {
+        if (workspaceIsId)
+            return undefined;
+        throw new InputError('organization', 'Input "organization" is required when "workspace" is a name (it may be omitted only with a workspace ID such as ws-abc123).');
+    }
+    if (!NAME_PATTERN.test(organization)) {
+        throw new InputError('organization', `Input "organization" must be an organization name made of letters, digits, - and _; got ${shown(organization)}.`);
+    }
+    return organization;
+}
+/** An empty input means the default: the runner passes "" for declared inputs left blank. */
+function readBoolean(name) {
+    const raw = getInput(name);
+    if (raw === '')
+        return INPUT_DEFAULTS[name] === 'true';
+    try {
+        return getBooleanInput(name);
+    }
+    catch (error) {
+        if (!(error instanceof TypeError))
+            throw error;
+        throw new InputError(name, `Input "${name}" must be true or false; got ${shown(raw)}.`);
+    }
+}
+/** `90s`, `30m`, `2h`, `1h30m`, or a bare number of seconds; returns milliseconds. */
+function parseDuration(raw) {
+    const help = 'Input "timeout" must be a duration such as 90s, 30m, 2h or 1h30m (a bare number means seconds)';
+    const bare = /^\d+$/.test(raw);
+    const parts = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(raw);
+    if (!raw || (!bare && !parts)) {
+        throw new InputError('timeout', `${help}; got ${shown(raw)}.`);
+    }
+    const seconds = bare
+        ? Number(raw)
+        : Number(parts?.[1] ?? 0) * 3600 + Number(parts?.[2] ?? 0) * 60 + Number(parts?.[3] ?? 0);
+    if (seconds <= 0) {
+        throw new InputError('timeout', `${help}, greater than zero; got ${shown(raw)}.`);
+    }
+    const ms = seconds * 1000;
+    if (ms > MAX_TIMEOUT_MS) {
+        throw new InputError('timeout', `${help}, at most 168h; got ${shown(raw)}.`);
+    }
+    return ms;
+}
+/** Lines of input with their 1-based line numbers, trimmed, blank lines dropped. */
+function lines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((text, index) => ({ line: index + 1, text: text.trim() }))
+        .filter(entry => entry.text !== '');
+}
+/** True when the address has whitespace outside a quoted index key or an unclosed quote. */
+function isMalformedAddress(address) {
+    let quoted = false;
+    for (let i = 0; i < address.length; i++) {
+        const char = address[i];
+        if (quoted && char === '\\')
+            i++;
+        else if (char === '"')
+            quoted = !quoted;
+        else if (!quoted && /\s/.test(char))
+            return true;
+    }
+    return quoted;
+}
+/** One resource address per line: `aws_instance.web`, `module.m["a b"].aws_x.y`. */
+function parseAddresses(name, raw) {
+    return lines(raw).map(({ line, text }) => {
+        if (isMalformedAddress(text)) {
+            throw new InputError(name, `Input "${name}" takes one resource address per line, without spaces except inside quoted keys (module.app.aws_instance.web or aws_s3_bucket.b["a b"]); line ${line} is ${shown(text)}.`);
+        }
+        return text;
+    });
+}
+/**
+ * One `key=HCL value` per line. Values may be secret (and the API echoes them to anyone
+ * who can read the run), so errors name the line and key, never the value.
+ */
+function parseVariables(raw) {
+    const seen = new Map();
+    return lines(raw).map(({ line, text }) => {
+        const at = text.indexOf('=');
+        if (at < 0) {
+            throw new InputError('variables', `Input "variables" takes one key=HCL value per line (replicas=2, region="eu-west-1"); line ${line} has no "=".`);
+        }
+        const key = text.slice(0, at).trim();
+        const value = text.slice(at + 1).trim();
+        if (!VARIABLE_KEY_PATTERN.test(key)) {
+            throw new InputError('variables', `Input "variables" line ${line} must start with a variable name (a letter or _, then letters, digits, _ or -) before "=".`);
+        }
+        if (!value) {
+            throw new InputError('variables', `Input "variables" line ${line} (key "${key}") must have an HCL value after "=", such as 2, "text" or ["a"] (write "" for an empty string).`);
+        }
+        // HCL reads a bare word as a reference, which run variables reject at plan time.
+        if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(value) && !/^(true|false|null)$/.test(value)) {
+            throw new InputError('variables', `Input "variables" line ${line} (key "${key}") must have an HCL literal value: quote text as "text" (numbers, true, false, lists and maps need no quotes).`);
+        }
+        const earlier = seen.get(key);
+        if (earlier !== undefined) {
+            throw new InputError('variables', `Input "variables" sets key "${key}" twice (lines ${earlier} and ${line}); each key may appear once.`);
+        }
+        seen.set(key, line);
+        return { key, value };
+    });
+}
+function readTerraformVersion() {
+    const version = getInput('terraform-version');
+    if (version && !VERSION_PATTERN.test(version)) {
+        throw new InputError('terraform-version', `Input "terraform-version" must be an exact Terraform version such as 1.9.5 or 1.10.0-beta1; got ${shown(version)}.`);
+    }
+    return version;
+}
+/** Combinations the API rejects, or that the action could not carry out. */
+function checkConflicts(f) {
+    if (f.speculative && f.apply) {
+        throw new InputError('apply', 'Inputs "speculative" and "apply" cannot both be true: a speculative plan can never be applied.');
+    }
+    if (f.savePlan && f.apply) {
+        throw new InputError('save-plan', 'Inputs "save-plan" and "apply" cannot both be true: a saved plan is applied later from the UI or API.');
+    }
+    if (f.savePlan && f.speculative) {
+        throw new InputError('save-plan', 'Inputs "save-plan" and "speculative" cannot both be true: choose a saved plan or a speculative plan.');
+    }
+    if (f.refreshOnly && f.isDestroy) {
+        throw new InputError('refresh-only', 'Inputs "refresh-only" and "is-destroy" cannot both be true: a refresh-only run changes no resources.');
+    }
+    if (f.refreshOnly && !f.refresh) {
+        throw new InputError('refresh-only', 'Input "refresh-only" cannot be true while "refresh" is false: a refresh-only run without a refresh does nothing.');
+    }
+    if (f.terraformVersion && !f.speculative) {
+        throw new InputError('terraform-version', 'Input "terraform-version" needs "speculative: true": the API accepts a Terraform version only on speculative (plan-only) runs.');
+    }
+    if (f.apply && !f.wait) {
+        throw new InputError('apply', 'Input "apply" cannot be true while "wait" is false: the action must wait for the plan before it can confirm the apply.');
+    }
+}
+/** "Triggered by GitHub Actions: acme/infra @ <sha> (workflow "Terraform", run 42)". */
+function deriveMessage(env) {
+    const repository = env.GITHUB_REPOSITORY?.trim();
+    const sha = env.GITHUB_SHA?.trim();
+    const workflow = env.GITHUB_WORKFLOW?.trim();
+    const runNumber = env.GITHUB_RUN_NUMBER?.trim();
+    const runId = env.GITHUB_RUN_ID?.trim();
+    const where = [repository, sha].filter(Boolean).join(' @ ');
+    const details = [
+        workflow ? `workflow ${JSON.stringify(workflow)}` : '',
+        runNumber ? `run ${runNumber}` : runId ? `run id ${runId}` : ''
+    ].filter(Boolean);
+    let message = 'Triggered by GitHub Actions';
+    if (where)
+        message += `: ${where}`;
+    if (details.length > 0)
+        message += ` (${details.join(', ')})`;
+    return message;
+}
+/** Real paths of the workspace root and of `directory`, which must lie inside it. */
+function resolveDirectory(input, root) {
+    let workspaceRoot;
+    try {
+        workspaceRoot = external_node_fs_namespaceObject.realpathSync(root);
+    }
+    catch {
+        throw new InputError('directory', `Input "directory" is resolved inside GITHUB_WORKSPACE, but the workspace ${JSON.stringify(root)} does not exist; check the checkout step.`);
+    }
+    // Resolve against the unresolved root too: an absolute input may spell the root's symlink.
+    const candidate = external_node_path_namespaceObject.resolve(root, input);
+    let directory;
+    try {
+        directory = external_node_fs_namespaceObject.realpathSync(candidate);
+    }
+    catch {
+        throw new InputError('directory', `Input "directory" must name an existing directory inside the workspace (relative to GITHUB_WORKSPACE); ${JSON.stringify(input)} does not exist.`);
+    }
+    const relative = external_node_path_namespaceObject.relative(workspaceRoot, directory);
+    const outside = relative === '..' || relative.startsWith(`..${external_node_path_namespaceObject.sep}`) || external_node_path_namespaceObject.isAbsolute(relative);
+    if (outside) {
+        throw new InputError('directory', `Input "directory" must stay inside the workspace ${JSON.stringify(workspaceRoot)} (relative to GITHUB_WORKSPACE, symlinks resolved); ${JSON.stringify(input)} leads to ${JSON.stringify(directory)}.`);
+    }
+    // actions/checkout may leave a token in .git/config: never pack git internals.
+    if (relative.split(external_node_path_namespaceObject.sep).includes('.git')) {
+        throw new InputError('directory', `Input "directory" must not be or lie inside a .git directory; got ${JSON.stringify(input)}.`);
+    }
+    if (!external_node_fs_namespaceObject.statSync(directory).isDirectory()) {
+        throw new InputError('directory', `Input "directory" must name a directory inside the workspace, not a file; got ${JSON.stringify(input)}.`);
+    }
+    return { workspaceRoot, directory };
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/** The step's outputs (interface.md "Outputs"), set as far as the run got. */
+
+function setRunOutputs(report, planSummary) {
+    const outputs = {
+        'run-id': report.runId,
+        'run-status': report.runStatus,
+        'run-url': report.runUrl,
+        'configuration-version-id': report.configurationVersionId,
+        'plan-id': report.planId,
+        'apply-id': report.applyId,
+        'has-changes': report.hasChanges,
+        'resource-additions': report.counts?.additions,
+        'resource-changes': report.counts?.changes,
+        'resource-destructions': report.counts?.destructions,
+        'resource-imports': report.counts?.imports,
+        'plan-summary': planSummary
+    };
+    for (const [name, value] of Object.entries(outputs)) {
+        // Unknown values stay unset: GitHub reads an unset output as '' anyway, and an empty
+        // string written here would look like a value that was measured.
+        if (value !== undefined && value !== '')
+            setOutput(name, value);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/plan-changes.ts
+/** The order groups are shown in: what can lose data first, then the rest. */
+const ACTION_ORDER = [
+    'destroy',
+    'replace',
+    'create',
+    'update',
+    'import',
+    'move',
+    'forget',
+    'read'
+];
+const addressCollator = new Intl.Collator('en', { numeric: true });
+/** Orders by action group, then by address (numeric-aware, so `a[2]` precedes `a[10]`). */
+function compareResourceChanges(a, b) {
+    const byAction = ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action);
+    if (byAction !== 0)
+        return byAction;
+    const byAddress = addressCollator.compare(a.address, b.address);
+    return byAddress !== 0 ? byAddress : addressCollator.compare(a.deposed ?? '', b.deposed ?? '');
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function nonEmptyString(value) {
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+/** Maps Terraform's `change.actions` list to one action; undefined for no-ops and unknowns. */
+function actionOf(actions) {
+    const key = actions.join(',');
+    switch (key) {
+        case 'create':
+            return 'create';
+        case 'update':
+            return 'update';
+        // Terraform spells create-before-destroy as create,delete and the default as delete,create.
+        case 'delete,create':
+        case 'create,delete':
+            return 'replace';
+        case 'delete':
+            return 'destroy';
+        case 'read':
+            return 'read';
+        case 'forget':
+            return 'forget';
+        case 'no-op':
+            return 'no-op';
+        default:
+            return undefined;
+    }
+}
+function changeFromEntry(entry) {
+    if (!isRecord(entry))
+        return undefined;
+    const address = nonEmptyString(entry['address']);
+    // Data sources are read, not changed: the plan's counts leave them out and so do we.
+    if (address === undefined || entry['mode'] === 'data')
+        return undefined;
+    const change = entry['change'];
+    if (!isRecord(change) || !Array.isArray(change['actions']))
+        return undefined;
+    const actions = change['actions'].filter((a) => typeof a === 'string');
+    const mapped = actionOf(actions);
+    if (mapped === undefined || mapped === 'read')
+        return undefined;
+    // `importing` is an object ({id} or {identity}) when the resource is imported by this plan.
+    const importing = isRecord(change['importing']);
+    const previous = nonEmptyString(entry['previous_address']);
+    const previousAddress = previous !== undefined && previous !== address ? previous : undefined;
+    const deposed = nonEmptyString(entry['deposed']);
+    let action;
+    if (mapped === 'no-op') {
+        if (importing)
+            action = 'import';
+        else if (previousAddress !== undefined)
+            action = 'move';
+        else
+            return undefined;
+    }
+    else {
+        action = mapped;
+    }
+    return {
+        address,
+        action,
+        ...(previousAddress !== undefined ? { previousAddress } : {}),
+        ...(importing && action !== 'import' ? { importing: true } : {}),
+        ...(deposed !== undefined ? { deposed } : {})
+    };
+}
+/**
+ * The plan's resource changes, grouped by action and sorted by address. Never throws:
+ * anything of an unexpected shape is skipped, and a JSON string is parsed first.
+ */
+function resourceChangesFromPlanJson(json) {
+    let plan = json;
+    if (typeof plan === 'string') {
+        try {
+            plan = JSON.parse(plan);
+        }
+        catch {
+            return [];
+        }
+    }
+    if (!isRecord(plan) || !Array.isArray(plan['resource_changes']))
+        return [];
+    const changes = [];
+    for (const entry of plan['resource_changes']) {
+        const change = changeFromEntry(entry);
+        if (change !== undefined)
+            changes.push(change);
+    }
+    return changes.sort(compareResourceChanges);
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
+
+
+class Context {
+    /**
+     * Hydrate the context from the environment
+     */
+    constructor() {
+        var _a, _b, _c;
+        this.payload = {};
+        if (process.env.GITHUB_EVENT_PATH) {
+            if ((0,external_fs_namespaceObject.existsSync)(process.env.GITHUB_EVENT_PATH)) {
+                this.payload = JSON.parse((0,external_fs_namespaceObject.readFileSync)(process.env.GITHUB_EVENT_PATH, { encoding: 'utf8' }));
+            }
+            else {
+                const path = process.env.GITHUB_EVENT_PATH;
+                process.stdout.write(`GITHUB_EVENT_PATH ${path} does not exist${external_os_namespaceObject.EOL}`);
+            }
+        }
+        this.eventName = process.env.GITHUB_EVENT_NAME;
+        this.sha = process.env.GITHUB_SHA;
+        this.ref = process.env.GITHUB_REF;
+        this.workflow = process.env.GITHUB_WORKFLOW;
+        this.action = process.env.GITHUB_ACTION;
+        this.actor = process.env.GITHUB_ACTOR;
+        this.job = process.env.GITHUB_JOB;
+        this.runAttempt = parseInt(process.env.GITHUB_RUN_ATTEMPT, 10);
+        this.runNumber = parseInt(process.env.GITHUB_RUN_NUMBER, 10);
+        this.runId = parseInt(process.env.GITHUB_RUN_ID, 10);
+        this.apiUrl = (_a = process.env.GITHUB_API_URL) !== null && _a !== void 0 ? _a : `https://api.github.com`;
+        this.serverUrl = (_b = process.env.GITHUB_SERVER_URL) !== null && _b !== void 0 ? _b : `https://github.com`;
+        this.graphqlUrl =
+            (_c = process.env.GITHUB_GRAPHQL_URL) !== null && _c !== void 0 ? _c : `https://api.github.com/graphql`;
+    }
+    get issue() {
+        const payload = this.payload;
+        return Object.assign(Object.assign({}, this.repo), { number: (payload.issue || payload.pull_request || payload).number });
+    }
+    get repo() {
+        if (process.env.GITHUB_REPOSITORY) {
+            const [owner, repo] = process.env.GITHUB_REPOSITORY.split('/');
+            return { owner, repo };
+        }
+        if (this.payload.repository) {
+            return {
+                owner: this.payload.repository.owner.login,
+                repo: this.payload.repository.name
+            };
+        }
+        throw new Error("context.repo requires a GITHUB_REPOSITORY environment variable like 'owner/repo'");
+    }
+}
+//# sourceMappingURL=context.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/internal/utils.js
+var utils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+
+function getAuthString(token, options) {
+    if (!token && !options.auth) {
+        throw new Error('Parameter token or opts.auth is required');
+    }
+    else if (token && options.auth) {
+        throw new Error('Parameters token and opts.auth may not both be specified');
+    }
+    return typeof options.auth === 'string' ? options.auth : `token ${token}`;
+}
+function getProxyAgent(destinationUrl) {
+    const hc = new lib_HttpClient();
+    return hc.getAgent(destinationUrl);
+}
+function getProxyAgentDispatcher(destinationUrl) {
+    const hc = new lib_HttpClient();
+    return hc.getAgentDispatcher(destinationUrl);
+}
+function getProxyFetch(destinationUrl) {
+    const httpDispatcher = getProxyAgentDispatcher(destinationUrl);
+    const proxyFetch = (url, opts) => utils_awaiter(this, void 0, void 0, function* () {
+        return (0,undici/* fetch */.hd)(url, Object.assign(Object.assign({}, opts), { dispatcher: httpDispatcher }));
+    });
+    return proxyFetch;
+}
+function getApiBaseUrl() {
+    return process.env['GITHUB_API_URL'] || 'https://api.github.com';
+}
+function getUserAgentWithOrchestrationId(baseUserAgent) {
+    var _a;
+    const orchId = (_a = process.env['ACTIONS_ORCHESTRATION_ID']) === null || _a === void 0 ? void 0 : _a.trim();
+    if (orchId) {
+        const sanitizedId = orchId.replace(/[^a-z0-9_.-]/gi, '_');
+        const tag = `actions_orchestration_id/${sanitizedId}`;
+        if (baseUserAgent === null || baseUserAgent === void 0 ? void 0 : baseUserAgent.includes(tag))
+            return baseUserAgent;
+        const ua = baseUserAgent ? `${baseUserAgent} ` : '';
+        return `${ua}${tag}`;
+    }
+    return baseUserAgent;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/universal-user-agent/index.js
+function getUserAgent() {
+  if (typeof navigator === "object" && "userAgent" in navigator) {
+    return navigator.userAgent;
+  }
+
+  if (typeof process === "object" && process.version !== undefined) {
+    return `Node.js/${process.version.substr(1)} (${process.platform}; ${
+      process.arch
+    })`;
+  }
+
+  return "<environment undetectable>";
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/register.js
+// @ts-check
+
+function register(state, name, method, options) {
+  if (typeof method !== "function") {
+    throw new Error("method for before hook must be a function");
+  }
+
+  if (!options) {
+    options = {};
+  }
+
+  if (Array.isArray(name)) {
+    return name.reverse().reduce((callback, name) => {
+      return register.bind(null, state, name, callback, options);
+    }, method)();
+  }
+
+  return Promise.resolve().then(() => {
+    if (!state.registry[name]) {
+      return method(options);
+    }
+
+    return state.registry[name].reduce((method, registered) => {
+      return registered.hook.bind(null, method, options);
+    }, method)();
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/add.js
+// @ts-check
+
+function addHook(state, kind, name, hook) {
+  const orig = hook;
+  if (!state.registry[name]) {
+    state.registry[name] = [];
+  }
+
+  if (kind === "before") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(orig.bind(null, options))
+        .then(method.bind(null, options));
+    };
+  }
+
+  if (kind === "after") {
+    hook = (method, options) => {
+      let result;
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .then((result_) => {
+          result = result_;
+          return orig(result, options);
+        })
+        .then(() => {
+          return result;
+        });
+    };
+  }
+
+  if (kind === "error") {
+    hook = (method, options) => {
+      return Promise.resolve()
+        .then(method.bind(null, options))
+        .catch((error) => {
+          return orig(error, options);
+        });
+    };
+  }
+
+  state.registry[name].push({
+    hook: hook,
+    orig: orig,
+  });
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/lib/remove.js
+// @ts-check
+
+function removeHook(state, name, method) {
+  if (!state.registry[name]) {
+    return;
+  }
+
+  const index = state.registry[name]
+    .map((registered) => {
+      return registered.orig;
+    })
+    .indexOf(method);
+
+  if (index === -1) {
+    return;
+  }
+
+  state.registry[name].splice(index, 1);
+}
+
+;// CONCATENATED MODULE: ./node_modules/before-after-hook/index.js
+// @ts-check
+
+
+
+
+
+// bind with array of arguments: https://stackoverflow.com/a/21792913
+const bind = Function.bind;
+const bindable = bind.bind(bind);
+
+function bindApi(hook, state, name) {
+  const removeHookRef = bindable(removeHook, null).apply(
+    null,
+    name ? [state, name] : [state]
+  );
+  hook.api = { remove: removeHookRef };
+  hook.remove = removeHookRef;
+  ["before", "error", "after", "wrap"].forEach((kind) => {
+    const args = name ? [state, kind, name] : [state, kind];
+    hook[kind] = hook.api[kind] = bindable(addHook, null).apply(null, args);
+  });
+}
+
+function Singular() {
+  const singularHookName = Symbol("Singular");
+  const singularHookState = {
+    registry: {},
+  };
+  const singularHook = register.bind(null, singularHookState, singularHookName);
+  bindApi(singularHook, singularHookState, singularHookName);
+  return singularHook;
+}
+
+function Collection() {
+  const state = {
+    registry: {},
+  };
+
+  const hook = register.bind(null, state);
+  bindApi(hook, state);
+
+  return hook;
+}
+
+/* harmony default export */ const before_after_hook = ({ Singular, Collection });
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/endpoint/dist-bundle/index.js
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var VERSION = "0.0.0-development";
+
+// pkg/dist-src/defaults.js
+var userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
+var DEFAULTS = {
+  method: "GET",
+  baseUrl: "https://api.github.com",
+  headers: {
+    accept: "application/vnd.github.v3+json",
+    "user-agent": userAgent
+  },
+  mediaType: {
+    format: ""
+  }
+};
+
+// pkg/dist-src/util/lowercase-keys.js
+function dist_bundle_lowercaseKeys(object) {
+  if (!object) {
+    return {};
+  }
+  return Object.keys(object).reduce((newObj, key) => {
+    newObj[key.toLowerCase()] = object[key];
+    return newObj;
+  }, {});
+}
+
+// pkg/dist-src/util/is-plain-object.js
+function isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/util/merge-deep.js
+function mergeDeep(defaults, options) {
+  const result = Object.assign({}, defaults);
+  Object.keys(options).forEach((key) => {
+    if (isPlainObject(options[key])) {
+      if (!(key in defaults)) Object.assign(result, { [key]: options[key] });
+      else result[key] = mergeDeep(defaults[key], options[key]);
+    } else {
+      Object.assign(result, { [key]: options[key] });
+    }
+  });
+  return result;
+}
+
+// pkg/dist-src/util/remove-undefined-properties.js
+function removeUndefinedProperties(obj) {
+  for (const key in obj) {
+    if (obj[key] === void 0) {
+      delete obj[key];
+    }
+  }
+  return obj;
+}
+
+// pkg/dist-src/merge.js
+function merge(defaults, route, options) {
+  if (typeof route === "string") {
+    let [method, url] = route.split(" ");
+    options = Object.assign(url ? { method, url } : { url: method }, options);
+  } else {
+    options = Object.assign({}, route);
+  }
+  options.headers = dist_bundle_lowercaseKeys(options.headers);
+  removeUndefinedProperties(options);
+  removeUndefinedProperties(options.headers);
+  const mergedOptions = mergeDeep(defaults || {}, options);
+  if (options.url === "/graphql") {
+    if (defaults && defaults.mediaType.previews?.length) {
+      mergedOptions.mediaType.previews = defaults.mediaType.previews.filter(
+        (preview) => !mergedOptions.mediaType.previews.includes(preview)
+      ).concat(mergedOptions.mediaType.previews);
+    }
+    mergedOptions.mediaType.previews = (mergedOptions.mediaType.previews || []).map((preview) => preview.replace(/-preview/, ""));
+  }
+  return mergedOptions;
+}
+
+// pkg/dist-src/util/add-query-parameters.js
+function addQueryParameters(url, parameters) {
+  const separator = /\?/.test(url) ? "&" : "?";
+  const names = Object.keys(parameters);
+  if (names.length === 0) {
+    return url;
+  }
+  return url + separator + names.map((name) => {
+    if (name === "q") {
+      return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
+    }
+    return `${name}=${encodeURIComponent(parameters[name])}`;
+  }).join("&");
+}
+
+// pkg/dist-src/util/extract-url-variable-names.js
+var urlVariableRegex = /\{[^{}}]+\}/g;
+function removeNonChars(variableName) {
+  return variableName.replace(/(?:^\W+)|(?:(?<!\W)\W+$)/g, "").split(/,/);
+}
+function extractUrlVariableNames(url) {
+  const matches = url.match(urlVariableRegex);
+  if (!matches) {
+    return [];
+  }
+  return matches.map(removeNonChars).reduce((a, b) => a.concat(b), []);
+}
+
+// pkg/dist-src/util/omit.js
+function omit(object, keysToOmit) {
+  const result = { __proto__: null };
+  for (const key of Object.keys(object)) {
+    if (keysToOmit.indexOf(key) === -1) {
+      result[key] = object[key];
+    }
+  }
+  return result;
+}
+
+// pkg/dist-src/util/url-template.js
+function encodeReserved(str) {
+  return str.split(/(%[0-9A-Fa-f]{2})/g).map(function(part) {
+    if (!/%[0-9A-Fa-f]/.test(part)) {
+      part = encodeURI(part).replace(/%5B/g, "[").replace(/%5D/g, "]");
+    }
+    return part;
+  }).join("");
+}
+function encodeUnreserved(str) {
+  return encodeURIComponent(str).replace(/[!'()*]/g, function(c) {
+    return "%" + c.charCodeAt(0).toString(16).toUpperCase();
+  });
+}
+function encodeValue(operator, value, key) {
+  value = operator === "+" || operator === "#" ? encodeReserved(value) : encodeUnreserved(value);
+  if (key) {
+    return encodeUnreserved(key) + "=" + value;
+  } else {
+    return value;
+  }
+}
+function isDefined(value) {
+  return value !== void 0 && value !== null;
+}
+function isKeyOperator(operator) {
+  return operator === ";" || operator === "&" || operator === "?";
+}
+function getValues(context, operator, key, modifier) {
+  var value = context[key], result = [];
+  if (isDefined(value) && value !== "") {
+    if (typeof value === "string" || typeof value === "number" || typeof value === "bigint" || typeof value === "boolean") {
+      value = value.toString();
+      if (modifier && modifier !== "*") {
+        value = value.substring(0, parseInt(modifier, 10));
+      }
+      result.push(
+        encodeValue(operator, value, isKeyOperator(operator) ? key : "")
+      );
+    } else {
+      if (modifier === "*") {
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            result.push(
+              encodeValue(operator, value2, isKeyOperator(operator) ? key : "")
+            );
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              result.push(encodeValue(operator, value[k], k));
+            }
+          });
+        }
+      } else {
+        const tmp = [];
+        if (Array.isArray(value)) {
+          value.filter(isDefined).forEach(function(value2) {
+            tmp.push(encodeValue(operator, value2));
+          });
+        } else {
+          Object.keys(value).forEach(function(k) {
+            if (isDefined(value[k])) {
+              tmp.push(encodeUnreserved(k));
+              tmp.push(encodeValue(operator, value[k].toString()));
+            }
+          });
+        }
+        if (isKeyOperator(operator)) {
+          result.push(encodeUnreserved(key) + "=" + tmp.join(","));
+        } else if (tmp.length !== 0) {
+          result.push(tmp.join(","));
+        }
+      }
+    }
+  } else {
+    if (operator === ";") {
+      if (isDefined(value)) {
+        result.push(encodeUnreserved(key));
+      }
+    } else if (value === "" && (operator === "&" || operator === "?")) {
+      result.push(encodeUnreserved(key) + "=");
+    } else if (value === "") {
+      result.push("");
+    }
+  }
+  return result;
+}
+function parseUrl(template) {
+  return {
+    expand: expand.bind(null, template)
+  };
+}
+function expand(template, context) {
+  var operators = ["+", "#", ".", "/", ";", "?", "&"];
+  template = template.replace(
+    /\{([^\{\}]+)\}|([^\{\}]+)/g,
+    function(_, expression, literal) {
+      if (expression) {
+        let operator = "";
+        const values = [];
+        if (operators.indexOf(expression.charAt(0)) !== -1) {
+          operator = expression.charAt(0);
+          expression = expression.substr(1);
+        }
+        expression.split(/,/g).forEach(function(variable) {
+          var tmp = /([^:\*]*)(?::(\d+)|(\*))?/.exec(variable);
+          values.push(getValues(context, operator, tmp[1], tmp[2] || tmp[3]));
+        });
+        if (operator && operator !== "+") {
+          var separator = ",";
+          if (operator === "?") {
+            separator = "&";
+          } else if (operator !== "#") {
+            separator = operator;
+          }
+          return (values.length !== 0 ? operator : "") + values.join(separator);
+        } else {
+          return values.join(",");
+        }
+      } else {
+        return encodeReserved(literal);
+      }
+    }
+  );
+  if (template === "/") {
+    return template;
+  } else {
+    return template.replace(/\/$/, "");
+  }
+}
+
+// pkg/dist-src/parse.js
+function parse(options) {
+  let method = options.method.toUpperCase();
+  let url = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options.headers);
+  let body;
+  let parameters = omit(options, [
+    "method",
+    "baseUrl",
+    "url",
+    "headers",
+    "request",
+    "mediaType"
+  ]);
+  const urlVariableNames = extractUrlVariableNames(url);
+  url = parseUrl(url).expand(parameters);
+  if (!/^http/.test(url)) {
+    url = options.baseUrl + url;
+  }
+  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const remainingParameters = omit(parameters, omittedParameters);
+  const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
+  if (!isBinaryRequest) {
+    if (options.mediaType.format) {
+      headers.accept = headers.accept.split(/,/).map(
+        (format) => format.replace(
+          /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
+          `application/vnd$1$2.${options.mediaType.format}`
+        )
+      ).join(",");
+    }
+    if (url.endsWith("/graphql")) {
+      if (options.mediaType.previews?.length) {
+        const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
+        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
+          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+          return `application/vnd.github.${preview}-preview${format}`;
+        }).join(",");
+      }
+    }
+  }
+  if (["GET", "HEAD"].includes(method)) {
+    url = addQueryParameters(url, remainingParameters);
+  } else {
+    if ("data" in remainingParameters) {
+      body = remainingParameters.data;
+    } else {
+      if (Object.keys(remainingParameters).length) {
+        body = remainingParameters;
+      }
+    }
+  }
+  if (!headers["content-type"] && typeof body !== "undefined") {
+    headers["content-type"] = "application/json; charset=utf-8";
+  }
+  if (["PATCH", "PUT"].includes(method) && typeof body === "undefined") {
+    body = "";
+  }
+  return Object.assign(
+    { method, url, headers },
+    typeof body !== "undefined" ? { body } : null,
+    options.request ? { request: options.request } : null
+  );
+}
+
+// pkg/dist-src/endpoint-with-defaults.js
+function endpointWithDefaults(defaults, route, options) {
+  return parse(merge(defaults, route, options));
+}
+
+// pkg/dist-src/with-defaults.js
+function withDefaults(oldDefaults, newDefaults) {
+  const DEFAULTS2 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  return Object.assign(endpoint2, {
+    DEFAULTS: DEFAULTS2,
+    defaults: withDefaults.bind(null, DEFAULTS2),
+    merge: merge.bind(null, DEFAULTS2),
+    parse
+  });
+}
+
+// pkg/dist-src/index.js
+var endpoint = withDefaults(null, DEFAULTS);
+
+
+;// CONCATENATED MODULE: ./node_modules/content-type/dist/index.js
+/*!
+ * content-type
+ * Copyright(c) 2015 Douglas Christopher Wilson
+ * MIT Licensed
+ */
+const SP = 32; // " "
+const HTAB = 9; // "\t"
+const SEMI = 59; // ";"
+const EQ = 61; // "="
+const DQUOTE = 34; // '"'
+const BSLASH = 92; // "\\"
+const COMMA = 44; // ","
+const LOWER_CASE = 1;
+const OWS = 2;
+const SEMI_FLAG = 4;
+const COMMA_FLAG = 8;
+const TOKEN_FLAG = 16;
+const NON_ASCII = 0xff00;
+const CASE_FLAGS = LOWER_CASE | NON_ASCII;
+/**
+ * Character flags used to normalize HTTP field values while scanning.
+ * Out-of-range reads intentionally coerce to zero in bitwise expressions.
+ */
+const CHAR_MAP = new Uint8Array(0x100);
+CHAR_MAP[HTAB] |= OWS;
+CHAR_MAP[SP] |= OWS;
+CHAR_MAP[SEMI] |= SEMI_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
+for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
+    CHAR_MAP[code] |= LOWER_CASE;
+}
+for (const char of "!#$%&'*+-.^_`|~") {
+    CHAR_MAP[char.charCodeAt(0)] |= TOKEN_FLAG;
+}
+for (let code = 0x30 /* 0 */; code <= 0x39 /* 9 */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+for (let code = 0x41 /* A */; code <= 0x5a /* Z */; code++) {
+    CHAR_MAP[code] |= LOWER_CASE | TOKEN_FLAG;
+}
+for (let code = 0x61 /* a */; code <= 0x7a /* z */; code++) {
+    CHAR_MAP[code] |= TOKEN_FLAG;
+}
+/**
+ * Null object perf optimization. Faster than `Object.create(null)` and `{ __proto__: null }`.
+ */
+const NullObject = /* @__PURE__ */ (() => {
+    const C = function () { };
+    C.prototype = Object.create(null);
+    return C;
+})();
+/**
+ * Validate a type string against RFC 9110.
+ */
+function isTypeValid(type, start = 0, end = type.length) {
+    let hasSlash = false;
+    for (let index = start; index < end; index++) {
+        const code = type.charCodeAt(index);
+        if (code === 47 /* / */) {
+            if (hasSlash || index === start || index >= end - 1)
+                return false;
+            hasSlash = true;
+        }
+        else if (!isTokenCode(code)) {
+            return false;
+        }
+    }
+    return hasSlash;
+}
+/**
+ * Validate a token against RFC 9110.
+ */
+function isTokenValid(token, start = 0, end = token.length) {
+    if (start >= end)
+        return false;
+    for (let index = start; index < end; index++) {
+        if (!isTokenCode(token.charCodeAt(index)))
+            return false;
+    }
+    return true;
+}
+/**
+ * Check whether a character code belongs to the token production in RFC 9110.
+ */
+function isTokenCode(code) {
+    return (CHAR_MAP[code] & TOKEN_FLAG) !== 0;
+}
+/**
+ * Serialize a parameter value.
+ */
+function parameterValue(str) {
+    const len = str.length;
+    if (len === 0)
+        return '""';
+    let index = 0;
+    while (index < len && isTokenCode(str.charCodeAt(index)))
+        index++;
+    if (index === len)
+        return str;
+    let result = '"';
+    let start = 0;
+    while (index < len) {
+        const code = str.charCodeAt(index);
+        if (code !== HTAB && (code < SP || code === 127 || code > 255)) {
+            throw new TypeError(`Invalid parameter value: ${str}`);
+        }
+        if (code === 34 /* " */ || code === 92 /* \\ */) {
+            result += `${str.slice(start, index)}\\`;
+            start = index;
+        }
+        index++;
+    }
+    return `${result}${str.slice(start)}"`;
+}
+/**
+ * Format an object into a `Content-Type` header.
+ */
+function format(obj) {
+    const { type, parameters } = obj;
+    if (!type || !isTypeValid(type)) {
+        throw new TypeError(`Invalid type: ${type}`);
+    }
+    let result = type;
+    if (parameters) {
+        for (const param of Object.keys(parameters)) {
+            if (!isTokenValid(param)) {
+                throw new TypeError(`Invalid parameter name: ${param}`);
+            }
+            result += `; ${param}=${parameterValue(parameters[param])}`;
+        }
+    }
+    return result;
+}
+/**
+ * Parse a `Content-Type` header.
+ */
+function dist_parse(header, options) {
+    const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+    const len = header.length;
+    let valueStart = options?.start ?? 0;
+    while ((CHAR_MAP[header.charCodeAt(valueStart)] & OWS) !== 0) {
+        valueStart++;
+    }
+    let index = valueStart;
+    let typeFlags = 0;
+    let whitespace = -1;
+    let stop = options?.parameters === false ? COMMA_FLAG : 0;
+    while (index < len) {
+        const code = header.charCodeAt(index);
+        const flags = CHAR_MAP[code];
+        if ((flags & stopFlags) !== 0) {
+            stop |= flags & COMMA_FLAG;
+            break;
+        }
+        if ((flags & OWS) !== 0) {
+            if (whitespace === -1)
+                whitespace = index;
+        }
+        else {
+            whitespace = -1;
+        }
+        typeFlags |= (code & NON_ASCII) | flags;
+        index++;
+    }
+    const valueEnd = whitespace === -1 ? index : whitespace;
+    const value = header.slice(valueStart, valueEnd);
+    const type = (typeFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+    if (index === len || stop !== 0) {
+        return { type, index, parameters: new NullObject() };
+    }
+    return parseParameters(header, type, index, len, stopFlags);
+}
+/**
+ * Parses the parameters of a `Content-Type` header starting at the given index.
+ */
+function parseParameters(header, type, index, len, stopFlags) {
+    const parameters = new NullObject();
+    parameter: while (index < len) {
+        index++; // Skip over ;
+        while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+            index++;
+        }
+        const keyStart = index;
+        let keyFlags = 0;
+        let keyWhitespace = -1;
+        while (index < len) {
+            const code = header.charCodeAt(index);
+            const flags = CHAR_MAP[code];
+            if ((flags & stopFlags) !== 0) {
+                if ((flags & COMMA_FLAG) !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if (code === EQ) {
+                const keyEnd = keyWhitespace === -1 ? index : keyWhitespace;
+                const value = header.slice(keyStart, keyEnd);
+                const key = (keyFlags & CASE_FLAGS) === 0 ? value : value.toLowerCase();
+                index++;
+                while ((CHAR_MAP[header.charCodeAt(index)] & OWS) !== 0) {
+                    index++;
+                }
+                if (index < len && header.charCodeAt(index) === DQUOTE) {
+                    const quotedStart = ++index;
+                    let escaped = false;
+                    while (index < len) {
+                        const code = header.charCodeAt(index);
+                        if (code === DQUOTE) {
+                            if (parameters[key] === undefined) {
+                                parameters[key] = escaped
+                                    ? unescapeQuotedPairs(header, quotedStart, index)
+                                    : header.slice(quotedStart, index);
+                            }
+                            index++;
+                            let stop = 0;
+                            // Discard characters between quote and delimiter.
+                            while (index < len) {
+                                const code = header.charCodeAt(index);
+                                const flags = CHAR_MAP[code];
+                                if ((flags & stopFlags) !== 0) {
+                                    stop = flags & COMMA_FLAG;
+                                    break;
+                                }
+                                index++;
+                            }
+                            if (stop !== 0)
+                                break parameter;
+                            continue parameter;
+                        }
+                        if (code === BSLASH && index + 1 < len) {
+                            escaped = true;
+                            index += 2;
+                            continue;
+                        }
+                        index++;
+                    }
+                    continue parameter;
+                }
+                const valueStart = index;
+                let stop = 0;
+                let valueWhitespace = -1;
+                while (index < len) {
+                    const code = header.charCodeAt(index);
+                    const flags = CHAR_MAP[code];
+                    if ((flags & stopFlags) !== 0) {
+                        stop = flags & COMMA_FLAG;
+                        break;
+                    }
+                    if ((flags & OWS) !== 0) {
+                        if (valueWhitespace === -1)
+                            valueWhitespace = index;
+                    }
+                    else {
+                        valueWhitespace = -1;
+                    }
+                    index++;
+                }
+                if (parameters[key] === undefined) {
+                    const valueEnd = valueWhitespace === -1 ? index : valueWhitespace;
+                    parameters[key] = header.slice(valueStart, valueEnd);
+                }
+                if (stop !== 0)
+                    break parameter;
+                continue parameter;
+            }
+            if ((flags & OWS) !== 0) {
+                if (keyWhitespace === -1)
+                    keyWhitespace = index;
+            }
+            else {
+                keyWhitespace = -1;
+            }
+            keyFlags |= (code & NON_ASCII) | flags;
+            index++;
+        }
+    }
+    return { type, index, parameters };
+}
+/**
+ * Remove backslashes from quoted pairs in a known-terminated quoted string body.
+ */
+function unescapeQuotedPairs(str, start, end) {
+    let result = "";
+    for (let index = start; index < end; index++) {
+        if (str.charCodeAt(index) === BSLASH) {
+            result += str.slice(start, index);
+            start = ++index;
+        }
+    }
+    return result + str.slice(start, end);
+}
+//# sourceMappingURL=index.js.map
+;// CONCATENATED MODULE: ./node_modules/json-with-bigint/json-with-bigint.js
+const intRegex = /^-?\d+$/;
+const noiseValue = /^-?\d+n+$/; // Noise - strings that match the custom format before being converted to it
+const originalStringify = JSON.stringify;
+const originalParse = JSON.parse;
+const customFormat = /^-?\d+n$/;
+
+const bigIntsStringify = /([\[:])?"(-?\d+)n"($|\s*[,\}\]])/g;
+const noiseStringify = /([\[:])?("-?\d+n+)n("$|"\s*[,\}\]])/g;
+
+/**
+ * @typedef {(this: any, key: string | number | undefined, value: any) => any} Replacer
+ * @typedef {(key: string | number | undefined, value: any, context?: { source: string }) => any} Reviver
+ */
+
+/**
+ * Checks if a value is unstringifiable according to native JSON.stringify rules.
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is undefined, a function, or a symbol.
+ */
+const isUnstringifiable = (val) =>
+  val === undefined || typeof val === "function" || typeof val === "symbol";
+
+/**
+ * Checks if a value is a native JSON.rawJSON object (Node.js 22+).
+ *
+ * @param {any} val The value to check.
+ * @returns {boolean} True if the value is a RawJSON instance.
+ */
+const isRawJSON = (val) =>
+  val !== null &&
+  typeof val === "object" &&
+  val.constructor &&
+  val.constructor.name === "RawJSON";
+
+/**
+ * Iteratively converts a JS value to a JSON string.
+ * Used as a fallback when the native JSON.stringify hits the Maximum Call Stack size.
+ * Fully compliant with JSON formatting (space), replacers, and toJSON behaviors.
+ *
+ * @param {any} rootValue The value to stringify.
+ * @param {Replacer | Array<string | number> | null} [replacer] User's custom replacer function.
+ * @param {string | number} [spaceParam] Indentation for pretty-printing.
+ * @returns {string | undefined} The generated JSON string.
+ */
+const stringifyIteratively = (rootValue, replacer, spaceParam) => {
+  let space = "";
+
+  if (typeof spaceParam === "number") {
+    space = " ".repeat(Math.min(10, Math.max(0, Math.floor(spaceParam))));
+  } else if (typeof spaceParam === "string") {
+    space = spaceParam.slice(0, 10);
+  }
+
+  const isFunctionReplacer = typeof replacer === "function";
+  const propertyList = Array.isArray(replacer)
+    ? new Set(replacer.map(String))
+    : null;
+
+  /**
+   * Prepares a value for stringification by resolving toJSON, handling BigInts,
+   * applying custom replacers, and unwrapping primitive objects.
+   *
+   * @param {object|Array} parent The parent object or array holding the value.
+   * @param {string} key The key associated with the value.
+   * @param {any} val The raw value to process.
+   * @returns {any} The processed value ready for stringification.
+   */
+  const prepareVal = (parent, key, val) => {
+    const isObject = val !== null && typeof val === "object";
+    const hasToJSON = isObject && typeof val.toJSON === "function";
+
+    if (hasToJSON) {
+      val = val.toJSON(key);
+    }
+
+    const isNoise = typeof val === "string" && noiseValue.test(val);
+
+    if (isNoise) return val + "n";
+
+    const isBigInt = typeof val === "bigint";
+
+    if (isBigInt) {
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return JSON.rawJSON(val.toString());
+
+      return val.toString() + "n";
+    }
+
+    if (isFunctionReplacer) {
+      val = replacer.call(parent, key, val);
+    }
+
+    const isPostReplacerObject = val !== null && typeof val === "object";
+
+    if (isPostReplacerObject) {
+      const isPrimitiveWrapper =
+        val instanceof Number ||
+        val instanceof String ||
+        val instanceof Boolean;
+
+      if (isPrimitiveWrapper) {
+        val = val.valueOf();
+      }
+    }
+
+    return val;
+  };
+
+  const rootProcessed = prepareVal({ "": rootValue }, "", rootValue);
+
+  if (isUnstringifiable(rootProcessed)) {
+    return undefined;
+  }
+
+  const isRootPrimitive =
+    rootProcessed === null || typeof rootProcessed !== "object";
+  const isRootNativeRawJSON = isRawJSON(rootProcessed);
+
+  if (isRootPrimitive || isRootNativeRawJSON) {
+    return originalStringify(rootProcessed);
+  }
+
+  const chunks = [];
+  let level = 0;
+
+  const stack = [
+    {
+      parent: { "": rootProcessed },
+      key: "",
+      val: rootProcessed,
+      isArray: Array.isArray(rootProcessed),
+      keys: Array.isArray(rootProcessed) ? null : Object.keys(rootProcessed),
+      index: 0,
+      first: true,
+    },
+  ];
+
+  const visited = new WeakSet([rootProcessed]);
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (node.index === 0) {
+      chunks.push(node.isArray ? "[" : "{");
+      level++;
+    }
+
+    let isDone = false;
+
+    if (node.isArray) {
+      if (node.index < node.val.length) {
+        if (!node.first) chunks.push(",");
+
+        if (space) chunks.push("\n" + space.repeat(level));
+
+        const childRaw = node.val[node.index];
+        const childVal = prepareVal(node.val, String(node.index), childRaw);
+
+        if (isUnstringifiable(childVal)) {
+          chunks.push("null");
+          node.first = false;
+          node.index++;
+        } else {
+          const isComplexObject =
+            childVal !== null && typeof childVal === "object";
+          const isNativeRaw = isRawJSON(childVal);
+
+          if (isComplexObject && !isNativeRaw) {
+            if (visited.has(childVal)) {
+              throw new TypeError("Converting circular structure to JSON");
+            }
+
+            visited.add(childVal);
+
+            stack.push({
+              parent: node.val,
+              key: String(node.index),
+              val: childVal,
+              isArray: Array.isArray(childVal),
+              keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+              index: 0,
+              first: true,
+            });
+
+            node.first = false;
+            node.index++;
+          } else {
+            chunks.push(originalStringify(childVal));
+            node.first = false;
+            node.index++;
+          }
+        }
+      } else {
+        isDone = true;
+      }
+    } else {
+      while (node.index < node.keys.length) {
+        const k = node.keys[node.index++];
+
+        const isFilteredOutByArray = propertyList && !propertyList.has(k);
+
+        if (isFilteredOutByArray) continue;
+
+        const childRaw = node.val[k];
+        const childVal = prepareVal(node.val, k, childRaw);
+
+        if (isUnstringifiable(childVal)) continue;
+
+        if (!node.first) chunks.push(",");
+
+        if (space) {
+          chunks.push("\n" + space.repeat(level) + originalStringify(k) + ": ");
+        } else {
+          chunks.push(originalStringify(k) + ":");
+        }
+
+        const isComplexObject =
+          childVal !== null && typeof childVal === "object";
+        const isNativeRaw = isRawJSON(childVal);
+
+        if (isComplexObject && !isNativeRaw) {
+          if (visited.has(childVal)) {
+            throw new TypeError("Converting circular structure to JSON");
+          }
+
+          visited.add(childVal);
+
+          stack.push({
+            parent: node.val,
+            key: k,
+            val: childVal,
+            isArray: Array.isArray(childVal),
+            keys: Array.isArray(childVal) ? null : Object.keys(childVal),
+            index: 0,
+            first: true,
+          });
+
+          node.first = false;
+
+          break; // Stop current loop level to process the newly pushed stack node
+        } else {
+          chunks.push(originalStringify(childVal));
+          node.first = false;
+        }
+      }
+
+      const isNodeFullyProcessed =
+        node.index >= node.keys.length && stack[stack.length - 1] === node;
+
+      if (isNodeFullyProcessed) {
+        isDone = true;
+      }
+    }
+
+    if (isDone) {
+      level--;
+
+      if (!node.first && space) chunks.push("\n" + space.repeat(level));
+
+      chunks.push(node.isArray ? "]" : "}");
+      visited.delete(node.val);
+      stack.pop();
+    }
+  }
+
+  return chunks.join("");
+};
+
+/**
+ * Converts a JavaScript value to a JSON string.
+ *
+ * Supports serialization of BigInt values using two strategies:
+ * 1. Custom format "123n" → "123" (universal fallback)
+ * 2. Native JSON.rawJSON() (Node.js 22+, fastest) when available
+ *
+ * All other values are serialized exactly like native JSON.stringify().
+ *
+ * @param {*} value The value to convert to a JSON string.
+ * @param {Replacer | Array<string | number> | null} [replacer]
+ * A function that alters the behavior of the stringification process,
+ * or an array of strings/numbers to indicate properties to exclude.
+ * @param {string | number} [space]
+ * A string or number to specify indentation or pretty-printing.
+ * @returns {string} The JSON string representation.
+ */
+const JSONStringify = (value, replacer, space) => {
+  try {
+    const supportsRawJSON = "rawJSON" in JSON;
+
+    if (supportsRawJSON) {
+      return originalStringify(
+        value,
+        (key, val) => {
+          if (typeof val === "bigint") return JSON.rawJSON(val.toString());
+
+          const hasFunctionReplacer = typeof replacer === "function";
+
+          if (hasFunctionReplacer) return replacer(key, val);
+
+          const isKeyInArrayReplacer =
+            Array.isArray(replacer) && replacer.includes(key);
+
+          if (isKeyInArrayReplacer) return val;
+
+          return val;
+        },
+        space,
+      );
+    }
+
+    if (!value) return originalStringify(value, replacer, space);
+
+    const convertedToCustomJSON = originalStringify(
+      value,
+      (key, val) => {
+        const isNoise = typeof val === "string" && noiseValue.test(val);
+
+        if (isNoise) return val.toString() + "n"; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+        if (typeof val === "bigint") return val.toString() + "n";
+
+        const hasFunctionReplacer = typeof replacer === "function";
+
+        if (hasFunctionReplacer) return replacer(key, val);
+
+        const isKeyInArrayReplacer =
+          Array.isArray(replacer) && replacer.includes(key);
+
+        if (isKeyInArrayReplacer) return val;
+
+        return val;
+      },
+      space,
+    );
+
+    const processedJSON = convertedToCustomJSON.replace(
+      bigIntsStringify,
+      "$1$2$3",
+    ); // Delete one "n" off the end of every BigInt value
+
+    const denoisedJSON = processedJSON.replace(noiseStringify, "$1$2$3"); // Remove one "n" off the end of every noisy string
+
+    return denoisedJSON;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const convertedJSON = stringifyIteratively(value, replacer, space);
+
+      if (convertedJSON === undefined) return undefined;
+
+      const supportsRawJSON = "rawJSON" in JSON;
+
+      if (supportsRawJSON) return convertedJSON;
+
+      const processedJSON = convertedJSON.replace(bigIntsStringify, "$1$2$3");
+
+      return processedJSON.replace(noiseStringify, "$1$2$3");
+    }
+
+    throw error;
+  }
+};
+
+const featureCache = new Map();
+
+/**
+ * Detects if the current JSON.parse implementation supports the context.source feature.
+ *
+ * Uses toString() fingerprinting to cache results and automatically detect runtime
+ * replacements of JSON.parse (polyfills, mocks, etc.).
+ *
+ * @returns {boolean} true if context.source is supported, false otherwise.
+ */
+const isContextSourceSupported = () => {
+  const parseFingerprint = JSON.parse.toString();
+
+  if (featureCache.has(parseFingerprint)) {
+    return featureCache.get(parseFingerprint);
+  }
+
+  try {
+    const result = JSON.parse(
+      "1",
+      (_, __, context) => !!context?.source && context.source === "1",
+    );
+    featureCache.set(parseFingerprint, result);
+
+    return result;
+  } catch {
+    featureCache.set(parseFingerprint, false);
+
+    return false;
+  }
+};
+
+/**
+ * Reviver function that converts custom-format BigInt strings back to BigInt values.
+ * Also handles "noise" strings that accidentally match the BigInt format.
+ *
+ * @param {string | number | undefined} key The object key.
+ * @param {*} value The value being parsed.
+ * @param {object} [context] Parse context (if supported by JSON.parse).
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The transformed value.
+ */
+const convertMarkedBigIntsReviver = (key, value, context, userReviver) => {
+  const isCustomFormatBigInt =
+    typeof value === "string" && customFormat.test(value);
+
+  if (isCustomFormatBigInt) return BigInt(value.slice(0, -1));
+
+  const isNoiseValue = typeof value === "string" && noiseValue.test(value);
+  if (isNoiseValue) return value.slice(0, -1);
+
+  const hasUserReviver = typeof userReviver === "function";
+
+  if (!hasUserReviver) return value;
+
+  return userReviver(key, value, context);
+};
+
+/**
+ * Fast JSON.parse implementation (~2x faster than classic fallback).
+ * Uses JSON.parse's context.source feature to detect integers and convert
+ * large numbers directly to BigInt without string manipulation.
+ *
+ * Does not support legacy custom format from v1 of this library.
+ *
+ * @param {string} text JSON string to parse.
+ * @param {Reviver} [reviver] Transform function to apply to each value.
+ * @returns {any} Parsed JavaScript value.
+ */
+const JSONParseV2 = (text, reviver) => {
+  return JSON.parse(text, (key, value, context) => {
+    const isNumber = typeof value === "number";
+    const isOutOfBounds =
+      value > Number.MAX_SAFE_INTEGER || value < Number.MIN_SAFE_INTEGER;
+    const isBigNumber = isNumber && isOutOfBounds;
+    const isInt = context && intRegex.test(context.source);
+    const isBigInt = isBigNumber && isInt;
+
+    if (isBigInt) return BigInt(context.source);
+
+    const hasCustomReviver = typeof reviver === "function";
+
+    if (!hasCustomReviver) return value;
+
+    return reviver(key, value, context);
+  });
+};
+
+const MAX_INT = Number.MAX_SAFE_INTEGER.toString();
+const MAX_DIGITS = MAX_INT.length;
+const stringsOrLargeNumbers =
+  /"(?:[^"\\]|\\.)*"|-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?/g;
+const noiseValueWithQuotes = /^"-?\d+n+"$/; // Noise - strings that match the custom format before being converted to it
+
+/**
+ * Iteratively traverses the parsed object bottom-up (post-order),
+ * emulating the native JSON.parse reviver behavior.
+ * This avoids Call Stack overflows (RangeError) on deeply nested structures.
+ *
+ * @param {any} parsed The natively parsed JSON object.
+ * @param {Reviver} [userReviver] User's custom reviver function.
+ * @returns {any} The fully processed object.
+ */
+const applyReviverIteratively = (parsed, userReviver) => {
+  const rootHolder = { "": parsed };
+  const stack = [{ parent: rootHolder, key: "", visited: false }];
+
+  while (stack.length > 0) {
+    const node = stack[stack.length - 1];
+
+    if (!node.visited) {
+      node.visited = true;
+
+      const value = node.parent[node.key];
+      const isComplexObject = value !== null && typeof value === "object";
+
+      if (isComplexObject) {
+        const keys = Object.keys(value);
+
+        for (let i = keys.length - 1; i >= 0; i--) {
+          stack.push({ parent: value, key: keys[i], visited: false });
+        }
+      }
+    } else {
+      const { parent, key } = node;
+      let value = parent[key];
+
+      if (typeof value === "string") {
+        const isCustomFormatBigInt = customFormat.test(value);
+
+        if (isCustomFormatBigInt) {
+          value = BigInt(value.slice(0, -1));
+        } else {
+          const isNoise = noiseValue.test(value);
+
+          if (isNoise) value = value.slice(0, -1);
+        }
+      }
+
+      const hasUserReviver = typeof userReviver === "function";
+
+      if (hasUserReviver) {
+        value = userReviver.call(parent, key, value);
+      }
+
+      const isDeleted = value === undefined;
+
+      if (isDeleted) {
+        delete parent[key];
+      } else {
+        parent[key] = value;
+      }
+
+      stack.pop();
+    }
+  }
+
+  return rootHolder[""];
+};
+
+/**
+ * Pre-processes the JSON string to mark large numbers with an 'n' suffix.
+ *
+ * @param {string} text The raw JSON string.
+ * @returns {string} The serialized string with marked BigInts.
+ */
+const serializeBigInts = (text) => {
+  return text.replace(
+    stringsOrLargeNumbers,
+    (match, digits, fractional, exponential) => {
+      const isString = match[0] === '"';
+      const isNoise = isString && noiseValueWithQuotes.test(match);
+
+      if (isNoise) return match.substring(0, match.length - 1) + 'n"'; // Mark noise values with additional "n" to offset the deletion of one "n" during the processing
+
+      const hasFractionalOrExponential = fractional || exponential;
+
+      // With a fixed number of digits, we can correctly use lexicographical comparison to do a numeric comparison
+      const isLessThanMaxSafeInt =
+        digits &&
+        (digits.length < MAX_DIGITS ||
+          (digits.length === MAX_DIGITS && digits <= MAX_INT));
+
+      const isStandardValue =
+        isString || hasFractionalOrExponential || isLessThanMaxSafeInt;
+
+      if (isStandardValue) return match;
+
+      return '"' + match + 'n"';
+    },
+  );
+};
+
+/**
+ * Converts a JSON string into a JavaScript value.
+ *
+ * Supports parsing of large integers using two strategies:
+ * 1. Classic fallback: Marks large numbers with "123n" format, then converts to BigInt
+ * 2. Fast path (JSONParseV2): Uses context.source feature (~2x faster) when available
+ *
+ * All other JSON values are parsed exactly like native JSON.parse().
+ *
+ * @param {string} text A valid JSON string.
+ * @param {Reviver} [reviver]
+ * A function that transforms the results. This function is called for each member
+ * of the object. If a member contains nested objects, the nested objects are
+ * transformed before the parent object is.
+ * @returns {any} The parsed JavaScript value.
+ * @throws {SyntaxError} If text is not valid JSON.
+ */
+const JSONParse = (text, reviver) => {
+  if (!text) return originalParse(text, reviver);
+
+  try {
+    if (isContextSourceSupported()) return JSONParseV2(text, reviver); // Shortcut to a faster (2x) and simpler version
+
+    // Find and mark big numbers with "n"
+    const serializedData = serializeBigInts(text);
+
+    return originalParse(serializedData, (key, value, context) =>
+      convertMarkedBigIntsReviver(key, value, context, reviver),
+    );
+  } catch (error) {
+    if (error instanceof RangeError) {
+      const serializedData = serializeBigInts(text);
+      const parsed = originalParse(serializedData);
+
+      return applyReviverIteratively(parsed, reviver);
+    }
+
+    throw error;
+  }
+};
+
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request-error/dist-src/index.js
+class RequestError extends Error {
+  name;
+  /**
+   * http status code
+   */
+  status;
+  /**
+   * Request options that lead to the error.
+   */
+  request;
+  /**
+   * Response object if a response was received
+   */
+  response;
+  constructor(message, statusCode, options) {
+    super(message, { cause: options.cause });
+    this.name = "HttpError";
+    this.status = Number.parseInt(statusCode);
+    if (Number.isNaN(this.status)) {
+      this.status = 0;
+    }
+    /* v8 ignore else -- @preserve -- Bug with vitest coverage where it sees an else branch that doesn't exist */
+    if ("response" in options) {
+      this.response = options.response;
+    }
+    const requestCopy = Object.assign({}, options.request);
+    if (options.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options.request.headers, {
+        authorization: options.request.headers.authorization.replace(
+          /(?<! ) .*$/,
+          " [REDACTED]"
+        )
+      });
+    }
+    requestCopy.url = requestCopy.url.replace(/\bclient_secret=\w+/g, "client_secret=[REDACTED]").replace(/\baccess_token=\w+/g, "access_token=[REDACTED]");
+    this.request = requestCopy;
+  }
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/request/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+// pkg/dist-src/defaults.js
+
+
+// pkg/dist-src/version.js
+var dist_bundle_VERSION = "10.0.16";
+
+// pkg/dist-src/defaults.js
+var defaults_default = {
+  headers: {
+    "user-agent": `octokit-request.js/${dist_bundle_VERSION} ${getUserAgent()}`
+  }
+};
+
+// pkg/dist-src/fetch-wrapper.js
+
+
+
+// pkg/dist-src/is-plain-object.js
+function dist_bundle_isPlainObject(value) {
+  if (typeof value !== "object" || value === null) return false;
+  if (Object.prototype.toString.call(value) !== "[object Object]") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto === null) return true;
+  const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
+  return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
+}
+
+// pkg/dist-src/fetch-wrapper.js
+
+var noop = () => "";
+async function fetchWrapper(requestOptions) {
+  const fetch = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch) {
+    throw new Error(
+      "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
+    );
+  }
+  const log = requestOptions.request?.log || console;
+  const parseSuccessResponseBody = requestOptions.request?.parseSuccessResponseBody !== false;
+  const body = dist_bundle_isPlainObject(requestOptions.body) || Array.isArray(requestOptions.body) ? JSONStringify(requestOptions.body) : requestOptions.body;
+  const requestHeaders = Object.fromEntries(
+    Object.entries(requestOptions.headers).map(([name, value]) => [
+      name,
+      String(value)
+    ])
+  );
+  let fetchResponse;
+  try {
+    fetchResponse = await fetch(requestOptions.url, {
+      method: requestOptions.method,
+      body,
+      redirect: requestOptions.request?.redirect,
+      headers: requestHeaders,
+      signal: requestOptions.request?.signal,
+      // duplex must be set if request.body is ReadableStream or Async Iterables.
+      // See https://fetch.spec.whatwg.org/#dom-requestinit-duplex.
+      ...requestOptions.body && { duplex: "half" }
+    });
+  } catch (error) {
+    let message = "Unknown Error";
+    if (error instanceof Error) {
+      if (error.name === "AbortError") {
+        error.status = 500;
+        throw error;
+      }
+      message = error.message;
+      if (error.name === "TypeError" && "cause" in error) {
+        if (error.cause instanceof Error) {
+          message = error.cause.message;
+        } else if (typeof error.cause === "string") {
+          message = error.cause;
+        }
+      }
+    }
+    const requestError = new RequestError(message, 500, {
+      request: requestOptions
+    });
+    requestError.cause = error;
+    throw requestError;
+  }
+  const status = fetchResponse.status;
+  const url = fetchResponse.url;
+  const responseHeaders = {};
+  for (const [key, value] of fetchResponse.headers) {
+    responseHeaders[key] = value;
+  }
+  const octokitResponse = {
+    url,
+    status,
+    headers: responseHeaders,
+    data: ""
+  };
+  if ("deprecation" in responseHeaders) {
+    const matches = responseHeaders.link && responseHeaders.link.match(/<([^<>]+)>; rel="deprecation"/);
+    const deprecationLink = matches && matches.pop();
+    log.warn(
+      `[@octokit/request] "${requestOptions.method} ${requestOptions.url}" is deprecated. It is scheduled to be removed on ${responseHeaders.sunset}${deprecationLink ? `. See ${deprecationLink}` : ""}`
+    );
+  }
+  if (status === 204 || status === 205) {
+    return octokitResponse;
+  }
+  if (requestOptions.method === "HEAD") {
+    if (status < 400) {
+      return octokitResponse;
+    }
+    throw new RequestError(fetchResponse.statusText, status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status === 304) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError("Not modified", status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  if (status >= 400) {
+    octokitResponse.data = await getResponseData(fetchResponse);
+    throw new RequestError(toErrorMessage(octokitResponse.data), status, {
+      response: octokitResponse,
+      request: requestOptions
+    });
+  }
+  octokitResponse.data = parseSuccessResponseBody ? await getResponseData(fetchResponse) : fetchResponse.body;
+  return octokitResponse;
+}
+async function getResponseData(response) {
+  const contentType = response.headers.get("content-type");
+  if (!contentType) {
+    return response.text().catch(noop);
+  }
+  const mimetype = dist_parse(contentType);
+  if (isJSONResponse(mimetype)) {
+    let text = "";
+    try {
+      text = await response.text();
+      return JSONParse(text);
+    } catch (err) {
+      return text;
+    }
+  } else if (mimetype.type.startsWith("text/") || // `application/octet-stream` is the canonical "arbitrary binary" type
+  // (RFC 2046) and must never be decoded as text, even when the response
+  // carries a (misleading) `charset=utf-8` parameter — see #751.
+  mimetype.parameters.charset?.toLowerCase() === "utf-8" && mimetype.type !== "application/octet-stream") {
+    return response.text().catch(noop);
+  } else {
+    return response.arrayBuffer().catch(
+      /* v8 ignore next -- @preserve */
+      () => new ArrayBuffer(0)
+    );
+  }
+}
+function isJSONResponse(mimetype) {
+  return mimetype.type === "application/json" || mimetype.type === "application/scim+json";
+}
+function toErrorMessage(data) {
+  if (typeof data === "string") {
+    return data;
+  }
+  if (data instanceof ArrayBuffer) {
+    return "Unknown error";
+  }
+  if (typeof data === "object" && data !== null && "message" in data) {
+    const objectData = data;
+    const suffix = "documentation_url" in objectData ? ` - ${objectData.documentation_url}` : "";
+    return Array.isArray(objectData.errors) ? `${objectData.message}: ${objectData.errors.map((v) => JSON.stringify(v)).join(", ")}${suffix}` : `${objectData.message}${suffix}`;
+  }
+  return `Unknown error: ${JSON.stringify(data)}`;
+}
+
+// pkg/dist-src/with-defaults.js
+function dist_bundle_withDefaults(oldEndpoint, newDefaults) {
+  const endpoint2 = oldEndpoint.defaults(newDefaults);
+  const newApi = function(route, parameters) {
+    const endpointOptions = endpoint2.merge(route, parameters);
+    if (!endpointOptions.request || !endpointOptions.request.hook) {
+      return fetchWrapper(endpoint2.parse(endpointOptions));
+    }
+    const request2 = (route2, parameters2) => {
+      return fetchWrapper(
+        endpoint2.parse(endpoint2.merge(route2, parameters2))
+      );
+    };
+    Object.assign(request2, {
+      endpoint: endpoint2,
+      defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+    });
+    return endpointOptions.request.hook(request2, endpointOptions);
+  };
+  return Object.assign(newApi, {
+    endpoint: endpoint2,
+    defaults: dist_bundle_withDefaults.bind(null, endpoint2)
+  });
+}
+
+// pkg/dist-src/index.js
+var request = dist_bundle_withDefaults(endpoint, defaults_default);
+
+/* v8 ignore next -- @preserve */
+/* v8 ignore else -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/graphql/dist-bundle/index.js
+// pkg/dist-src/index.js
+
+
+
+// pkg/dist-src/version.js
+var graphql_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/with-defaults.js
+
+
+// pkg/dist-src/graphql.js
+
+
+// pkg/dist-src/error.js
+function _buildMessageForResponseErrors(data) {
+  return `Request failed due to following response errors:
+` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+}
+var GraphqlResponseError = class extends Error {
+  constructor(request2, headers, response) {
+    super(_buildMessageForResponseErrors(response));
+    this.request = request2;
+    this.headers = headers;
+    this.response = response;
+    this.errors = response.errors;
+    this.data = response.data;
+    if (Error.captureStackTrace) {
+      Error.captureStackTrace(this, this.constructor);
+    }
+  }
+  request;
+  headers;
+  response;
+  name = "GraphqlResponseError";
+  errors;
+  data;
+};
+
+// pkg/dist-src/graphql.js
+var NON_VARIABLE_OPTIONS = [
+  "method",
+  "baseUrl",
+  "url",
+  "headers",
+  "request",
+  "query",
+  "mediaType",
+  "operationName"
+];
+var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
+var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
+function graphql(request2, query, options) {
+  if (options) {
+    if (typeof query === "string" && "query" in options) {
+      return Promise.reject(
+        new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
+      );
+    }
+    for (const key in options) {
+      if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
+      return Promise.reject(
+        new Error(
+          `[@octokit/graphql] "${key}" cannot be used as variable name`
+        )
+      );
+    }
+  }
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const requestOptions = Object.keys(
+    parsedOptions
+  ).reduce((result, key) => {
+    if (NON_VARIABLE_OPTIONS.includes(key)) {
+      result[key] = parsedOptions[key];
+      return result;
+    }
+    if (!result.variables) {
+      result.variables = {};
+    }
+    result.variables[key] = parsedOptions[key];
+    return result;
+  }, {});
+  const baseUrl = parsedOptions.baseUrl || request2.endpoint.DEFAULTS.baseUrl;
+  if (GHES_V3_SUFFIX_REGEX.test(baseUrl)) {
+    requestOptions.url = baseUrl.replace(GHES_V3_SUFFIX_REGEX, "/api/graphql");
+  }
+  return request2(requestOptions).then((response) => {
+    if (response.data.errors) {
+      const headers = {};
+      for (const key of Object.keys(response.headers)) {
+        headers[key] = response.headers[key];
+      }
+      throw new GraphqlResponseError(
+        requestOptions,
+        headers,
+        response.data
+      );
+    }
+    return response.data.data;
+  });
+}
+
+// pkg/dist-src/with-defaults.js
+function graphql_dist_bundle_withDefaults(request2, newDefaults) {
+  const newRequest = request2.defaults(newDefaults);
+  const newApi = (query, options) => {
+    return graphql(newRequest, query, options);
+  };
+  return Object.assign(newApi, {
+    defaults: graphql_dist_bundle_withDefaults.bind(null, newRequest),
+    endpoint: newRequest.endpoint
+  });
+}
+
+// pkg/dist-src/index.js
+var graphql2 = graphql_dist_bundle_withDefaults(request, {
+  headers: {
+    "user-agent": `octokit-graphql.js/${graphql_dist_bundle_VERSION} ${getUserAgent()}`
+  },
+  method: "POST",
+  url: "/graphql"
+});
+function withCustomRequest(customRequest) {
+  return graphql_dist_bundle_withDefaults(customRequest, {
+    method: "POST",
+    url: "/graphql"
+  });
+}
+
+/* v8 ignore if -- @preserve */
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/auth-token/dist-bundle/index.js
+// pkg/dist-src/is-jwt.js
+var b64url = "(?:[a-zA-Z0-9_-]+)";
+var sep = "\\.";
+var jwtRE = new RegExp(`^${b64url}${sep}${b64url}${sep}${b64url}$`);
+var isJWT = jwtRE.test.bind(jwtRE);
+
+// pkg/dist-src/auth.js
+async function auth(token) {
+  const isApp = isJWT(token);
+  const isInstallation = token.startsWith("v1.") || token.startsWith("ghs_");
+  const isUserToServer = token.startsWith("ghu_");
+  const tokenType = isApp ? "app" : isInstallation ? "installation" : isUserToServer ? "user-to-server" : "oauth";
+  return {
+    type: "token",
+    token,
+    tokenType
+  };
+}
+
+// pkg/dist-src/with-authorization-prefix.js
+function withAuthorizationPrefix(token) {
+  if (token.split(/\./).length === 3) {
+    return `bearer ${token}`;
+  }
+  return `token ${token}`;
+}
+
+// pkg/dist-src/hook.js
+async function hook(token, request, route, parameters) {
+  const endpoint = request.endpoint.merge(
+    route,
+    parameters
+  );
+  endpoint.headers.authorization = withAuthorizationPrefix(token);
+  return request(endpoint);
+}
+
+// pkg/dist-src/index.js
+var createTokenAuth = function createTokenAuth2(token) {
+  if (!token) {
+    throw new Error("[@octokit/auth-token] No token passed to createTokenAuth");
+  }
+  if (typeof token !== "string") {
+    throw new Error(
+      "[@octokit/auth-token] Token passed to createTokenAuth is not a string"
+    );
+  }
+  token = token.replace(/^(token|bearer) +/i, "");
+  return Object.assign(auth.bind(null, token), {
+    hook: hook.bind(null, token)
+  });
+};
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/version.js
+const version_VERSION = "7.0.8";
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/core/dist-src/index.js
+
+
+
+
+
+
+const dist_src_noop = () => {
+};
+const consoleWarn = console.warn.bind(console);
+const consoleError = console.error.bind(console);
+function createLogger(logger = {}) {
+  if (typeof logger.debug !== "function") {
+    logger.debug = dist_src_noop;
+  }
+  if (typeof logger.info !== "function") {
+    logger.info = dist_src_noop;
+  }
+  if (typeof logger.warn !== "function") {
+    logger.warn = consoleWarn;
+  }
+  if (typeof logger.error !== "function") {
+    logger.error = consoleError;
+  }
+  return logger;
+}
+const userAgentTrail = `octokit-core.js/${version_VERSION} ${getUserAgent()}`;
+class Octokit {
+  static VERSION = version_VERSION;
+  static defaults(defaults) {
+    const OctokitWithDefaults = class extends this {
+      constructor(...args) {
+        const options = args[0] || {};
+        if (typeof defaults === "function") {
+          super(defaults(options));
+          return;
+        }
+        super(
+          Object.assign(
+            {},
+            defaults,
+            options,
+            options.userAgent && defaults.userAgent ? {
+              userAgent: `${options.userAgent} ${defaults.userAgent}`
+            } : null
+          )
+        );
+      }
+    };
+    return OctokitWithDefaults;
+  }
+  static plugins = [];
+  /**
+   * Attach a plugin (or many) to your Octokit instance.
+   *
+   * @example
+   * const API = Octokit.plugin(plugin1, plugin2, plugin3, ...)
+   */
+  static plugin(...newPlugins) {
+    const currentPlugins = this.plugins;
+    const NewOctokit = class extends this {
+      static plugins = currentPlugins.concat(
+        newPlugins.filter((plugin) => !currentPlugins.includes(plugin))
+      );
+    };
+    return NewOctokit;
+  }
+  constructor(options = {}) {
+    const hook = new before_after_hook.Collection();
+    const requestDefaults = {
+      baseUrl: request.endpoint.DEFAULTS.baseUrl,
+      headers: {},
+      request: Object.assign({}, options.request, {
+        // @ts-ignore internal usage only, no need to type
+        hook: hook.bind(null, "request")
+      }),
+      mediaType: {
+        previews: [],
+        format: ""
+      }
+    };
+    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options.baseUrl) {
+      requestDefaults.baseUrl = options.baseUrl;
+    }
+    if (options.previews) {
+      requestDefaults.mediaType.previews = options.previews;
+    }
+    if (options.timeZone) {
+      requestDefaults.headers["time-zone"] = options.timeZone;
+    }
+    this.request = request.defaults(requestDefaults);
+    this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
+    this.log = createLogger(options.log);
+    this.hook = hook;
+    if (!options.authStrategy) {
+      if (!options.auth) {
+        this.auth = async () => ({
+          type: "unauthenticated"
+        });
+      } else {
+        const auth = createTokenAuth(options.auth);
+        hook.wrap("request", auth.hook);
+        this.auth = auth;
+      }
+    } else {
+      const { authStrategy, ...otherOptions } = options;
+      const auth = authStrategy(
+        Object.assign(
+          {
+            request: this.request,
+            log: this.log,
+            // we pass the current octokit instance as well as its constructor options
+            // to allow for authentication strategies that return a new octokit instance
+            // that shares the same internal state as the current one. The original
+            // requirement for this was the "event-octokit" authentication strategy
+            // of https://github.com/probot/octokit-auth-probot.
+            octokit: this,
+            octokitOptions: otherOptions
+          },
+          options.auth
+        )
+      );
+      hook.wrap("request", auth.hook);
+      this.auth = auth;
+    }
+    const classConstructor = this.constructor;
+    for (let i = 0; i < classConstructor.plugins.length; ++i) {
+      Object.assign(this, classConstructor.plugins[i](this, options));
+    }
+  }
+  // assigned during constructor
+  request;
+  graphql;
+  log;
+  hook;
+  // TODO: type `octokit.auth` based on passed options.authStrategy
+  auth;
+}
+
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/version.js
+const dist_src_version_VERSION = "17.0.0";
+
+//# sourceMappingURL=version.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/generated/endpoints.js
+const Endpoints = {
+  actions: {
+    addCustomLabelsToSelfHostedRunnerForOrg: [
+      "POST /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    addCustomLabelsToSelfHostedRunnerForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    addRepoAccessToSelfHostedRunnerGroupInOrg: [
+      "PUT /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    approveWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/approve"
+    ],
+    cancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/cancel"
+    ],
+    createEnvironmentVariable: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    createHostedRunnerForOrg: ["POST /orgs/{org}/actions/hosted-runners"],
+    createOrUpdateEnvironmentSecret: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    createOrUpdateOrgSecret: ["PUT /orgs/{org}/actions/secrets/{secret_name}"],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    createOrgVariable: ["POST /orgs/{org}/actions/variables"],
+    createRegistrationTokenForOrg: [
+      "POST /orgs/{org}/actions/runners/registration-token"
+    ],
+    createRegistrationTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/registration-token"
+    ],
+    createRemoveTokenForOrg: ["POST /orgs/{org}/actions/runners/remove-token"],
+    createRemoveTokenForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/remove-token"
+    ],
+    createRepoVariable: ["POST /repos/{owner}/{repo}/actions/variables"],
+    createWorkflowDispatch: [
+      "POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches"
+    ],
+    deleteActionsCacheById: [
+      "DELETE /repos/{owner}/{repo}/actions/caches/{cache_id}"
+    ],
+    deleteActionsCacheByKey: [
+      "DELETE /repos/{owner}/{repo}/actions/caches{?key,ref}"
+    ],
+    deleteArtifact: [
+      "DELETE /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"
+    ],
+    deleteCustomImageFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    deleteCustomImageVersionFromOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    deleteEnvironmentSecret: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    deleteEnvironmentVariable: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    deleteHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/actions/secrets/{secret_name}"],
+    deleteOrgVariable: ["DELETE /orgs/{org}/actions/variables/{name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}"
+    ],
+    deleteRepoVariable: [
+      "DELETE /repos/{owner}/{repo}/actions/variables/{name}"
+    ],
+    deleteSelfHostedRunnerFromOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}"
+    ],
+    deleteSelfHostedRunnerFromRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    deleteWorkflowRun: ["DELETE /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    deleteWorkflowRunLogs: [
+      "DELETE /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    disableSelectedRepositoryGithubActionsOrganization: [
+      "DELETE /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    disableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/disable"
+    ],
+    downloadArtifact: [
+      "GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}"
+    ],
+    downloadJobLogsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/jobs/{job_id}/logs"
+    ],
+    downloadWorkflowRunAttemptLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/logs"
+    ],
+    downloadWorkflowRunLogs: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/logs"
+    ],
+    enableSelectedRepositoryGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories/{repository_id}"
+    ],
+    enableWorkflow: [
+      "PUT /repos/{owner}/{repo}/actions/workflows/{workflow_id}/enable"
+    ],
+    forceCancelWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/force-cancel"
+    ],
+    generateRunnerJitconfigForOrg: [
+      "POST /orgs/{org}/actions/runners/generate-jitconfig"
+    ],
+    generateRunnerJitconfigForRepo: [
+      "POST /repos/{owner}/{repo}/actions/runners/generate-jitconfig"
+    ],
+    getActionsCacheList: ["GET /repos/{owner}/{repo}/actions/caches"],
+    getActionsCacheUsage: ["GET /repos/{owner}/{repo}/actions/cache/usage"],
+    getActionsCacheUsageByRepoForOrg: [
+      "GET /orgs/{org}/actions/cache/usage-by-repository"
+    ],
+    getActionsCacheUsageForOrg: ["GET /orgs/{org}/actions/cache/usage"],
+    getAllowedActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    getAllowedActionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    getArtifact: ["GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}"],
+    getCustomImageForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}"
+    ],
+    getCustomImageVersionForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions/{version}"
+    ],
+    getCustomOidcSubClaimForRepo: [
+      "GET /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    getEnvironmentPublicKey: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key"
+    ],
+    getEnvironmentSecret: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}"
+    ],
+    getEnvironmentVariable: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/workflow"
+    ],
+    getGithubActionsDefaultWorkflowPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    getGithubActionsPermissionsOrganization: [
+      "GET /orgs/{org}/actions/permissions"
+    ],
+    getGithubActionsPermissionsRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions"
+    ],
+    getHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    getHostedRunnersGithubOwnedImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/github-owned"
+    ],
+    getHostedRunnersLimitsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/limits"
+    ],
+    getHostedRunnersMachineSpecsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/machine-sizes"
+    ],
+    getHostedRunnersPartnerImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/partner"
+    ],
+    getHostedRunnersPlatformsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/platforms"
+    ],
+    getJobForWorkflowRun: ["GET /repos/{owner}/{repo}/actions/jobs/{job_id}"],
+    getOrgPublicKey: ["GET /orgs/{org}/actions/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/actions/secrets/{secret_name}"],
+    getOrgVariable: ["GET /orgs/{org}/actions/variables/{name}"],
+    getPendingDeploymentsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    getRepoPermissions: [
+      "GET /repos/{owner}/{repo}/actions/permissions",
+      {},
+      { renamed: ["actions", "getGithubActionsPermissionsRepository"] }
+    ],
+    getRepoPublicKey: ["GET /repos/{owner}/{repo}/actions/secrets/public-key"],
+    getRepoSecret: ["GET /repos/{owner}/{repo}/actions/secrets/{secret_name}"],
+    getRepoVariable: ["GET /repos/{owner}/{repo}/actions/variables/{name}"],
+    getReviewsForRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/approvals"
+    ],
+    getSelfHostedRunnerForOrg: ["GET /orgs/{org}/actions/runners/{runner_id}"],
+    getSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}"
+    ],
+    getWorkflow: ["GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}"],
+    getWorkflowAccessToRepository: [
+      "GET /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    getWorkflowRun: ["GET /repos/{owner}/{repo}/actions/runs/{run_id}"],
+    getWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}"
+    ],
+    getWorkflowRunUsage: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/timing"
+    ],
+    getWorkflowUsage: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/timing"
+    ],
+    listArtifactsForRepo: ["GET /repos/{owner}/{repo}/actions/artifacts"],
+    listCustomImageVersionsForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom/{image_definition_id}/versions"
+    ],
+    listCustomImagesForOrg: [
+      "GET /orgs/{org}/actions/hosted-runners/images/custom"
+    ],
+    listEnvironmentSecrets: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets"
+    ],
+    listEnvironmentVariables: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/variables"
+    ],
+    listGithubHostedRunnersInGroupForOrg: [
+      "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners"
+    ],
+    listHostedRunnersForOrg: ["GET /orgs/{org}/actions/hosted-runners"],
+    listJobsForWorkflowRun: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs"
+    ],
+    listJobsForWorkflowRunAttempt: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs"
+    ],
+    listLabelsForSelfHostedRunnerForOrg: [
+      "GET /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    listLabelsForSelfHostedRunnerForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/actions/secrets"],
+    listOrgVariables: ["GET /orgs/{org}/actions/variables"],
+    listRepoOrganizationSecrets: [
+      "GET /repos/{owner}/{repo}/actions/organization-secrets"
+    ],
+    listRepoOrganizationVariables: [
+      "GET /repos/{owner}/{repo}/actions/organization-variables"
+    ],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/actions/secrets"],
+    listRepoVariables: ["GET /repos/{owner}/{repo}/actions/variables"],
+    listRepoWorkflows: ["GET /repos/{owner}/{repo}/actions/workflows"],
+    listRunnerApplicationsForOrg: ["GET /orgs/{org}/actions/runners/downloads"],
+    listRunnerApplicationsForRepo: [
+      "GET /repos/{owner}/{repo}/actions/runners/downloads"
+    ],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    listSelectedReposForOrgVariable: [
+      "GET /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    listSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "GET /orgs/{org}/actions/permissions/repositories"
+    ],
+    listSelfHostedRunnersForOrg: ["GET /orgs/{org}/actions/runners"],
+    listSelfHostedRunnersForRepo: ["GET /repos/{owner}/{repo}/actions/runners"],
+    listWorkflowRunArtifacts: [
+      "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts"
+    ],
+    listWorkflowRuns: [
+      "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs"
+    ],
+    listWorkflowRunsForRepo: ["GET /repos/{owner}/{repo}/actions/runs"],
+    reRunJobForWorkflowRun: [
+      "POST /repos/{owner}/{repo}/actions/jobs/{job_id}/rerun"
+    ],
+    reRunWorkflow: ["POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun"],
+    reRunWorkflowFailedJobs: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/rerun-failed-jobs"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    removeAllCustomLabelsFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForOrg: [
+      "DELETE /orgs/{org}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeCustomLabelFromSelfHostedRunnerForRepo: [
+      "DELETE /repos/{owner}/{repo}/actions/runners/{runner_id}/labels/{name}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/actions/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgVariable: [
+      "DELETE /orgs/{org}/actions/variables/{name}/repositories/{repository_id}"
+    ],
+    reviewCustomGatesForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/deployment_protection_rule"
+    ],
+    reviewPendingDeploymentsForRun: [
+      "POST /repos/{owner}/{repo}/actions/runs/{run_id}/pending_deployments"
+    ],
+    setAllowedActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/selected-actions"
+    ],
+    setAllowedActionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/selected-actions"
+    ],
+    setCustomLabelsForSelfHostedRunnerForOrg: [
+      "PUT /orgs/{org}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomLabelsForSelfHostedRunnerForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/runners/{runner_id}/labels"
+    ],
+    setCustomOidcSubClaimForRepo: [
+      "PUT /repos/{owner}/{repo}/actions/oidc/customization/sub"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/workflow"
+    ],
+    setGithubActionsDefaultWorkflowPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/workflow"
+    ],
+    setGithubActionsPermissionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions"
+    ],
+    setGithubActionsPermissionsRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/actions/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgVariable: [
+      "PUT /orgs/{org}/actions/variables/{name}/repositories"
+    ],
+    setSelectedRepositoriesEnabledGithubActionsOrganization: [
+      "PUT /orgs/{org}/actions/permissions/repositories"
+    ],
+    setWorkflowAccessToRepository: [
+      "PUT /repos/{owner}/{repo}/actions/permissions/access"
+    ],
+    updateEnvironmentVariable: [
+      "PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}"
+    ],
+    updateHostedRunnerForOrg: [
+      "PATCH /orgs/{org}/actions/hosted-runners/{hosted_runner_id}"
+    ],
+    updateOrgVariable: ["PATCH /orgs/{org}/actions/variables/{name}"],
+    updateRepoVariable: [
+      "PATCH /repos/{owner}/{repo}/actions/variables/{name}"
+    ]
+  },
+  activity: {
+    checkRepoIsStarredByAuthenticatedUser: ["GET /user/starred/{owner}/{repo}"],
+    deleteRepoSubscription: ["DELETE /repos/{owner}/{repo}/subscription"],
+    deleteThreadSubscription: [
+      "DELETE /notifications/threads/{thread_id}/subscription"
+    ],
+    getFeeds: ["GET /feeds"],
+    getRepoSubscription: ["GET /repos/{owner}/{repo}/subscription"],
+    getThread: ["GET /notifications/threads/{thread_id}"],
+    getThreadSubscriptionForAuthenticatedUser: [
+      "GET /notifications/threads/{thread_id}/subscription"
+    ],
+    listEventsForAuthenticatedUser: ["GET /users/{username}/events"],
+    listNotificationsForAuthenticatedUser: ["GET /notifications"],
+    listOrgEventsForAuthenticatedUser: [
+      "GET /users/{username}/events/orgs/{org}"
+    ],
+    listPublicEvents: ["GET /events"],
+    listPublicEventsForRepoNetwork: ["GET /networks/{owner}/{repo}/events"],
+    listPublicEventsForUser: ["GET /users/{username}/events/public"],
+    listPublicOrgEvents: ["GET /orgs/{org}/events"],
+    listReceivedEventsForUser: ["GET /users/{username}/received_events"],
+    listReceivedPublicEventsForUser: [
+      "GET /users/{username}/received_events/public"
+    ],
+    listRepoEvents: ["GET /repos/{owner}/{repo}/events"],
+    listRepoNotificationsForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/notifications"
+    ],
+    listReposStarredByAuthenticatedUser: ["GET /user/starred"],
+    listReposStarredByUser: ["GET /users/{username}/starred"],
+    listReposWatchedByUser: ["GET /users/{username}/subscriptions"],
+    listStargazersForRepo: ["GET /repos/{owner}/{repo}/stargazers"],
+    listWatchedReposForAuthenticatedUser: ["GET /user/subscriptions"],
+    listWatchersForRepo: ["GET /repos/{owner}/{repo}/subscribers"],
+    markNotificationsAsRead: ["PUT /notifications"],
+    markRepoNotificationsAsRead: ["PUT /repos/{owner}/{repo}/notifications"],
+    markThreadAsDone: ["DELETE /notifications/threads/{thread_id}"],
+    markThreadAsRead: ["PATCH /notifications/threads/{thread_id}"],
+    setRepoSubscription: ["PUT /repos/{owner}/{repo}/subscription"],
+    setThreadSubscription: [
+      "PUT /notifications/threads/{thread_id}/subscription"
+    ],
+    starRepoForAuthenticatedUser: ["PUT /user/starred/{owner}/{repo}"],
+    unstarRepoForAuthenticatedUser: ["DELETE /user/starred/{owner}/{repo}"]
+  },
+  apps: {
+    addRepoToInstallation: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "addRepoToInstallationForAuthenticatedUser"] }
+    ],
+    addRepoToInstallationForAuthenticatedUser: [
+      "PUT /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    checkToken: ["POST /applications/{client_id}/token"],
+    createFromManifest: ["POST /app-manifests/{code}/conversions"],
+    createInstallationAccessToken: [
+      "POST /app/installations/{installation_id}/access_tokens"
+    ],
+    deleteAuthorization: ["DELETE /applications/{client_id}/grant"],
+    deleteInstallation: ["DELETE /app/installations/{installation_id}"],
+    deleteToken: ["DELETE /applications/{client_id}/token"],
+    getAuthenticated: ["GET /app"],
+    getBySlug: ["GET /apps/{app_slug}"],
+    getInstallation: ["GET /app/installations/{installation_id}"],
+    getOrgInstallation: ["GET /orgs/{org}/installation"],
+    getRepoInstallation: ["GET /repos/{owner}/{repo}/installation"],
+    getSubscriptionPlanForAccount: [
+      "GET /marketplace_listing/accounts/{account_id}"
+    ],
+    getSubscriptionPlanForAccountStubbed: [
+      "GET /marketplace_listing/stubbed/accounts/{account_id}"
+    ],
+    getUserInstallation: ["GET /users/{username}/installation"],
+    getWebhookConfigForApp: ["GET /app/hook/config"],
+    getWebhookDelivery: ["GET /app/hook/deliveries/{delivery_id}"],
+    listAccountsForPlan: ["GET /marketplace_listing/plans/{plan_id}/accounts"],
+    listAccountsForPlanStubbed: [
+      "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts"
+    ],
+    listInstallationReposForAuthenticatedUser: [
+      "GET /user/installations/{installation_id}/repositories"
+    ],
+    listInstallationRequestsForAuthenticatedApp: [
+      "GET /app/installation-requests"
+    ],
+    listInstallations: ["GET /app/installations"],
+    listInstallationsForAuthenticatedUser: ["GET /user/installations"],
+    listPlans: ["GET /marketplace_listing/plans"],
+    listPlansStubbed: ["GET /marketplace_listing/stubbed/plans"],
+    listReposAccessibleToInstallation: ["GET /installation/repositories"],
+    listSubscriptionsForAuthenticatedUser: ["GET /user/marketplace_purchases"],
+    listSubscriptionsForAuthenticatedUserStubbed: [
+      "GET /user/marketplace_purchases/stubbed"
+    ],
+    listWebhookDeliveries: ["GET /app/hook/deliveries"],
+    redeliverWebhookDelivery: [
+      "POST /app/hook/deliveries/{delivery_id}/attempts"
+    ],
+    removeRepoFromInstallation: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}",
+      {},
+      { renamed: ["apps", "removeRepoFromInstallationForAuthenticatedUser"] }
+    ],
+    removeRepoFromInstallationForAuthenticatedUser: [
+      "DELETE /user/installations/{installation_id}/repositories/{repository_id}"
+    ],
+    resetToken: ["PATCH /applications/{client_id}/token"],
+    revokeInstallationAccessToken: ["DELETE /installation/token"],
+    scopeToken: ["POST /applications/{client_id}/token/scoped"],
+    suspendInstallation: ["PUT /app/installations/{installation_id}/suspended"],
+    unsuspendInstallation: [
+      "DELETE /app/installations/{installation_id}/suspended"
+    ],
+    updateWebhookConfigForApp: ["PATCH /app/hook/config"]
+  },
+  billing: {
+    getGithubActionsBillingOrg: ["GET /orgs/{org}/settings/billing/actions"],
+    getGithubActionsBillingUser: [
+      "GET /users/{username}/settings/billing/actions"
+    ],
+    getGithubBillingPremiumRequestUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingPremiumRequestUsageReportUser: [
+      "GET /users/{username}/settings/billing/premium_request/usage"
+    ],
+    getGithubBillingUsageReportOrg: [
+      "GET /organizations/{org}/settings/billing/usage"
+    ],
+    getGithubBillingUsageReportUser: [
+      "GET /users/{username}/settings/billing/usage"
+    ],
+    getGithubPackagesBillingOrg: ["GET /orgs/{org}/settings/billing/packages"],
+    getGithubPackagesBillingUser: [
+      "GET /users/{username}/settings/billing/packages"
+    ],
+    getSharedStorageBillingOrg: [
+      "GET /orgs/{org}/settings/billing/shared-storage"
+    ],
+    getSharedStorageBillingUser: [
+      "GET /users/{username}/settings/billing/shared-storage"
+    ]
+  },
+  campaigns: {
+    createCampaign: ["POST /orgs/{org}/campaigns"],
+    deleteCampaign: ["DELETE /orgs/{org}/campaigns/{campaign_number}"],
+    getCampaignSummary: ["GET /orgs/{org}/campaigns/{campaign_number}"],
+    listOrgCampaigns: ["GET /orgs/{org}/campaigns"],
+    updateCampaign: ["PATCH /orgs/{org}/campaigns/{campaign_number}"]
+  },
+  checks: {
+    create: ["POST /repos/{owner}/{repo}/check-runs"],
+    createSuite: ["POST /repos/{owner}/{repo}/check-suites"],
+    get: ["GET /repos/{owner}/{repo}/check-runs/{check_run_id}"],
+    getSuite: ["GET /repos/{owner}/{repo}/check-suites/{check_suite_id}"],
+    listAnnotations: [
+      "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations"
+    ],
+    listForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-runs"],
+    listForSuite: [
+      "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs"
+    ],
+    listSuitesForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/check-suites"],
+    rerequestRun: [
+      "POST /repos/{owner}/{repo}/check-runs/{check_run_id}/rerequest"
+    ],
+    rerequestSuite: [
+      "POST /repos/{owner}/{repo}/check-suites/{check_suite_id}/rerequest"
+    ],
+    setSuitesPreferences: [
+      "PATCH /repos/{owner}/{repo}/check-suites/preferences"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}"]
+  },
+  codeScanning: {
+    commitAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix/commits"
+    ],
+    createAutofix: [
+      "POST /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    createVariantAnalysis: [
+      "POST /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses"
+    ],
+    deleteAnalysis: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}{?confirm_delete}"
+    ],
+    deleteCodeqlDatabase: [
+      "DELETE /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}",
+      {},
+      { renamedParameters: { alert_id: "alert_number" } }
+    ],
+    getAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/analyses/{analysis_id}"
+    ],
+    getAutofix: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/autofix"
+    ],
+    getCodeqlDatabase: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases/{language}"
+    ],
+    getDefaultSetup: ["GET /repos/{owner}/{repo}/code-scanning/default-setup"],
+    getSarif: ["GET /repos/{owner}/{repo}/code-scanning/sarifs/{sarif_id}"],
+    getVariantAnalysis: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}"
+    ],
+    getVariantAnalysisRepoTask: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/variant-analyses/{codeql_variant_analysis_id}/repos/{repo_owner}/{repo_name}"
+    ],
+    listAlertInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/code-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/code-scanning/alerts"],
+    listAlertsInstances: [
+      "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+      {},
+      { renamed: ["codeScanning", "listAlertInstances"] }
+    ],
+    listCodeqlDatabases: [
+      "GET /repos/{owner}/{repo}/code-scanning/codeql/databases"
+    ],
+    listRecentAnalyses: ["GET /repos/{owner}/{repo}/code-scanning/analyses"],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}"
+    ],
+    updateDefaultSetup: [
+      "PATCH /repos/{owner}/{repo}/code-scanning/default-setup"
+    ],
+    uploadSarif: ["POST /repos/{owner}/{repo}/code-scanning/sarifs"]
+  },
+  codeSecurity: {
+    attachConfiguration: [
+      "POST /orgs/{org}/code-security/configurations/{configuration_id}/attach"
+    ],
+    attachEnterpriseConfiguration: [
+      "POST /enterprises/{enterprise}/code-security/configurations/{configuration_id}/attach"
+    ],
+    createConfiguration: ["POST /orgs/{org}/code-security/configurations"],
+    createConfigurationForEnterprise: [
+      "POST /enterprises/{enterprise}/code-security/configurations"
+    ],
+    deleteConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    deleteConfigurationForEnterprise: [
+      "DELETE /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    detachConfiguration: [
+      "DELETE /orgs/{org}/code-security/configurations/detach"
+    ],
+    getConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    getConfigurationForRepository: [
+      "GET /repos/{owner}/{repo}/code-security-configuration"
+    ],
+    getConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations"
+    ],
+    getConfigurationsForOrg: ["GET /orgs/{org}/code-security/configurations"],
+    getDefaultConfigurations: [
+      "GET /orgs/{org}/code-security/configurations/defaults"
+    ],
+    getDefaultConfigurationsForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/defaults"
+    ],
+    getRepositoriesForConfiguration: [
+      "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getRepositoriesForEnterpriseConfiguration: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories"
+    ],
+    getSingleConfigurationForEnterprise: [
+      "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ],
+    setConfigurationAsDefault: [
+      "PUT /orgs/{org}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    setConfigurationAsDefaultForEnterprise: [
+      "PUT /enterprises/{enterprise}/code-security/configurations/{configuration_id}/defaults"
+    ],
+    updateConfiguration: [
+      "PATCH /orgs/{org}/code-security/configurations/{configuration_id}"
+    ],
+    updateEnterpriseConfiguration: [
+      "PATCH /enterprises/{enterprise}/code-security/configurations/{configuration_id}"
+    ]
+  },
+  codesOfConduct: {
+    getAllCodesOfConduct: ["GET /codes_of_conduct"],
+    getConductCode: ["GET /codes_of_conduct/{key}"]
+  },
+  codespaces: {
+    addRepositoryForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    checkPermissionsForDevcontainer: [
+      "GET /repos/{owner}/{repo}/codespaces/permissions_check"
+    ],
+    codespaceMachinesForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/machines"
+    ],
+    createForAuthenticatedUser: ["POST /user/codespaces"],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    createOrUpdateSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}"
+    ],
+    createWithPrForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/codespaces"
+    ],
+    createWithRepoForAuthenticatedUser: [
+      "POST /repos/{owner}/{repo}/codespaces"
+    ],
+    deleteForAuthenticatedUser: ["DELETE /user/codespaces/{codespace_name}"],
+    deleteFromOrganization: [
+      "DELETE /orgs/{org}/members/{username}/codespaces/{codespace_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/codespaces/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    deleteSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}"
+    ],
+    exportForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/exports"
+    ],
+    getCodespacesForUserInOrg: [
+      "GET /orgs/{org}/members/{username}/codespaces"
+    ],
+    getExportDetailsForAuthenticatedUser: [
+      "GET /user/codespaces/{codespace_name}/exports/{export_id}"
+    ],
+    getForAuthenticatedUser: ["GET /user/codespaces/{codespace_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/codespaces/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/codespaces/secrets/{secret_name}"],
+    getPublicKeyForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/public-key"
+    ],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/codespaces/secrets/{secret_name}"
+    ],
+    getSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}"
+    ],
+    listDevcontainersInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/devcontainers"
+    ],
+    listForAuthenticatedUser: ["GET /user/codespaces"],
+    listInOrganization: [
+      "GET /orgs/{org}/codespaces",
+      {},
+      { renamedParameters: { org_id: "org" } }
+    ],
+    listInRepositoryForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces"
+    ],
+    listOrgSecrets: ["GET /orgs/{org}/codespaces/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/codespaces/secrets"],
+    listRepositoriesForSecretForAuthenticatedUser: [
+      "GET /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    listSecretsForAuthenticatedUser: ["GET /user/codespaces/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    preFlightWithRepoForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/new"
+    ],
+    publishForAuthenticatedUser: [
+      "POST /user/codespaces/{codespace_name}/publish"
+    ],
+    removeRepositoryForSecretForAuthenticatedUser: [
+      "DELETE /user/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/codespaces/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repoMachinesForAuthenticatedUser: [
+      "GET /repos/{owner}/{repo}/codespaces/machines"
+    ],
+    setRepositoriesForSecretForAuthenticatedUser: [
+      "PUT /user/codespaces/secrets/{secret_name}/repositories"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/codespaces/secrets/{secret_name}/repositories"
+    ],
+    startForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/start"],
+    stopForAuthenticatedUser: ["POST /user/codespaces/{codespace_name}/stop"],
+    stopInOrganization: [
+      "POST /orgs/{org}/members/{username}/codespaces/{codespace_name}/stop"
+    ],
+    updateForAuthenticatedUser: ["PATCH /user/codespaces/{codespace_name}"]
+  },
+  copilot: {
+    addCopilotSeatsForTeams: [
+      "POST /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    addCopilotSeatsForUsers: [
+      "POST /orgs/{org}/copilot/billing/selected_users"
+    ],
+    cancelCopilotSeatAssignmentForTeams: [
+      "DELETE /orgs/{org}/copilot/billing/selected_teams"
+    ],
+    cancelCopilotSeatAssignmentForUsers: [
+      "DELETE /orgs/{org}/copilot/billing/selected_users"
+    ],
+    copilotMetricsForOrganization: ["GET /orgs/{org}/copilot/metrics"],
+    copilotMetricsForTeam: ["GET /orgs/{org}/team/{team_slug}/copilot/metrics"],
+    getCopilotOrganizationDetails: ["GET /orgs/{org}/copilot/billing"],
+    getCopilotSeatDetailsForUser: [
+      "GET /orgs/{org}/members/{username}/copilot"
+    ],
+    listCopilotSeats: ["GET /orgs/{org}/copilot/billing/seats"]
+  },
+  credentials: { revoke: ["POST /credentials/revoke"] },
+  dependabot: {
+    addSelectedRepoToOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    createOrUpdateOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}"
+    ],
+    createOrUpdateRepoSecret: [
+      "PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    deleteOrgSecret: ["DELETE /orgs/{org}/dependabot/secrets/{secret_name}"],
+    deleteRepoSecret: [
+      "DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    getAlert: ["GET /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"],
+    getOrgPublicKey: ["GET /orgs/{org}/dependabot/secrets/public-key"],
+    getOrgSecret: ["GET /orgs/{org}/dependabot/secrets/{secret_name}"],
+    getRepoPublicKey: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/public-key"
+    ],
+    getRepoSecret: [
+      "GET /repos/{owner}/{repo}/dependabot/secrets/{secret_name}"
+    ],
+    listAlertsForEnterprise: [
+      "GET /enterprises/{enterprise}/dependabot/alerts"
+    ],
+    listAlertsForOrg: ["GET /orgs/{org}/dependabot/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/dependabot/alerts"],
+    listOrgSecrets: ["GET /orgs/{org}/dependabot/secrets"],
+    listRepoSecrets: ["GET /repos/{owner}/{repo}/dependabot/secrets"],
+    listSelectedReposForOrgSecret: [
+      "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    removeSelectedRepoFromOrgSecret: [
+      "DELETE /orgs/{org}/dependabot/secrets/{secret_name}/repositories/{repository_id}"
+    ],
+    repositoryAccessForOrg: [
+      "GET /organizations/{org}/dependabot/repository-access"
+    ],
+    setRepositoryAccessDefaultLevel: [
+      "PUT /organizations/{org}/dependabot/repository-access/default-level"
+    ],
+    setSelectedReposForOrgSecret: [
+      "PUT /orgs/{org}/dependabot/secrets/{secret_name}/repositories"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/dependabot/alerts/{alert_number}"
+    ],
+    updateRepositoryAccessForOrg: [
+      "PATCH /organizations/{org}/dependabot/repository-access"
+    ]
+  },
+  dependencyGraph: {
+    createRepositorySnapshot: [
+      "POST /repos/{owner}/{repo}/dependency-graph/snapshots"
+    ],
+    diffRange: [
+      "GET /repos/{owner}/{repo}/dependency-graph/compare/{basehead}"
+    ],
+    exportSbom: ["GET /repos/{owner}/{repo}/dependency-graph/sbom"]
+  },
+  emojis: { get: ["GET /emojis"] },
+  enterpriseTeamMemberships: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/memberships/remove"
+    ],
+    get: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ],
+    list: ["GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships"],
+    remove: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/memberships/{username}"
+    ]
+  },
+  enterpriseTeamOrganizations: {
+    add: [
+      "PUT /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    bulkAdd: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/add"
+    ],
+    bulkRemove: [
+      "POST /enterprises/{enterprise}/teams/{enterprise-team}/organizations/remove"
+    ],
+    delete: [
+      "DELETE /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignment: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations/{org}"
+    ],
+    getAssignments: [
+      "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations"
+    ]
+  },
+  enterpriseTeams: {
+    create: ["POST /enterprises/{enterprise}/teams"],
+    delete: ["DELETE /enterprises/{enterprise}/teams/{team_slug}"],
+    get: ["GET /enterprises/{enterprise}/teams/{team_slug}"],
+    list: ["GET /enterprises/{enterprise}/teams"],
+    update: ["PATCH /enterprises/{enterprise}/teams/{team_slug}"]
+  },
+  gists: {
+    checkIsStarred: ["GET /gists/{gist_id}/star"],
+    create: ["POST /gists"],
+    createComment: ["POST /gists/{gist_id}/comments"],
+    delete: ["DELETE /gists/{gist_id}"],
+    deleteComment: ["DELETE /gists/{gist_id}/comments/{comment_id}"],
+    fork: ["POST /gists/{gist_id}/forks"],
+    get: ["GET /gists/{gist_id}"],
+    getComment: ["GET /gists/{gist_id}/comments/{comment_id}"],
+    getRevision: ["GET /gists/{gist_id}/{sha}"],
+    list: ["GET /gists"],
+    listComments: ["GET /gists/{gist_id}/comments"],
+    listCommits: ["GET /gists/{gist_id}/commits"],
+    listForUser: ["GET /users/{username}/gists"],
+    listForks: ["GET /gists/{gist_id}/forks"],
+    listPublic: ["GET /gists/public"],
+    listStarred: ["GET /gists/starred"],
+    star: ["PUT /gists/{gist_id}/star"],
+    unstar: ["DELETE /gists/{gist_id}/star"],
+    update: ["PATCH /gists/{gist_id}"],
+    updateComment: ["PATCH /gists/{gist_id}/comments/{comment_id}"]
+  },
+  git: {
+    createBlob: ["POST /repos/{owner}/{repo}/git/blobs"],
+    createCommit: ["POST /repos/{owner}/{repo}/git/commits"],
+    createRef: ["POST /repos/{owner}/{repo}/git/refs"],
+    createTag: ["POST /repos/{owner}/{repo}/git/tags"],
+    createTree: ["POST /repos/{owner}/{repo}/git/trees"],
+    deleteRef: ["DELETE /repos/{owner}/{repo}/git/refs/{ref}"],
+    getBlob: ["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"],
+    getCommit: ["GET /repos/{owner}/{repo}/git/commits/{commit_sha}"],
+    getRef: ["GET /repos/{owner}/{repo}/git/ref/{ref}"],
+    getTag: ["GET /repos/{owner}/{repo}/git/tags/{tag_sha}"],
+    getTree: ["GET /repos/{owner}/{repo}/git/trees/{tree_sha}"],
+    listMatchingRefs: ["GET /repos/{owner}/{repo}/git/matching-refs/{ref}"],
+    updateRef: ["PATCH /repos/{owner}/{repo}/git/refs/{ref}"]
+  },
+  gitignore: {
+    getAllTemplates: ["GET /gitignore/templates"],
+    getTemplate: ["GET /gitignore/templates/{name}"]
+  },
+  hostedCompute: {
+    createNetworkConfigurationForOrg: [
+      "POST /orgs/{org}/settings/network-configurations"
+    ],
+    deleteNetworkConfigurationFromOrg: [
+      "DELETE /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkConfigurationForOrg: [
+      "GET /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ],
+    getNetworkSettingsForOrg: [
+      "GET /orgs/{org}/settings/network-settings/{network_settings_id}"
+    ],
+    listNetworkConfigurationsForOrg: [
+      "GET /orgs/{org}/settings/network-configurations"
+    ],
+    updateNetworkConfigurationForOrg: [
+      "PATCH /orgs/{org}/settings/network-configurations/{network_configuration_id}"
+    ]
+  },
+  interactions: {
+    getRestrictionsForAuthenticatedUser: ["GET /user/interaction-limits"],
+    getRestrictionsForOrg: ["GET /orgs/{org}/interaction-limits"],
+    getRestrictionsForRepo: ["GET /repos/{owner}/{repo}/interaction-limits"],
+    getRestrictionsForYourPublicRepos: [
+      "GET /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "getRestrictionsForAuthenticatedUser"] }
+    ],
+    removeRestrictionsForAuthenticatedUser: ["DELETE /user/interaction-limits"],
+    removeRestrictionsForOrg: ["DELETE /orgs/{org}/interaction-limits"],
+    removeRestrictionsForRepo: [
+      "DELETE /repos/{owner}/{repo}/interaction-limits"
+    ],
+    removeRestrictionsForYourPublicRepos: [
+      "DELETE /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "removeRestrictionsForAuthenticatedUser"] }
+    ],
+    setRestrictionsForAuthenticatedUser: ["PUT /user/interaction-limits"],
+    setRestrictionsForOrg: ["PUT /orgs/{org}/interaction-limits"],
+    setRestrictionsForRepo: ["PUT /repos/{owner}/{repo}/interaction-limits"],
+    setRestrictionsForYourPublicRepos: [
+      "PUT /user/interaction-limits",
+      {},
+      { renamed: ["interactions", "setRestrictionsForAuthenticatedUser"] }
+    ]
+  },
+  issues: {
+    addAssignees: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    addBlockedByDependency: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    addLabels: ["POST /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    addSubIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    checkUserCanBeAssigned: ["GET /repos/{owner}/{repo}/assignees/{assignee}"],
+    checkUserCanBeAssignedToIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/assignees/{assignee}"
+    ],
+    create: ["POST /repos/{owner}/{repo}/issues"],
+    createComment: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/comments"
+    ],
+    createLabel: ["POST /repos/{owner}/{repo}/labels"],
+    createMilestone: ["POST /repos/{owner}/{repo}/milestones"],
+    deleteComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}"
+    ],
+    deleteLabel: ["DELETE /repos/{owner}/{repo}/labels/{name}"],
+    deleteMilestone: [
+      "DELETE /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ],
+    get: ["GET /repos/{owner}/{repo}/issues/{issue_number}"],
+    getComment: ["GET /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    getEvent: ["GET /repos/{owner}/{repo}/issues/events/{event_id}"],
+    getLabel: ["GET /repos/{owner}/{repo}/labels/{name}"],
+    getMilestone: ["GET /repos/{owner}/{repo}/milestones/{milestone_number}"],
+    getParent: ["GET /repos/{owner}/{repo}/issues/{issue_number}/parent"],
+    list: ["GET /issues"],
+    listAssignees: ["GET /repos/{owner}/{repo}/assignees"],
+    listComments: ["GET /repos/{owner}/{repo}/issues/{issue_number}/comments"],
+    listCommentsForRepo: ["GET /repos/{owner}/{repo}/issues/comments"],
+    listDependenciesBlockedBy: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by"
+    ],
+    listDependenciesBlocking: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking"
+    ],
+    listEvents: ["GET /repos/{owner}/{repo}/issues/{issue_number}/events"],
+    listEventsForRepo: ["GET /repos/{owner}/{repo}/issues/events"],
+    listEventsForTimeline: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline"
+    ],
+    listForAuthenticatedUser: ["GET /user/issues"],
+    listForOrg: ["GET /orgs/{org}/issues"],
+    listForRepo: ["GET /repos/{owner}/{repo}/issues"],
+    listLabelsForMilestone: [
+      "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels"
+    ],
+    listLabelsForRepo: ["GET /repos/{owner}/{repo}/labels"],
+    listLabelsOnIssue: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    listMilestones: ["GET /repos/{owner}/{repo}/milestones"],
+    listSubIssues: [
+      "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues"
+    ],
+    lock: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    removeAllLabels: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels"
+    ],
+    removeAssignees: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/assignees"
+    ],
+    removeDependencyBlockedBy: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by/{issue_id}"
+    ],
+    removeLabel: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/labels/{name}"
+    ],
+    removeSubIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/sub_issue"
+    ],
+    reprioritizeSubIssue: [
+      "PATCH /repos/{owner}/{repo}/issues/{issue_number}/sub_issues/priority"
+    ],
+    setLabels: ["PUT /repos/{owner}/{repo}/issues/{issue_number}/labels"],
+    unlock: ["DELETE /repos/{owner}/{repo}/issues/{issue_number}/lock"],
+    update: ["PATCH /repos/{owner}/{repo}/issues/{issue_number}"],
+    updateComment: ["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"],
+    updateLabel: ["PATCH /repos/{owner}/{repo}/labels/{name}"],
+    updateMilestone: [
+      "PATCH /repos/{owner}/{repo}/milestones/{milestone_number}"
+    ]
+  },
+  licenses: {
+    get: ["GET /licenses/{license}"],
+    getAllCommonlyUsed: ["GET /licenses"],
+    getForRepo: ["GET /repos/{owner}/{repo}/license"]
+  },
+  markdown: {
+    render: ["POST /markdown"],
+    renderRaw: [
+      "POST /markdown/raw",
+      { headers: { "content-type": "text/plain; charset=utf-8" } }
+    ]
+  },
+  meta: {
+    get: ["GET /meta"],
+    getAllVersions: ["GET /versions"],
+    getOctocat: ["GET /octocat"],
+    getZen: ["GET /zen"],
+    root: ["GET /"]
+  },
+  migrations: {
+    deleteArchiveForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/archive"
+    ],
+    deleteArchiveForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    downloadArchiveForOrg: [
+      "GET /orgs/{org}/migrations/{migration_id}/archive"
+    ],
+    getArchiveForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/archive"
+    ],
+    getStatusForAuthenticatedUser: ["GET /user/migrations/{migration_id}"],
+    getStatusForOrg: ["GET /orgs/{org}/migrations/{migration_id}"],
+    listForAuthenticatedUser: ["GET /user/migrations"],
+    listForOrg: ["GET /orgs/{org}/migrations"],
+    listReposForAuthenticatedUser: [
+      "GET /user/migrations/{migration_id}/repositories"
+    ],
+    listReposForOrg: ["GET /orgs/{org}/migrations/{migration_id}/repositories"],
+    listReposForUser: [
+      "GET /user/migrations/{migration_id}/repositories",
+      {},
+      { renamed: ["migrations", "listReposForAuthenticatedUser"] }
+    ],
+    startForAuthenticatedUser: ["POST /user/migrations"],
+    startForOrg: ["POST /orgs/{org}/migrations"],
+    unlockRepoForAuthenticatedUser: [
+      "DELETE /user/migrations/{migration_id}/repos/{repo_name}/lock"
+    ],
+    unlockRepoForOrg: [
+      "DELETE /orgs/{org}/migrations/{migration_id}/repos/{repo_name}/lock"
+    ]
+  },
+  oidc: {
+    getOidcCustomSubTemplateForOrg: [
+      "GET /orgs/{org}/actions/oidc/customization/sub"
+    ],
+    updateOidcCustomSubTemplateForOrg: [
+      "PUT /orgs/{org}/actions/oidc/customization/sub"
+    ]
+  },
+  orgs: {
+    addSecurityManagerTeam: [
+      "PUT /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.addSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#add-a-security-manager-team"
+      }
+    ],
+    assignTeamToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    assignUserToOrgRole: [
+      "PUT /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    blockUser: ["PUT /orgs/{org}/blocks/{username}"],
+    cancelInvitation: ["DELETE /orgs/{org}/invitations/{invitation_id}"],
+    checkBlockedUser: ["GET /orgs/{org}/blocks/{username}"],
+    checkMembershipForUser: ["GET /orgs/{org}/members/{username}"],
+    checkPublicMembershipForUser: ["GET /orgs/{org}/public_members/{username}"],
+    convertMemberToOutsideCollaborator: [
+      "PUT /orgs/{org}/outside_collaborators/{username}"
+    ],
+    createArtifactStorageRecord: [
+      "POST /orgs/{org}/artifacts/metadata/storage-record"
+    ],
+    createInvitation: ["POST /orgs/{org}/invitations"],
+    createIssueType: ["POST /orgs/{org}/issue-types"],
+    createWebhook: ["POST /orgs/{org}/hooks"],
+    customPropertiesForOrgsCreateOrUpdateOrganizationValues: [
+      "PATCH /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForOrgsGetOrganizationValues: [
+      "GET /organizations/{org}/org-properties/values"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinition: [
+      "PUT /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationDefinitions: [
+      "PATCH /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposCreateOrUpdateOrganizationValues: [
+      "PATCH /orgs/{org}/properties/values"
+    ],
+    customPropertiesForReposDeleteOrganizationDefinition: [
+      "DELETE /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinition: [
+      "GET /orgs/{org}/properties/schema/{custom_property_name}"
+    ],
+    customPropertiesForReposGetOrganizationDefinitions: [
+      "GET /orgs/{org}/properties/schema"
+    ],
+    customPropertiesForReposGetOrganizationValues: [
+      "GET /orgs/{org}/properties/values"
+    ],
+    delete: ["DELETE /orgs/{org}"],
+    deleteAttestationsBulk: ["POST /orgs/{org}/attestations/delete-request"],
+    deleteAttestationsById: [
+      "DELETE /orgs/{org}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /orgs/{org}/attestations/digest/{subject_digest}"
+    ],
+    deleteIssueType: ["DELETE /orgs/{org}/issue-types/{issue_type_id}"],
+    deleteWebhook: ["DELETE /orgs/{org}/hooks/{hook_id}"],
+    disableSelectedRepositoryImmutableReleasesOrganization: [
+      "DELETE /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    enableSelectedRepositoryImmutableReleasesOrganization: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories/{repository_id}"
+    ],
+    get: ["GET /orgs/{org}"],
+    getImmutableReleasesSettings: [
+      "GET /orgs/{org}/settings/immutable-releases"
+    ],
+    getImmutableReleasesSettingsRepositories: [
+      "GET /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    getMembershipForAuthenticatedUser: ["GET /user/memberships/orgs/{org}"],
+    getMembershipForUser: ["GET /orgs/{org}/memberships/{username}"],
+    getOrgRole: ["GET /orgs/{org}/organization-roles/{role_id}"],
+    getOrgRulesetHistory: ["GET /orgs/{org}/rulesets/{ruleset_id}/history"],
+    getOrgRulesetVersion: [
+      "GET /orgs/{org}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getWebhook: ["GET /orgs/{org}/hooks/{hook_id}"],
+    getWebhookConfigForOrg: ["GET /orgs/{org}/hooks/{hook_id}/config"],
+    getWebhookDelivery: [
+      "GET /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    list: ["GET /organizations"],
+    listAppInstallations: ["GET /orgs/{org}/installations"],
+    listArtifactStorageRecords: [
+      "GET /orgs/{org}/artifacts/{subject_digest}/metadata/storage-records"
+    ],
+    listAttestationRepositories: ["GET /orgs/{org}/attestations/repositories"],
+    listAttestations: ["GET /orgs/{org}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /orgs/{org}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedUsers: ["GET /orgs/{org}/blocks"],
+    listFailedInvitations: ["GET /orgs/{org}/failed_invitations"],
+    listForAuthenticatedUser: ["GET /user/orgs"],
+    listForUser: ["GET /users/{username}/orgs"],
+    listInvitationTeams: ["GET /orgs/{org}/invitations/{invitation_id}/teams"],
+    listIssueTypes: ["GET /orgs/{org}/issue-types"],
+    listMembers: ["GET /orgs/{org}/members"],
+    listMembershipsForAuthenticatedUser: ["GET /user/memberships/orgs"],
+    listOrgRoleTeams: ["GET /orgs/{org}/organization-roles/{role_id}/teams"],
+    listOrgRoleUsers: ["GET /orgs/{org}/organization-roles/{role_id}/users"],
+    listOrgRoles: ["GET /orgs/{org}/organization-roles"],
+    listOrganizationFineGrainedPermissions: [
+      "GET /orgs/{org}/organization-fine-grained-permissions"
+    ],
+    listOutsideCollaborators: ["GET /orgs/{org}/outside_collaborators"],
+    listPatGrantRepositories: [
+      "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories"
+    ],
+    listPatGrantRequestRepositories: [
+      "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories"
+    ],
+    listPatGrantRequests: ["GET /orgs/{org}/personal-access-token-requests"],
+    listPatGrants: ["GET /orgs/{org}/personal-access-tokens"],
+    listPendingInvitations: ["GET /orgs/{org}/invitations"],
+    listPublicMembers: ["GET /orgs/{org}/public_members"],
+    listSecurityManagerTeams: [
+      "GET /orgs/{org}/security-managers",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.listSecurityManagerTeams() is deprecated, see https://docs.github.com/rest/orgs/security-managers#list-security-manager-teams"
+      }
+    ],
+    listWebhookDeliveries: ["GET /orgs/{org}/hooks/{hook_id}/deliveries"],
+    listWebhooks: ["GET /orgs/{org}/hooks"],
+    pingWebhook: ["POST /orgs/{org}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /orgs/{org}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeMember: ["DELETE /orgs/{org}/members/{username}"],
+    removeMembershipForUser: ["DELETE /orgs/{org}/memberships/{username}"],
+    removeOutsideCollaborator: [
+      "DELETE /orgs/{org}/outside_collaborators/{username}"
+    ],
+    removePublicMembershipForAuthenticatedUser: [
+      "DELETE /orgs/{org}/public_members/{username}"
+    ],
+    removeSecurityManagerTeam: [
+      "DELETE /orgs/{org}/security-managers/teams/{team_slug}",
+      {},
+      {
+        deprecated: "octokit.rest.orgs.removeSecurityManagerTeam() is deprecated, see https://docs.github.com/rest/orgs/security-managers#remove-a-security-manager-team"
+      }
+    ],
+    reviewPatGrantRequest: [
+      "POST /orgs/{org}/personal-access-token-requests/{pat_request_id}"
+    ],
+    reviewPatGrantRequestsInBulk: [
+      "POST /orgs/{org}/personal-access-token-requests"
+    ],
+    revokeAllOrgRolesTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}"
+    ],
+    revokeAllOrgRolesUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}"
+    ],
+    revokeOrgRoleTeam: [
+      "DELETE /orgs/{org}/organization-roles/teams/{team_slug}/{role_id}"
+    ],
+    revokeOrgRoleUser: [
+      "DELETE /orgs/{org}/organization-roles/users/{username}/{role_id}"
+    ],
+    setImmutableReleasesSettings: [
+      "PUT /orgs/{org}/settings/immutable-releases"
+    ],
+    setImmutableReleasesSettingsRepositories: [
+      "PUT /orgs/{org}/settings/immutable-releases/repositories"
+    ],
+    setMembershipForUser: ["PUT /orgs/{org}/memberships/{username}"],
+    setPublicMembershipForAuthenticatedUser: [
+      "PUT /orgs/{org}/public_members/{username}"
+    ],
+    unblockUser: ["DELETE /orgs/{org}/blocks/{username}"],
+    update: ["PATCH /orgs/{org}"],
+    updateIssueType: ["PUT /orgs/{org}/issue-types/{issue_type_id}"],
+    updateMembershipForAuthenticatedUser: [
+      "PATCH /user/memberships/orgs/{org}"
+    ],
+    updatePatAccess: ["POST /orgs/{org}/personal-access-tokens/{pat_id}"],
+    updatePatAccesses: ["POST /orgs/{org}/personal-access-tokens"],
+    updateWebhook: ["PATCH /orgs/{org}/hooks/{hook_id}"],
+    updateWebhookConfigForOrg: ["PATCH /orgs/{org}/hooks/{hook_id}/config"]
+  },
+  packages: {
+    deletePackageForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    deletePackageVersionForAuthenticatedUser: [
+      "DELETE /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForOrg: [
+      "DELETE /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    deletePackageVersionForUser: [
+      "DELETE /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getAllPackageVersionsForAPackageOwnedByAnOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+      {},
+      { renamed: ["packages", "getAllPackageVersionsForPackageOwnedByOrg"] }
+    ],
+    getAllPackageVersionsForAPackageOwnedByTheAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions",
+      {},
+      {
+        renamed: [
+          "packages",
+          "getAllPackageVersionsForPackageOwnedByAuthenticatedUser"
+        ]
+      }
+    ],
+    getAllPackageVersionsForPackageOwnedByAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByOrg: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions"
+    ],
+    getAllPackageVersionsForPackageOwnedByUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions"
+    ],
+    getPackageForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}"
+    ],
+    getPackageForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}"
+    ],
+    getPackageForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}"
+    ],
+    getPackageVersionForAuthenticatedUser: [
+      "GET /user/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForOrganization: [
+      "GET /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    getPackageVersionForUser: [
+      "GET /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}"
+    ],
+    listDockerMigrationConflictingPackagesForAuthenticatedUser: [
+      "GET /user/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForOrganization: [
+      "GET /orgs/{org}/docker/conflicts"
+    ],
+    listDockerMigrationConflictingPackagesForUser: [
+      "GET /users/{username}/docker/conflicts"
+    ],
+    listPackagesForAuthenticatedUser: ["GET /user/packages"],
+    listPackagesForOrganization: ["GET /orgs/{org}/packages"],
+    listPackagesForUser: ["GET /users/{username}/packages"],
+    restorePackageForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/restore{?token}"
+    ],
+    restorePackageVersionForAuthenticatedUser: [
+      "POST /user/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForOrg: [
+      "POST /orgs/{org}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ],
+    restorePackageVersionForUser: [
+      "POST /users/{username}/packages/{package_type}/{package_name}/versions/{package_version_id}/restore"
+    ]
+  },
+  privateRegistries: {
+    createOrgPrivateRegistry: ["POST /orgs/{org}/private-registries"],
+    deleteOrgPrivateRegistry: [
+      "DELETE /orgs/{org}/private-registries/{secret_name}"
+    ],
+    getOrgPrivateRegistry: ["GET /orgs/{org}/private-registries/{secret_name}"],
+    getOrgPublicKey: ["GET /orgs/{org}/private-registries/public-key"],
+    listOrgPrivateRegistries: ["GET /orgs/{org}/private-registries"],
+    updateOrgPrivateRegistry: [
+      "PATCH /orgs/{org}/private-registries/{secret_name}"
+    ]
+  },
+  projects: {
+    addItemForOrg: ["POST /orgs/{org}/projectsV2/{project_number}/items"],
+    addItemForUser: [
+      "POST /users/{username}/projectsV2/{project_number}/items"
+    ],
+    deleteItemForOrg: [
+      "DELETE /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    deleteItemForUser: [
+      "DELETE /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    getFieldForOrg: [
+      "GET /orgs/{org}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getFieldForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields/{field_id}"
+    ],
+    getForOrg: ["GET /orgs/{org}/projectsV2/{project_number}"],
+    getForUser: ["GET /users/{username}/projectsV2/{project_number}"],
+    getOrgItem: ["GET /orgs/{org}/projectsV2/{project_number}/items/{item_id}"],
+    getUserItem: [
+      "GET /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    listFieldsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/fields"],
+    listFieldsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/fields"
+    ],
+    listForOrg: ["GET /orgs/{org}/projectsV2"],
+    listForUser: ["GET /users/{username}/projectsV2"],
+    listItemsForOrg: ["GET /orgs/{org}/projectsV2/{project_number}/items"],
+    listItemsForUser: [
+      "GET /users/{username}/projectsV2/{project_number}/items"
+    ],
+    updateItemForOrg: [
+      "PATCH /orgs/{org}/projectsV2/{project_number}/items/{item_id}"
+    ],
+    updateItemForUser: [
+      "PATCH /users/{username}/projectsV2/{project_number}/items/{item_id}"
+    ]
+  },
+  pulls: {
+    checkIfMerged: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    create: ["POST /repos/{owner}/{repo}/pulls"],
+    createReplyForReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments/{comment_id}/replies"
+    ],
+    createReview: ["POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    createReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    deletePendingReview: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    deleteReviewComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ],
+    dismissReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/dismissals"
+    ],
+    get: ["GET /repos/{owner}/{repo}/pulls/{pull_number}"],
+    getReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    getReviewComment: ["GET /repos/{owner}/{repo}/pulls/comments/{comment_id}"],
+    list: ["GET /repos/{owner}/{repo}/pulls"],
+    listCommentsForReview: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/commits"],
+    listFiles: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/files"],
+    listRequestedReviewers: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    listReviewComments: [
+      "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments"
+    ],
+    listReviewCommentsForRepo: ["GET /repos/{owner}/{repo}/pulls/comments"],
+    listReviews: ["GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews"],
+    merge: ["PUT /repos/{owner}/{repo}/pulls/{pull_number}/merge"],
+    removeRequestedReviewers: [
+      "DELETE /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    requestReviewers: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/requested_reviewers"
+    ],
+    submitReview: [
+      "POST /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/events"
+    ],
+    update: ["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"],
+    updateBranch: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/update-branch"
+    ],
+    updateReview: [
+      "PUT /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}"
+    ],
+    updateReviewComment: [
+      "PATCH /repos/{owner}/{repo}/pulls/comments/{comment_id}"
+    ]
+  },
+  rateLimit: { get: ["GET /rate_limit"] },
+  reactions: {
+    createForCommitComment: [
+      "POST /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    createForIssue: [
+      "POST /repos/{owner}/{repo}/issues/{issue_number}/reactions"
+    ],
+    createForIssueComment: [
+      "POST /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    createForPullRequestReviewComment: [
+      "POST /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    createForRelease: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    createForTeamDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    createForTeamDiscussionInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ],
+    deleteForCommitComment: [
+      "DELETE /repos/{owner}/{repo}/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForIssue: [
+      "DELETE /repos/{owner}/{repo}/issues/{issue_number}/reactions/{reaction_id}"
+    ],
+    deleteForIssueComment: [
+      "DELETE /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForPullRequestComment: [
+      "DELETE /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions/{reaction_id}"
+    ],
+    deleteForRelease: [
+      "DELETE /repos/{owner}/{repo}/releases/{release_id}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussion: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions/{reaction_id}"
+    ],
+    deleteForTeamDiscussionComment: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions/{reaction_id}"
+    ],
+    listForCommitComment: [
+      "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions"
+    ],
+    listForIssue: ["GET /repos/{owner}/{repo}/issues/{issue_number}/reactions"],
+    listForIssueComment: [
+      "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions"
+    ],
+    listForPullRequestReviewComment: [
+      "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions"
+    ],
+    listForRelease: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/reactions"
+    ],
+    listForTeamDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions"
+    ],
+    listForTeamDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions"
+    ]
+  },
+  repos: {
+    acceptInvitation: [
+      "PATCH /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "acceptInvitationForAuthenticatedUser"] }
+    ],
+    acceptInvitationForAuthenticatedUser: [
+      "PATCH /user/repository_invitations/{invitation_id}"
+    ],
+    addAppAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    addCollaborator: ["PUT /repos/{owner}/{repo}/collaborators/{username}"],
+    addStatusCheckContexts: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    addTeamAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    addUserAccessRestrictions: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    cancelPagesDeployment: [
+      "POST /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}/cancel"
+    ],
+    checkAutomatedSecurityFixes: [
+      "GET /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    checkCollaborator: ["GET /repos/{owner}/{repo}/collaborators/{username}"],
+    checkImmutableReleases: ["GET /repos/{owner}/{repo}/immutable-releases"],
+    checkPrivateVulnerabilityReporting: [
+      "GET /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    checkVulnerabilityAlerts: [
+      "GET /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    codeownersErrors: ["GET /repos/{owner}/{repo}/codeowners/errors"],
+    compareCommits: ["GET /repos/{owner}/{repo}/compare/{base}...{head}"],
+    compareCommitsWithBasehead: [
+      "GET /repos/{owner}/{repo}/compare/{basehead}"
+    ],
+    createAttestation: ["POST /repos/{owner}/{repo}/attestations"],
+    createAutolink: ["POST /repos/{owner}/{repo}/autolinks"],
+    createCommitComment: [
+      "POST /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    createCommitSignatureProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    createCommitStatus: ["POST /repos/{owner}/{repo}/statuses/{sha}"],
+    createDeployKey: ["POST /repos/{owner}/{repo}/keys"],
+    createDeployment: ["POST /repos/{owner}/{repo}/deployments"],
+    createDeploymentBranchPolicy: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    createDeploymentProtectionRule: [
+      "POST /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    createDeploymentStatus: [
+      "POST /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    createDispatchEvent: ["POST /repos/{owner}/{repo}/dispatches"],
+    createForAuthenticatedUser: ["POST /user/repos"],
+    createFork: ["POST /repos/{owner}/{repo}/forks"],
+    createInOrg: ["POST /orgs/{org}/repos"],
+    createOrUpdateEnvironment: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    createOrUpdateFileContents: ["PUT /repos/{owner}/{repo}/contents/{path}"],
+    createOrgRuleset: ["POST /orgs/{org}/rulesets"],
+    createPagesDeployment: ["POST /repos/{owner}/{repo}/pages/deployments"],
+    createPagesSite: ["POST /repos/{owner}/{repo}/pages"],
+    createRelease: ["POST /repos/{owner}/{repo}/releases"],
+    createRepoRuleset: ["POST /repos/{owner}/{repo}/rulesets"],
+    createUsingTemplate: [
+      "POST /repos/{template_owner}/{template_repo}/generate"
+    ],
+    createWebhook: ["POST /repos/{owner}/{repo}/hooks"],
+    customPropertiesForReposCreateOrUpdateRepositoryValues: [
+      "PATCH /repos/{owner}/{repo}/properties/values"
+    ],
+    customPropertiesForReposGetRepositoryValues: [
+      "GET /repos/{owner}/{repo}/properties/values"
+    ],
+    declineInvitation: [
+      "DELETE /user/repository_invitations/{invitation_id}",
+      {},
+      { renamed: ["repos", "declineInvitationForAuthenticatedUser"] }
+    ],
+    declineInvitationForAuthenticatedUser: [
+      "DELETE /user/repository_invitations/{invitation_id}"
+    ],
+    delete: ["DELETE /repos/{owner}/{repo}"],
+    deleteAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    deleteAdminBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    deleteAnEnvironment: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    deleteAutolink: ["DELETE /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    deleteBranchProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    deleteCommitComment: ["DELETE /repos/{owner}/{repo}/comments/{comment_id}"],
+    deleteCommitSignatureProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    deleteDeployKey: ["DELETE /repos/{owner}/{repo}/keys/{key_id}"],
+    deleteDeployment: [
+      "DELETE /repos/{owner}/{repo}/deployments/{deployment_id}"
+    ],
+    deleteDeploymentBranchPolicy: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    deleteFile: ["DELETE /repos/{owner}/{repo}/contents/{path}"],
+    deleteInvitation: [
+      "DELETE /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    deleteOrgRuleset: ["DELETE /orgs/{org}/rulesets/{ruleset_id}"],
+    deletePagesSite: ["DELETE /repos/{owner}/{repo}/pages"],
+    deletePullRequestReviewProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    deleteRelease: ["DELETE /repos/{owner}/{repo}/releases/{release_id}"],
+    deleteReleaseAsset: [
+      "DELETE /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    deleteRepoRuleset: ["DELETE /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    deleteWebhook: ["DELETE /repos/{owner}/{repo}/hooks/{hook_id}"],
+    disableAutomatedSecurityFixes: [
+      "DELETE /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    disableDeploymentProtectionRule: [
+      "DELETE /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    disableImmutableReleases: [
+      "DELETE /repos/{owner}/{repo}/immutable-releases"
+    ],
+    disablePrivateVulnerabilityReporting: [
+      "DELETE /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    disableVulnerabilityAlerts: [
+      "DELETE /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    downloadArchive: [
+      "GET /repos/{owner}/{repo}/zipball/{ref}",
+      {},
+      { renamed: ["repos", "downloadZipballArchive"] }
+    ],
+    downloadTarballArchive: ["GET /repos/{owner}/{repo}/tarball/{ref}"],
+    downloadZipballArchive: ["GET /repos/{owner}/{repo}/zipball/{ref}"],
+    enableAutomatedSecurityFixes: [
+      "PUT /repos/{owner}/{repo}/automated-security-fixes"
+    ],
+    enableImmutableReleases: ["PUT /repos/{owner}/{repo}/immutable-releases"],
+    enablePrivateVulnerabilityReporting: [
+      "PUT /repos/{owner}/{repo}/private-vulnerability-reporting"
+    ],
+    enableVulnerabilityAlerts: [
+      "PUT /repos/{owner}/{repo}/vulnerability-alerts"
+    ],
+    generateReleaseNotes: [
+      "POST /repos/{owner}/{repo}/releases/generate-notes"
+    ],
+    get: ["GET /repos/{owner}/{repo}"],
+    getAccessRestrictions: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions"
+    ],
+    getAdminBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    getAllDeploymentProtectionRules: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules"
+    ],
+    getAllEnvironments: ["GET /repos/{owner}/{repo}/environments"],
+    getAllStatusCheckContexts: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts"
+    ],
+    getAllTopics: ["GET /repos/{owner}/{repo}/topics"],
+    getAppsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps"
+    ],
+    getAutolink: ["GET /repos/{owner}/{repo}/autolinks/{autolink_id}"],
+    getBranch: ["GET /repos/{owner}/{repo}/branches/{branch}"],
+    getBranchProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    getBranchRules: ["GET /repos/{owner}/{repo}/rules/branches/{branch}"],
+    getClones: ["GET /repos/{owner}/{repo}/traffic/clones"],
+    getCodeFrequencyStats: ["GET /repos/{owner}/{repo}/stats/code_frequency"],
+    getCollaboratorPermissionLevel: [
+      "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    ],
+    getCombinedStatusForRef: ["GET /repos/{owner}/{repo}/commits/{ref}/status"],
+    getCommit: ["GET /repos/{owner}/{repo}/commits/{ref}"],
+    getCommitActivityStats: ["GET /repos/{owner}/{repo}/stats/commit_activity"],
+    getCommitComment: ["GET /repos/{owner}/{repo}/comments/{comment_id}"],
+    getCommitSignatureProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_signatures"
+    ],
+    getCommunityProfileMetrics: ["GET /repos/{owner}/{repo}/community/profile"],
+    getContent: ["GET /repos/{owner}/{repo}/contents/{path}"],
+    getContributorsStats: ["GET /repos/{owner}/{repo}/stats/contributors"],
+    getCustomDeploymentProtectionRule: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/{protection_rule_id}"
+    ],
+    getDeployKey: ["GET /repos/{owner}/{repo}/keys/{key_id}"],
+    getDeployment: ["GET /repos/{owner}/{repo}/deployments/{deployment_id}"],
+    getDeploymentBranchPolicy: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    getDeploymentStatus: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses/{status_id}"
+    ],
+    getEnvironment: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}"
+    ],
+    getLatestPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/latest"],
+    getLatestRelease: ["GET /repos/{owner}/{repo}/releases/latest"],
+    getOrgRuleSuite: ["GET /orgs/{org}/rulesets/rule-suites/{rule_suite_id}"],
+    getOrgRuleSuites: ["GET /orgs/{org}/rulesets/rule-suites"],
+    getOrgRuleset: ["GET /orgs/{org}/rulesets/{ruleset_id}"],
+    getOrgRulesets: ["GET /orgs/{org}/rulesets"],
+    getPages: ["GET /repos/{owner}/{repo}/pages"],
+    getPagesBuild: ["GET /repos/{owner}/{repo}/pages/builds/{build_id}"],
+    getPagesDeployment: [
+      "GET /repos/{owner}/{repo}/pages/deployments/{pages_deployment_id}"
+    ],
+    getPagesHealthCheck: ["GET /repos/{owner}/{repo}/pages/health"],
+    getParticipationStats: ["GET /repos/{owner}/{repo}/stats/participation"],
+    getPullRequestReviewProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    getPunchCardStats: ["GET /repos/{owner}/{repo}/stats/punch_card"],
+    getReadme: ["GET /repos/{owner}/{repo}/readme"],
+    getReadmeInDirectory: ["GET /repos/{owner}/{repo}/readme/{dir}"],
+    getRelease: ["GET /repos/{owner}/{repo}/releases/{release_id}"],
+    getReleaseAsset: ["GET /repos/{owner}/{repo}/releases/assets/{asset_id}"],
+    getReleaseByTag: ["GET /repos/{owner}/{repo}/releases/tags/{tag}"],
+    getRepoRuleSuite: [
+      "GET /repos/{owner}/{repo}/rulesets/rule-suites/{rule_suite_id}"
+    ],
+    getRepoRuleSuites: ["GET /repos/{owner}/{repo}/rulesets/rule-suites"],
+    getRepoRuleset: ["GET /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    getRepoRulesetHistory: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history"
+    ],
+    getRepoRulesetVersion: [
+      "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history/{version_id}"
+    ],
+    getRepoRulesets: ["GET /repos/{owner}/{repo}/rulesets"],
+    getStatusChecksProtection: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    getTeamsWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams"
+    ],
+    getTopPaths: ["GET /repos/{owner}/{repo}/traffic/popular/paths"],
+    getTopReferrers: ["GET /repos/{owner}/{repo}/traffic/popular/referrers"],
+    getUsersWithAccessToProtectedBranch: [
+      "GET /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users"
+    ],
+    getViews: ["GET /repos/{owner}/{repo}/traffic/views"],
+    getWebhook: ["GET /repos/{owner}/{repo}/hooks/{hook_id}"],
+    getWebhookConfigForRepo: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    getWebhookDelivery: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}"
+    ],
+    listActivities: ["GET /repos/{owner}/{repo}/activity"],
+    listAttestations: [
+      "GET /repos/{owner}/{repo}/attestations/{subject_digest}"
+    ],
+    listAutolinks: ["GET /repos/{owner}/{repo}/autolinks"],
+    listBranches: ["GET /repos/{owner}/{repo}/branches"],
+    listBranchesForHeadCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/branches-where-head"
+    ],
+    listCollaborators: ["GET /repos/{owner}/{repo}/collaborators"],
+    listCommentsForCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments"
+    ],
+    listCommitCommentsForRepo: ["GET /repos/{owner}/{repo}/comments"],
+    listCommitStatusesForRef: [
+      "GET /repos/{owner}/{repo}/commits/{ref}/statuses"
+    ],
+    listCommits: ["GET /repos/{owner}/{repo}/commits"],
+    listContributors: ["GET /repos/{owner}/{repo}/contributors"],
+    listCustomDeploymentRuleIntegrations: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps"
+    ],
+    listDeployKeys: ["GET /repos/{owner}/{repo}/keys"],
+    listDeploymentBranchPolicies: [
+      "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies"
+    ],
+    listDeploymentStatuses: [
+      "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses"
+    ],
+    listDeployments: ["GET /repos/{owner}/{repo}/deployments"],
+    listForAuthenticatedUser: ["GET /user/repos"],
+    listForOrg: ["GET /orgs/{org}/repos"],
+    listForUser: ["GET /users/{username}/repos"],
+    listForks: ["GET /repos/{owner}/{repo}/forks"],
+    listInvitations: ["GET /repos/{owner}/{repo}/invitations"],
+    listInvitationsForAuthenticatedUser: ["GET /user/repository_invitations"],
+    listLanguages: ["GET /repos/{owner}/{repo}/languages"],
+    listPagesBuilds: ["GET /repos/{owner}/{repo}/pages/builds"],
+    listPublic: ["GET /repositories"],
+    listPullRequestsAssociatedWithCommit: [
+      "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls"
+    ],
+    listReleaseAssets: [
+      "GET /repos/{owner}/{repo}/releases/{release_id}/assets"
+    ],
+    listReleases: ["GET /repos/{owner}/{repo}/releases"],
+    listTags: ["GET /repos/{owner}/{repo}/tags"],
+    listTeams: ["GET /repos/{owner}/{repo}/teams"],
+    listWebhookDeliveries: [
+      "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries"
+    ],
+    listWebhooks: ["GET /repos/{owner}/{repo}/hooks"],
+    merge: ["POST /repos/{owner}/{repo}/merges"],
+    mergeUpstream: ["POST /repos/{owner}/{repo}/merge-upstream"],
+    pingWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/pings"],
+    redeliverWebhookDelivery: [
+      "POST /repos/{owner}/{repo}/hooks/{hook_id}/deliveries/{delivery_id}/attempts"
+    ],
+    removeAppAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    removeCollaborator: [
+      "DELETE /repos/{owner}/{repo}/collaborators/{username}"
+    ],
+    removeStatusCheckContexts: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    removeStatusCheckProtection: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    removeTeamAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    removeUserAccessRestrictions: [
+      "DELETE /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    renameBranch: ["POST /repos/{owner}/{repo}/branches/{branch}/rename"],
+    replaceAllTopics: ["PUT /repos/{owner}/{repo}/topics"],
+    requestPagesBuild: ["POST /repos/{owner}/{repo}/pages/builds"],
+    setAdminBranchProtection: [
+      "POST /repos/{owner}/{repo}/branches/{branch}/protection/enforce_admins"
+    ],
+    setAppAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/apps",
+      {},
+      { mapToData: "apps" }
+    ],
+    setStatusCheckContexts: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks/contexts",
+      {},
+      { mapToData: "contexts" }
+    ],
+    setTeamAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/teams",
+      {},
+      { mapToData: "teams" }
+    ],
+    setUserAccessRestrictions: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection/restrictions/users",
+      {},
+      { mapToData: "users" }
+    ],
+    testPushWebhook: ["POST /repos/{owner}/{repo}/hooks/{hook_id}/tests"],
+    transfer: ["POST /repos/{owner}/{repo}/transfer"],
+    update: ["PATCH /repos/{owner}/{repo}"],
+    updateBranchProtection: [
+      "PUT /repos/{owner}/{repo}/branches/{branch}/protection"
+    ],
+    updateCommitComment: ["PATCH /repos/{owner}/{repo}/comments/{comment_id}"],
+    updateDeploymentBranchPolicy: [
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies/{branch_policy_id}"
+    ],
+    updateInformationAboutPagesSite: ["PUT /repos/{owner}/{repo}/pages"],
+    updateInvitation: [
+      "PATCH /repos/{owner}/{repo}/invitations/{invitation_id}"
+    ],
+    updateOrgRuleset: ["PUT /orgs/{org}/rulesets/{ruleset_id}"],
+    updatePullRequestReviewProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_pull_request_reviews"
+    ],
+    updateRelease: ["PATCH /repos/{owner}/{repo}/releases/{release_id}"],
+    updateReleaseAsset: [
+      "PATCH /repos/{owner}/{repo}/releases/assets/{asset_id}"
+    ],
+    updateRepoRuleset: ["PUT /repos/{owner}/{repo}/rulesets/{ruleset_id}"],
+    updateStatusCheckPotection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks",
+      {},
+      { renamed: ["repos", "updateStatusCheckProtection"] }
+    ],
+    updateStatusCheckProtection: [
+      "PATCH /repos/{owner}/{repo}/branches/{branch}/protection/required_status_checks"
+    ],
+    updateWebhook: ["PATCH /repos/{owner}/{repo}/hooks/{hook_id}"],
+    updateWebhookConfigForRepo: [
+      "PATCH /repos/{owner}/{repo}/hooks/{hook_id}/config"
+    ],
+    uploadReleaseAsset: [
+      "POST /repos/{owner}/{repo}/releases/{release_id}/assets{?name,label}",
+      { baseUrl: "https://uploads.github.com" }
+    ]
+  },
+  search: {
+    code: ["GET /search/code"],
+    commits: ["GET /search/commits"],
+    issuesAndPullRequests: ["GET /search/issues"],
+    labels: ["GET /search/labels"],
+    repos: ["GET /search/repositories"],
+    topics: ["GET /search/topics"],
+    users: ["GET /search/users"]
+  },
+  secretScanning: {
+    createPushProtectionBypass: [
+      "POST /repos/{owner}/{repo}/secret-scanning/push-protection-bypasses"
+    ],
+    getAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    getScanHistory: ["GET /repos/{owner}/{repo}/secret-scanning/scan-history"],
+    listAlertsForOrg: ["GET /orgs/{org}/secret-scanning/alerts"],
+    listAlertsForRepo: ["GET /repos/{owner}/{repo}/secret-scanning/alerts"],
+    listLocationsForAlert: [
+      "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations"
+    ],
+    listOrgPatternConfigs: [
+      "GET /orgs/{org}/secret-scanning/pattern-configurations"
+    ],
+    updateAlert: [
+      "PATCH /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}"
+    ],
+    updateOrgPatternConfigs: [
+      "PATCH /orgs/{org}/secret-scanning/pattern-configurations"
+    ]
+  },
+  securityAdvisories: {
+    createFork: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/forks"
+    ],
+    createPrivateVulnerabilityReport: [
+      "POST /repos/{owner}/{repo}/security-advisories/reports"
+    ],
+    createRepositoryAdvisory: [
+      "POST /repos/{owner}/{repo}/security-advisories"
+    ],
+    createRepositoryAdvisoryCveRequest: [
+      "POST /repos/{owner}/{repo}/security-advisories/{ghsa_id}/cve"
+    ],
+    getGlobalAdvisory: ["GET /advisories/{ghsa_id}"],
+    getRepositoryAdvisory: [
+      "GET /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ],
+    listGlobalAdvisories: ["GET /advisories"],
+    listOrgRepositoryAdvisories: ["GET /orgs/{org}/security-advisories"],
+    listRepositoryAdvisories: ["GET /repos/{owner}/{repo}/security-advisories"],
+    updateRepositoryAdvisory: [
+      "PATCH /repos/{owner}/{repo}/security-advisories/{ghsa_id}"
+    ]
+  },
+  teams: {
+    addOrUpdateMembershipForUserInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    addOrUpdateRepoPermissionsInOrg: [
+      "PUT /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    checkPermissionsForRepoInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    create: ["POST /orgs/{org}/teams"],
+    createDiscussionCommentInOrg: [
+      "POST /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    createDiscussionInOrg: ["POST /orgs/{org}/teams/{team_slug}/discussions"],
+    deleteDiscussionCommentInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    deleteDiscussionInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    deleteInOrg: ["DELETE /orgs/{org}/teams/{team_slug}"],
+    getByName: ["GET /orgs/{org}/teams/{team_slug}"],
+    getDiscussionCommentInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    getDiscussionInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    getMembershipForUserInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    list: ["GET /orgs/{org}/teams"],
+    listChildInOrg: ["GET /orgs/{org}/teams/{team_slug}/teams"],
+    listDiscussionCommentsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments"
+    ],
+    listDiscussionsInOrg: ["GET /orgs/{org}/teams/{team_slug}/discussions"],
+    listForAuthenticatedUser: ["GET /user/teams"],
+    listMembersInOrg: ["GET /orgs/{org}/teams/{team_slug}/members"],
+    listPendingInvitationsInOrg: [
+      "GET /orgs/{org}/teams/{team_slug}/invitations"
+    ],
+    listReposInOrg: ["GET /orgs/{org}/teams/{team_slug}/repos"],
+    removeMembershipForUserInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/memberships/{username}"
+    ],
+    removeRepoInOrg: [
+      "DELETE /orgs/{org}/teams/{team_slug}/repos/{owner}/{repo}"
+    ],
+    updateDiscussionCommentInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}"
+    ],
+    updateDiscussionInOrg: [
+      "PATCH /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}"
+    ],
+    updateInOrg: ["PATCH /orgs/{org}/teams/{team_slug}"]
+  },
+  users: {
+    addEmailForAuthenticated: [
+      "POST /user/emails",
+      {},
+      { renamed: ["users", "addEmailForAuthenticatedUser"] }
+    ],
+    addEmailForAuthenticatedUser: ["POST /user/emails"],
+    addSocialAccountForAuthenticatedUser: ["POST /user/social_accounts"],
+    block: ["PUT /user/blocks/{username}"],
+    checkBlocked: ["GET /user/blocks/{username}"],
+    checkFollowingForUser: ["GET /users/{username}/following/{target_user}"],
+    checkPersonIsFollowedByAuthenticated: ["GET /user/following/{username}"],
+    createGpgKeyForAuthenticated: [
+      "POST /user/gpg_keys",
+      {},
+      { renamed: ["users", "createGpgKeyForAuthenticatedUser"] }
+    ],
+    createGpgKeyForAuthenticatedUser: ["POST /user/gpg_keys"],
+    createPublicSshKeyForAuthenticated: [
+      "POST /user/keys",
+      {},
+      { renamed: ["users", "createPublicSshKeyForAuthenticatedUser"] }
+    ],
+    createPublicSshKeyForAuthenticatedUser: ["POST /user/keys"],
+    createSshSigningKeyForAuthenticatedUser: ["POST /user/ssh_signing_keys"],
+    deleteAttestationsBulk: [
+      "POST /users/{username}/attestations/delete-request"
+    ],
+    deleteAttestationsById: [
+      "DELETE /users/{username}/attestations/{attestation_id}"
+    ],
+    deleteAttestationsBySubjectDigest: [
+      "DELETE /users/{username}/attestations/digest/{subject_digest}"
+    ],
+    deleteEmailForAuthenticated: [
+      "DELETE /user/emails",
+      {},
+      { renamed: ["users", "deleteEmailForAuthenticatedUser"] }
+    ],
+    deleteEmailForAuthenticatedUser: ["DELETE /user/emails"],
+    deleteGpgKeyForAuthenticated: [
+      "DELETE /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "deleteGpgKeyForAuthenticatedUser"] }
+    ],
+    deleteGpgKeyForAuthenticatedUser: ["DELETE /user/gpg_keys/{gpg_key_id}"],
+    deletePublicSshKeyForAuthenticated: [
+      "DELETE /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "deletePublicSshKeyForAuthenticatedUser"] }
+    ],
+    deletePublicSshKeyForAuthenticatedUser: ["DELETE /user/keys/{key_id}"],
+    deleteSocialAccountForAuthenticatedUser: ["DELETE /user/social_accounts"],
+    deleteSshSigningKeyForAuthenticatedUser: [
+      "DELETE /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    follow: ["PUT /user/following/{username}"],
+    getAuthenticated: ["GET /user"],
+    getById: ["GET /user/{account_id}"],
+    getByUsername: ["GET /users/{username}"],
+    getContextForUser: ["GET /users/{username}/hovercard"],
+    getGpgKeyForAuthenticated: [
+      "GET /user/gpg_keys/{gpg_key_id}",
+      {},
+      { renamed: ["users", "getGpgKeyForAuthenticatedUser"] }
+    ],
+    getGpgKeyForAuthenticatedUser: ["GET /user/gpg_keys/{gpg_key_id}"],
+    getPublicSshKeyForAuthenticated: [
+      "GET /user/keys/{key_id}",
+      {},
+      { renamed: ["users", "getPublicSshKeyForAuthenticatedUser"] }
+    ],
+    getPublicSshKeyForAuthenticatedUser: ["GET /user/keys/{key_id}"],
+    getSshSigningKeyForAuthenticatedUser: [
+      "GET /user/ssh_signing_keys/{ssh_signing_key_id}"
+    ],
+    list: ["GET /users"],
+    listAttestations: ["GET /users/{username}/attestations/{subject_digest}"],
+    listAttestationsBulk: [
+      "POST /users/{username}/attestations/bulk-list{?per_page,before,after}"
+    ],
+    listBlockedByAuthenticated: [
+      "GET /user/blocks",
+      {},
+      { renamed: ["users", "listBlockedByAuthenticatedUser"] }
+    ],
+    listBlockedByAuthenticatedUser: ["GET /user/blocks"],
+    listEmailsForAuthenticated: [
+      "GET /user/emails",
+      {},
+      { renamed: ["users", "listEmailsForAuthenticatedUser"] }
+    ],
+    listEmailsForAuthenticatedUser: ["GET /user/emails"],
+    listFollowedByAuthenticated: [
+      "GET /user/following",
+      {},
+      { renamed: ["users", "listFollowedByAuthenticatedUser"] }
+    ],
+    listFollowedByAuthenticatedUser: ["GET /user/following"],
+    listFollowersForAuthenticatedUser: ["GET /user/followers"],
+    listFollowersForUser: ["GET /users/{username}/followers"],
+    listFollowingForUser: ["GET /users/{username}/following"],
+    listGpgKeysForAuthenticated: [
+      "GET /user/gpg_keys",
+      {},
+      { renamed: ["users", "listGpgKeysForAuthenticatedUser"] }
+    ],
+    listGpgKeysForAuthenticatedUser: ["GET /user/gpg_keys"],
+    listGpgKeysForUser: ["GET /users/{username}/gpg_keys"],
+    listPublicEmailsForAuthenticated: [
+      "GET /user/public_emails",
+      {},
+      { renamed: ["users", "listPublicEmailsForAuthenticatedUser"] }
+    ],
+    listPublicEmailsForAuthenticatedUser: ["GET /user/public_emails"],
+    listPublicKeysForUser: ["GET /users/{username}/keys"],
+    listPublicSshKeysForAuthenticated: [
+      "GET /user/keys",
+      {},
+      { renamed: ["users", "listPublicSshKeysForAuthenticatedUser"] }
+    ],
+    listPublicSshKeysForAuthenticatedUser: ["GET /user/keys"],
+    listSocialAccountsForAuthenticatedUser: ["GET /user/social_accounts"],
+    listSocialAccountsForUser: ["GET /users/{username}/social_accounts"],
+    listSshSigningKeysForAuthenticatedUser: ["GET /user/ssh_signing_keys"],
+    listSshSigningKeysForUser: ["GET /users/{username}/ssh_signing_keys"],
+    setPrimaryEmailVisibilityForAuthenticated: [
+      "PATCH /user/email/visibility",
+      {},
+      { renamed: ["users", "setPrimaryEmailVisibilityForAuthenticatedUser"] }
+    ],
+    setPrimaryEmailVisibilityForAuthenticatedUser: [
+      "PATCH /user/email/visibility"
+    ],
+    unblock: ["DELETE /user/blocks/{username}"],
+    unfollow: ["DELETE /user/following/{username}"],
+    updateAuthenticated: ["PATCH /user"]
+  }
+};
+var endpoints_default = Endpoints;
+
+//# sourceMappingURL=endpoints.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/endpoints-to-methods.js
+
+const endpointMethodsMap = /* @__PURE__ */ new Map();
+for (const [scope, endpoints] of Object.entries(endpoints_default)) {
+  for (const [methodName, endpoint] of Object.entries(endpoints)) {
+    const [route, defaults, decorations] = endpoint;
+    const [method, url] = route.split(/ /);
+    const endpointDefaults = Object.assign(
+      {
+        method,
+        url
+      },
+      defaults
+    );
+    if (!endpointMethodsMap.has(scope)) {
+      endpointMethodsMap.set(scope, /* @__PURE__ */ new Map());
+    }
+    endpointMethodsMap.get(scope).set(methodName, {
+      scope,
+      methodName,
+      endpointDefaults,
+      decorations
+    });
+  }
+}
+const handler = {
+  has({ scope }, methodName) {
+    return endpointMethodsMap.get(scope).has(methodName);
+  },
+  getOwnPropertyDescriptor(target, methodName) {
+    return {
+      value: this.get(target, methodName),
+      // ensures method is in the cache
+      configurable: true,
+      writable: true,
+      enumerable: true
+    };
+  },
+  defineProperty(target, methodName, descriptor) {
+    Object.defineProperty(target.cache, methodName, descriptor);
+    return true;
+  },
+  deleteProperty(target, methodName) {
+    delete target.cache[methodName];
+    return true;
+  },
+  ownKeys({ scope }) {
+    return [...endpointMethodsMap.get(scope).keys()];
+  },
+  set(target, methodName, value) {
+    return target.cache[methodName] = value;
+  },
+  get({ octokit, scope, cache }, methodName) {
+    if (cache[methodName]) {
+      return cache[methodName];
+    }
+    const method = endpointMethodsMap.get(scope).get(methodName);
+    if (!method) {
+      return void 0;
+    }
+    const { endpointDefaults, decorations } = method;
+    if (decorations) {
+      cache[methodName] = decorate(
+        octokit,
+        scope,
+        methodName,
+        endpointDefaults,
+        decorations
+      );
+    } else {
+      cache[methodName] = octokit.request.defaults(endpointDefaults);
+    }
+    return cache[methodName];
+  }
+};
+function endpointsToMethods(octokit) {
+  const newMethods = {};
+  for (const scope of endpointMethodsMap.keys()) {
+    newMethods[scope] = new Proxy({ octokit, scope, cache: {} }, handler);
+  }
+  return newMethods;
+}
+function decorate(octokit, scope, methodName, defaults, decorations) {
+  const requestWithDefaults = octokit.request.defaults(defaults);
+  function withDecorations(...args) {
+    let options = requestWithDefaults.endpoint.merge(...args);
+    if (decorations.mapToData) {
+      options = Object.assign({}, options, {
+        data: options[decorations.mapToData],
+        [decorations.mapToData]: void 0
+      });
+      return requestWithDefaults(options);
+    }
+    if (decorations.renamed) {
+      const [newScope, newMethodName] = decorations.renamed;
+      octokit.log.warn(
+        `octokit.${scope}.${methodName}() has been renamed to octokit.${newScope}.${newMethodName}()`
+      );
+    }
+    if (decorations.deprecated) {
+      octokit.log.warn(decorations.deprecated);
+    }
+    if (decorations.renamedParameters) {
+      const options2 = requestWithDefaults.endpoint.merge(...args);
+      for (const [name, alias] of Object.entries(
+        decorations.renamedParameters
+      )) {
+        if (name in options2) {
+          octokit.log.warn(
+            `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
+          );
+          if (!(alias in options2)) {
+            options2[alias] = options2[name];
+          }
+          delete options2[name];
+        }
+      }
+      return requestWithDefaults(options2);
+    }
+    return requestWithDefaults(...args);
+  }
+  return Object.assign(withDecorations, requestWithDefaults);
+}
+
+//# sourceMappingURL=endpoints-to-methods.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-rest-endpoint-methods/dist-src/index.js
+
+
+function restEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    rest: api
+  };
+}
+restEndpointMethods.VERSION = dist_src_version_VERSION;
+function legacyRestEndpointMethods(octokit) {
+  const api = endpointsToMethods(octokit);
+  return {
+    ...api,
+    rest: api
+  };
+}
+legacyRestEndpointMethods.VERSION = dist_src_version_VERSION;
+
+//# sourceMappingURL=index.js.map
+
+;// CONCATENATED MODULE: ./node_modules/@octokit/plugin-paginate-rest/dist-bundle/index.js
+// pkg/dist-src/version.js
+var plugin_paginate_rest_dist_bundle_VERSION = "0.0.0-development";
+
+// pkg/dist-src/normalize-paginated-list-response.js
+function normalizePaginatedListResponse(response) {
+  if (!response.data) {
+    return {
+      ...response,
+      data: []
+    };
+  }
+  const responseNeedsNormalization = ("total_count" in response.data || "total_commits" in response.data) && !("url" in response.data);
+  if (!responseNeedsNormalization) return response;
+  const incompleteResults = response.data.incomplete_results;
+  const repositorySelection = response.data.repository_selection;
+  const totalCount = response.data.total_count;
+  const totalCommits = response.data.total_commits;
+  delete response.data.incomplete_results;
+  delete response.data.repository_selection;
+  delete response.data.total_count;
+  delete response.data.total_commits;
+  const namespaceKey = Object.keys(response.data)[0];
+  const data = response.data[namespaceKey];
+  response.data = data;
+  if (typeof incompleteResults !== "undefined") {
+    response.data.incomplete_results = incompleteResults;
+  }
+  if (typeof repositorySelection !== "undefined") {
+    response.data.repository_selection = repositorySelection;
+  }
+  response.data.total_count = totalCount;
+  response.data.total_commits = totalCommits;
+  return response;
+}
+
+// pkg/dist-src/iterator.js
+function iterator(octokit, route, parameters) {
+  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const requestMethod = typeof route === "function" ? route : octokit.request;
+  const method = options.method;
+  const headers = options.headers;
+  let url = options.url;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      async next() {
+        if (!url) return { done: true };
+        try {
+          const response = await requestMethod({ method, url, headers });
+          const normalizedResponse = normalizePaginatedListResponse(response);
+          url = ((normalizedResponse.headers.link || "").match(
+            /<([^<>]+)>;\s*rel="next"/
+          ) || [])[1];
+          if (!url && "total_commits" in normalizedResponse.data) {
+            const parsedUrl = new URL(normalizedResponse.url);
+            const params = parsedUrl.searchParams;
+            const page = parseInt(params.get("page") || "1", 10);
+            const per_page = parseInt(params.get("per_page") || "250", 10);
+            if (page * per_page < normalizedResponse.data.total_commits) {
+              params.set("page", String(page + 1));
+              url = parsedUrl.toString();
+            }
+          }
+          return { value: normalizedResponse };
+        } catch (error) {
+          if (error.status !== 409) throw error;
+          url = "";
+          return {
+            value: {
+              status: 200,
+              headers: {},
+              data: []
+            }
+          };
+        }
+      }
+    })
+  };
+}
+
+// pkg/dist-src/paginate.js
+function paginate(octokit, route, parameters, mapFn) {
+  if (typeof parameters === "function") {
+    mapFn = parameters;
+    parameters = void 0;
+  }
+  return gather(
+    octokit,
+    [],
+    iterator(octokit, route, parameters)[Symbol.asyncIterator](),
+    mapFn
+  );
+}
+function gather(octokit, results, iterator2, mapFn) {
+  return iterator2.next().then((result) => {
+    if (result.done) {
+      return results;
+    }
+    let earlyExit = false;
+    function done() {
+      earlyExit = true;
+    }
+    results = results.concat(
+      mapFn ? mapFn(result.value, done) : result.value.data
+    );
+    if (earlyExit) {
+      return results;
+    }
+    return gather(octokit, results, iterator2, mapFn);
+  });
+}
+
+// pkg/dist-src/compose-paginate.js
+var composePaginateRest = Object.assign(paginate, {
+  iterator
+});
+
+// pkg/dist-src/generated/paginating-endpoints.js
+var paginatingEndpoints = (/* unused pure expression or super */ null && ([
+  "GET /advisories",
+  "GET /app/hook/deliveries",
+  "GET /app/installation-requests",
+  "GET /app/installations",
+  "GET /assignments/{assignment_id}/accepted_assignments",
+  "GET /classrooms",
+  "GET /classrooms/{classroom_id}/assignments",
+  "GET /enterprises/{enterprise}/code-security/configurations",
+  "GET /enterprises/{enterprise}/code-security/configurations/{configuration_id}/repositories",
+  "GET /enterprises/{enterprise}/dependabot/alerts",
+  "GET /enterprises/{enterprise}/teams",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/memberships",
+  "GET /enterprises/{enterprise}/teams/{enterprise-team}/organizations",
+  "GET /events",
+  "GET /gists",
+  "GET /gists/public",
+  "GET /gists/starred",
+  "GET /gists/{gist_id}/comments",
+  "GET /gists/{gist_id}/commits",
+  "GET /gists/{gist_id}/forks",
+  "GET /installation/repositories",
+  "GET /issues",
+  "GET /licenses",
+  "GET /marketplace_listing/plans",
+  "GET /marketplace_listing/plans/{plan_id}/accounts",
+  "GET /marketplace_listing/stubbed/plans",
+  "GET /marketplace_listing/stubbed/plans/{plan_id}/accounts",
+  "GET /networks/{owner}/{repo}/events",
+  "GET /notifications",
+  "GET /organizations",
+  "GET /organizations/{org}/dependabot/repository-access",
+  "GET /orgs/{org}/actions/cache/usage-by-repository",
+  "GET /orgs/{org}/actions/hosted-runners",
+  "GET /orgs/{org}/actions/permissions/repositories",
+  "GET /orgs/{org}/actions/permissions/self-hosted-runners/repositories",
+  "GET /orgs/{org}/actions/runner-groups",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/hosted-runners",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/repositories",
+  "GET /orgs/{org}/actions/runner-groups/{runner_group_id}/runners",
+  "GET /orgs/{org}/actions/runners",
+  "GET /orgs/{org}/actions/secrets",
+  "GET /orgs/{org}/actions/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/actions/variables",
+  "GET /orgs/{org}/actions/variables/{name}/repositories",
+  "GET /orgs/{org}/attestations/repositories",
+  "GET /orgs/{org}/attestations/{subject_digest}",
+  "GET /orgs/{org}/blocks",
+  "GET /orgs/{org}/campaigns",
+  "GET /orgs/{org}/code-scanning/alerts",
+  "GET /orgs/{org}/code-security/configurations",
+  "GET /orgs/{org}/code-security/configurations/{configuration_id}/repositories",
+  "GET /orgs/{org}/codespaces",
+  "GET /orgs/{org}/codespaces/secrets",
+  "GET /orgs/{org}/codespaces/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/copilot/billing/seats",
+  "GET /orgs/{org}/copilot/metrics",
+  "GET /orgs/{org}/dependabot/alerts",
+  "GET /orgs/{org}/dependabot/secrets",
+  "GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories",
+  "GET /orgs/{org}/events",
+  "GET /orgs/{org}/failed_invitations",
+  "GET /orgs/{org}/hooks",
+  "GET /orgs/{org}/hooks/{hook_id}/deliveries",
+  "GET /orgs/{org}/insights/api/route-stats/{actor_type}/{actor_id}",
+  "GET /orgs/{org}/insights/api/subject-stats",
+  "GET /orgs/{org}/insights/api/user-stats/{user_id}",
+  "GET /orgs/{org}/installations",
+  "GET /orgs/{org}/invitations",
+  "GET /orgs/{org}/invitations/{invitation_id}/teams",
+  "GET /orgs/{org}/issues",
+  "GET /orgs/{org}/members",
+  "GET /orgs/{org}/members/{username}/codespaces",
+  "GET /orgs/{org}/migrations",
+  "GET /orgs/{org}/migrations/{migration_id}/repositories",
+  "GET /orgs/{org}/organization-roles/{role_id}/teams",
+  "GET /orgs/{org}/organization-roles/{role_id}/users",
+  "GET /orgs/{org}/outside_collaborators",
+  "GET /orgs/{org}/packages",
+  "GET /orgs/{org}/packages/{package_type}/{package_name}/versions",
+  "GET /orgs/{org}/personal-access-token-requests",
+  "GET /orgs/{org}/personal-access-token-requests/{pat_request_id}/repositories",
+  "GET /orgs/{org}/personal-access-tokens",
+  "GET /orgs/{org}/personal-access-tokens/{pat_id}/repositories",
+  "GET /orgs/{org}/private-registries",
+  "GET /orgs/{org}/projects",
+  "GET /orgs/{org}/projectsV2",
+  "GET /orgs/{org}/projectsV2/{project_number}/fields",
+  "GET /orgs/{org}/projectsV2/{project_number}/items",
+  "GET /orgs/{org}/properties/values",
+  "GET /orgs/{org}/public_members",
+  "GET /orgs/{org}/repos",
+  "GET /orgs/{org}/rulesets",
+  "GET /orgs/{org}/rulesets/rule-suites",
+  "GET /orgs/{org}/rulesets/{ruleset_id}/history",
+  "GET /orgs/{org}/secret-scanning/alerts",
+  "GET /orgs/{org}/security-advisories",
+  "GET /orgs/{org}/settings/immutable-releases/repositories",
+  "GET /orgs/{org}/settings/network-configurations",
+  "GET /orgs/{org}/team/{team_slug}/copilot/metrics",
+  "GET /orgs/{org}/teams",
+  "GET /orgs/{org}/teams/{team_slug}/discussions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/discussions/{discussion_number}/reactions",
+  "GET /orgs/{org}/teams/{team_slug}/invitations",
+  "GET /orgs/{org}/teams/{team_slug}/members",
+  "GET /orgs/{org}/teams/{team_slug}/projects",
+  "GET /orgs/{org}/teams/{team_slug}/repos",
+  "GET /orgs/{org}/teams/{team_slug}/teams",
+  "GET /projects/{project_id}/collaborators",
+  "GET /repos/{owner}/{repo}/actions/artifacts",
+  "GET /repos/{owner}/{repo}/actions/caches",
+  "GET /repos/{owner}/{repo}/actions/organization-secrets",
+  "GET /repos/{owner}/{repo}/actions/organization-variables",
+  "GET /repos/{owner}/{repo}/actions/runners",
+  "GET /repos/{owner}/{repo}/actions/runs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/attempts/{attempt_number}/jobs",
+  "GET /repos/{owner}/{repo}/actions/runs/{run_id}/jobs",
+  "GET /repos/{owner}/{repo}/actions/secrets",
+  "GET /repos/{owner}/{repo}/actions/variables",
+  "GET /repos/{owner}/{repo}/actions/workflows",
+  "GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs",
+  "GET /repos/{owner}/{repo}/activity",
+  "GET /repos/{owner}/{repo}/assignees",
+  "GET /repos/{owner}/{repo}/attestations/{subject_digest}",
+  "GET /repos/{owner}/{repo}/branches",
+  "GET /repos/{owner}/{repo}/check-runs/{check_run_id}/annotations",
+  "GET /repos/{owner}/{repo}/check-suites/{check_suite_id}/check-runs",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts",
+  "GET /repos/{owner}/{repo}/code-scanning/alerts/{alert_number}/instances",
+  "GET /repos/{owner}/{repo}/code-scanning/analyses",
+  "GET /repos/{owner}/{repo}/codespaces",
+  "GET /repos/{owner}/{repo}/codespaces/devcontainers",
+  "GET /repos/{owner}/{repo}/codespaces/secrets",
+  "GET /repos/{owner}/{repo}/collaborators",
+  "GET /repos/{owner}/{repo}/comments",
+  "GET /repos/{owner}/{repo}/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/commits",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/comments",
+  "GET /repos/{owner}/{repo}/commits/{commit_sha}/pulls",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-runs",
+  "GET /repos/{owner}/{repo}/commits/{ref}/check-suites",
+  "GET /repos/{owner}/{repo}/commits/{ref}/status",
+  "GET /repos/{owner}/{repo}/commits/{ref}/statuses",
+  "GET /repos/{owner}/{repo}/compare/{basehead}",
+  "GET /repos/{owner}/{repo}/compare/{base}...{head}",
+  "GET /repos/{owner}/{repo}/contributors",
+  "GET /repos/{owner}/{repo}/dependabot/alerts",
+  "GET /repos/{owner}/{repo}/dependabot/secrets",
+  "GET /repos/{owner}/{repo}/deployments",
+  "GET /repos/{owner}/{repo}/deployments/{deployment_id}/statuses",
+  "GET /repos/{owner}/{repo}/environments",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment-branch-policies",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/deployment_protection_rules/apps",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/secrets",
+  "GET /repos/{owner}/{repo}/environments/{environment_name}/variables",
+  "GET /repos/{owner}/{repo}/events",
+  "GET /repos/{owner}/{repo}/forks",
+  "GET /repos/{owner}/{repo}/hooks",
+  "GET /repos/{owner}/{repo}/hooks/{hook_id}/deliveries",
+  "GET /repos/{owner}/{repo}/invitations",
+  "GET /repos/{owner}/{repo}/issues",
+  "GET /repos/{owner}/{repo}/issues/comments",
+  "GET /repos/{owner}/{repo}/issues/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/issues/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/comments",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocked_by",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/dependencies/blocking",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/events",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/labels",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/reactions",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/sub_issues",
+  "GET /repos/{owner}/{repo}/issues/{issue_number}/timeline",
+  "GET /repos/{owner}/{repo}/keys",
+  "GET /repos/{owner}/{repo}/labels",
+  "GET /repos/{owner}/{repo}/milestones",
+  "GET /repos/{owner}/{repo}/milestones/{milestone_number}/labels",
+  "GET /repos/{owner}/{repo}/notifications",
+  "GET /repos/{owner}/{repo}/pages/builds",
+  "GET /repos/{owner}/{repo}/projects",
+  "GET /repos/{owner}/{repo}/pulls",
+  "GET /repos/{owner}/{repo}/pulls/comments",
+  "GET /repos/{owner}/{repo}/pulls/comments/{comment_id}/reactions",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/comments",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/commits",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/files",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews",
+  "GET /repos/{owner}/{repo}/pulls/{pull_number}/reviews/{review_id}/comments",
+  "GET /repos/{owner}/{repo}/releases",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/assets",
+  "GET /repos/{owner}/{repo}/releases/{release_id}/reactions",
+  "GET /repos/{owner}/{repo}/rules/branches/{branch}",
+  "GET /repos/{owner}/{repo}/rulesets",
+  "GET /repos/{owner}/{repo}/rulesets/rule-suites",
+  "GET /repos/{owner}/{repo}/rulesets/{ruleset_id}/history",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts",
+  "GET /repos/{owner}/{repo}/secret-scanning/alerts/{alert_number}/locations",
+  "GET /repos/{owner}/{repo}/security-advisories",
+  "GET /repos/{owner}/{repo}/stargazers",
+  "GET /repos/{owner}/{repo}/subscribers",
+  "GET /repos/{owner}/{repo}/tags",
+  "GET /repos/{owner}/{repo}/teams",
+  "GET /repos/{owner}/{repo}/topics",
+  "GET /repositories",
+  "GET /search/code",
+  "GET /search/commits",
+  "GET /search/issues",
+  "GET /search/labels",
+  "GET /search/repositories",
+  "GET /search/topics",
+  "GET /search/users",
+  "GET /teams/{team_id}/discussions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments",
+  "GET /teams/{team_id}/discussions/{discussion_number}/comments/{comment_number}/reactions",
+  "GET /teams/{team_id}/discussions/{discussion_number}/reactions",
+  "GET /teams/{team_id}/invitations",
+  "GET /teams/{team_id}/members",
+  "GET /teams/{team_id}/projects",
+  "GET /teams/{team_id}/repos",
+  "GET /teams/{team_id}/teams",
+  "GET /user/blocks",
+  "GET /user/codespaces",
+  "GET /user/codespaces/secrets",
+  "GET /user/emails",
+  "GET /user/followers",
+  "GET /user/following",
+  "GET /user/gpg_keys",
+  "GET /user/installations",
+  "GET /user/installations/{installation_id}/repositories",
+  "GET /user/issues",
+  "GET /user/keys",
+  "GET /user/marketplace_purchases",
+  "GET /user/marketplace_purchases/stubbed",
+  "GET /user/memberships/orgs",
+  "GET /user/migrations",
+  "GET /user/migrations/{migration_id}/repositories",
+  "GET /user/orgs",
+  "GET /user/packages",
+  "GET /user/packages/{package_type}/{package_name}/versions",
+  "GET /user/public_emails",
+  "GET /user/repos",
+  "GET /user/repository_invitations",
+  "GET /user/social_accounts",
+  "GET /user/ssh_signing_keys",
+  "GET /user/starred",
+  "GET /user/subscriptions",
+  "GET /user/teams",
+  "GET /users",
+  "GET /users/{username}/attestations/{subject_digest}",
+  "GET /users/{username}/events",
+  "GET /users/{username}/events/orgs/{org}",
+  "GET /users/{username}/events/public",
+  "GET /users/{username}/followers",
+  "GET /users/{username}/following",
+  "GET /users/{username}/gists",
+  "GET /users/{username}/gpg_keys",
+  "GET /users/{username}/keys",
+  "GET /users/{username}/orgs",
+  "GET /users/{username}/packages",
+  "GET /users/{username}/projects",
+  "GET /users/{username}/projectsV2",
+  "GET /users/{username}/projectsV2/{project_number}/fields",
+  "GET /users/{username}/projectsV2/{project_number}/items",
+  "GET /users/{username}/received_events",
+  "GET /users/{username}/received_events/public",
+  "GET /users/{username}/repos",
+  "GET /users/{username}/social_accounts",
+  "GET /users/{username}/ssh_signing_keys",
+  "GET /users/{username}/starred",
+  "GET /users/{username}/subscriptions"
+]));
+
+// pkg/dist-src/paginating-endpoints.js
+function isPaginatingEndpoint(arg) {
+  if (typeof arg === "string") {
+    return paginatingEndpoints.includes(arg);
+  } else {
+    return false;
+  }
+}
+
+// pkg/dist-src/index.js
+function paginateRest(octokit) {
+  return {
+    paginate: Object.assign(paginate.bind(null, octokit), {
+      iterator: iterator.bind(null, octokit)
+    })
+  };
+}
+paginateRest.VERSION = plugin_paginate_rest_dist_bundle_VERSION;
+
+
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/utils.js
+
+
+// octokit + plugins
+
+
+
+const context = new Context();
+const baseUrl = getApiBaseUrl();
+const defaults = {
+    baseUrl,
+    request: {
+        agent: getProxyAgent(baseUrl),
+        fetch: getProxyFetch(baseUrl)
+    }
+};
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
+
+/**
+ * Convience function to correctly format Octokit Options to pass into the constructor.
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokitOptions(token, options) {
+    const opts = Object.assign({}, options || {}); // Shallow clone - don't mutate the object provided by the caller
+    // Auth
+    const auth = getAuthString(token, opts);
+    if (auth) {
+        opts.auth = auth;
+    }
+    // Orchestration ID
+    const userAgent = getUserAgentWithOrchestrationId(opts.userAgent);
+    if (userAgent) {
+        opts.userAgent = userAgent;
+    }
+    return opts;
+}
+//# sourceMappingURL=utils.js.map
+;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/github.js
+
+
+const github_context = new Context();
+/**
+ * Returns a hydrated octokit ready to use for GitHub Actions
+ *
+ * @param     token    the repo PAT or GITHUB_TOKEN
+ * @param     options  other options to set
+ */
+function getOctokit(token, options, ...additionalPlugins) {
+    const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
+    return new GitHubWithPlugins(getOctokitOptions(token, options));
+}
+//# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/report/markdown.ts
+/**
+ * Small GitHub-flavoured markdown helpers: escaping untrusted text (addresses, API
+ * messages, logs) so it can neither break the layout nor ping people.
+ */
+/** UTF-8 size: GitHub counts comment characters, the summary in bytes; bytes bound both. */
+function byteLength(text) {
+    return Buffer.byteLength(text, 'utf8');
+}
+// CSI/OSC escape sequences: Terraform colours its logs unless told otherwise.
+// Matching control characters is the point of these two patterns.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+// Control characters other than tab and newline.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+/** Removes colour codes and control characters; keeps newlines and tabs. */
+function cleanText(text) {
+    return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
+}
+/** One line of text, markdown-escaped; `@name` gets a zero-width space so nobody is pinged. */
+function escapeInline(text) {
+    return cleanText(text)
+        .replace(/\s+/g, ' ')
+        .trim()
+        .replace(/[\\`*_[\]<>|~&#]/g, c => `\\${c}`)
+        .replace(/@(?=\w)/g, '@\u200b');
+}
+function longestBacktickRun(text) {
+    let longest = 0;
+    for (const run of text.match(/`+/g) ?? [])
+        longest = Math.max(longest, run.length);
+    return longest;
+}
+/** A code span that survives backticks in the text (a fence one longer than any run). */
+function codeSpan(text) {
+    const line = cleanText(text).replace(/\s*\n\s*/g, ' ');
+    const fence = '`'.repeat(longestBacktickRun(line) + 1);
+    // CommonMark strips one space on each side, which lets a span start or end with a backtick.
+    const pad = line.startsWith('`') || line.endsWith('`') ? ' ' : '';
+    return `${fence}${pad}${line}${pad}${fence}`;
+}
+/** A fenced code block whose fence cannot be closed by the text inside. */
+function codeBlock(text, language = 'text') {
+    const body = cleanText(text).replace(/\n+$/, '');
+    const fence = '`'.repeat(Math.max(3, longestBacktickRun(body) + 1));
+    return `${fence}${language}\n${body}\n${fence}`;
+}
+/** A link only for http(s) URLs; anything else is shown as code rather than trusted. */
+function markdown_link(label, url) {
+    if (url === undefined || !/^https?:\/\//i.test(url))
+        return label;
+    const safe = url.replace(/[\s()<>]/g, c => encodeURIComponent(c));
+    return `[${label}](${safe})`;
+}
+/** Cuts text to at most `max` UTF-8 bytes at a code point boundary. */
+function cutToBytes(text, max) {
+    if (byteLength(text) <= max)
+        return text;
+    let size = 0;
+    let out = '';
+    for (const char of text) {
+        const charSize = byteLength(char);
+        if (size + charSize > max)
+            break;
+        size += charSize;
+        out += char;
+    }
+    return out;
+}
+/** The last lines of a text that fit in `max` bytes (whole lines only). */
+function tailLines(text, max) {
+    const lines = cleanText(text).replace(/\n+$/, '').split('\n');
+    const kept = [];
+    let size = 0;
+    for (let i = lines.length - 1; i >= 0; i--) {
+        const line = lines[i] ?? '';
+        const lineSize = byteLength(line) + 1;
+        if (size + lineSize > max)
+            break;
+        size += lineSize;
+        kept.push(line);
+    }
+    kept.reverse();
+    return { text: kept.join('\n'), lines: kept.length };
+}
+
+;// CONCATENATED MODULE: ./src/report/render.ts
+/**
+ * The one renderer of the run report: the job summary, the sticky PR comment and the
+ * `plan-summary` output all show this markdown. The result always fits in `maxLength`.
+ */
+
+
+/** GitHub refuses comment bodies longer than this. */
+const COMMENT_MAX_LENGTH = 65_536;
+/** GitHub refuses a step summary larger than 1 MiB. */
+const SUMMARY_MAX_LENGTH = 1024 * 1024;
+/** The repository link from the runner's environment (GITHUB_SERVER_URL, GITHUB_REPOSITORY). */
+function renderContextFromEnv(env = process.env) {
+    const repository = env['GITHUB_REPOSITORY'];
+    if (repository === undefined || repository === '')
+        return {};
+    const server = (env['GITHUB_SERVER_URL'] || 'https://github.com').replace(/\/+$/, '');
+    return { repositoryUrl: `${server}/${repository}` };
+}
+const GROUP_TITLES = {
+    destroy: 'Destroy',
+    replace: 'Replace',
+    create: 'Create',
+    update: 'Update in place',
+    import: 'Import',
+    move: 'Move',
+    forget: 'Forget (remove from state, keep the object)',
+    read: 'Read'
+};
+// Caps on single fields, so one huge message cannot crowd out the rest of the report.
+const MAX_HEADLINE = 1_000;
+const MAX_ERROR = 4_000;
+const MAX_POLICIES = 50;
+const MAX_ADDRESS = 1_000;
+const MAX_LOG = 16_000;
+// Room kept for the "… and N more" line when resource changes are truncated.
+const MORE_LINE_RESERVE = 400;
+function workspaceLabel(report) {
+    if (report.organization && report.workspaceName) {
+        return `${report.organization}/${report.workspaceName}`;
+    }
+    return report.workspaceName ?? report.workspaceId ?? 'unknown workspace';
+}
+function title(report) {
+    let kind = 'Terraform run';
+    if (report.nothingCreated)
+        kind = 'Terraform run not started';
+    else if (report.speculative)
+        kind = 'Terraform plan (speculative)';
+    else if (report.isDestroy)
+        kind = 'Terraform destroy run';
+    return `### ${kind}: ${codeSpan(workspaceLabel(report))}`;
+}
+function verdict(report) {
+    const headline = escapeInline(cutToBytes(report.headline, MAX_HEADLINE));
+    if (report.nothingCreated) {
+        return `**Failed: nothing was created.** ${headline}`.trimEnd();
+    }
+    const word = report.outcome === 'success' ? 'Succeeded' : 'Failed';
+    return `**${word}:** ${headline}`.trimEnd();
+}
+function tableCell(text) {
+    // A pipe ends a table cell even inside a code span, so escape it for the table parser.
+    return text.replace(/\|/g, '\\|');
+}
+function detailsTable(report, context) {
+    const rows = [];
+    if (report.runId || report.runUrl) {
+        rows.push(['Run', markdown_link(codeSpan(report.runId ?? 'run'), report.runUrl)]);
+    }
+    if (report.runStatus)
+        rows.push(['Status', codeSpan(report.runStatus)]);
+    if (report.commitSha) {
+        const sha = report.commitSha;
+        const url = context?.repositoryUrl ? `${context.repositoryUrl}/commit/${sha}` : undefined;
+        rows.push(['Commit', markdown_link(codeSpan(sha.slice(0, 7)), url)]);
+    }
+    if (report.configurationVersionId) {
+        rows.push(['Configuration version', codeSpan(report.configurationVersionId)]);
+    }
+    if (rows.length === 0)
+        return undefined;
+    const lines = rows.map(([key, value]) => `| ${key} | ${tableCell(value)} |`);
+    return ['| | |', '| --- | --- |', ...lines].join('\n');
+}
+function countsLine(report) {
+    const c = report.counts;
+    if (c === undefined)
+        return undefined;
+    const total = c.additions + c.changes + c.destructions + c.imports;
+    if (total === 0 && report.hasChanges !== true) {
+        return '**Plan:** no changes. The infrastructure matches the configuration.';
+    }
+    const parts = [
+        `${c.additions} to add`,
+        `${c.changes} to change`,
+        `${c.destructions} to destroy`,
+        `${c.imports} to import`
+    ];
+    return `**Plan:** ${parts.join(', ')}.`;
+}
+function errorBlock(report) {
+    if (!report.error)
+        return undefined;
+    return `**Error**\n\n${codeBlock(cutToBytes(report.error, MAX_ERROR))}`;
+}
+function policiesSection(report) {
+    const names = report.policyFailures ?? [];
+    if (names.length === 0)
+        return undefined;
+    const shown = names.slice(0, MAX_POLICIES).map(n => `- ${escapeInline(cutToBytes(n, 500))}`);
+    if (names.length > shown.length)
+        shown.push(`- … and ${names.length - shown.length} more`);
+    return `#### Failed policies\n\n${shown.join('\n')}`;
+}
+function unavailableNote(report) {
+    if (!report.resourceChangesUnavailable)
+        return undefined;
+    const reason = escapeInline(cutToBytes(report.resourceChangesUnavailable, 1_000));
+    return `> Resource-level changes are not shown: ${reason}`;
+}
+function logSection(report, budget) {
+    if (!report.logTail)
+        return undefined;
+    const overhead = 120;
+    if (budget <= overhead)
+        return undefined;
+    const tail = tailLines(report.logTail, Math.min(MAX_LOG, budget - overhead));
+    if (tail.lines === 0)
+        return undefined;
+    const summary = `Log (last ${tail.lines} line${tail.lines === 1 ? '' : 's'})`;
+    return `<details><summary>${summary}</summary>\n\n${codeBlock(tail.text)}\n\n</details>`;
+}
+function changeLine(change) {
+    let line = `- ${codeSpan(cutToBytes(change.address, MAX_ADDRESS))}`;
+    const notes = [];
+    if (change.previousAddress) {
+        notes.push(`moved from ${codeSpan(cutToBytes(change.previousAddress, MAX_ADDRESS))}`);
+    }
+    if (change.importing)
+        notes.push('imported');
+    if (change.deposed)
+        notes.push(`deposed object ${codeSpan(change.deposed)}`);
+    if (notes.length > 0)
+        line += ` (${notes.join(', ')})`;
+    return line;
+}
+/** The resource list, as many lines as fit in `budget` bytes, then "… and N more". */
+function changesSection(report, changes, budget) {
+    if (changes.length === 0)
+        return undefined;
+    const sorted = [...changes].sort(compareResourceChanges);
+    const heading = `#### Resource changes (${sorted.length})`;
+    const parts = [heading];
+    let size = byteLength(heading);
+    const limit = budget - MORE_LINE_RESERVE;
+    let shown = 0;
+    let full = false;
+    for (const action of ACTION_ORDER) {
+        const group = sorted.filter(c => c.action === action);
+        if (group.length === 0 || full)
+            continue;
+        const groupHeading = `\n\n**${GROUP_TITLES[action]}** (${group.length})\n`;
+        if (size + byteLength(groupHeading) > limit) {
+            full = true;
+            continue;
+        }
+        parts.push(groupHeading);
+        size += byteLength(groupHeading);
+        for (const change of group) {
+            const line = `\n${changeLine(change)}`;
+            if (size + byteLength(line) > limit) {
+                full = true;
+                break;
+            }
+            parts.push(line);
+            size += byteLength(line);
+            shown += 1;
+        }
+    }
+    if (shown < sorted.length) {
+        const hidden = sorted.slice(shown);
+        const byAction = ACTION_ORDER.map(a => [a, hidden.filter(c => c.action === a).length])
+            .filter(([, n]) => n !== 0)
+            .map(([a, n]) => `${n} ${a}`)
+            .join(', ');
+        const where = report.runUrl ? `: see the ${markdown_link('run', report.runUrl)}` : '';
+        parts.push(`\n\n… and ${hidden.length} more (${byAction})${where}.`);
+    }
+    return budget > 0 && shown > 0 ? parts.join('') : moreOnly(sorted.length, report, budget);
+}
+function moreOnly(count, report, budget) {
+    const where = report.runUrl ? `: see the ${markdown_link('run', report.runUrl)}` : '';
+    const text = `#### Resource changes (${count})\n\n… ${count} changes not shown here${where}.`;
+    return byteLength(text) <= budget ? text : undefined;
+}
+function join(sections) {
+    return sections.filter((s) => s !== undefined && s !== '').join('\n\n');
+}
+/** Renders the report as GitHub-flavoured markdown of at most `options.maxLength` bytes. */
+function renderReport(report, options) {
+    const max = Math.max(0, Math.floor(options.maxLength));
+    const context = options.context;
+    const head = join([
+        options.marker,
+        title(report),
+        verdict(report),
+        detailsTable(report, context),
+        countsLine(report),
+        errorBlock(report)
+    ]);
+    const footer = context?.footer ? `<sub>${escapeInline(context.footer)}</sub>` : undefined;
+    const fixed = join([head, policiesSection(report), unavailableNote(report), footer]);
+    // The blank lines between sections and the final newline.
+    const separators = 12;
+    let room = max - byteLength(fixed) - separators;
+    const changes = report.resourceChanges ?? [];
+    // An errored plan rarely has changes; when it does, the list gets most of the room.
+    const log = logSection(report, changes.length > 0 ? Math.floor(room * 0.3) : room);
+    if (log !== undefined)
+        room -= byteLength(log) + 2;
+    const list = changesSection(report, changes, room);
+    const text = join([head, list, unavailableNote(report), policiesSection(report), log, footer]);
+    // Last guard, for tiny limits or huge fixed fields: cut, never exceed the limit.
+    const withNewline = `${text}\n`;
+    return byteLength(withNewline) <= max ? withNewline : cutToBytes(text, max);
+}
+
+;// CONCATENATED MODULE: ./src/report/pr-comment.ts
+/**
+ * The sticky PR comment: one comment per pull request and workspace, found again by a
+ * hidden marker and updated in place, so the PR always shows the newest run.
+ */
+
+
+
+
+const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
+// 100 comments a page (GitHub's maximum) × 300 pages: beyond any real PR, but bounded.
+const PER_PAGE = 100;
+const MAX_PAGES = 300;
+const TIMEOUT_MS = 60_000;
+/**
+ * The hidden marker naming the workspace. Organization and workspace names use only
+ * letters, digits, `-` and `_`; anything else (which could end the HTML comment) becomes `_`.
+ */
+function commentMarker(workspaceKey) {
+    const key = workspaceKey.replace(/[^A-Za-z0-9_./-]/g, '_');
+    return `<!-- tfe-run-action:${key} -->`;
+}
+async function pullRequestFromEvent(env) {
+    const path = env['GITHUB_EVENT_PATH'];
+    if (!path)
+        return 'GITHUB_EVENT_PATH is not set';
+    let event;
+    try {
+        event = JSON.parse(await (0,promises_namespaceObject.readFile)(path, 'utf8'));
+    }
+    catch (error) {
+        return `the event file could not be read (${error instanceof Error ? error.message : 'unknown error'})`;
+    }
+    const payload = (event ?? {});
+    const number = payload.pull_request?.number ?? payload.number;
+    const fullName = env['GITHUB_REPOSITORY'] || payload.repository?.full_name;
+    if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0) {
+        return 'the event has no pull request number';
+    }
+    const [owner, repo, ...rest] = typeof fullName === 'string' ? fullName.split('/') : [];
+    if (!owner || !repo || rest.length > 0)
+        return 'the repository is unknown';
+    return { owner, repo, number };
+}
+function failureWarning(error) {
+    const status = error.status;
+    const message = error instanceof Error ? error.message : String(error);
+    if (status === 401 || status === 403 || status === 404) {
+        // Pull requests from forks get a read-only GITHUB_TOKEN: expected, and no reason to fail.
+        return (`Could not write the PR comment (HTTP ${status}: ${message}). The github-token may not ` +
+            'write to pull requests: give the job `permissions: pull-requests: write`; pull requests ' +
+            'from forks get a read-only token. The run itself is not affected.');
+    }
+    const code = typeof status === 'number' ? `HTTP ${status}: ` : '';
+    return `Could not write the PR comment (${code}${message}). The run itself is not affected.`;
+}
+/**
+ * Creates or updates this workspace's comment on the pull request of the current event.
+ * Never throws: outside pull request events it returns 'skipped', on any GitHub error it
+ * warns once and returns 'failed'.
+ */
+async function upsertPrComment(options) {
+    const env = options.env ?? process.env;
+    const eventName = env['GITHUB_EVENT_NAME'] ?? '';
+    if (!PR_EVENTS.has(eventName)) {
+        core_debug(`No PR comment: the event is '${eventName}', not a pull request`);
+        return 'skipped';
+    }
+    if (!options.githubToken) {
+        info('No PR comment: github-token is empty');
+        return 'skipped';
+    }
+    const target = await pullRequestFromEvent(env);
+    if (typeof target === 'string') {
+        warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
+        return 'failed';
+    }
+    const marker = commentMarker(options.workspaceKey);
+    const body = renderReport(options.report, {
+        maxLength: COMMENT_MAX_LENGTH,
+        marker,
+        context: renderContextFromEnv(env)
+    });
+    const signal = AbortSignal.timeout(TIMEOUT_MS);
+    const request = { signal };
+    try {
+        // getOctokit reads GITHUB_API_URL once at import; pass it so GHES and tests are honoured.
+        const octokit = getOctokit(options.githubToken, {
+            baseUrl: (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '')
+        });
+        const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
+            owner: target.owner,
+            repo: target.repo,
+            issue_number: target.number,
+            per_page: PER_PAGE,
+            request
+        });
+        let existing;
+        let pageCount = 0;
+        for await (const page of pages) {
+            // Only a comment that starts with our marker is ours: a quote elsewhere is not.
+            existing = page.data.find(c => (c.body ?? '').trimStart().startsWith(marker));
+            if (existing !== undefined || ++pageCount >= MAX_PAGES)
+                break;
+        }
+        if (existing !== undefined) {
+            if (existing.body !== body) {
+                await octokit.rest.issues.updateComment({
+                    owner: target.owner,
+                    repo: target.repo,
+                    comment_id: existing.id,
+                    body,
+                    request
+                });
+            }
+            info(`Updated the PR comment for ${options.workspaceKey} on #${target.number}`);
+            return 'updated';
+        }
+        await octokit.rest.issues.createComment({
+            owner: target.owner,
+            repo: target.repo,
+            issue_number: target.number,
+            body,
+            request
+        });
+        info(`Commented on #${target.number} for ${options.workspaceKey}`);
+        return 'created';
+    }
+    catch (error) {
+        warning(failureWarning(error));
+        return 'failed';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary and the `plan-summary` output: the rendered report, within GitHub's limits.
+ * A summary problem never fails the step.
+ */
+
+
+
+/**
+ * The `plan-summary` output: bounded like a comment body, so users can post it as a
+ * comment of their own without hitting GitHub's limit.
+ */
+function planSummary(report, context = renderContextFromEnv()) {
+    return renderReport(report, { maxLength: COMMENT_MAX_LENGTH, context });
+}
+async function existingSize(path) {
+    try {
+        return (await (0,promises_namespaceObject.stat)(path)).size;
+    }
+    catch {
+        return 0;
+    }
+}
+/**
+ * Appends the report to `$GITHUB_STEP_SUMMARY`. Does nothing (debug line) when the variable
+ * is unset, and only warns when the file cannot be written.
+ */
+async function writeJobSummary(report, context = renderContextFromEnv()) {
+    const path = process.env['GITHUB_STEP_SUMMARY'];
+    if (!path) {
+        core_debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        return;
+    }
+    try {
+        // The 1 MiB limit is per step, and this step's file may already hold something.
+        const room = SUMMARY_MAX_LENGTH - (await existingSize(path)) - 1;
+        const markdown = renderReport(report, { maxLength: room, context });
+        // Appending directly rather than through core.summary: core.summary caches the file
+        // path on first use, which would send later reports (and tests) to a stale file.
+        await (0,promises_namespaceObject.appendFile)(path, `${markdown}\n`, { encoding: 'utf8' });
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        warning(`Could not write the job summary: ${reason}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/retry.ts
+/**
+ * Backoff, jitter and server-given delays in one place, with an injectable clock so
+ * tests run in milliseconds and can count attempts.
+ */
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(abortReason(signal));
+            return;
+        }
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+    random: () => Math.random()
+};
+function abortReason(signal) {
+    const reason = signal?.reason;
+    return reason instanceof Error ? reason : new Error('aborted');
+}
+const defaultRetryPolicy = {
+    maxAttempts: 6,
+    baseDelayMs: 500,
+    maxDelayMs: 30_000
+};
+/**
+ * Exponential backoff with "equal jitter": half of the exponential delay is fixed, the
+ * other half random, so parallel jobs hitting the same rate limit spread out.
+ * `retry` counts from 1 (the wait before the second attempt).
+ */
+function backoffDelay(retry, policy, random) {
+    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    return Math.round(exponential / 2 + (exponential / 2) * random());
+}
+function firstHeader(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+/**
+ * The delay a server asked for, in milliseconds: `Retry-After` (seconds or an HTTP date)
+ * or TFC's `X-RateLimit-Reset` (decimal seconds until the rate window resets).
+ */
+function serverDelayMs(headers, now) {
+    const retryAfter = firstHeader(headers['retry-after'])?.trim();
+    if (retryAfter) {
+        if (/^\d+(\.\d+)?$/.test(retryAfter))
+            return Math.ceil(Number(retryAfter) * 1000);
+        const date = Date.parse(retryAfter);
+        if (!Number.isNaN(date))
+            return Math.max(0, date - now);
+    }
+    const reset = firstHeader(headers['x-ratelimit-reset'])?.trim();
+    if (reset && /^\d+(\.\d+)?$/.test(reset)) {
+        // go-tfe waits at least 100 ms even when the window resets sooner.
+        return Math.max(100, Math.ceil(Number(reset) * 1000));
+    }
+    return undefined;
+}
+/** The wait before retry number `retry`: the server's delay when given, else backoff. */
+function retryDelay(retry, policy, clock, headers = {}) {
+    const asked = serverDelayMs(headers, clock.now());
+    if (asked !== undefined) {
+        // A little jitter on top, so parallel jobs do not come back in the same millisecond.
+        return Math.min(policy.maxDelayMs, asked + Math.round(250 * clock.random()));
+    }
+    return backoffDelay(retry, policy, () => clock.random());
+}
+
+;// CONCATENATED MODULE: ./src/run-log.ts
+const STX = 0x02;
+const ETX = 0x03;
+const CHUNK = 65_536;
+/** Reads per pump: bounded so one poll never spends long on a huge log. */
+const MAX_READS_PER_PUMP = 32;
+const TAIL_LINES = 40;
+class PhaseLog {
+    client;
+    print;
+    debug;
+    offset = 0;
+    started = false;
+    ended = false;
+    failed = false;
+    partial = '';
+    tail = [];
+    constructor(client, print, debug) {
+        this.client = client;
+        this.print = print;
+        this.debug = debug;
+    }
+    /** True once the end marker was read (or reading gave up). */
+    get done() {
+        return this.ended || this.failed;
+    }
+    /** The last lines printed, for the report of an errored run. */
+    lastLines() {
+        return this.tail.join('\n');
+    }
+    /**
+     * Reads what is new at `url` and prints complete lines, after `heading` when the first
+     * bytes come. Never throws.
+     */
+    async pump(url, heading) {
+        for (let read = 0; read < MAX_READS_PER_PUMP && !this.done; read++) {
+            let chunk;
+            try {
+                chunk = await this.client.readLogChunk(url, this.offset, CHUNK);
+            }
+            catch (error) {
+                // Logs are a courtesy: a reading problem must never fail the run. A 404 right after
+                // the phase started is common (the log is not there yet), so only give up later.
+                this.debug(`log read at offset ${this.offset}: ${error.message}`);
+                if (this.started)
+                    this.failed = true;
+                return;
+            }
+            if (chunk.length === 0)
+                return;
+            if (this.offset === 0)
+                this.print(heading);
+            this.offset += chunk.length;
+            let start = 0;
+            let end = chunk.length;
+            if (!this.started && chunk[0] === STX) {
+                this.started = true;
+                start = 1;
+            }
+            if (end > start && chunk[end - 1] === ETX) {
+                this.ended = true;
+                end -= 1;
+            }
+            this.write(chunk.subarray(start, end).toString('utf8'));
+        }
+    }
+    /** Prints a last line that had no newline. */
+    flush() {
+        if (this.partial)
+            this.emit(this.partial);
+        this.partial = '';
+    }
+    write(text) {
+        const lines = (this.partial + text).split('\n');
+        this.partial = lines.pop() ?? '';
+        for (const line of lines)
+            this.emit(line.replace(/\r$/, ''));
+    }
+    emit(raw) {
+        const line = readable(raw);
+        this.tail.push(line);
+        if (this.tail.length > TAIL_LINES)
+            this.tail.shift();
+        this.print(line);
+    }
+}
+/** Structured run output is one JSON object a line: show its message, as the CLI does. */
+function readable(line) {
+    if (!line.startsWith('{'))
+        return line;
+    try {
+        const parsed = JSON.parse(line);
+        return typeof parsed['@message'] === 'string' ? parsed['@message'] : line;
+    }
+    catch {
+        return line;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tfe/errors.ts
+/** Errors the TFE client throws: one type for answers, one for requests that got none. */
+/** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
+function errorMessages(body) {
+    const errors = body?.errors;
+    if (!Array.isArray(errors))
+        return [];
+    const messages = [];
+    for (const item of errors) {
+        if (typeof item === 'string') {
+            messages.push(item);
+        }
+        else if (item && typeof item === 'object') {
+            const { title, detail } = item;
+            const text = [title, detail].filter(part => typeof part === 'string' && part).join(': ');
+            if (text)
+                messages.push(text);
+        }
+    }
+    return messages;
+}
+/** The API answered with an error status. */
+class TfeApiError extends Error {
+    method;
+    path;
+    status;
+    messages;
+    requestId;
+    constructor(method, 
+    /** Path below the API base, without the query (never contains a secret). */
+    path, status, messages, requestId) {
+        super(TfeApiError.describe(method, path, status, messages));
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.messages = messages;
+        this.requestId = requestId;
+        this.name = 'TfeApiError';
+    }
+    static describe(method, path, status, messages) {
+        const said = messages.length ? `: ${messages.join('; ')}` : '';
+        const request = `${method} ${path}`;
+        switch (status) {
+            case 401:
+                return `${request} was refused (401 unauthorized): the token is missing, invalid or expired${said}.`;
+            case 404:
+                // TFC and TFE answer 404 both for "does not exist" and for "you may not see it".
+                return `${request} answered 404: not found, or the token has no access to it${said}.`;
+            case 403:
+                return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
+            default:
+                return `${request} failed with HTTP ${status}${said || '.'}`;
+        }
+    }
+}
+/** No answer came: connection refused or reset, timeout, DNS failure… */
+class TfeNetworkError extends Error {
+    method;
+    path;
+    code;
+    constructor(method, path, code, cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        super(`${method} ${path} got no answer (${code ?? 'network error'}): ${reason}`, { cause });
+        this.method = method;
+        this.path = path;
+        this.code = code;
+        this.name = 'TfeNetworkError';
+    }
+    /** True when the request certainly never reached the server, so repeating it is safe. */
+    get notSent() {
+        return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(this.code ?? '');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tfe/types.ts
+/**
+ * The parts of the TFE API's JSON:API documents the action reads. Every attribute is
+ * optional on purpose: servers differ (TFC, TFE, OTF) and add fields over time.
+ */
+/** Returns the single related ID of a to-one relationship, if any. */
+function relatedId(resource, name) {
+    const data = resource.relationships?.[name]?.data;
+    if (!data || Array.isArray(data))
+        return undefined;
+    return data.id;
+}
+
+;// CONCATENATED MODULE: ./src/run-driver.ts
+/**
+ * The run sequence: workspace → configuration version → upload → exactly one run →
+ * follow it → confirm when asked → settle. Everything learnt on the way goes into
+ * `RunFacts`, so outputs and the summary can say how far the run got on any path.
+ */
+
+
+
+
+
+class RunTimeoutError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RunTimeoutError';
+    }
+}
+class JobCancelledError extends Error {
+    constructor() {
+        super('The job was cancelled while the action waited for the run.');
+        this.name = 'JobCancelledError';
+    }
+}
+/** The action's own refusal: a workspace or run state that makes going on wrong. */
+class RunRefusedError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RunRefusedError';
+    }
+}
+const SUCCESS_STATUSES = new Set(['applied', 'planned_and_finished', 'planned_and_saved']);
+const FAILURE_STATUSES = new Set([
+    'errored',
+    'canceled',
+    'force_canceled',
+    'discarded',
+    'policy_soft_failed'
+]);
+/** Statuses in which a run waits for a person (override or decision in the UI). */
+const WAITS_FOR_PERSON = new Set([
+    'policy_override',
+    'tf_policy_override',
+    'pre_plan_awaiting_decision',
+    'post_plan_awaiting_decision',
+    'pre_apply_awaiting_decision'
+]);
+const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
+const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
+function isFinalRunStatus(status) {
+    return status !== undefined && (SUCCESS_STATUSES.has(status) || FAILURE_STATUSES.has(status));
+}
+class RunDriver {
+    inputs;
+    facts;
+    deps;
+    client;
+    clock;
+    deadline;
+    poll;
+    workspaceAutoApply = false;
+    constructor(inputs, facts, deps) {
+        this.inputs = inputs;
+        this.facts = facts;
+        this.deps = deps;
+        this.client = deps.client;
+        this.clock = deps.clock;
+        this.deadline = deps.clock.now() + inputs.timeoutMs;
+        // Fast at first (a short speculative plan settles in seconds), never slower than 2 s
+        // (one GET every 2 s is far below the 30 requests/second limit).
+        this.poll = deps.poll ?? { firstMs: 400, factor: 1.3, maxMs: 2000 };
+    }
+    /** Finds the workspace and refuses states in which no run could (or should) start. */
+    async resolveWorkspace() {
+        const { inputs, facts } = this;
+        const workspace = inputs.workspaceIsId
+            ? await this.client.getWorkspaceById(inputs.workspace)
+            : await this.client.getWorkspaceByName(inputs.organization ?? '', inputs.workspace);
+        const attributes = workspace.attributes ?? {};
+        this.workspaceAutoApply = attributes['auto-apply'] === true;
+        facts.workspaceId = workspace.id;
+        facts.workspaceName = attributes.name ?? inputs.workspace;
+        // The organization relationship's ID is the organization's name.
+        facts.organization = relatedId(workspace, 'organization') ?? inputs.organization;
+        this.publish();
+        info(`Workspace ${facts.organization}/${facts.workspaceName} (${workspace.id})`);
+        const label = `Workspace "${facts.workspaceName}"`;
+        if (attributes['execution-mode'] === 'local') {
+            throw new RunRefusedError(`${label} uses the local execution mode: HCP Terraform only stores its state and cannot run plans. Set its execution mode to remote or agent.`);
+        }
+        if (attributes['vcs-repo'] && !inputs.speculative) {
+            throw new RunRefusedError(`${label} is connected to a VCS repository, so its runs must come from that repository; API-driven runs that can be applied would bypass it. Use speculative: true for plan previews, or disconnect the workspace from VCS.`);
+        }
+        const permissions = attributes.permissions ?? {};
+        // Missing keys mean "unknown" (OTF sends fewer), only an explicit false refuses.
+        if (permissions['can-queue-run'] === false) {
+            throw new RunRefusedError(`The token may not queue runs in ${label.toLowerCase()}.`);
+        }
+        if (inputs.apply &&
+            permissions['can-queue-apply'] === false &&
+            permissions['can-update'] !== true) {
+            throw new RunRefusedError(`The token may not apply runs in ${label.toLowerCase()} (apply: true).`);
+        }
+        if (inputs.isDestroy && permissions['can-queue-destroy'] === false) {
+            throw new RunRefusedError(`The token may not queue destroy runs in ${label.toLowerCase()}.`);
+        }
+        if (inputs.isDestroy && attributes['allow-destroy-plan'] === false) {
+            throw new RunRefusedError(`${label} does not allow destroy plans (its "Allow destroy plans" setting is off).`);
+        }
+        if (attributes.locked && !inputs.speculative) {
+            warning(`${label} is locked: the run will stay pending until someone unlocks it (or the timeout of the action ends).`);
+        }
+        return workspace;
+    }
+    /** Creates the configuration version, uploads the archive and waits until it is usable. */
+    async uploadConfiguration(archive) {
+        const workspaceId = this.facts.workspaceId;
+        const started = this.clock.now();
+        const cv = await this.createOnce('the configuration version', () => this.client.createConfigurationVersion(workspaceId, {
+            speculative: this.inputs.speculative,
+            provisional: this.inputs.savePlan
+        }), () => this.findLostConfigurationVersion(workspaceId, started));
+        this.facts.configurationVersionId = cv.id;
+        this.publish();
+        const uploadUrl = cv.attributes?.['upload-url'];
+        if (!uploadUrl) {
+            throw new RunRefusedError(`The server gave no upload URL for configuration version ${cv.id}.`);
+        }
+        info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
+        await this.client.uploadArchive(uploadUrl, archive.path, archive.size);
+        await this.waitForConfiguration(cv.id);
+        return cv.id;
+    }
+    /** Creates the one run of this step (adopting it when the answer to the create was lost). */
+    async createRun(configurationVersionId) {
+        const { inputs, facts } = this;
+        const attributes = {
+            message: inputs.message,
+            ...(inputs.speculative ? { 'plan-only': true } : {}),
+            ...(inputs.isDestroy ? { 'is-destroy': true } : {}),
+            ...(inputs.refresh ? {} : { refresh: false }),
+            ...(inputs.refreshOnly ? { 'refresh-only': true } : {}),
+            ...(inputs.savePlan ? { 'save-plan': true } : {}),
+            ...(inputs.targets.length ? { 'target-addrs': [...inputs.targets] } : {}),
+            ...(inputs.replace.length ? { 'replace-addrs': [...inputs.replace] } : {}),
+            ...(inputs.variables.length
+                ? { variables: inputs.variables.map(({ key, value }) => ({ key, value })) }
+                : {}),
+            ...(inputs.terraformVersion ? { 'terraform-version': inputs.terraformVersion } : {})
+        };
+        const workspaceId = facts.workspaceId;
+        const run = await this.createOnce('the run', () => this.client.createRun(workspaceId, configurationVersionId, attributes), async () => (await this.client.listRuns(workspaceId)).find(candidate => relatedId(candidate, 'configuration-version') === configurationVersionId));
+        facts.runId = run.id;
+        facts.runStatus = run.attributes?.status;
+        facts.planId = relatedId(run, 'plan');
+        facts.runUrl = runUrl(this.inputs.baseUrl, facts.organization, facts.workspaceName, run.id);
+        facts.stopOnExit = this.inputs.wait;
+        this.publish();
+        notice(`Run ${run.id}: ${facts.runUrl}`, { title: 'Terraform run' });
+        return run;
+    }
+    /**
+     * Follows the run until it settles: confirms the apply when asked (once), streams the
+     * logs, and decides the step's result as interface.md lists it.
+     */
+    async follow(runId) {
+        const { inputs, facts } = this;
+        const planLog = new PhaseLog(this.client, line => info(line), core_debug);
+        const applyLog = new PhaseLog(this.client, line => info(line), core_debug);
+        let confirmed = false;
+        let announcedWait = '';
+        let lastStatus = '';
+        for (let poll = 0;; poll++) {
+            this.checkAborted();
+            const document = await this.client.getRun(runId);
+            const run = document.data;
+            const status = run.attributes?.status ?? 'unknown';
+            const { plan, apply } = await this.phases(document);
+            this.record(run, plan, apply);
+            await this.streamLog(planLog, plan, 'Plan');
+            if (apply && APPLY_STARTED.has(apply.attributes?.status ?? '')) {
+                await this.streamLog(applyLog, apply, 'Apply');
+            }
+            if (status !== lastStatus) {
+                info(`Run status: ${status}`);
+                lastStatus = status;
+            }
+            if (isFinalRunStatus(status)) {
+                // Catch the last lines of the log, which may land just after the status changed.
+                await this.finishLogs(planLog, plan, applyLog, apply);
+                facts.stopOnExit = false;
+                this.publish();
+                return this.settle(status, plan, apply, planLog, applyLog);
+            }
+            const actions = run.attributes?.actions ?? {};
+            const autoApply = run.attributes?.['auto-apply'] ?? this.workspaceAutoApply;
+            if (actions['is-confirmable'] && !run.attributes?.['plan-only'] && !confirmed) {
+                const hasChanges = run.attributes?.['has-changes'] ?? facts.hasChanges;
+                if (inputs.apply && hasChanges && !autoApply) {
+                    await this.finishLogs(planLog, plan);
+                    info('Plan has changes and apply: true: confirming the apply.');
+                    await this.client.runAction(runId, 'apply', 'Confirmed by tfe-run-action (apply: true)');
+                    confirmed = true;
+                }
+                else if (!autoApply) {
+                    await this.finishLogs(planLog, plan);
+                    // Waiting for confirmation is this step's goal without apply: true; the run stays
+                    // for someone to confirm in the UI, so the post step must not discard it.
+                    facts.stopOnExit = false;
+                    this.publish();
+                    return {
+                        outcome: 'success',
+                        headline: inputs.apply
+                            ? `Plan awaits confirmation but reports no changes, so it was not confirmed: ${countsSentence(facts.counts)}`
+                            : `Plan finished and awaits confirmation: ${countsSentence(facts.counts)} Confirm it in the UI, or set apply: true.`
+                    };
+                }
+            }
+            if (WAITS_FOR_PERSON.has(status) && announcedWait !== status) {
+                announcedWait = status;
+                await this.collectPolicyFailures(runId);
+                warning(`Run ${runId} is ${status.replace(/_/g, ' ')}: it waits for someone to override or discard it in the UI (${facts.runUrl}). The action keeps waiting until the timeout.`);
+            }
+            await this.pause(poll);
+        }
+    }
+    /** Cancels (or discards) the run this step started, as far as the run allows. */
+    async stopRun(reason) {
+        const runId = this.facts.runId;
+        if (!runId)
+            return undefined;
+        for (let attempt = 0; attempt < 3; attempt++) {
+            const run = (await this.client.getRun(runId)).data;
+            const status = run.attributes?.status;
+            const actions = run.attributes?.actions ?? {};
+            this.facts.runStatus = status;
+            if (isFinalRunStatus(status))
+                return status;
+            const action = actions['is-cancelable']
+                ? 'cancel'
+                : actions['is-discardable']
+                    ? 'discard'
+                    : undefined;
+            if (action) {
+                // 409 means the run moved on meanwhile: read it again and decide again.
+                if (await this.client.runAction(runId, action, `tfe-run-action: ${reason}`)) {
+                    warning(`Run ${runId}: ${action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
+                    this.facts.stopOnExit = false;
+                    this.publish();
+                    return status;
+                }
+            }
+            await this.clock.sleep(500);
+        }
+        warning(`Run ${runId} could not be canceled or discarded; check it at ${this.facts.runUrl}`);
+        return this.facts.runStatus;
+    }
+    /** After a stop: waits a little for the final status, for the outputs and summary. */
+    async awaitFinal(maxMs) {
+        const runId = this.facts.runId;
+        if (!runId)
+            return;
+        const until = this.clock.now() + maxMs;
+        while (this.clock.now() < until) {
+            const document = await this.client.getRun(runId);
+            const { plan, apply } = await this.phases(document);
+            this.record(document.data, plan, apply);
+            if (isFinalRunStatus(document.data.attributes?.status))
+                return;
+            await this.clock.sleep(500);
+        }
+    }
+    // ---- pieces --------------------------------------------------------------------------
+    settle(status, plan, apply, planLog, applyLog) {
+        const { facts } = this;
+        const counts = countsSentence(facts.counts);
+        switch (status) {
+            case 'applied':
+                return {
+                    outcome: 'success',
+                    headline: `Apply finished: ${countsSentence(facts.counts, true)}`
+                };
+            case 'planned_and_finished':
+                return {
+                    outcome: 'success',
+                    headline: facts.hasChanges === false ? 'Plan finished: no changes.' : `Plan finished: ${counts}`
+                };
+            case 'planned_and_saved':
+                return { outcome: 'success', headline: `Plan saved, to be applied later: ${counts}` };
+            case 'errored': {
+                const applyFailed = apply?.attributes?.status === 'errored';
+                facts.logTail = (applyFailed ? applyLog : planLog).lastLines() || undefined;
+                const phase = applyFailed
+                    ? 'Apply'
+                    : plan?.attributes?.status === 'errored'
+                        ? 'Plan'
+                        : 'Run';
+                return { outcome: 'failure', headline: `${phase} errored.` };
+            }
+            case 'policy_soft_failed':
+                return {
+                    outcome: 'failure',
+                    headline: 'A soft-mandatory policy check failed and was not overridden.'
+                };
+            case 'discarded':
+                return { outcome: 'failure', headline: 'The run was discarded.' };
+            default:
+                return { outcome: 'failure', headline: `The run was ${status.replace(/_/g, ' ')}.` };
+        }
+    }
+    /** Plan and apply from `included`, or fetched one by one when the server ignores includes. */
+    async phases(document) {
+        const find = async (name, type) => {
+            const id = relatedId(document.data, name);
+            if (!id)
+                return undefined;
+            const included = document.included?.find(item => item.type === type && item.id === id);
+            if (included)
+                return included;
+            return type === 'plans' ? this.client.getPlan(id) : this.client.getApply(id);
+        };
+        return { plan: await find('plan', 'plans'), apply: await find('apply', 'applies') };
+    }
+    record(run, plan, apply) {
+        const { facts } = this;
+        facts.runStatus = run.attributes?.status ?? facts.runStatus;
+        if (plan) {
+            facts.planId = plan.id;
+            facts.planStatus = plan.attributes?.status;
+            const a = plan.attributes ?? {};
+            if (typeof a['resource-additions'] === 'number') {
+                facts.counts = {
+                    additions: a['resource-additions'],
+                    changes: a['resource-changes'] ?? 0,
+                    destructions: a['resource-destructions'] ?? 0,
+                    // Older TFE and OTF have no imports count.
+                    imports: a['resource-imports'] ?? 0
+                };
+            }
+            if (typeof a['has-changes'] === 'boolean')
+                facts.hasChanges = a['has-changes'];
+        }
+        if (typeof run.attributes?.['has-changes'] === 'boolean' &&
+            FINAL_PHASE.has(facts.planStatus ?? '')) {
+            facts.hasChanges = run.attributes['has-changes'];
+        }
+        // The apply resource exists from the start; it only counts once an apply began.
+        if (apply && APPLY_STARTED.has(apply.attributes?.status ?? ''))
+            facts.applyId = apply.id;
+        this.publish();
+    }
+    async streamLog(log, phase, title) {
+        const url = phase?.attributes?.['log-read-url'];
+        const status = phase?.attributes?.status ?? '';
+        if (!url || log.done || !(status === 'running' || FINAL_PHASE.has(status)))
+            return;
+        if (status === 'unreachable')
+            return;
+        await log.pump(url, `${title} log:`);
+    }
+    async finishLogs(planLog, plan, applyLog, apply) {
+        for (const [log, phase, title] of [
+            [planLog, plan, 'Plan'],
+            [applyLog, apply, 'Apply']
+        ]) {
+            if (!log || !phase)
+                continue;
+            // A few quick reads: the end marker usually arrives with or right after the status.
+            for (let i = 0; i < 3 && !log.done && FINAL_PHASE.has(phase.attributes?.status ?? ''); i++) {
+                await this.streamLog(log, phase, title);
+                if (!log.done)
+                    await this.clock.sleep(200);
+            }
+            log.flush();
+        }
+    }
+    async collectPolicyFailures(runId) {
+        try {
+            const checks = await this.client.listPolicyChecks(runId);
+            const failures = checks
+                .filter(check => ['soft_failed', 'hard_failed', 'errored'].includes(check.attributes?.status ?? ''))
+                .map(check => {
+                const result = check.attributes?.result ?? {};
+                return `${check.attributes?.scope ?? 'policy'} check ${check.id}: ${check.attributes?.status?.replace('_', ' ')} (${result['soft-failed'] ?? 0} soft-mandatory, ${result['hard-failed'] ?? 0} hard-mandatory, ${result['advisory-failed'] ?? 0} advisory failed)`;
+            });
+            if (failures.length)
+                this.facts.policyFailures = failures;
+        }
+        catch (error) {
+            core_debug(`policy checks: ${error.message}`);
+        }
+    }
+    async waitForConfiguration(id) {
+        for (let poll = 0;; poll++) {
+            this.checkAborted();
+            const cv = await this.client.getConfigurationVersion(id);
+            const status = cv.attributes?.status;
+            if (status === 'uploaded')
+                return;
+            if (status === 'errored' || status === 'archived' || status?.startsWith('backing_data')) {
+                const reason = cv.attributes?.['error-message'] ?? cv.attributes?.error ?? status;
+                throw new RunRefusedError(`Configuration version ${id} could not be processed: ${reason}`);
+            }
+            await this.pause(poll);
+        }
+    }
+    /**
+     * A create whose answer is uncertain (no answer, or a 5xx) may have happened: look for
+     * what it made before creating again, so a lost answer never makes a second one.
+     */
+    async createOnce(what, create, findExisting) {
+        const attempts = defaultRetryPolicy.maxAttempts;
+        for (let attempt = 1;; attempt++) {
+            this.checkAborted();
+            try {
+                return await create();
+            }
+            catch (error) {
+                if (!isUncertain(error) || attempt >= attempts)
+                    throw error;
+                warning(`Creating ${what} got no clear answer (${error.message}); checking whether it was created before trying again.`);
+            }
+            await this.clock.sleep(backoffDelay(attempt, defaultRetryPolicy, () => this.clock.random()));
+            const existing = await findExisting();
+            if (existing) {
+                info(`Found ${what} ${existing.id} made by the request whose answer was lost: using it.`);
+                return existing;
+            }
+        }
+    }
+    /**
+     * The configuration version a lost create may have made. Its upload URL is only ever in
+     * the create answer, so it can be adopted only where the server repeats it; otherwise it
+     * stays pending and unused (harmless: it has no run) and a new one is made.
+     */
+    async findLostConfigurationVersion(workspaceId, since) {
+        const recent = (await this.client.listConfigurationVersions(workspaceId)).filter(cv => {
+            const created = Date.parse(cv.attributes?.['created-at'] ?? '');
+            // Allow for clock skew between the runner and the server.
+            return (cv.attributes?.status === 'pending' && (Number.isNaN(created) || created >= since - 120_000));
+        });
+        const usable = recent.find(cv => cv.attributes?.['upload-url']);
+        if (!usable && recent.length) {
+            warning(`Configuration version ${recent[0].id} was probably created by the lost request, but the server gives its upload URL only once; it stays pending and unused.`);
+        }
+        return usable;
+    }
+    async pause(poll) {
+        const delay = Math.min(this.poll.maxMs, this.poll.firstMs * this.poll.factor ** poll);
+        const left = this.deadline - this.clock.now();
+        if (left <= 0) {
+            throw new RunTimeoutError(`The run did not settle within the timeout (${formatDuration(this.inputs.timeoutMs)}).`);
+        }
+        await this.clock.sleep(Math.min(delay, left), this.deps.signal).catch(error => {
+            if (this.deps.signal.aborted)
+                throw new JobCancelledError();
+            throw error;
+        });
+    }
+    checkAborted() {
+        if (this.deps.signal.aborted)
+            throw new JobCancelledError();
+    }
+    publish() {
+        this.deps.onFacts?.(this.facts);
+    }
+}
+/** No answer, or a server error: the request may or may not have been processed. */
+function isUncertain(error) {
+    if (error instanceof TfeNetworkError)
+        return !error.notSent;
+    return error instanceof TfeApiError && error.status >= 500;
+}
+/** The run's page in the web UI (tfe-api.md §12). */
+function runUrl(baseUrl, organization, workspaceName, runId) {
+    const org = encodeURIComponent(organization ?? '');
+    const name = encodeURIComponent(workspaceName ?? '');
+    return `${baseUrl}/app/${org}/workspaces/${name}/runs/${runId}`;
+}
+/** "2 to add, 0 to change, 1 to destroy." (or "2 added, …" for an apply). */
+function countsSentence(counts, applied = false) {
+    if (!counts)
+        return 'counts not available.';
+    const words = applied
+        ? ['added', 'changed', 'destroyed', 'imported']
+        : ['to add', 'to change', 'to destroy', 'to import'];
+    const parts = [
+        `${counts.additions} ${words[0]}`,
+        `${counts.changes} ${words[1]}`,
+        `${counts.destructions} ${words[2]}`
+    ];
+    if (counts.imports)
+        parts.push(`${counts.imports} ${words[3]}`);
+    return `${parts.join(', ')}.`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds % 3600 === 0)
+        return `${seconds / 3600}h`;
+    if (seconds % 60 === 0)
+        return `${seconds / 60}m`;
+    return `${seconds}s`;
+}
+
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/slug/pack-error.ts
+/** Packing failed (escaping symlink, unreadable file, file changed while packing…). */
+class PackError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'PackError';
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:worker_threads"
+var external_node_worker_threads_ = __nccwpck_require__(5919);
+;// CONCATENATED MODULE: ./src/slug/gzip-pool.ts
+/**
+ * Compresses chunks of the tar stream in worker threads, each chunk into its own gzip
+ * member: concatenated members form one valid gzip stream (RFC 1952), and N workers
+ * divide the dominant cost. Level 1, as go-slug (since v0.10.1).
+ */
+
+// The worker's code travels as a string (`eval: true`) so the action's single-file
+// ncc bundle needs no second file. It sends the input buffer back for reuse.
+const WORKER_SOURCE = `
+const { parentPort } = require('node:worker_threads');
+const zlib = require('node:zlib');
+parentPort.on('message', ({ id, input, length }) => {
+  let output;
+  try {
+    output = zlib.gzipSync(new Uint8Array(input, 0, length), { level: 1, memLevel: 9 });
+  } catch (error) {
+    parentPort.postMessage({ id, input, error: String(error) }, [input]);
+    return;
+  }
+  const own = output.byteOffset === 0 && output.byteLength === output.buffer.byteLength;
+  const data = own ? output.buffer : output.buffer.slice(output.byteOffset, output.byteOffset + output.byteLength);
+  parentPort.postMessage({ id, input, data }, [input, data]);
+});
+`;
+class GzipPool {
+    chunkSize;
+    workers = [];
+    load = [];
+    jobs = new Map();
+    spare = [];
+    nextId = 0;
+    failure = null;
+    constructor(size, chunkSize) {
+        this.chunkSize = chunkSize;
+        for (let i = 0; i < size; i++) {
+            const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
+            worker.on('message', (reply) => this.settle(i, reply));
+            worker.on('error', error => this.fail(error));
+            this.workers.push(worker);
+            this.load.push(0);
+        }
+    }
+    /** A buffer of chunkSize bytes to fill (recycled from finished jobs when possible). */
+    buffer() {
+        return Buffer.from(this.spare.pop() ?? new ArrayBuffer(this.chunkSize));
+    }
+    /** Hands the buffer to the least busy worker; the buffer must not be used afterwards. */
+    compress(chunk, length) {
+        if (this.failure)
+            return Promise.reject(this.failure);
+        const id = this.nextId++;
+        let index = 0;
+        for (let i = 1; i < this.load.length; i++)
+            if (this.load[i] < this.load[index])
+                index = i;
+        this.load[index]++;
+        const input = chunk.buffer;
+        return new Promise((resolve, reject) => {
+            this.jobs.set(id, { resolve, reject });
+            this.workers[index].postMessage({ id, input, length }, [input]);
+        });
+    }
+    async close() {
+        await Promise.all(this.workers.map(worker => worker.terminate()));
+    }
+    settle(worker, reply) {
+        this.load[worker]--;
+        this.spare.push(reply.input);
+        const job = this.jobs.get(reply.id);
+        this.jobs.delete(reply.id);
+        if (!job)
+            return;
+        if (reply.data)
+            job.resolve(Buffer.from(reply.data));
+        else
+            job.reject(new Error(`compression failed: ${reply.error ?? 'unknown error'}`));
+    }
+    fail(error) {
+        this.failure = error;
+        for (const job of this.jobs.values())
+            job.reject(error);
+        this.jobs.clear();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/slug/ignore-file.ts
+/**
+ * Parsing of `.terraformignore` into rules, line for line as go-slug's `readRules`
+ * (internal/ignorefiles/terraformignore.go, v0.16.x) does it.
+ */
+/** go-slug's default rules; always first, whether or not the file exists. */
+function defaultRules() {
+    return [
+        { value: '**/.terraform/**', negated: false, negationsAfter: true },
+        { value: '**/.terraform/modules/**', negated: true, negationsAfter: false },
+        { value: '**/.git/**', negated: false, negationsAfter: false }
+    ];
+}
+// bufio.Scanner's default limit: a longer line makes go-slug drop the whole file.
+const MAX_LINE = 64 * 1024;
+// Go's unicode.IsSpace, used by strings.TrimSpace. Differs from JS trim(): U+0085 is
+// space, U+FEFF (a BOM) is not.
+const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+/** Splits like bufio.ScanLines: `\n` separated, one trailing `\r` dropped, no empty last line. */
+function scanLines(text) {
+    const lines = text.split('\n');
+    if (lines[lines.length - 1] === '')
+        lines.pop();
+    return lines.map(line => (line.endsWith('\r') ? line.slice(0, -1) : line));
+}
+/**
+ * Rules of a `.terraformignore` file, after the defaults. Lines go-slug would panic on
+ * (whitespace only, a lone `!`) are skipped with a warning; a line over 64 KiB makes
+ * go-slug ignore the whole file, and so do we (with a warning).
+ */
+function parseIgnoreFile(text, warn) {
+    const rules = defaultRules();
+    const lines = scanLines(text);
+    const tooLong = lines.findIndex(line => Buffer.byteLength(line) >= MAX_LINE);
+    if (tooLong >= 0) {
+        warn(`.terraformignore line ${tooLong + 1} is longer than 64 KiB: the file is ignored ` +
+            '(only the default rules apply), as go-slug does');
+        return rules;
+    }
+    lines.forEach((line, index) => {
+        if (line.length === 0)
+            return;
+        let pattern = line.replace(GO_SPACE, '');
+        if (pattern.startsWith('#'))
+            return;
+        let negated = false;
+        if (pattern.startsWith('!')) {
+            negated = true;
+            pattern = pattern.slice(1);
+        }
+        if (pattern.length === 0) {
+            // go-slug (every version) panics on these lines; we skip them instead.
+            warn(`.terraformignore line ${index + 1} (${JSON.stringify(line)}) has no pattern and ` +
+                'is skipped (the Terraform CLI would crash on it)');
+            return;
+        }
+        if (negated) {
+            for (let i = rules.length - 1; i >= 0 && !rules[i].negationsAfter; i--) {
+                rules[i].negationsAfter = true;
+            }
+        }
+        if (pattern.endsWith('/'))
+            pattern += '**';
+        pattern = pattern.startsWith('/') ? pattern.slice(1) : '**/' + pattern;
+        rules.push({ value: pattern, negated, negationsAfter: false });
+    });
+    return rules;
+}
+
+;// CONCATENATED MODULE: ./src/slug/glob-to-re2.ts
+/**
+ * go-slug's translation of a rule value into a regular expression (RE2 syntax), character
+ * by character as `rule.compile` does. Only `*`, `?`, `.`, `$` and `\` are special; every
+ * other character, `[`, `(`, `+`, `|` included, is passed to the regex engine verbatim.
+ */
+function globToRe2(value) {
+    const chars = Array.from(value);
+    let out = '^';
+    for (let i = 0; i < chars.length; i++) {
+        const ch = chars[i];
+        if (ch === '*') {
+            if (chars[i + 1] === '*') {
+                i++;
+                if (chars[i + 1] === '/')
+                    i++; // `**/` is read as `**`
+                out += i + 1 >= chars.length ? '.*' : '(.*/)?';
+            }
+            else {
+                out += '[^/]*';
+            }
+        }
+        else if (ch === '?') {
+            out += '[^/]';
+        }
+        else if (ch === '.' || ch === '$') {
+            out += '\\' + ch;
+        }
+        else if (ch === '\\') {
+            // A trailing lone `\` stays and escapes the closing `$` (an upstream quirk).
+            out += i + 1 < chars.length ? '\\' + chars[++i] : '\\';
+        }
+        else {
+            out += ch;
+        }
+    }
+    return out + '$';
+}
+
+;// CONCATENATED MODULE: ./src/slug/re2-to-js.ts
+/**
+ * Translates a regular expression in Go's RE2 syntax (what go-slug builds from a
+ * `.terraformignore` pattern) into an equivalent JavaScript RegExp with the `u` flag, so
+ * matching is by code point as in Go. RE2 accepts and rejects different things than JS:
+ * `\q` and lookarounds are errors in RE2 (the rule then never matches, as in go-slug),
+ * `[]a]` is a class with `]`, a `{` that is no repeat is a literal, `\s` is ASCII only.
+ */
+class Re2Error extends Error {
+}
+class Unsupported extends Error {
+}
+const MAX_CP = 0x10ffff;
+const PERL = {
+    d: [[0x30, 0x39]],
+    s: [
+        [0x09, 0x0a],
+        [0x0c, 0x0d],
+        [0x20, 0x20]
+    ],
+    w: [
+        [0x30, 0x39],
+        [0x41, 0x5a],
+        [0x5f, 0x5f],
+        [0x61, 0x7a]
+    ]
+};
+const POSIX = {
+    alnum: [
+        [0x30, 0x39],
+        [0x41, 0x5a],
+        [0x61, 0x7a]
+    ],
+    alpha: [
+        [0x41, 0x5a],
+        [0x61, 0x7a]
+    ],
+    ascii: [[0x00, 0x7f]],
+    blank: [
+        [0x09, 0x09],
+        [0x20, 0x20]
+    ],
+    cntrl: [
+        [0x00, 0x1f],
+        [0x7f, 0x7f]
+    ],
+    digit: [[0x30, 0x39]],
+    graph: [[0x21, 0x7e]],
+    lower: [[0x61, 0x7a]],
+    print: [[0x20, 0x7e]],
+    punct: [
+        [0x21, 0x2f],
+        [0x3a, 0x40],
+        [0x5b, 0x60],
+        [0x7b, 0x7e]
+    ],
+    space: [
+        [0x09, 0x0d],
+        [0x20, 0x20]
+    ],
+    upper: [[0x41, 0x5a]],
+    word: [
+        [0x30, 0x39],
+        [0x41, 0x5a],
+        [0x5f, 0x5f],
+        [0x61, 0x7a]
+    ],
+    xdigit: [
+        [0x30, 0x39],
+        [0x41, 0x46],
+        [0x61, 0x66]
+    ]
+};
+function complement(ranges) {
+    const out = [];
+    let next = 0;
+    for (const [lo, hi] of [...ranges].sort((a, b) => a[0] - b[0])) {
+        if (lo > next)
+            out.push([next, lo - 1]);
+        next = Math.max(next, hi + 1);
+    }
+    if (next <= MAX_CP)
+        out.push([next, MAX_CP]);
+    return out;
+}
+const re2_to_js_cp = (c) => `\\u{${c.toString(16)}}`;
+const rangesSource = (ranges) => ranges.map(([lo, hi]) => (lo === hi ? re2_to_js_cp(lo) : `${re2_to_js_cp(lo)}-${re2_to_js_cp(hi)}`)).join('');
+const isOctal = (c) => c !== undefined && c >= '0' && c <= '7';
+const isAlnum = (c) => /^[0-9A-Za-z]$/.test(c);
+/** Parses RE2 `\`-escapes of single characters (after the `\`); returns [code point, next index]. */
+function parseEscapeChar(s, i) {
+    const c = s[i];
+    if (c === undefined)
+        throw new Re2Error('trailing backslash');
+    const code = c.codePointAt(0) ?? 0;
+    if (code < 0x80 && !isAlnum(c))
+        return [code, i + 1];
+    if ((c >= '1' && c <= '7' && isOctal(s[i + 1])) || c === '0') {
+        let value = code - 0x30;
+        let j = i + 1;
+        for (let n = 1; n < 3 && isOctal(s[j]); n++, j++)
+            value = value * 8 + (s[j].charCodeAt(0) - 0x30);
+        return [value, j];
+    }
+    if (c === 'x') {
+        if (s[i + 1] === '{') {
+            const end = s.indexOf('}', i + 2);
+            const hex = end < 0 ? '' : s.slice(i + 2, end).join('');
+            if (!/^[0-9A-Fa-f]+$/.test(hex) || parseInt(hex, 16) > MAX_CP) {
+                throw new Re2Error('invalid escape \\x');
+            }
+            return [parseInt(hex, 16), end + 1];
+        }
+        const hex = (s[i + 1] ?? '') + (s[i + 2] ?? '');
+        if (!/^[0-9A-Fa-f]{2}$/.test(hex))
+            throw new Re2Error('invalid escape \\x');
+        return [parseInt(hex, 16), i + 3];
+    }
+    const simple = { a: 7, f: 12, n: 10, r: 13, t: 9, v: 11 };
+    if (c in simple)
+        return [simple[c], i + 1];
+    throw new Re2Error(`invalid escape \\${c}`);
+}
+/** `\pL`, `\p{Greek}`, `\PL`, `\p{^Greek}` as a JS `\p{…}` item. */
+function parseUnicodeClass(s, i) {
+    let negate = s[i] === 'P';
+    let name;
+    let next;
+    if (s[i + 1] === '{') {
+        const end = s.indexOf('}', i + 2);
+        if (end < 0)
+            throw new Re2Error('invalid character class range');
+        name = s.slice(i + 2, end).join('');
+        next = end + 1;
+    }
+    else {
+        if (s[i + 1] === undefined)
+            throw new Re2Error('invalid character class range');
+        name = s[i + 1];
+        next = i + 2;
+    }
+    if (name.startsWith('^')) {
+        negate = !negate;
+        name = name.slice(1);
+    }
+    const p = negate ? 'P' : 'p';
+    if (name === 'Any')
+        return [negate ? '[^\\s\\S]' : '[\\s\\S]', next];
+    for (const candidate of [`\\${p}{${name}}`, `\\${p}{Script=${name}}`]) {
+        if (/^[A-Za-z_]+$/.test(name)) {
+            try {
+                new RegExp(candidate, 'u');
+                return [candidate, next];
+            }
+            catch {
+                // try the next spelling
+            }
+        }
+    }
+    throw new Unsupported(`unicode class ${name}`);
+}
+function literal(code) {
+    const ch = String.fromCodePoint(code);
+    return /^[0-9A-Za-z_/ ]$/.test(ch) || code > 0x7f ? ch : re2_to_js_cp(code);
+}
+/** Parses a character class starting after `[`; returns [JS source, next index]. */
+function parseClass(s, start) {
+    let i = start;
+    let negate = false;
+    if (s[i] === '^') {
+        negate = true;
+        i++;
+    }
+    const items = [];
+    let first = true;
+    while (first || s[i] !== ']') {
+        if (i >= s.length)
+            throw new Re2Error('missing closing ]');
+        first = false;
+        if (s[i] === '[' && s[i + 1] === ':') {
+            let end = i + 2;
+            while (end + 1 < s.length && !(s[end] === ':' && s[end + 1] === ']'))
+                end++;
+            if (end + 1 < s.length) {
+                let name = s.slice(i + 2, end).join('');
+                const neg = name.startsWith('^');
+                if (neg)
+                    name = name.slice(1);
+                const ranges = POSIX[name];
+                if (!ranges)
+                    throw new Re2Error('invalid character class range');
+                items.push(rangesSource(neg ? complement(ranges) : ranges));
+                i = end + 2;
+                continue;
+            }
+        }
+        if (s[i] === '\\' && (s[i + 1] === 'p' || s[i + 1] === 'P')) {
+            const [source, next] = parseUnicodeClass(s, i + 1);
+            if (source.startsWith('['))
+                throw new Unsupported('\\pAny inside a class');
+            items.push(source);
+            i = next;
+            continue;
+        }
+        if (s[i] === '\\' && s[i + 1] !== undefined && 'dDsSwW'.includes(s[i + 1])) {
+            const ranges = PERL[s[i + 1].toLowerCase()];
+            items.push(rangesSource(s[i + 1] === s[i + 1].toLowerCase() ? ranges : complement(ranges)));
+            i += 2;
+            continue;
+        }
+        let lo;
+        [lo, i] = classChar(s, i);
+        let hi = lo;
+        if (s[i] === '-' && s[i + 1] !== undefined && s[i + 1] !== ']') {
+            [hi, i] = classChar(s, i + 1);
+            if (hi < lo)
+                throw new Re2Error('invalid character class range');
+        }
+        items.push(rangesSource([[lo, hi]]));
+    }
+    return [`[${negate ? '^' : ''}${items.join('')}]`, i + 1];
+}
+function classChar(s, i) {
+    if (i >= s.length)
+        throw new Re2Error('missing closing ]');
+    if (s[i] === '\\')
+        return parseEscapeChar(s, i + 1);
+    return [s[i].codePointAt(0) ?? 0, i + 1];
+}
+/** `{n}`, `{n,}`, `{n,m}` at s[i] === '{'; null when it is a literal brace. */
+function parseRepeat(s, i) {
+    const m = /^\{(\d+)(,(\d*))?\}/.exec(s.slice(i, i + 16).join(''));
+    if (!m)
+        return null;
+    const min = Number(m[1]);
+    const max = m[2] === undefined ? min : m[3] === '' ? -1 : Number(m[3]);
+    if (min > 1000 || max > 1000 || (max >= 0 && max < min)) {
+        throw new Re2Error('invalid repeat count');
+    }
+    return [min, max, i + m[0].length];
+}
+function translate(source) {
+    const s = Array.from(source);
+    let out = '';
+    // Start index in `out` of the last atom (what a repetition applies to), or -1.
+    let atom = -1;
+    let atomIsAssertion = false;
+    let lastWasRepeat = false;
+    const groups = [];
+    const pushAtom = (text, assertion = false) => {
+        atom = out.length;
+        atomIsAssertion = assertion;
+        lastWasRepeat = false;
+        out += text;
+    };
+    let i = 0;
+    while (i < s.length) {
+        const c = s[i];
+        let repeat = null;
+        if (c === '*' || c === '+' || c === '?') {
+            repeat = c;
+            i++;
+        }
+        else if (c === '{') {
+            const parsed = parseRepeat(s, i);
+            if (parsed) {
+                const [min, max, next] = parsed;
+                repeat = max === min ? `{${min}}` : max < 0 ? `{${min},}` : `{${min},${max}}`;
+                i = next;
+            }
+        }
+        if (repeat !== null) {
+            if (lastWasRepeat)
+                throw new Re2Error('invalid nested repetition operator');
+            if (atom < 0)
+                throw new Re2Error('missing argument to repetition operator');
+            if (atomIsAssertion)
+                out = out.slice(0, atom) + `(?:${out.slice(atom)})`;
+            out += repeat;
+            if (s[i] === '?') {
+                out += '?';
+                i++;
+            }
+            lastWasRepeat = true;
+            continue;
+        }
+        i++;
+        switch (c) {
+            case '(': {
+                if (s[i] === '?') {
+                    const rest = s.slice(i + 1, i + 40).join('');
+                    const named = /^P?<(\w+)>/.exec(rest);
+                    if (rest.startsWith(':')) {
+                        i += 2;
+                        groups.push(out.length);
+                        out += '(?:';
+                    }
+                    else if (named) {
+                        i += 1 + named[0].length;
+                        groups.push(out.length);
+                        out += `(?<${named[1]}>`;
+                    }
+                    else if (/^-?[imsU]/.test(rest)) {
+                        throw new Unsupported('inline flags (?…)');
+                    }
+                    else {
+                        throw new Re2Error('invalid or unsupported Perl syntax (?');
+                    }
+                }
+                else {
+                    groups.push(out.length);
+                    out += '(';
+                }
+                atom = -1;
+                lastWasRepeat = false;
+                break;
+            }
+            case ')': {
+                const start = groups.pop();
+                if (start === undefined)
+                    throw new Re2Error('unexpected )');
+                out += ')';
+                atom = start;
+                atomIsAssertion = false;
+                lastWasRepeat = false;
+                break;
+            }
+            case '|':
+                out += '|';
+                atom = -1;
+                lastWasRepeat = false;
+                break;
+            case '^':
+            case '$':
+                pushAtom(c, true);
+                break;
+            case '.':
+                pushAtom('[^\\n]'); // RE2's `.` excludes only `\n`; JS's also excludes `\r`, U+2028…
+                break;
+            case '[': {
+                const [cls, next] = parseClass(s, i);
+                i = next;
+                pushAtom(cls);
+                break;
+            }
+            case '\\': {
+                const e = s[i];
+                if (e === 'A' || e === 'z') {
+                    pushAtom(e === 'A' ? '^' : '$', true);
+                    i++;
+                }
+                else if (e === 'b' || e === 'B') {
+                    pushAtom('\\' + e, true);
+                    i++;
+                }
+                else if (e !== undefined && 'dDwW'.includes(e)) {
+                    pushAtom('\\' + e);
+                    i++;
+                }
+                else if (e === 's' || e === 'S') {
+                    pushAtom(`[${e === 'S' ? '^' : ''}\\t\\n\\f\\r ]`);
+                    i++;
+                }
+                else if (e === 'p' || e === 'P') {
+                    const [cls, next] = parseUnicodeClass(s, i);
+                    pushAtom(cls);
+                    i = next;
+                }
+                else if (e === 'Q') {
+                    let j = i + 1;
+                    while (j < s.length && !(s[j] === '\\' && s[j + 1] === 'E')) {
+                        pushAtom(literal(s[j].codePointAt(0) ?? 0));
+                        j++;
+                    }
+                    i = j < s.length ? j + 2 : j;
+                }
+                else {
+                    const [code, next] = parseEscapeChar(s, i);
+                    pushAtom(literal(code));
+                    i = next;
+                }
+                break;
+            }
+            default:
+                pushAtom(literal(c.codePointAt(0) ?? 0));
+        }
+    }
+    if (groups.length > 0)
+        throw new Re2Error('missing closing )');
+    return out;
+}
+/** Compiles an RE2 expression the way Go would accept it, as a JS RegExp. */
+function compileRe2(source) {
+    try {
+        return { kind: 'ok', regex: new RegExp(translate(source), 'u') };
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (error instanceof Unsupported)
+            return { kind: 'unsupported', reason };
+        // Re2Error, or a JS SyntaxError for what both engines reject (e.g. `a**`).
+        return { kind: 'invalid', reason };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/slug/ruleset.ts
+
+
+const ASCII = /^\p{ASCII}*$/u;
+/** An ordered rule list evaluated as go-slug's `Ruleset.Excludes`: the last match wins. */
+class Ruleset {
+    normalizeNfc;
+    rules;
+    /**
+     * @param normalizeNfc match NFC-normalised paths and patterns, as go-slug v0.18.3 does;
+     *   off by default to follow v0.16.x, the version go-tfe uploads with.
+     */
+    constructor(rules, warn = () => undefined, normalizeNfc = false) {
+        this.normalizeNfc = normalizeNfc;
+        this.rules = rules.map(rule => {
+            const value = normalizeNfc ? rule.value.normalize('NFC') : rule.value;
+            const result = compileRe2(globToRe2(value));
+            if (result.kind === 'ok')
+                return { ...rule, regex: result.regex };
+            // go-slug: an invalid regular expression makes its rule never match.
+            warn(result.kind === 'invalid'
+                ? `.terraformignore pattern ${JSON.stringify(rule.value)} is not a valid expression ` +
+                    `(${result.reason}) and never matches, as in go-slug`
+                : `.terraformignore pattern ${JSON.stringify(rule.value)} uses syntax this packer ` +
+                    `does not support (${result.reason}) and is ignored`);
+            return { ...rule, regex: null };
+        });
+    }
+    /** Evaluates a `/`-separated path relative to the walk root (directories end in `/`). */
+    excludes(path) {
+        const subject = this.normalizeNfc && !ASCII.test(path) ? path.normalize('NFC') : path;
+        let excluded = false;
+        let dominating = false;
+        for (const rule of this.rules) {
+            if (rule.regex !== null && rule.regex.test(subject)) {
+                excluded = !rule.negated;
+                dominating = excluded && !rule.negationsAfter;
+            }
+        }
+        return { excluded, dominating };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/slug/tar-header.ts
+/**
+ * Tar headers as Go's archive/tar writes them when no format is requested (go-slug):
+ * USTAR when the entry fits (long ASCII names split into prefix + name at a `/`),
+ * otherwise a PAX extended header named `PaxHeaders.0/<name>` before the entry.
+ */
+const BLOCK = 512;
+const MAX_OCTAL_11 = 0o77777777777;
+const tar_header_ASCII = /^\p{ASCII}*$/u;
+function octal(block, offset, width, value) {
+    // Fixed width, zero padded, NUL terminated (as Go's formatOctal).
+    block.write(value.toString(8).padStart(width - 1, '0') + '\0', offset, width, 'latin1');
+}
+/** Go's splitUSTARPath: prefix (<= 155 bytes) and name (<= 100 bytes) split at a `/`. */
+function splitUstar(name) {
+    let length = name.length;
+    if (length <= 100 || !tar_header_ASCII.test(name))
+        return null;
+    if (length > 156)
+        length = 156;
+    else if (name[length - 1] === '/')
+        length--;
+    const i = name.lastIndexOf('/', length - 1);
+    const nameLength = name.length - i - 1;
+    if (i <= 0 || nameLength > 100 || nameLength === 0 || i > 155)
+        return null;
+    return [name.slice(0, i), name.slice(i + 1)];
+}
+function rawHeader(fields, name, prefix, linkname) {
+    const block = Buffer.alloc(BLOCK);
+    (typeof name === 'string' ? Buffer.from(name, 'latin1') : name).copy(block, 0, 0, 100);
+    octal(block, 100, 8, fields.mode);
+    octal(block, 108, 8, 0);
+    octal(block, 116, 8, 0);
+    octal(block, 124, 12, fields.size <= MAX_OCTAL_11 ? fields.size : 0);
+    octal(block, 136, 12, fields.mtime >= 0 && fields.mtime <= MAX_OCTAL_11 ? fields.mtime : 0);
+    block.write(fields.type, 156, 1, 'latin1');
+    (typeof linkname === 'string' ? Buffer.from(linkname, 'latin1') : linkname).copy(block, 157, 0, 100);
+    block.write('ustar\u000000', 257, 8, 'latin1');
+    octal(block, 329, 8, 0);
+    octal(block, 337, 8, 0);
+    block.write(prefix, 345, 155, 'latin1');
+    block.fill(0x20, 148, 156);
+    let sum = 0;
+    for (let i = 0; i < BLOCK; i++)
+        sum += block[i];
+    octal(block, 148, 7, sum);
+    return block;
+}
+function paxRecord(key, value) {
+    const body = ` ${key}=${value}\n`;
+    const bodyLength = Buffer.byteLength(body);
+    // The length counts its own digits.
+    let digits = String(bodyLength).length;
+    while (String(bodyLength + digits).length !== digits)
+        digits++;
+    const length = bodyLength + digits;
+    return `${length}${body}`;
+}
+const toAscii = (s) => s.replace(/\P{ASCII}/gu, '');
+/** The header block(s) for one entry: 512 bytes, or a PAX header + data + the entry. */
+function encodeHeader(fields) {
+    const nameFits = fields.name.length <= 100 && tar_header_ASCII.test(fields.name);
+    const split = nameFits ? null : splitUstar(fields.name);
+    const linkFits = fields.linkname.length <= 100 && tar_header_ASCII.test(fields.linkname);
+    const sizeFits = fields.size <= MAX_OCTAL_11;
+    const mtimeFits = fields.mtime >= 0 && fields.mtime <= MAX_OCTAL_11;
+    if ((nameFits || split) && linkFits && sizeFits && mtimeFits) {
+        return split
+            ? rawHeader(fields, split[1], split[0], fields.linkname)
+            : rawHeader(fields, fields.name, '', fields.linkname);
+    }
+    // Go sorts the PAX keys: linkpath, mtime, path, size.
+    let records = '';
+    if (!linkFits)
+        records += paxRecord('linkpath', fields.linkname);
+    if (!mtimeFits)
+        records += paxRecord('mtime', String(fields.mtime));
+    if (!nameFits)
+        records += paxRecord('path', fields.name);
+    if (!sizeFits)
+        records += paxRecord('size', String(fields.size));
+    const data = Buffer.from(records, 'utf8');
+    // Go names it path.Join(dir, "PaxHeaders.0", file).
+    const cut = fields.name.lastIndexOf('/') + 1;
+    const file = fields.name.slice(cut);
+    const paxName = `${fields.name.slice(0, cut)}PaxHeaders.0${file ? '/' + file : ''}`;
+    const pax = rawHeader({ name: '', type: 'x', mode: 0, size: data.length, mtime: 0, linkname: '' }, Buffer.from(paxName, 'utf8'), '', '');
+    const padded = Buffer.alloc(Math.ceil(data.length / BLOCK) * BLOCK);
+    data.copy(padded);
+    const main = rawHeader(fields, toAscii(fields.name), '', toAscii(fields.linkname));
+    return Buffer.concat([pax, padded, main]);
+}
+
+;// CONCATENATED MODULE: ./src/slug/tar-gz-writer.ts
+/**
+ * Builds the tar stream in fixed-size chunks (headers and file bodies read straight into
+ * the chunk), has them gzip-compressed in parallel and appends the members to the archive
+ * file in order. Memory stays bounded: at most `maxInFlight` chunks exist at any time.
+ */
+
+
+class TarGzWriter {
+    fd;
+    pool;
+    chunkSize;
+    maxInFlight;
+    chunk;
+    used = 0;
+    queue = [];
+    /** Bytes written to the archive file so far. */
+    written = 0;
+    constructor(fd, pool, chunkSize, maxInFlight) {
+        this.fd = fd;
+        this.pool = pool;
+        this.chunkSize = chunkSize;
+        this.maxInFlight = maxInFlight;
+        this.chunk = pool.buffer();
+    }
+    /** True when the caller should `await drain()` before adding more. */
+    get full() {
+        return this.queue.length >= this.maxInFlight;
+    }
+    /** Appends bytes (headers, padding). */
+    write(data) {
+        let offset = 0;
+        while (offset < data.length) {
+            const n = Math.min(data.length - offset, this.chunkSize - this.used);
+            data.copy(this.chunk, this.used, offset, offset + n);
+            this.used += n;
+            offset += n;
+            if (this.used === this.chunkSize)
+                this.dispatch();
+        }
+    }
+    /**
+     * Appends `size` bytes read from `fd`, then the padding to a 512-byte block. Returns
+     * false when the file ends early (it shrank while being packed).
+     */
+    async writeFile(fd, size) {
+        let position = 0;
+        while (position < size) {
+            const want = Math.min(size - position, this.chunkSize - this.used);
+            const got = external_node_fs_namespaceObject.readSync(fd, this.chunk, this.used, want, position);
+            if (got === 0)
+                return false;
+            this.used += got;
+            position += got;
+            if (this.used === this.chunkSize) {
+                this.dispatch();
+                if (this.full)
+                    await this.drain();
+            }
+        }
+        const pad = (BLOCK - (size % BLOCK)) % BLOCK;
+        if (pad > 0)
+            this.write(Buffer.alloc(pad));
+        return true;
+    }
+    /** Writes finished members to the file until fewer than maxInFlight are pending. */
+    async drain(all = false) {
+        while (this.queue.length > 0 && (all || this.queue.length >= this.maxInFlight)) {
+            const data = await this.queue[0];
+            void this.queue.shift();
+            let offset = 0;
+            while (offset < data.length)
+                offset += external_node_fs_namespaceObject.writeSync(this.fd, data, offset);
+            this.written += data.length;
+        }
+    }
+    /** Ends the tar stream (two zero blocks, no padding to a record, as Go) and flushes. */
+    async finish() {
+        this.write(Buffer.alloc(2 * BLOCK));
+        if (this.used > 0)
+            this.dispatch();
+        await this.drain(true);
+        return this.written;
+    }
+    /** Waits for pending work so nothing is left running after a failure. */
+    async abandon() {
+        await Promise.allSettled(this.queue);
+        this.queue.length = 0;
+    }
+    dispatch() {
+        const pending = this.pool.compress(this.chunk, this.used);
+        // Rejections are observed by drain(); this keeps them from being reported as unhandled.
+        pending.catch(() => undefined);
+        this.queue.push(pending);
+        this.chunk = this.pool.buffer();
+        this.used = 0;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/slug/symlinks.ts
+/**
+ * go-slug's symlink rules plus the action's own guard: a link is "inside" the packed
+ * directory by a purely lexical test (no `..` component in the path relative to the root);
+ * an outside link is dereferenced only when its real target stays in the workspace.
+ */
+
+
+
+/** go-slug's escapingfs.TargetWithinRoot: lexical, `..foo` is a fine name. */
+function targetWithinRoot(root, target) {
+    if (target === '')
+        return false;
+    const rel = external_node_path_namespaceObject.relative(external_node_path_namespaceObject.resolve(root), external_node_path_namespaceObject.resolve(target));
+    return !rel.split(external_node_path_namespaceObject.sep).includes('..') && !external_node_path_namespaceObject.isAbsolute(rel);
+}
+/** The absolute target of a link as go-slug computes it: lexically, from the link's directory. */
+function lexicalTarget(linkPath, target) {
+    return external_node_path_namespaceObject.isAbsolute(target)
+        ? external_node_path_namespaceObject.normalize(target)
+        : external_node_path_namespaceObject.join(external_node_path_namespaceObject.dirname(linkPath), target);
+}
+/**
+ * Resolves an external link for dereferencing. The target must exist (go-slug fails
+ * otherwise), stay inside `workspaceRoot` and outside any `.git` directory: a pull request
+ * must not be able to upload the runner's files.
+ */
+function resolveExternal(linkPath, linkName, target, workspaceRoot) {
+    let realPath;
+    try {
+        realPath = external_node_fs_namespaceObject.realpathSync(linkPath);
+    }
+    catch (error) {
+        const code = error.code ?? String(error);
+        throw new PackError(`symlink ${JSON.stringify(linkName)} -> ${JSON.stringify(target)} points outside the ` +
+            `directory to a target that cannot be resolved (${code})`);
+    }
+    const rel = external_node_path_namespaceObject.relative(workspaceRoot, realPath);
+    if (rel.split(external_node_path_namespaceObject.sep)[0] === '..' || external_node_path_namespaceObject.isAbsolute(rel)) {
+        throw new PackError(`symlink ${JSON.stringify(linkName)} -> ${JSON.stringify(target)} leads outside ` +
+            'GITHUB_WORKSPACE; only links whose target stays inside the workspace are followed');
+    }
+    if (rel.split(external_node_path_namespaceObject.sep).includes('.git')) {
+        throw new PackError(`symlink ${JSON.stringify(linkName)} -> ${JSON.stringify(target)} leads into a .git ` +
+            'directory, which is never uploaded');
+    }
+    return { realPath, stat: external_node_fs_namespaceObject.lstatSync(realPath, { bigint: true }) };
+}
+
+;// CONCATENATED MODULE: ./src/slug/walk.ts
+/**
+ * The directory walk in go-slug's order (Go's filepath.Walk: depth first, names sorted by
+ * bytes, lstat only), with `.terraformignore` rules and symlink handling applied.
+ */
+
+
+
+
+const walk_ASCII = /^\p{ASCII}*$/u;
+/** Sorts names by their UTF-8 bytes, as Go's sort.Strings does. */
+function sortByBytes(names) {
+    if (names.every(name => walk_ASCII.test(name)))
+        return names.sort();
+    return names
+        .map(name => ({ name, bytes: Buffer.from(name) }))
+        .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+        .map(({ name }) => name);
+}
+const errorCode = (error) => error.code ?? String(error);
+function roundSeconds(ns) {
+    return Number((ns + 500000000n) / 1000000000n);
+}
+function entryFrom(name, type, stat, linkname, source) {
+    return {
+        name,
+        type,
+        mode: Number(stat.mode & 511n),
+        size: type === '0' ? Number(stat.size) : 0,
+        mtime: roundSeconds(stat.mtimeNs),
+        mtimeNs: stat.mtimeNs,
+        linkname,
+        source
+    };
+}
+/** Every entry to archive, in order. */
+function* walkTree(context) {
+    yield* walkDirectory(context, context.root, '', '', new Set([context.root]));
+}
+/**
+ * @param dir directory being read
+ * @param prefix archive name prefix (`''`, or `<link>/` inside a dereferenced directory)
+ * @param rel path of `dir` relative to the walk root, with a trailing `/` unless empty;
+ *   rules match against it (for a dereferenced directory the walk root is its target)
+ * @param active real paths of the directories being walked through links (cycle guard)
+ */
+function* walkDirectory(context, dir, prefix, rel, active) {
+    let names;
+    try {
+        names = external_node_fs_namespaceObject.readdirSync(dir);
+    }
+    catch (error) {
+        throw new PackError(`cannot read directory "${prefix + rel || '.'}": ${errorCode(error)}`);
+    }
+    for (const name of sortByBytes(names)) {
+        const full = external_node_path_namespaceObject.join(dir, name);
+        const subpath = rel + name;
+        const archiveName = prefix + subpath;
+        let stat;
+        try {
+            stat = external_node_fs_namespaceObject.lstatSync(full, { bigint: true });
+        }
+        catch (error) {
+            throw new PackError(`cannot read "${archiveName}" (${errorCode(error)}): it changed or vanished while packing?`);
+        }
+        const isDir = stat.isDirectory();
+        // go-slug: an excluded path gets no entry, but an excluded directory is still walked…
+        if (context.rules.excludes(subpath).excluded) {
+            if (isDir)
+                yield* walkDirectory(context, full, prefix, subpath + '/', active);
+            continue;
+        }
+        if (isDir) {
+            // …unless its `dir/` form is excluded by a rule no negation follows.
+            const asDir = context.rules.excludes(subpath + '/');
+            if (asDir.excluded) {
+                if (!asDir.dominating)
+                    yield* walkDirectory(context, full, prefix, subpath + '/', active);
+                continue;
+            }
+            yield entryFrom(archiveName + '/', '5', stat, '', full);
+            yield* walkDirectory(context, full, prefix, subpath + '/', active);
+        }
+        else if (stat.isFile()) {
+            yield entryFrom(archiveName, '0', stat, '', full);
+        }
+        else if (stat.isSymbolicLink()) {
+            yield* walkLink(context, full, archiveName, stat, active);
+        }
+        // Sockets, FIFOs and devices are skipped silently, as in go-slug.
+    }
+}
+function* walkLink(context, full, archiveName, stat, active) {
+    let target;
+    try {
+        target = external_node_fs_namespaceObject.readlinkSync(full);
+    }
+    catch (error) {
+        throw new PackError(`cannot read symlink "${archiveName}": ${errorCode(error)}`);
+    }
+    // Inside the root (even broken or absolute): kept as a link with the raw target.
+    if (targetWithinRoot(context.root, lexicalTarget(full, target))) {
+        yield entryFrom(archiveName, '2', stat, target, full);
+        return;
+    }
+    const external = resolveExternal(full, archiveName, target, context.workspaceRoot);
+    if (external.stat.isDirectory()) {
+        if (active.has(external.realPath) || isAncestorOfAny(external.realPath, active)) {
+            throw new PackError(`symlink "${archiveName}" -> "${target}" makes a cycle (it leads to a directory that contains it)`);
+        }
+        // go-slug writes the target's contents under the link's name, with no entry for the
+        // link itself, and matches the rules against paths relative to the target.
+        const next = new Set(active).add(external.realPath);
+        yield* walkDirectory(context, external.realPath, archiveName + '/', '', next);
+    }
+    else if (external.stat.isFile()) {
+        yield entryFrom(archiveName, '0', external.stat, '', full);
+    }
+    else {
+        throw new PackError(`symlink "${archiveName}" -> "${target}" leads to something that is neither a file nor a directory`);
+    }
+}
+function isAncestorOfAny(dir, paths) {
+    const withSep = dir.endsWith(external_node_path_namespaceObject.sep) ? dir : dir + external_node_path_namespaceObject.sep;
+    for (const p of paths)
+        if (p.startsWith(withSep))
+            return true;
+    return false;
+}
+
+;// CONCATENATED MODULE: ./src/slug/pack.ts
+/**
+ * walk → tar → parallel gzip → temp file. The archive never sits in memory; the caller
+ * PUTs the file with its size as Content-Length.
+ */
+
+
+
+
+
+
+
+
+
+
+
+const DEFAULT_CHUNK = 1024 * 1024;
+function loadRules(root, warn, nfc) {
+    let text;
+    try {
+        text = external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.join(root, '.terraformignore'), 'utf8');
+    }
+    catch (error) {
+        const code = error.code;
+        // go-slug: a missing file means the defaults; an unreadable one, a message and the defaults.
+        if (code !== 'ENOENT')
+            warn(`.terraformignore cannot be read (${code}); using the default rules`);
+        return new Ruleset(defaultRules(), warn, nfc);
+    }
+    return new Ruleset(parseIgnoreFile(text, warn), warn, nfc);
+}
+const pack_errorCode = (error) => error.code ?? String(error);
+/** Copies one regular file's body, failing if it changes underneath. */
+async function writeBody(writer, entry) {
+    let fd;
+    try {
+        fd = external_node_fs_namespaceObject.openSync(entry.source, 'r');
+    }
+    catch (error) {
+        throw new PackError(`cannot open "${entry.name}" (${pack_errorCode(error)}): it vanished or is unreadable`);
+    }
+    try {
+        const complete = await writer.writeFile(fd, entry.size);
+        const after = external_node_fs_namespaceObject.fstatSync(fd, { bigint: true });
+        if (!complete || after.size !== BigInt(entry.size) || after.mtimeNs !== entry.mtimeNs) {
+            throw new PackError(`"${entry.name}" changed while it was being packed; try again`);
+        }
+    }
+    catch (error) {
+        if (error instanceof PackError)
+            throw error;
+        throw new PackError(`cannot read "${entry.name}": ${pack_errorCode(error)}`);
+    }
+    finally {
+        external_node_fs_namespaceObject.closeSync(fd);
+    }
+}
+async function packToFile(directory, workspaceRoot, tempDir, warn, tuning = {}) {
+    const root = external_node_fs_namespaceObject.realpathSync(directory);
+    if (!external_node_fs_namespaceObject.statSync(root).isDirectory()) {
+        throw new PackError(`${directory} is not a directory`);
+    }
+    const rules = loadRules(root, warn, tuning.normalizeNfc ?? false);
+    const workspace = external_node_fs_namespaceObject.realpathSync(workspaceRoot);
+    const chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK;
+    const workers = Math.max(1, tuning.workers ?? external_node_os_namespaceObject.availableParallelism());
+    const file = external_node_path_namespaceObject.join(tempDir, `tfe-slug-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.tar.gz`);
+    const fd = external_node_fs_namespaceObject.openSync(file, 'wx', 0o600);
+    const pool = new GzipPool(workers, chunkSize);
+    const writer = new TarGzWriter(fd, pool, chunkSize, workers * 2);
+    let entries = 0;
+    try {
+        for (const entry of walkTree({ root, workspaceRoot: workspace, rules })) {
+            writer.write(encodeHeader(entry));
+            if (entry.type === '0') {
+                tuning.beforeBody?.(entry);
+                await writeBody(writer, entry);
+            }
+            entries++;
+            if (writer.full)
+                await writer.drain();
+        }
+        const size = await writer.finish();
+        external_node_fs_namespaceObject.closeSync(fd);
+        return { path: file, size, entries };
+    }
+    catch (error) {
+        await writer.abandon();
+        external_node_fs_namespaceObject.closeSync(fd);
+        external_node_fs_namespaceObject.rmSync(file, { force: true });
+        throw error;
+    }
+    finally {
+        await pool.close();
+    }
+}
+
+;// CONCATENATED MODULE: ./src/slug/index.ts
+/**
+ * Packs a configuration directory into a `.tar.gz` the way go-slug does, streamed to a
+ * temporary file so the archive is never held in memory and can be re-sent on retry.
+ */
+
+
+
+
+
+async function packDirectory(options) {
+    const tempDir = options.tempDir ?? process.env.RUNNER_TEMP ?? external_node_os_namespaceObject.tmpdir();
+    const result = await packToFile(options.directory, options.workspaceRoot, tempDir, options.onWarning ?? (() => undefined));
+    return {
+        ...result,
+        remove: () => external_node_fs_namespaceObject.promises.rm(result.path, { force: true })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+/** Names of the state the main step saves (core.saveState) for the post step. */
+const STATE_RUN_ID = 'run-id';
+/** 'true' while a run exists that must be stopped if the main step dies. */
+const STATE_STOP_ON_EXIT = 'stop-on-exit';
+
+;// CONCATENATED MODULE: ./src/tfe/client.ts
+/**
+ * The TFE API client: JSON:API over @actions/http-client, the token only ever sent to the
+ * API, and the retry rules of interface.md ("Retries") applied per kind of request.
+ */
+
+
+
+
+const JSONAPI = 'application/vnd.api+json';
+class TfeClient {
+    options;
+    apiBase;
+    http;
+    clock;
+    policy;
+    log;
+    constructor(options) {
+        this.options = options;
+        this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}/api/v2`;
+        this.clock = options.clock ?? systemClock;
+        this.policy = options.retryPolicy ?? defaultRetryPolicy;
+        this.log = options.log ?? (() => undefined);
+        // Redirects are handled by hand: their targets are pre-signed blob URLs that must never
+        // see the token, even when they live on the API host (TFE, OTF).
+        this.http = new lib_HttpClient(options.userAgent ?? 'tfe-run-action', [], {
+            allowRedirects: false,
+            allowRetries: false,
+            keepAlive: true,
+            socketTimeout: options.socketTimeoutMs ?? 60_000
+        });
+    }
+    dispose() {
+        this.http.dispose();
+    }
+    // ---- workspaces -------------------------------------------------------------------
+    async getWorkspaceByName(organization, name) {
+        const path = `/organizations/${seg(organization)}/workspaces/${seg(name)}`;
+        return (await this.getDocument(path)).data;
+    }
+    async getWorkspaceById(id) {
+        return (await this.getDocument(`/workspaces/${seg(id)}`)).data;
+    }
+    // ---- configuration versions -------------------------------------------------------
+    async createConfigurationVersion(workspaceId, options) {
+        const body = {
+            data: {
+                type: 'configuration-versions',
+                // auto-queue-runs defaults to true: the upload would queue a second run by itself.
+                attributes: {
+                    'auto-queue-runs': false,
+                    speculative: options.speculative,
+                    ...(options.provisional ? { provisional: true } : {})
+                }
+            }
+        };
+        const path = `/workspaces/${seg(workspaceId)}/configuration-versions`;
+        const response = await this.api('POST', path, {
+            body,
+            retry: 'unprocessed'
+        });
+        return required(response, 'POST', path).data;
+    }
+    async getConfigurationVersion(id) {
+        const path = `/configuration-versions/${seg(id)}`;
+        return (await this.getDocument(path)).data;
+    }
+    /** The workspace's newest configuration versions, newest first. */
+    async listConfigurationVersions(workspaceId) {
+        const path = `/workspaces/${seg(workspaceId)}/configuration-versions`;
+        const response = await this.api('GET', path, {
+            query: { 'page[size]': 20 },
+            retry: 'idempotent'
+        });
+        return required(response, 'GET', path).data;
+    }
+    /**
+     * PUTs the archive to the pre-signed upload URL, streamed from disk with its length.
+     * No Authorization header: the URL itself is the credential.
+     */
+    async uploadArchive(uploadUrl, file, size) {
+        const label = 'PUT <upload-url>';
+        await this.withRetries(label, 'idempotent', async () => {
+            const response = await this.send('PUT', uploadUrl, label, external_node_fs_namespaceObject.createReadStream(file), {
+                'Content-Type': 'application/octet-stream',
+                'Content-Length': String(size),
+                Accept: 'application/json, */*'
+            });
+            return response;
+        }).then(response => {
+            if (response.status >= 300) {
+                throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
+            }
+        });
+    }
+    // ---- runs -------------------------------------------------------------------------
+    async createRun(workspaceId, configurationVersionId, attributes) {
+        const body = {
+            data: {
+                type: 'runs',
+                attributes,
+                relationships: {
+                    workspace: { data: { type: 'workspaces', id: workspaceId } },
+                    'configuration-version': {
+                        data: { type: 'configuration-versions', id: configurationVersionId }
+                    }
+                }
+            }
+        };
+        const response = await this.api('POST', '/runs', {
+            body,
+            retry: 'unprocessed'
+        });
+        return required(response, 'POST', '/runs').data;
+    }
+    /** The run, with its plan and apply when the server supports `include` (OTF does not). */
+    async getRun(id) {
+        const path = `/runs/${seg(id)}`;
+        const response = await this.api('GET', path, {
+            query: { include: 'plan,apply' },
+            retry: 'idempotent'
+        });
+        return required(response, 'GET', path);
+    }
+    /** Recent runs of every kind (plan-only runs are hidden unless asked for). */
+    async listRuns(workspaceId) {
+        const path = `/workspaces/${seg(workspaceId)}/runs`;
+        const response = await this.api('GET', path, {
+            query: {
+                'filter[operation]': 'plan_only,plan_and_apply,save_plan,refresh_only,destroy,empty_apply',
+                'page[size]': 20
+            },
+            retry: 'idempotent'
+        });
+        return required(response, 'GET', path).data;
+    }
+    /**
+     * Calls a run action. Returns false on 409 (the run is not in a state that allows it):
+     * the caller re-reads the run and judges by its status.
+     */
+    async runAction(id, action, comment) {
+        const path = `/runs/${seg(id)}/actions/${action}`;
+        const response = await this.api('POST', path, {
+            body: { comment },
+            retry: 'unprocessed',
+            accept: [409]
+        });
+        return response.status !== 409;
+    }
+    async getPlan(id) {
+        return (await this.getDocument(`/plans/${seg(id)}`)).data;
+    }
+    async getApply(id) {
+        return (await this.getDocument(`/applies/${seg(id)}`)).data;
+    }
+    async listPolicyChecks(runId) {
+        const path = `/runs/${seg(runId)}/policy-checks`;
+        const response = await this.api('GET', path, {
+            retry: 'idempotent',
+            accept: [404]
+        });
+        return response.status === 404 ? [] : (response.body?.data ?? []);
+    }
+    /**
+     * The plan in Terraform's JSON format. TFC/TFE answer 307 to a pre-signed URL (followed
+     * without the token), OTF answers 200 inline; 403/404 mean the token may not read it.
+     */
+    async getPlanJson(planId) {
+        const path = `/plans/${seg(planId)}/json-output`;
+        const response = await this.api('GET', path, {
+            retry: 'idempotent',
+            accept: [204, 301, 302, 303, 307, 308, 401, 403, 404, 422]
+        });
+        if (response.status === 200)
+            return { available: true, json: response.body };
+        if (response.status === 204)
+            return { available: false, reason: 'the plan JSON is not ready' };
+        if (response.status >= 300 && response.status < 400) {
+            const location = headerValue(response.headers.location);
+            if (!location)
+                return { available: false, reason: 'the server sent no redirect target' };
+            const target = new URL(location, this.apiBase).toString();
+            const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () => this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' }));
+            if (blob.status !== 200) {
+                return { available: false, reason: `reading the plan JSON failed (HTTP ${blob.status})` };
+            }
+            return { available: true, json: parseJson(blob.text) };
+        }
+        if (response.status === 422) {
+            return { available: false, reason: 'the server has no JSON plan (Terraform < 0.12?)' };
+        }
+        return {
+            available: false,
+            reason: `the token may not read the plan JSON (HTTP ${response.status}; it needs a user or team token with admin access to the workspace)`
+        };
+    }
+    /**
+     * One read of a phase log (tfe-api.md §8.4): the URL's query is replaced by
+     * limit/offset; no token, no retries (the caller polls again anyway).
+     */
+    async readLogChunk(logUrl, offset, limit) {
+        const url = new URL(logUrl);
+        url.search = `limit=${limit}&offset=${offset}`;
+        const response = await this.http.request('GET', url.toString(), null, {
+            Accept: 'text/plain, */*'
+        });
+        const status = response.message.statusCode ?? 0;
+        const chunks = [];
+        for await (const chunk of response.message)
+            chunks.push(chunk);
+        if (status < 200 || status >= 400)
+            throw new Error(`log read answered HTTP ${status}`);
+        return Buffer.concat(chunks);
+    }
+    // ---- plumbing ---------------------------------------------------------------------
+    async getDocument(path) {
+        const response = await this.api('GET', path, { retry: 'idempotent' });
+        return required(response, 'GET', path);
+    }
+    /** One API call: token, JSON:API headers, retries by mode, errors as TfeApiError. */
+    async api(method, path, request) {
+        const url = new URL(this.apiBase + path);
+        for (const [key, value] of Object.entries(request.query ?? {})) {
+            url.searchParams.set(key, String(value));
+        }
+        const headers = {
+            Accept: JSONAPI,
+            Authorization: `Bearer ${this.options.token}`
+        };
+        // TFE answers 415 to writes without the JSON:API type, even when there is no body.
+        if (method !== 'GET')
+            headers['Content-Type'] = JSONAPI;
+        const payload = request.body === undefined ? null : JSON.stringify(request.body);
+        const label = `${method} ${path}`;
+        const response = await this.withRetries(label, request.retry, () => this.send(method, url.toString(), label, payload, headers));
+        if (response.status >= 400 && !request.accept?.includes(response.status)) {
+            throw new TfeApiError(method, path, response.status, bodyMessages(response), headerValue(response.headers['x-request-id']));
+        }
+        return {
+            status: response.status,
+            headers: response.headers,
+            body: response.text ? parseJson(response.text) : undefined
+        };
+    }
+    /** Repeats `attempt` while the answer (or its absence) says it is safe and useful. */
+    async withRetries(label, mode, attempt) {
+        for (let number = 1;; number++) {
+            let response;
+            let failure;
+            try {
+                response = await attempt();
+            }
+            catch (error) {
+                if (!(error instanceof TfeNetworkError))
+                    throw error;
+                failure = error;
+            }
+            const retryable = failure
+                ? mode === 'idempotent' || failure.notSent
+                : response.status === 429 || (mode === 'idempotent' && response.status >= 500);
+            if (!retryable || number >= this.policy.maxAttempts) {
+                if (failure)
+                    throw failure;
+                return response;
+            }
+            const delay = retryDelay(number, this.policy, this.clock, response?.headers);
+            const reason = failure ? (failure.code ?? 'network error') : `HTTP ${response.status}`;
+            this.log(`${label}: ${reason}; retry ${number} in ${delay} ms`);
+            this.options.onRetry?.(label, number, delay, reason);
+            await this.clock.sleep(delay);
+        }
+    }
+    /** One HTTP exchange; the body is read whole (API answers are small). */
+    async send(method, url, label, body, headers) {
+        const started = this.clock.now();
+        try {
+            const response = await this.http.request(method, url, body, headers);
+            const text = await response.readBody();
+            const status = response.message.statusCode ?? 0;
+            this.log(`${label} -> ${status} (${this.clock.now() - started} ms)`);
+            return { status, headers: response.message.headers, text };
+        }
+        catch (error) {
+            const code = error.code;
+            this.log(`${label} -> ${code ?? 'error'} (${this.clock.now() - started} ms)`);
+            const [verb, ...rest] = label.split(' ');
+            throw new TfeNetworkError(verb, rest.join(' '), code, error);
+        }
+    }
+}
+/** Percent-encodes one path segment (names and IDs go into the path). */
+function seg(value) {
+    return encodeURIComponent(value);
+}
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function bodyMessages(response) {
+    return errorMessages(parseJson(response.text));
+}
+function required(response, method, path) {
+    if (response.body === undefined) {
+        throw new TfeApiError(method, path, response.status, ['the answer had no JSON body']);
+    }
+    return response.body;
+}
+
+;// CONCATENATED MODULE: ./src/main.ts
+/**
+ * The action's step: inputs → archive → workspace → configuration version → run → report.
+ * The only place that decides the step's result (core.setFailed).
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** How long to wait for a stopped run to reach its final status, for the report. */
+const SETTLE_AFTER_STOP_MS = 20_000;
+async function run(options = {}) {
+    const clock = options.clock ?? systemClock;
+    const cancellation = new AbortController();
+    const onSignal = (signal) => {
+        info(`Received ${signal}: the job is being cancelled.`);
+        cancellation.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    options.signal?.addEventListener('abort', () => cancellation.abort(), { once: true });
+    const facts = {};
+    let inputs;
+    let client;
+    let driver;
+    let archive;
+    let outcome;
+    try {
+        inputs = getInputs();
+        const active = inputs;
+        client = new TfeClient({
+            baseUrl: active.baseUrl,
+            token: active.token,
+            clock,
+            log: line => core_debug(line),
+            onRetry: (what, attempt, delayMs, reason) => info(`${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`)
+        });
+        driver = new RunDriver(active, facts, {
+            client,
+            clock,
+            signal: cancellation.signal,
+            onFacts: saveStateFor(facts)
+        });
+        const activeDriver = driver;
+        // Pack first: a bad directory or an escaping symlink must stop us before anything exists.
+        archive = await group('Packing the configuration', async () => {
+            const packed = await packDirectory({
+                directory: active.directory,
+                workspaceRoot: active.workspaceRoot,
+                onWarning: message => warning(message)
+            });
+            info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${active.directory}`);
+            return packed;
+        });
+        await activeDriver.resolveWorkspace();
+        const configurationVersionId = await activeDriver.uploadConfiguration(archive);
+        await archive.remove();
+        const created = await activeDriver.createRun(configurationVersionId);
+        outcome = active.wait
+            ? await activeDriver.follow(created.id)
+            : { outcome: 'success', headline: 'Run created; not waiting for it (wait: false).' };
+    }
+    catch (error) {
+        outcome = await failure(error, inputs, driver, facts);
+    }
+    finally {
+        await archive?.remove();
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+    }
+    const resourceChanges = await readResourceChanges(client, facts);
+    const report = {
+        outcome: outcome.outcome,
+        headline: outcome.headline,
+        error: outcome.error,
+        nothingCreated: !facts.configurationVersionId,
+        organization: facts.organization ?? inputs?.organization,
+        workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
+        workspaceId: facts.workspaceId,
+        runId: facts.runId,
+        runUrl: facts.runUrl,
+        runStatus: facts.runStatus,
+        configurationVersionId: facts.configurationVersionId,
+        planId: facts.planId,
+        applyId: facts.applyId,
+        hasChanges: facts.hasChanges,
+        counts: facts.counts,
+        speculative: inputs?.speculative,
+        isDestroy: inputs?.isDestroy,
+        commitSha: process.env.GITHUB_SHA,
+        message: inputs?.message,
+        ...resourceChanges,
+        logTail: facts.logTail,
+        policyFailures: facts.policyFailures
+    };
+    setRunOutputs(report, planSummary(report));
+    await writeJobSummary(report);
+    if (inputs?.commentOnPr && inputs.githubToken && facts.runId) {
+        await upsertPrComment({
+            githubToken: inputs.githubToken,
+            report,
+            workspaceKey: `${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`
+        });
+    }
+    client?.dispose();
+    if (outcome.outcome === 'failure') {
+        setFailed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
+    }
+    else {
+        info(outcome.headline);
+    }
+}
+/** Turns what went wrong into the step's outcome, stopping the run where it must. */
+async function failure(error, inputs, driver, facts) {
+    const message = error instanceof Error ? error.message : String(error);
+    if (error instanceof InputError) {
+        return { outcome: 'failure', headline: 'Input error: nothing was created.', error: message };
+    }
+    const stop = inputs?.cancelOnTimeout !== false;
+    if (error instanceof RunTimeoutError || error instanceof JobCancelledError) {
+        const cancelled = error instanceof JobCancelledError;
+        if (facts.runId && driver && stop) {
+            try {
+                await driver.stopRun(cancelled ? 'the job was cancelled' : 'the action timed out');
+                // A cancelled job has seconds before it is killed: report what is known, do not wait.
+                if (!cancelled)
+                    await driver.awaitFinal(SETTLE_AFTER_STOP_MS);
+            }
+            catch (stopError) {
+                warning(`Stopping run ${facts.runId} failed: ${stopError.message}`);
+            }
+        }
+        else if (facts.runId) {
+            warning(`Run ${facts.runId} goes on (cancel-on-timeout: false): ${facts.runUrl}`);
+        }
+        return {
+            outcome: 'failure',
+            headline: cancelled ? 'The job was cancelled.' : 'Timed out waiting for the run.',
+            error: message
+        };
+    }
+    if (!facts.configurationVersionId) {
+        return { outcome: 'failure', headline: 'Nothing was created.', error: message };
+    }
+    return { outcome: 'failure', headline: 'The run could not be completed.', error: message };
+}
+/** Resource-level changes for the report; a missing permission is a line, never a failure. */
+async function readResourceChanges(client, facts) {
+    if (!client || !facts.planId || facts.planStatus !== 'finished')
+        return {};
+    try {
+        const result = await client.getPlanJson(facts.planId);
+        if (!result.available)
+            return { resourceChangesUnavailable: result.reason };
+        return { resourceChanges: resourceChangesFromPlanJson(result.json) };
+    }
+    catch (error) {
+        return {
+            resourceChangesUnavailable: `reading the plan JSON failed: ${error.message}`
+        };
+    }
+}
+/** Keeps the post step informed, writing state only when it changes. */
+function saveStateFor(facts) {
+    const saved = {};
+    const save = (name, value) => {
+        if (saved[name] === value)
+            return;
+        saved[name] = value;
+        saveState(name, value);
+    };
+    return () => {
+        if (facts.runId)
+            save(STATE_RUN_ID, facts.runId);
+        save(STATE_STOP_ON_EXIT, String(facts.stopOnExit === true));
+    };
 }
 
 
@@ -31649,6 +40053,36 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -31664,6 +40098,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/

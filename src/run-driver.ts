@@ -260,13 +260,13 @@ export class RunDriver {
       const status = run.attributes?.status ?? 'unknown';
       const { plan, apply } = await this.phases(document);
       this.record(run, plan, apply);
-      if (status !== lastStatus) {
-        core.info(`Run status: ${status}`);
-        lastStatus = status;
-      }
       await this.streamLog(planLog, plan, 'Plan');
       if (apply && APPLY_STARTED.has(apply.attributes?.status ?? '')) {
         await this.streamLog(applyLog, apply, 'Apply');
+      }
+      if (status !== lastStatus) {
+        core.info(`Run status: ${status}`);
+        lastStatus = status;
       }
 
       if (isFinalRunStatus(status)) {
@@ -466,7 +466,7 @@ export class RunDriver {
     const status = phase?.attributes?.status ?? '';
     if (!url || log.done || !(status === 'running' || FINAL_PHASE.has(status))) return;
     if (status === 'unreachable') return;
-    await core.group(`${title} log`, () => log.pump(url)).catch(() => undefined);
+    await log.pump(url, `${title} log:`);
   }
 
   private async finishLogs(

@@ -36,8 +36,11 @@ export class PhaseLog {
     return this.tail.join('\n');
   }
 
-  /** Reads what is new at `url` and prints complete lines. Never throws. */
-  async pump(url: string): Promise<void> {
+  /**
+   * Reads what is new at `url` and prints complete lines, after `heading` when the first
+   * bytes come. Never throws.
+   */
+  async pump(url: string, heading: string): Promise<void> {
     for (let read = 0; read < MAX_READS_PER_PUMP && !this.done; read++) {
       let chunk: Buffer;
       try {
@@ -50,6 +53,7 @@ export class PhaseLog {
         return;
       }
       if (chunk.length === 0) return;
+      if (this.offset === 0) this.print(heading);
       this.offset += chunk.length;
       let start = 0;
       let end = chunk.length;

@@ -4,7 +4,7 @@ import './sourcemap-register.cjs';import { createRequire as __WEBPACK_EXTERNAL_c
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-/* unused reexport */ __nccwpck_require__(218);
+module.exports = __nccwpck_require__(218);
 
 
 /***/ }),
@@ -24,10 +24,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-__webpack_unused_export__ = httpOverHttp;
-__webpack_unused_export__ = httpsOverHttp;
-__webpack_unused_export__ = httpOverHttps;
-__webpack_unused_export__ = httpsOverHttps;
+exports.httpOverHttp = httpOverHttp;
+exports.httpsOverHttp = httpsOverHttp;
+exports.httpOverHttps = httpOverHttps;
+exports.httpsOverHttps = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -317,7 +317,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-__webpack_unused_export__ = ProxyAgent
+module.exports.kT = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8785:
+/***/ 7641:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28552,8 +28552,10 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
+var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
+var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -28646,7 +28648,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var node_modules_tunnel = __nccwpck_require__(770);
+var tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/undici/index.js
 var undici = __nccwpck_require__(6752);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -28724,7 +28726,7 @@ const HttpResponseRetryCodes = [
     HttpCodes.ServiceUnavailable,
     HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
+const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
 class HttpClientError extends Error {
@@ -29073,7 +29075,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -29084,7 +29086,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? https : http;
+        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -29183,7 +29185,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = pm.getProxyUrl(parsedUrl);
+        const proxyUrl = getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -29198,7 +29200,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -29223,7 +29225,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -29246,7 +29248,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -31084,7 +31086,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
+    command_issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -31222,7 +31224,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31230,14 +31232,14 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
  * @param message info message
  */
 function info(message) {
-    process.stdout.write(message + os.EOL);
+    process.stdout.write(message + external_os_namespaceObject.EOL);
 }
 /**
  * Begin an output group.
@@ -31324,12 +31326,1493 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/post-main.ts
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * The action's inputs, read and validated in one place before any network call.
+ * Nothing else in the code calls core.getInput.
+ */
 
-/** The post step: a backstop that stops the run when the main step was killed. */
+
+
+/** A bad input: the message names the input and says what is allowed. */
+class InputError extends Error {
+    input;
+    constructor(input, message) {
+        super(message);
+        this.input = input;
+        this.name = 'InputError';
+    }
+}
+/**
+ * Defaults used when an input is unset or empty (tests, the demo, a runner that passes "").
+ * action.yml is the source of truth; __tests__/action-yml.test.ts checks these equal its
+ * defaults. Inputs without an entry default to empty (`token`, `message`, `github-token`…).
+ */
+const INPUT_DEFAULTS = Object.freeze({
+    hostname: 'app.terraform.io',
+    directory: '.',
+    speculative: 'false',
+    apply: 'false',
+    'is-destroy': 'false',
+    wait: 'true',
+    timeout: '60m',
+    'cancel-on-timeout': 'true',
+    'save-plan': 'false',
+    refresh: 'true',
+    'refresh-only': 'false',
+    'comment-on-pr': 'true'
+});
+// setTimeout fires at once for delays above 2^31-1 ms (~24.8 days); GitHub jobs stop far sooner.
+const MAX_TIMEOUT_MS = 7 * 24 * 3600 * 1000;
+const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
+const WORKSPACE_ID_PATTERN = /^ws-[A-Za-z0-9]+$/;
+const VARIABLE_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const VERSION_PATTERN = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?$/;
+/** Reads, validates and freezes every input; throws the first InputError found. */
+function getInputs() {
+    const token = readToken();
+    const baseUrl = parseHostname(getInput('hostname') || INPUT_DEFAULTS.hostname);
+    const workspace = readWorkspace();
+    const workspaceIsId = WORKSPACE_ID_PATTERN.test(workspace);
+    const organization = readOrganization(workspaceIsId);
+    const flags = {
+        speculative: readBoolean('speculative'),
+        apply: readBoolean('apply'),
+        isDestroy: readBoolean('is-destroy'),
+        wait: readBoolean('wait'),
+        cancelOnTimeout: readBoolean('cancel-on-timeout'),
+        savePlan: readBoolean('save-plan'),
+        refresh: readBoolean('refresh'),
+        refreshOnly: readBoolean('refresh-only'),
+        commentOnPr: readBoolean('comment-on-pr')
+    };
+    const timeoutMs = parseDuration(getInput('timeout') || INPUT_DEFAULTS.timeout);
+    const targets = parseAddresses('targets', getInput('targets'));
+    const replace = parseAddresses('replace', getInput('replace'));
+    const variables = parseVariables(getInput('variables'));
+    const terraformVersion = readTerraformVersion();
+    checkConflicts({ ...flags, terraformVersion });
+    const message = getInput('message') || deriveMessage(process.env);
+    const githubToken = getInput('github-token');
+    if (githubToken)
+        core_setSecret(githubToken);
+    // Filesystem checks come last so a typo elsewhere is reported without touching the disk.
+    const { workspaceRoot, directory } = resolveDirectory(getInput('directory') || INPUT_DEFAULTS.directory, process.env.GITHUB_WORKSPACE || process.cwd());
+    return Object.freeze({
+        token,
+        baseUrl,
+        organization,
+        workspace,
+        workspaceIsId,
+        directory,
+        workspaceRoot,
+        ...flags,
+        message,
+        targets: Object.freeze(targets),
+        replace: Object.freeze(replace),
+        variables: Object.freeze(variables.map(v => Object.freeze(v))),
+        timeoutMs,
+        terraformVersion,
+        githubToken
+    });
+}
+function readToken() {
+    const token = getInput('token') || (process.env.TF_API_TOKEN ?? '').trim();
+    if (!token) {
+        throw new InputError('token', 'Input "token" is required: pass an HCP Terraform / Terraform Enterprise API token, or set the TF_API_TOKEN environment variable.');
+    }
+    core_setSecret(token);
+    // A token with a line break or space would corrupt the Authorization header.
+    if (/\s/.test(token)) {
+        throw new InputError('token', 'Input "token" (or TF_API_TOKEN) must be a single word without spaces or line breaks; check how the secret was stored.');
+    }
+    return token;
+}
+/** Quotes a user value for an error message, shortened so a pasted blob stays readable. */
+function shown(value) {
+    const short = value.length > 60 ? `${value.slice(0, 57)}...` : value;
+    return JSON.stringify(short);
+}
+const HOSTNAME_HELP = 'Input "hostname" must be a host name such as app.terraform.io or tfe.example.com:8443, or an http(s) URL such as http://127.0.0.1:8080';
+/**
+ * A bare host becomes https://host; a URL keeps its scheme and port. A trailing `/api/v2`
+ * is accepted and dropped (people copy the API base), any other path is refused because
+ * TFE and OTF always serve the API at the root.
+ */
+function parseHostname(raw) {
+    // Whatever precedes an "@" may be a password: never echo it.
+    const shownHost = (value) => shown(value.replace(/^(.*:\/\/)?[^/]*@/, '$1***@'));
+    const value = raw.replace(/\/+$/, '');
+    if (!value || /\s/.test(value)) {
+        throw new InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
+    }
+    const hasScheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw);
+    if (hasScheme && !/^https?:\/\//i.test(value)) {
+        throw new InputError('hostname', `${HOSTNAME_HELP} (only http and https); got ${shownHost(raw)}.`);
+    }
+    let url;
+    try {
+        url = new URL(hasScheme ? value : `https://${value}`);
+    }
+    catch {
+        throw new InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
+    }
+    // Not echoed: user:password@ in a URL may be a secret.
+    if (url.username || url.password) {
+        throw new InputError('hostname', `${HOSTNAME_HELP}, without user or password in it.`);
+    }
+    if (!url.hostname || url.search || url.hash) {
+        throw new InputError('hostname', `${HOSTNAME_HELP}, without a query or fragment; got ${shownHost(raw)}.`);
+    }
+    const pathname = url.pathname.replace(/\/+$/, '');
+    if (pathname !== '' && pathname !== '/api/v2') {
+        throw new InputError('hostname', `${HOSTNAME_HELP}, without a path (the API is always served at /api/v2); got ${shownHost(raw)}.`);
+    }
+    // The URL parser forgives a bare "host:" or stray characters; a bare host must be exact.
+    if (!hasScheme &&
+        !/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d+)?(?:\/api\/v2)?$/.test(value)) {
+        throw new InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
+    }
+    return url.origin;
+}
+function readWorkspace() {
+    const workspace = getInput('workspace');
+    if (!workspace) {
+        throw new InputError('workspace', 'Input "workspace" is required: a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123.');
+    }
+    if (!WORKSPACE_ID_PATTERN.test(workspace) && !NAME_PATTERN.test(workspace)) {
+        throw new InputError('workspace', `Input "workspace" must be a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123; got ${shown(workspace)}.`);
+    }
+    return workspace;
+}
+function readOrganization(workspaceIsId) {
+    const organization = getInput('organization');
+    if (!organization) {
+        if (workspaceIsId)
+            return undefined;
+        throw new InputError('organization', 'Input "organization" is required when "workspace" is a name (it may be omitted only with a workspace ID such as ws-abc123).');
+    }
+    if (!NAME_PATTERN.test(organization)) {
+        throw new InputError('organization', `Input "organization" must be an organization name made of letters, digits, - and _; got ${shown(organization)}.`);
+    }
+    return organization;
+}
+/** An empty input means the default: the runner passes "" for declared inputs left blank. */
+function readBoolean(name) {
+    const raw = getInput(name);
+    if (raw === '')
+        return INPUT_DEFAULTS[name] === 'true';
+    try {
+        return getBooleanInput(name);
+    }
+    catch (error) {
+        if (!(error instanceof TypeError))
+            throw error;
+        throw new InputError(name, `Input "${name}" must be true or false; got ${shown(raw)}.`);
+    }
+}
+/** `90s`, `30m`, `2h`, `1h30m`, or a bare number of seconds; returns milliseconds. */
+function parseDuration(raw) {
+    const help = 'Input "timeout" must be a duration such as 90s, 30m, 2h or 1h30m (a bare number means seconds)';
+    const bare = /^\d+$/.test(raw);
+    const parts = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(raw);
+    if (!raw || (!bare && !parts)) {
+        throw new InputError('timeout', `${help}; got ${shown(raw)}.`);
+    }
+    const seconds = bare
+        ? Number(raw)
+        : Number(parts?.[1] ?? 0) * 3600 + Number(parts?.[2] ?? 0) * 60 + Number(parts?.[3] ?? 0);
+    if (seconds <= 0) {
+        throw new InputError('timeout', `${help}, greater than zero; got ${shown(raw)}.`);
+    }
+    const ms = seconds * 1000;
+    if (ms > MAX_TIMEOUT_MS) {
+        throw new InputError('timeout', `${help}, at most 168h; got ${shown(raw)}.`);
+    }
+    return ms;
+}
+/** Lines of input with their 1-based line numbers, trimmed, blank lines dropped. */
+function lines(raw) {
+    return raw
+        .split(/\r?\n/)
+        .map((text, index) => ({ line: index + 1, text: text.trim() }))
+        .filter(entry => entry.text !== '');
+}
+/** True when the address has whitespace outside a quoted index key or an unclosed quote. */
+function isMalformedAddress(address) {
+    let quoted = false;
+    for (let i = 0; i < address.length; i++) {
+        const char = address[i];
+        if (quoted && char === '\\')
+            i++;
+        else if (char === '"')
+            quoted = !quoted;
+        else if (!quoted && /\s/.test(char))
+            return true;
+    }
+    return quoted;
+}
+/** One resource address per line: `aws_instance.web`, `module.m["a b"].aws_x.y`. */
+function parseAddresses(name, raw) {
+    return lines(raw).map(({ line, text }) => {
+        if (isMalformedAddress(text)) {
+            throw new InputError(name, `Input "${name}" takes one resource address per line, without spaces except inside quoted keys (module.app.aws_instance.web or aws_s3_bucket.b["a b"]); line ${line} is ${shown(text)}.`);
+        }
+        return text;
+    });
+}
+/**
+ * One `key=HCL value` per line. Values may be secret (and the API echoes them to anyone
+ * who can read the run), so errors name the line and key, never the value.
+ */
+function parseVariables(raw) {
+    const seen = new Map();
+    return lines(raw).map(({ line, text }) => {
+        const at = text.indexOf('=');
+        if (at < 0) {
+            throw new InputError('variables', `Input "variables" takes one key=HCL value per line (replicas=2, region="eu-west-1"); line ${line} has no "=".`);
+        }
+        const key = text.slice(0, at).trim();
+        const value = text.slice(at + 1).trim();
+        if (!VARIABLE_KEY_PATTERN.test(key)) {
+            throw new InputError('variables', `Input "variables" line ${line} must start with a variable name (a letter or _, then letters, digits, _ or -) before "=".`);
+        }
+        if (!value) {
+            throw new InputError('variables', `Input "variables" line ${line} (key "${key}") must have an HCL value after "=", such as 2, "text" or ["a"] (write "" for an empty string).`);
+        }
+        // HCL reads a bare word as a reference, which run variables reject at plan time.
+        if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(value) && !/^(true|false|null)$/.test(value)) {
+            throw new InputError('variables', `Input "variables" line ${line} (key "${key}") must have an HCL literal value: quote text as "text" (numbers, true, false, lists and maps need no quotes).`);
+        }
+        const earlier = seen.get(key);
+        if (earlier !== undefined) {
+            throw new InputError('variables', `Input "variables" sets key "${key}" twice (lines ${earlier} and ${line}); each key may appear once.`);
+        }
+        seen.set(key, line);
+        return { key, value };
+    });
+}
+function readTerraformVersion() {
+    const version = getInput('terraform-version');
+    if (version && !VERSION_PATTERN.test(version)) {
+        throw new InputError('terraform-version', `Input "terraform-version" must be an exact Terraform version such as 1.9.5 or 1.10.0-beta1; got ${shown(version)}.`);
+    }
+    return version;
+}
+/** Combinations the API rejects, or that the action could not carry out. */
+function checkConflicts(f) {
+    if (f.speculative && f.apply) {
+        throw new InputError('apply', 'Inputs "speculative" and "apply" cannot both be true: a speculative plan can never be applied.');
+    }
+    if (f.savePlan && f.apply) {
+        throw new InputError('save-plan', 'Inputs "save-plan" and "apply" cannot both be true: a saved plan is applied later from the UI or API.');
+    }
+    if (f.savePlan && f.speculative) {
+        throw new InputError('save-plan', 'Inputs "save-plan" and "speculative" cannot both be true: choose a saved plan or a speculative plan.');
+    }
+    if (f.refreshOnly && f.isDestroy) {
+        throw new InputError('refresh-only', 'Inputs "refresh-only" and "is-destroy" cannot both be true: a refresh-only run changes no resources.');
+    }
+    if (f.refreshOnly && !f.refresh) {
+        throw new InputError('refresh-only', 'Input "refresh-only" cannot be true while "refresh" is false: a refresh-only run without a refresh does nothing.');
+    }
+    if (f.terraformVersion && !f.speculative) {
+        throw new InputError('terraform-version', 'Input "terraform-version" needs "speculative: true": the API accepts a Terraform version only on speculative (plan-only) runs.');
+    }
+    if (f.apply && !f.wait) {
+        throw new InputError('apply', 'Input "apply" cannot be true while "wait" is false: the action must wait for the plan before it can confirm the apply.');
+    }
+}
+/** "Triggered by GitHub Actions: acme/infra @ <sha> (workflow "Terraform", run 42)". */
+function deriveMessage(env) {
+    const repository = env.GITHUB_REPOSITORY?.trim();
+    const sha = env.GITHUB_SHA?.trim();
+    const workflow = env.GITHUB_WORKFLOW?.trim();
+    const runNumber = env.GITHUB_RUN_NUMBER?.trim();
+    const runId = env.GITHUB_RUN_ID?.trim();
+    const where = [repository, sha].filter(Boolean).join(' @ ');
+    const details = [
+        workflow ? `workflow ${JSON.stringify(workflow)}` : '',
+        runNumber ? `run ${runNumber}` : runId ? `run id ${runId}` : ''
+    ].filter(Boolean);
+    let message = 'Triggered by GitHub Actions';
+    if (where)
+        message += `: ${where}`;
+    if (details.length > 0)
+        message += ` (${details.join(', ')})`;
+    return message;
+}
+/** Real paths of the workspace root and of `directory`, which must lie inside it. */
+function resolveDirectory(input, root) {
+    let workspaceRoot;
+    try {
+        workspaceRoot = external_node_fs_namespaceObject.realpathSync(root);
+    }
+    catch {
+        throw new InputError('directory', `Input "directory" is resolved inside GITHUB_WORKSPACE, but the workspace ${JSON.stringify(root)} does not exist; check the checkout step.`);
+    }
+    // Resolve against the unresolved root too: an absolute input may spell the root's symlink.
+    const candidate = external_node_path_namespaceObject.resolve(root, input);
+    let directory;
+    try {
+        directory = external_node_fs_namespaceObject.realpathSync(candidate);
+    }
+    catch {
+        throw new InputError('directory', `Input "directory" must name an existing directory inside the workspace (relative to GITHUB_WORKSPACE); ${JSON.stringify(input)} does not exist.`);
+    }
+    const relative = external_node_path_namespaceObject.relative(workspaceRoot, directory);
+    const outside = relative === '..' || relative.startsWith(`..${external_node_path_namespaceObject.sep}`) || external_node_path_namespaceObject.isAbsolute(relative);
+    if (outside) {
+        throw new InputError('directory', `Input "directory" must stay inside the workspace ${JSON.stringify(workspaceRoot)} (relative to GITHUB_WORKSPACE, symlinks resolved); ${JSON.stringify(input)} leads to ${JSON.stringify(directory)}.`);
+    }
+    // actions/checkout may leave a token in .git/config: never pack git internals.
+    if (relative.split(external_node_path_namespaceObject.sep).includes('.git')) {
+        throw new InputError('directory', `Input "directory" must not be or lie inside a .git directory; got ${JSON.stringify(input)}.`);
+    }
+    if (!external_node_fs_namespaceObject.statSync(directory).isDirectory()) {
+        throw new InputError('directory', `Input "directory" must name a directory inside the workspace, not a file; got ${JSON.stringify(input)}.`);
+    }
+    return { workspaceRoot, directory };
+}
+
+;// CONCATENATED MODULE: ./src/state.ts
+/** Names of the state the main step saves (core.saveState) for the post step. */
+const STATE_RUN_ID = 'run-id';
+/** 'true' while a run exists that must be stopped if the main step dies. */
+const STATE_STOP_ON_EXIT = 'stop-on-exit';
+
+;// CONCATENATED MODULE: ./src/retry.ts
+/**
+ * Backoff, jitter and server-given delays in one place, with an injectable clock so
+ * tests run in milliseconds and can count attempts.
+ */
+const systemClock = {
+    now: () => Date.now(),
+    sleep: (ms, signal) => new Promise((resolve, reject) => {
+        if (signal?.aborted) {
+            reject(abortReason(signal));
+            return;
+        }
+        const timer = setTimeout(() => {
+            signal?.removeEventListener('abort', onAbort);
+            resolve();
+        }, ms);
+        const onAbort = () => {
+            clearTimeout(timer);
+            reject(abortReason(signal));
+        };
+        signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+    random: () => Math.random()
+};
+function abortReason(signal) {
+    const reason = signal?.reason;
+    return reason instanceof Error ? reason : new Error('aborted');
+}
+const defaultRetryPolicy = {
+    maxAttempts: 6,
+    baseDelayMs: 500,
+    maxDelayMs: 30_000
+};
+/**
+ * Exponential backoff with "equal jitter": half of the exponential delay is fixed, the
+ * other half random, so parallel jobs hitting the same rate limit spread out.
+ * `retry` counts from 1 (the wait before the second attempt).
+ */
+function backoffDelay(retry, policy, random) {
+    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    return Math.round(exponential / 2 + (exponential / 2) * random());
+}
+function firstHeader(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+/**
+ * The delay a server asked for, in milliseconds: `Retry-After` (seconds or an HTTP date)
+ * or TFC's `X-RateLimit-Reset` (decimal seconds until the rate window resets).
+ */
+function serverDelayMs(headers, now) {
+    const retryAfter = firstHeader(headers['retry-after'])?.trim();
+    if (retryAfter) {
+        if (/^\d+(\.\d+)?$/.test(retryAfter))
+            return Math.ceil(Number(retryAfter) * 1000);
+        const date = Date.parse(retryAfter);
+        if (!Number.isNaN(date))
+            return Math.max(0, date - now);
+    }
+    const reset = firstHeader(headers['x-ratelimit-reset'])?.trim();
+    if (reset && /^\d+(\.\d+)?$/.test(reset)) {
+        // go-tfe waits at least 100 ms even when the window resets sooner.
+        return Math.max(100, Math.ceil(Number(reset) * 1000));
+    }
+    return undefined;
+}
+/** The wait before retry number `retry`: the server's delay when given, else backoff. */
+function retryDelay(retry, policy, clock, headers = {}) {
+    const asked = serverDelayMs(headers, clock.now());
+    if (asked !== undefined) {
+        // A little jitter on top, so parallel jobs do not come back in the same millisecond.
+        return Math.min(policy.maxDelayMs, asked + Math.round(250 * clock.random()));
+    }
+    return backoffDelay(retry, policy, () => clock.random());
+}
+
+;// CONCATENATED MODULE: ./src/run-log.ts
+const STX = 0x02;
+const ETX = 0x03;
+const CHUNK = 65_536;
+/** Reads per pump: bounded so one poll never spends long on a huge log. */
+const MAX_READS_PER_PUMP = 32;
+const TAIL_LINES = 40;
+class PhaseLog {
+    client;
+    print;
+    debug;
+    offset = 0;
+    started = false;
+    ended = false;
+    failed = false;
+    partial = '';
+    tail = [];
+    constructor(client, print, debug) {
+        this.client = client;
+        this.print = print;
+        this.debug = debug;
+    }
+    /** True once the end marker was read (or reading gave up). */
+    get done() {
+        return this.ended || this.failed;
+    }
+    /** The last lines printed, for the report of an errored run. */
+    lastLines() {
+        return this.tail.join('\n');
+    }
+    /**
+     * Reads what is new at `url` and prints complete lines, after `heading` when the first
+     * bytes come. Never throws.
+     */
+    async pump(url, heading) {
+        for (let read = 0; read < MAX_READS_PER_PUMP && !this.done; read++) {
+            let chunk;
+            try {
+                chunk = await this.client.readLogChunk(url, this.offset, CHUNK);
+            }
+            catch (error) {
+                // Logs are a courtesy: a reading problem must never fail the run. A 404 right after
+                // the phase started is common (the log is not there yet), so only give up later.
+                this.debug(`log read at offset ${this.offset}: ${error.message}`);
+                if (this.started)
+                    this.failed = true;
+                return;
+            }
+            if (chunk.length === 0)
+                return;
+            if (this.offset === 0)
+                this.print(heading);
+            this.offset += chunk.length;
+            let start = 0;
+            let end = chunk.length;
+            if (!this.started && chunk[0] === STX) {
+                this.started = true;
+                start = 1;
+            }
+            if (end > start && chunk[end - 1] === ETX) {
+                this.ended = true;
+                end -= 1;
+            }
+            this.write(chunk.subarray(start, end).toString('utf8'));
+        }
+    }
+    /** Prints a last line that had no newline. */
+    flush() {
+        if (this.partial)
+            this.emit(this.partial);
+        this.partial = '';
+    }
+    write(text) {
+        const lines = (this.partial + text).split('\n');
+        this.partial = lines.pop() ?? '';
+        for (const line of lines)
+            this.emit(line.replace(/\r$/, ''));
+    }
+    emit(raw) {
+        const line = readable(raw);
+        this.tail.push(line);
+        if (this.tail.length > TAIL_LINES)
+            this.tail.shift();
+        this.print(line);
+    }
+}
+/** Structured run output is one JSON object a line: show its message, as the CLI does. */
+function readable(line) {
+    if (!line.startsWith('{'))
+        return line;
+    try {
+        const parsed = JSON.parse(line);
+        return typeof parsed['@message'] === 'string' ? parsed['@message'] : line;
+    }
+    catch {
+        return line;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tfe/errors.ts
+/** Errors the TFE client throws: one type for answers, one for requests that got none. */
+/** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
+function errorMessages(body) {
+    const errors = body?.errors;
+    if (!Array.isArray(errors))
+        return [];
+    const messages = [];
+    for (const item of errors) {
+        if (typeof item === 'string') {
+            messages.push(item);
+        }
+        else if (item && typeof item === 'object') {
+            const { title, detail } = item;
+            const text = [title, detail].filter(part => typeof part === 'string' && part).join(': ');
+            if (text)
+                messages.push(text);
+        }
+    }
+    return messages;
+}
+/** The API answered with an error status. */
+class TfeApiError extends Error {
+    method;
+    path;
+    status;
+    messages;
+    requestId;
+    constructor(method, 
+    /** Path below the API base, without the query (never contains a secret). */
+    path, status, messages, requestId) {
+        super(TfeApiError.describe(method, path, status, messages));
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.messages = messages;
+        this.requestId = requestId;
+        this.name = 'TfeApiError';
+    }
+    static describe(method, path, status, messages) {
+        const said = messages.length ? `: ${messages.join('; ')}` : '';
+        const request = `${method} ${path}`;
+        switch (status) {
+            case 401:
+                return `${request} was refused (401 unauthorized): the token is missing, invalid or expired${said}.`;
+            case 404:
+                // TFC and TFE answer 404 both for "does not exist" and for "you may not see it".
+                return `${request} answered 404: not found, or the token has no access to it${said}.`;
+            case 403:
+                return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
+            default:
+                return `${request} failed with HTTP ${status}${said || '.'}`;
+        }
+    }
+}
+/** No answer came: connection refused or reset, timeout, DNS failure… */
+class TfeNetworkError extends Error {
+    method;
+    path;
+    code;
+    constructor(method, path, code, cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        super(`${method} ${path} got no answer (${code ?? 'network error'}): ${reason}`, { cause });
+        this.method = method;
+        this.path = path;
+        this.code = code;
+        this.name = 'TfeNetworkError';
+    }
+    /** True when the request certainly never reached the server, so repeating it is safe. */
+    get notSent() {
+        return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(this.code ?? '');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/tfe/types.ts
+/**
+ * The parts of the TFE API's JSON:API documents the action reads. Every attribute is
+ * optional on purpose: servers differ (TFC, TFE, OTF) and add fields over time.
+ */
+/** Returns the single related ID of a to-one relationship, if any. */
+function relatedId(resource, name) {
+    const data = resource.relationships?.[name]?.data;
+    if (!data || Array.isArray(data))
+        return undefined;
+    return data.id;
+}
+
+;// CONCATENATED MODULE: ./src/run-driver.ts
+/**
+ * The run sequence: workspace → configuration version → upload → exactly one run →
+ * follow it → confirm when asked → settle. Everything learnt on the way goes into
+ * `RunFacts`, so outputs and the summary can say how far the run got on any path.
+ */
+
+
+
+
+
+class RunTimeoutError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RunTimeoutError';
+    }
+}
+class JobCancelledError extends Error {
+    constructor() {
+        super('The job was cancelled while the action waited for the run.');
+        this.name = 'JobCancelledError';
+    }
+}
+/** The action's own refusal: a workspace or run state that makes going on wrong. */
+class RunRefusedError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RunRefusedError';
+    }
+}
+const SUCCESS_STATUSES = new Set(['applied', 'planned_and_finished', 'planned_and_saved']);
+const FAILURE_STATUSES = new Set([
+    'errored',
+    'canceled',
+    'force_canceled',
+    'discarded',
+    'policy_soft_failed'
+]);
+/** Statuses in which a run waits for a person (override or decision in the UI). */
+const WAITS_FOR_PERSON = new Set([
+    'policy_override',
+    'tf_policy_override',
+    'pre_plan_awaiting_decision',
+    'post_plan_awaiting_decision',
+    'pre_apply_awaiting_decision'
+]);
+const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
+const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
+function isFinalRunStatus(status) {
+    return status !== undefined && (SUCCESS_STATUSES.has(status) || FAILURE_STATUSES.has(status));
+}
+class RunDriver {
+    inputs;
+    facts;
+    deps;
+    client;
+    clock;
+    deadline;
+    poll;
+    workspaceAutoApply = false;
+    constructor(inputs, facts, deps) {
+        this.inputs = inputs;
+        this.facts = facts;
+        this.deps = deps;
+        this.client = deps.client;
+        this.clock = deps.clock;
+        this.deadline = deps.clock.now() + inputs.timeoutMs;
+        // Fast at first (a short speculative plan settles in seconds), never slower than 2 s
+        // (one GET every 2 s is far below the 30 requests/second limit).
+        this.poll = deps.poll ?? { firstMs: 400, factor: 1.3, maxMs: 2000 };
+    }
+    /** Finds the workspace and refuses states in which no run could (or should) start. */
+    async resolveWorkspace() {
+        const { inputs, facts } = this;
+        const workspace = inputs.workspaceIsId
+            ? await this.client.getWorkspaceById(inputs.workspace)
+            : await this.client.getWorkspaceByName(inputs.organization ?? '', inputs.workspace);
+        const attributes = workspace.attributes ?? {};
+        this.workspaceAutoApply = attributes['auto-apply'] === true;
+        facts.workspaceId = workspace.id;
+        facts.workspaceName = attributes.name ?? inputs.workspace;
+        // The organization relationship's ID is the organization's name.
+        facts.organization = relatedId(workspace, 'organization') ?? inputs.organization;
+        this.publish();
+        info(`Workspace ${facts.organization}/${facts.workspaceName} (${workspace.id})`);
+        const label = `Workspace "${facts.workspaceName}"`;
+        if (attributes['execution-mode'] === 'local') {
+            throw new RunRefusedError(`${label} uses the local execution mode: HCP Terraform only stores its state and cannot run plans. Set its execution mode to remote or agent.`);
+        }
+        if (attributes['vcs-repo'] && !inputs.speculative) {
+            throw new RunRefusedError(`${label} is connected to a VCS repository, so its runs must come from that repository; API-driven runs that can be applied would bypass it. Use speculative: true for plan previews, or disconnect the workspace from VCS.`);
+        }
+        const permissions = attributes.permissions ?? {};
+        // Missing keys mean "unknown" (OTF sends fewer), only an explicit false refuses.
+        if (permissions['can-queue-run'] === false) {
+            throw new RunRefusedError(`The token may not queue runs in ${label.toLowerCase()}.`);
+        }
+        if (inputs.apply &&
+            permissions['can-queue-apply'] === false &&
+            permissions['can-update'] !== true) {
+            throw new RunRefusedError(`The token may not apply runs in ${label.toLowerCase()} (apply: true).`);
+        }
+        if (inputs.isDestroy && permissions['can-queue-destroy'] === false) {
+            throw new RunRefusedError(`The token may not queue destroy runs in ${label.toLowerCase()}.`);
+        }
+        if (inputs.isDestroy && attributes['allow-destroy-plan'] === false) {
+            throw new RunRefusedError(`${label} does not allow destroy plans (its "Allow destroy plans" setting is off).`);
+        }
+        if (attributes.locked && !inputs.speculative) {
+            warning(`${label} is locked: the run will stay pending until someone unlocks it (or the timeout of the action ends).`);
+        }
+        return workspace;
+    }
+    /** Creates the configuration version, uploads the archive and waits until it is usable. */
+    async uploadConfiguration(archive) {
+        const workspaceId = this.facts.workspaceId;
+        const started = this.clock.now();
+        const cv = await this.createOnce('the configuration version', () => this.client.createConfigurationVersion(workspaceId, {
+            speculative: this.inputs.speculative,
+            provisional: this.inputs.savePlan
+        }), () => this.findLostConfigurationVersion(workspaceId, started));
+        this.facts.configurationVersionId = cv.id;
+        this.publish();
+        const uploadUrl = cv.attributes?.['upload-url'];
+        if (!uploadUrl) {
+            throw new RunRefusedError(`The server gave no upload URL for configuration version ${cv.id}.`);
+        }
+        info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
+        await this.client.uploadArchive(uploadUrl, archive.path, archive.size);
+        await this.waitForConfiguration(cv.id);
+        return cv.id;
+    }
+    /** Creates the one run of this step (adopting it when the answer to the create was lost). */
+    async createRun(configurationVersionId) {
+        const { inputs, facts } = this;
+        const attributes = {
+            message: inputs.message,
+            ...(inputs.speculative ? { 'plan-only': true } : {}),
+            ...(inputs.isDestroy ? { 'is-destroy': true } : {}),
+            ...(inputs.refresh ? {} : { refresh: false }),
+            ...(inputs.refreshOnly ? { 'refresh-only': true } : {}),
+            ...(inputs.savePlan ? { 'save-plan': true } : {}),
+            ...(inputs.targets.length ? { 'target-addrs': [...inputs.targets] } : {}),
+            ...(inputs.replace.length ? { 'replace-addrs': [...inputs.replace] } : {}),
+            ...(inputs.variables.length
+                ? { variables: inputs.variables.map(({ key, value }) => ({ key, value })) }
+                : {}),
+            ...(inputs.terraformVersion ? { 'terraform-version': inputs.terraformVersion } : {})
+        };
+        const workspaceId = facts.workspaceId;
+        const run = await this.createOnce('the run', () => this.client.createRun(workspaceId, configurationVersionId, attributes), async () => (await this.client.listRuns(workspaceId)).find(candidate => relatedId(candidate, 'configuration-version') === configurationVersionId));
+        facts.runId = run.id;
+        facts.runStatus = run.attributes?.status;
+        facts.planId = relatedId(run, 'plan');
+        facts.runUrl = runUrl(this.inputs.baseUrl, facts.organization, facts.workspaceName, run.id);
+        facts.stopOnExit = this.inputs.wait;
+        this.publish();
+        notice(`Run ${run.id}: ${facts.runUrl}`, { title: 'Terraform run' });
+        return run;
+    }
+    /**
+     * Follows the run until it settles: confirms the apply when asked (once), streams the
+     * logs, and decides the step's result as interface.md lists it.
+     */
+    async follow(runId) {
+        const { inputs, facts } = this;
+        const planLog = new PhaseLog(this.client, line => info(line), core_debug);
+        const applyLog = new PhaseLog(this.client, line => info(line), core_debug);
+        let confirmed = false;
+        let announcedWait = '';
+        let lastStatus = '';
+        for (let poll = 0;; poll++) {
+            this.checkAborted();
+            const document = await this.client.getRun(runId);
+            const run = document.data;
+            const status = run.attributes?.status ?? 'unknown';
+            const { plan, apply } = await this.phases(document);
+            this.record(run, plan, apply);
+            await this.streamLog(planLog, plan, 'Plan');
+            if (apply && APPLY_STARTED.has(apply.attributes?.status ?? '')) {
+                await this.streamLog(applyLog, apply, 'Apply');
+            }
+            if (status !== lastStatus) {
+                info(`Run status: ${status}`);
+                lastStatus = status;
+            }
+            if (isFinalRunStatus(status)) {
+                // Catch the last lines of the log, which may land just after the status changed.
+                await this.finishLogs(planLog, plan, applyLog, apply);
+                facts.stopOnExit = false;
+                this.publish();
+                return this.settle(status, plan, apply, planLog, applyLog);
+            }
+            const actions = run.attributes?.actions ?? {};
+            const autoApply = run.attributes?.['auto-apply'] ?? this.workspaceAutoApply;
+            if (actions['is-confirmable'] && !run.attributes?.['plan-only'] && !confirmed) {
+                const hasChanges = run.attributes?.['has-changes'] ?? facts.hasChanges;
+                if (inputs.apply && hasChanges && !autoApply) {
+                    await this.finishLogs(planLog, plan);
+                    info('Plan has changes and apply: true: confirming the apply.');
+                    await this.client.runAction(runId, 'apply', 'Confirmed by tfe-run-action (apply: true)');
+                    confirmed = true;
+                }
+                else if (!autoApply) {
+                    await this.finishLogs(planLog, plan);
+                    // Waiting for confirmation is this step's goal without apply: true; the run stays
+                    // for someone to confirm in the UI, so the post step must not discard it.
+                    facts.stopOnExit = false;
+                    this.publish();
+                    return {
+                        outcome: 'success',
+                        headline: inputs.apply
+                            ? `Plan awaits confirmation but reports no changes, so it was not confirmed: ${countsSentence(facts.counts)}`
+                            : `Plan finished and awaits confirmation: ${countsSentence(facts.counts)} Confirm it in the UI, or set apply: true.`
+                    };
+                }
+            }
+            if (WAITS_FOR_PERSON.has(status) && announcedWait !== status) {
+                announcedWait = status;
+                await this.collectPolicyFailures(runId);
+                warning(`Run ${runId} is ${status.replace(/_/g, ' ')}: it waits for someone to override or discard it in the UI (${facts.runUrl}). The action keeps waiting until the timeout.`);
+            }
+            await this.pause(poll);
+        }
+    }
+    /** Cancels (or discards) the run this step started, as far as the run allows. */
+    async stopRun(reason) {
+        const runId = this.facts.runId;
+        if (!runId)
+            return undefined;
+        for (let attempt = 0; attempt < 3; attempt++) {
+            const run = (await this.client.getRun(runId)).data;
+            const status = run.attributes?.status;
+            const actions = run.attributes?.actions ?? {};
+            this.facts.runStatus = status;
+            if (isFinalRunStatus(status))
+                return status;
+            const action = actions['is-cancelable']
+                ? 'cancel'
+                : actions['is-discardable']
+                    ? 'discard'
+                    : undefined;
+            if (action) {
+                // 409 means the run moved on meanwhile: read it again and decide again.
+                if (await this.client.runAction(runId, action, `tfe-run-action: ${reason}`)) {
+                    warning(`Run ${runId}: ${action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
+                    this.facts.stopOnExit = false;
+                    this.publish();
+                    return status;
+                }
+            }
+            await this.clock.sleep(500);
+        }
+        warning(`Run ${runId} could not be canceled or discarded; check it at ${this.facts.runUrl}`);
+        return this.facts.runStatus;
+    }
+    /** After a stop: waits a little for the final status, for the outputs and summary. */
+    async awaitFinal(maxMs) {
+        const runId = this.facts.runId;
+        if (!runId)
+            return;
+        const until = this.clock.now() + maxMs;
+        while (this.clock.now() < until) {
+            const document = await this.client.getRun(runId);
+            const { plan, apply } = await this.phases(document);
+            this.record(document.data, plan, apply);
+            if (isFinalRunStatus(document.data.attributes?.status))
+                return;
+            await this.clock.sleep(500);
+        }
+    }
+    // ---- pieces --------------------------------------------------------------------------
+    settle(status, plan, apply, planLog, applyLog) {
+        const { facts } = this;
+        const counts = countsSentence(facts.counts);
+        switch (status) {
+            case 'applied':
+                return {
+                    outcome: 'success',
+                    headline: `Apply finished: ${countsSentence(facts.counts, true)}`
+                };
+            case 'planned_and_finished':
+                return {
+                    outcome: 'success',
+                    headline: facts.hasChanges === false ? 'Plan finished: no changes.' : `Plan finished: ${counts}`
+                };
+            case 'planned_and_saved':
+                return { outcome: 'success', headline: `Plan saved, to be applied later: ${counts}` };
+            case 'errored': {
+                const applyFailed = apply?.attributes?.status === 'errored';
+                facts.logTail = (applyFailed ? applyLog : planLog).lastLines() || undefined;
+                const phase = applyFailed
+                    ? 'Apply'
+                    : plan?.attributes?.status === 'errored'
+                        ? 'Plan'
+                        : 'Run';
+                return { outcome: 'failure', headline: `${phase} errored.` };
+            }
+            case 'policy_soft_failed':
+                return {
+                    outcome: 'failure',
+                    headline: 'A soft-mandatory policy check failed and was not overridden.'
+                };
+            case 'discarded':
+                return { outcome: 'failure', headline: 'The run was discarded.' };
+            default:
+                return { outcome: 'failure', headline: `The run was ${status.replace(/_/g, ' ')}.` };
+        }
+    }
+    /** Plan and apply from `included`, or fetched one by one when the server ignores includes. */
+    async phases(document) {
+        const find = async (name, type) => {
+            const id = relatedId(document.data, name);
+            if (!id)
+                return undefined;
+            const included = document.included?.find(item => item.type === type && item.id === id);
+            if (included)
+                return included;
+            return type === 'plans' ? this.client.getPlan(id) : this.client.getApply(id);
+        };
+        return { plan: await find('plan', 'plans'), apply: await find('apply', 'applies') };
+    }
+    record(run, plan, apply) {
+        const { facts } = this;
+        facts.runStatus = run.attributes?.status ?? facts.runStatus;
+        if (plan) {
+            facts.planId = plan.id;
+            facts.planStatus = plan.attributes?.status;
+            const a = plan.attributes ?? {};
+            if (typeof a['resource-additions'] === 'number') {
+                facts.counts = {
+                    additions: a['resource-additions'],
+                    changes: a['resource-changes'] ?? 0,
+                    destructions: a['resource-destructions'] ?? 0,
+                    // Older TFE and OTF have no imports count.
+                    imports: a['resource-imports'] ?? 0
+                };
+            }
+            if (typeof a['has-changes'] === 'boolean')
+                facts.hasChanges = a['has-changes'];
+        }
+        if (typeof run.attributes?.['has-changes'] === 'boolean' &&
+            FINAL_PHASE.has(facts.planStatus ?? '')) {
+            facts.hasChanges = run.attributes['has-changes'];
+        }
+        // The apply resource exists from the start; it only counts once an apply began.
+        if (apply && APPLY_STARTED.has(apply.attributes?.status ?? ''))
+            facts.applyId = apply.id;
+        this.publish();
+    }
+    async streamLog(log, phase, title) {
+        const url = phase?.attributes?.['log-read-url'];
+        const status = phase?.attributes?.status ?? '';
+        if (!url || log.done || !(status === 'running' || FINAL_PHASE.has(status)))
+            return;
+        if (status === 'unreachable')
+            return;
+        await log.pump(url, `${title} log:`);
+    }
+    async finishLogs(planLog, plan, applyLog, apply) {
+        for (const [log, phase, title] of [
+            [planLog, plan, 'Plan'],
+            [applyLog, apply, 'Apply']
+        ]) {
+            if (!log || !phase)
+                continue;
+            // A few quick reads: the end marker usually arrives with or right after the status.
+            for (let i = 0; i < 3 && !log.done && FINAL_PHASE.has(phase.attributes?.status ?? ''); i++) {
+                await this.streamLog(log, phase, title);
+                if (!log.done)
+                    await this.clock.sleep(200);
+            }
+            log.flush();
+        }
+    }
+    async collectPolicyFailures(runId) {
+        try {
+            const checks = await this.client.listPolicyChecks(runId);
+            const failures = checks
+                .filter(check => ['soft_failed', 'hard_failed', 'errored'].includes(check.attributes?.status ?? ''))
+                .map(check => {
+                const result = check.attributes?.result ?? {};
+                return `${check.attributes?.scope ?? 'policy'} check ${check.id}: ${check.attributes?.status?.replace('_', ' ')} (${result['soft-failed'] ?? 0} soft-mandatory, ${result['hard-failed'] ?? 0} hard-mandatory, ${result['advisory-failed'] ?? 0} advisory failed)`;
+            });
+            if (failures.length)
+                this.facts.policyFailures = failures;
+        }
+        catch (error) {
+            core_debug(`policy checks: ${error.message}`);
+        }
+    }
+    async waitForConfiguration(id) {
+        for (let poll = 0;; poll++) {
+            this.checkAborted();
+            const cv = await this.client.getConfigurationVersion(id);
+            const status = cv.attributes?.status;
+            if (status === 'uploaded')
+                return;
+            if (status === 'errored' || status === 'archived' || status?.startsWith('backing_data')) {
+                const reason = cv.attributes?.['error-message'] ?? cv.attributes?.error ?? status;
+                throw new RunRefusedError(`Configuration version ${id} could not be processed: ${reason}`);
+            }
+            await this.pause(poll);
+        }
+    }
+    /**
+     * A create whose answer is uncertain (no answer, or a 5xx) may have happened: look for
+     * what it made before creating again, so a lost answer never makes a second one.
+     */
+    async createOnce(what, create, findExisting) {
+        const attempts = defaultRetryPolicy.maxAttempts;
+        for (let attempt = 1;; attempt++) {
+            this.checkAborted();
+            try {
+                return await create();
+            }
+            catch (error) {
+                if (!isUncertain(error) || attempt >= attempts)
+                    throw error;
+                warning(`Creating ${what} got no clear answer (${error.message}); checking whether it was created before trying again.`);
+            }
+            await this.clock.sleep(backoffDelay(attempt, defaultRetryPolicy, () => this.clock.random()));
+            const existing = await findExisting();
+            if (existing) {
+                info(`Found ${what} ${existing.id} made by the request whose answer was lost: using it.`);
+                return existing;
+            }
+        }
+    }
+    /**
+     * The configuration version a lost create may have made. Its upload URL is only ever in
+     * the create answer, so it can be adopted only where the server repeats it; otherwise it
+     * stays pending and unused (harmless: it has no run) and a new one is made.
+     */
+    async findLostConfigurationVersion(workspaceId, since) {
+        const recent = (await this.client.listConfigurationVersions(workspaceId)).filter(cv => {
+            const created = Date.parse(cv.attributes?.['created-at'] ?? '');
+            // Allow for clock skew between the runner and the server.
+            return (cv.attributes?.status === 'pending' && (Number.isNaN(created) || created >= since - 120_000));
+        });
+        const usable = recent.find(cv => cv.attributes?.['upload-url']);
+        if (!usable && recent.length) {
+            warning(`Configuration version ${recent[0].id} was probably created by the lost request, but the server gives its upload URL only once; it stays pending and unused.`);
+        }
+        return usable;
+    }
+    async pause(poll) {
+        const delay = Math.min(this.poll.maxMs, this.poll.firstMs * this.poll.factor ** poll);
+        const left = this.deadline - this.clock.now();
+        if (left <= 0) {
+            throw new RunTimeoutError(`The run did not settle within the timeout (${formatDuration(this.inputs.timeoutMs)}).`);
+        }
+        await this.clock.sleep(Math.min(delay, left), this.deps.signal).catch(error => {
+            if (this.deps.signal.aborted)
+                throw new JobCancelledError();
+            throw error;
+        });
+    }
+    checkAborted() {
+        if (this.deps.signal.aborted)
+            throw new JobCancelledError();
+    }
+    publish() {
+        this.deps.onFacts?.(this.facts);
+    }
+}
+/** No answer, or a server error: the request may or may not have been processed. */
+function isUncertain(error) {
+    if (error instanceof TfeNetworkError)
+        return !error.notSent;
+    return error instanceof TfeApiError && error.status >= 500;
+}
+/** The run's page in the web UI (tfe-api.md §12). */
+function runUrl(baseUrl, organization, workspaceName, runId) {
+    const org = encodeURIComponent(organization ?? '');
+    const name = encodeURIComponent(workspaceName ?? '');
+    return `${baseUrl}/app/${org}/workspaces/${name}/runs/${runId}`;
+}
+/** "2 to add, 0 to change, 1 to destroy." (or "2 added, …" for an apply). */
+function countsSentence(counts, applied = false) {
+    if (!counts)
+        return 'counts not available.';
+    const words = applied
+        ? ['added', 'changed', 'destroyed', 'imported']
+        : ['to add', 'to change', 'to destroy', 'to import'];
+    const parts = [
+        `${counts.additions} ${words[0]}`,
+        `${counts.changes} ${words[1]}`,
+        `${counts.destructions} ${words[2]}`
+    ];
+    if (counts.imports)
+        parts.push(`${counts.imports} ${words[3]}`);
+    return `${parts.join(', ')}.`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds % 3600 === 0)
+        return `${seconds / 3600}h`;
+    if (seconds % 60 === 0)
+        return `${seconds / 60}m`;
+    return `${seconds}s`;
+}
+
+;// CONCATENATED MODULE: ./src/tfe/client.ts
+/**
+ * The TFE API client: JSON:API over @actions/http-client, the token only ever sent to the
+ * API, and the retry rules of interface.md ("Retries") applied per kind of request.
+ */
+
+
+
+
+const JSONAPI = 'application/vnd.api+json';
+class TfeClient {
+    options;
+    apiBase;
+    http;
+    clock;
+    policy;
+    log;
+    constructor(options) {
+        this.options = options;
+        this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}/api/v2`;
+        this.clock = options.clock ?? systemClock;
+        this.policy = options.retryPolicy ?? defaultRetryPolicy;
+        this.log = options.log ?? (() => undefined);
+        // Redirects are handled by hand: their targets are pre-signed blob URLs that must never
+        // see the token, even when they live on the API host (TFE, OTF).
+        this.http = new lib_HttpClient(options.userAgent ?? 'tfe-run-action', [], {
+            allowRedirects: false,
+            allowRetries: false,
+            keepAlive: true,
+            socketTimeout: options.socketTimeoutMs ?? 60_000
+        });
+    }
+    dispose() {
+        this.http.dispose();
+    }
+    // ---- workspaces -------------------------------------------------------------------
+    async getWorkspaceByName(organization, name) {
+        const path = `/organizations/${seg(organization)}/workspaces/${seg(name)}`;
+        return (await this.getDocument(path)).data;
+    }
+    async getWorkspaceById(id) {
+        return (await this.getDocument(`/workspaces/${seg(id)}`)).data;
+    }
+    // ---- configuration versions -------------------------------------------------------
+    async createConfigurationVersion(workspaceId, options) {
+        const body = {
+            data: {
+                type: 'configuration-versions',
+                // auto-queue-runs defaults to true: the upload would queue a second run by itself.
+                attributes: {
+                    'auto-queue-runs': false,
+                    speculative: options.speculative,
+                    ...(options.provisional ? { provisional: true } : {})
+                }
+            }
+        };
+        const path = `/workspaces/${seg(workspaceId)}/configuration-versions`;
+        const response = await this.api('POST', path, {
+            body,
+            retry: 'unprocessed'
+        });
+        return required(response, 'POST', path).data;
+    }
+    async getConfigurationVersion(id) {
+        const path = `/configuration-versions/${seg(id)}`;
+        return (await this.getDocument(path)).data;
+    }
+    /** The workspace's newest configuration versions, newest first. */
+    async listConfigurationVersions(workspaceId) {
+        const path = `/workspaces/${seg(workspaceId)}/configuration-versions`;
+        const response = await this.api('GET', path, {
+            query: { 'page[size]': 20 },
+            retry: 'idempotent'
+        });
+        return required(response, 'GET', path).data;
+    }
+    /**
+     * PUTs the archive to the pre-signed upload URL, streamed from disk with its length.
+     * No Authorization header: the URL itself is the credential.
+     */
+    async uploadArchive(uploadUrl, file, size) {
+        const label = 'PUT <upload-url>';
+        await this.withRetries(label, 'idempotent', async () => {
+            const response = await this.send('PUT', uploadUrl, label, external_node_fs_namespaceObject.createReadStream(file), {
+                'Content-Type': 'application/octet-stream',
+                'Content-Length': String(size),
+                Accept: 'application/json, */*'
+            });
+            return response;
+        }).then(response => {
+            if (response.status >= 300) {
+                throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
+            }
+        });
+    }
+    // ---- runs -------------------------------------------------------------------------
+    async createRun(workspaceId, configurationVersionId, attributes) {
+        const body = {
+            data: {
+                type: 'runs',
+                attributes,
+                relationships: {
+                    workspace: { data: { type: 'workspaces', id: workspaceId } },
+                    'configuration-version': {
+                        data: { type: 'configuration-versions', id: configurationVersionId }
+                    }
+                }
+            }
+        };
+        const response = await this.api('POST', '/runs', {
+            body,
+            retry: 'unprocessed'
+        });
+        return required(response, 'POST', '/runs').data;
+    }
+    /** The run, with its plan and apply when the server supports `include` (OTF does not). */
+    async getRun(id) {
+        const path = `/runs/${seg(id)}`;
+        const response = await this.api('GET', path, {
+            query: { include: 'plan,apply' },
+            retry: 'idempotent'
+        });
+        return required(response, 'GET', path);
+    }
+    /** Recent runs of every kind (plan-only runs are hidden unless asked for). */
+    async listRuns(workspaceId) {
+        const path = `/workspaces/${seg(workspaceId)}/runs`;
+        const response = await this.api('GET', path, {
+            query: {
+                'filter[operation]': 'plan_only,plan_and_apply,save_plan,refresh_only,destroy,empty_apply',
+                'page[size]': 20
+            },
+            retry: 'idempotent'
+        });
+        return required(response, 'GET', path).data;
+    }
+    /**
+     * Calls a run action. Returns false on 409 (the run is not in a state that allows it):
+     * the caller re-reads the run and judges by its status.
+     */
+    async runAction(id, action, comment) {
+        const path = `/runs/${seg(id)}/actions/${action}`;
+        const response = await this.api('POST', path, {
+            body: { comment },
+            retry: 'unprocessed',
+            accept: [409]
+        });
+        return response.status !== 409;
+    }
+    async getPlan(id) {
+        return (await this.getDocument(`/plans/${seg(id)}`)).data;
+    }
+    async getApply(id) {
+        return (await this.getDocument(`/applies/${seg(id)}`)).data;
+    }
+    async listPolicyChecks(runId) {
+        const path = `/runs/${seg(runId)}/policy-checks`;
+        const response = await this.api('GET', path, {
+            retry: 'idempotent',
+            accept: [404]
+        });
+        return response.status === 404 ? [] : (response.body?.data ?? []);
+    }
+    /**
+     * The plan in Terraform's JSON format. TFC/TFE answer 307 to a pre-signed URL (followed
+     * without the token), OTF answers 200 inline; 403/404 mean the token may not read it.
+     */
+    async getPlanJson(planId) {
+        const path = `/plans/${seg(planId)}/json-output`;
+        const response = await this.api('GET', path, {
+            retry: 'idempotent',
+            accept: [204, 301, 302, 303, 307, 308, 401, 403, 404, 422]
+        });
+        if (response.status === 200)
+            return { available: true, json: response.body };
+        if (response.status === 204)
+            return { available: false, reason: 'the plan JSON is not ready' };
+        if (response.status >= 300 && response.status < 400) {
+            const location = headerValue(response.headers.location);
+            if (!location)
+                return { available: false, reason: 'the server sent no redirect target' };
+            const target = new URL(location, this.apiBase).toString();
+            const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () => this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' }));
+            if (blob.status !== 200) {
+                return { available: false, reason: `reading the plan JSON failed (HTTP ${blob.status})` };
+            }
+            return { available: true, json: parseJson(blob.text) };
+        }
+        if (response.status === 422) {
+            return { available: false, reason: 'the server has no JSON plan (Terraform < 0.12?)' };
+        }
+        return {
+            available: false,
+            reason: `the token may not read the plan JSON (HTTP ${response.status}; it needs a user or team token with admin access to the workspace)`
+        };
+    }
+    /**
+     * One read of a phase log (tfe-api.md §8.4): the URL's query is replaced by
+     * limit/offset; no token, no retries (the caller polls again anyway).
+     */
+    async readLogChunk(logUrl, offset, limit) {
+        const url = new URL(logUrl);
+        url.search = `limit=${limit}&offset=${offset}`;
+        const response = await this.http.request('GET', url.toString(), null, {
+            Accept: 'text/plain, */*'
+        });
+        const status = response.message.statusCode ?? 0;
+        const chunks = [];
+        for await (const chunk of response.message)
+            chunks.push(chunk);
+        if (status < 200 || status >= 400)
+            throw new Error(`log read answered HTTP ${status}`);
+        return Buffer.concat(chunks);
+    }
+    // ---- plumbing ---------------------------------------------------------------------
+    async getDocument(path) {
+        const response = await this.api('GET', path, { retry: 'idempotent' });
+        return required(response, 'GET', path);
+    }
+    /** One API call: token, JSON:API headers, retries by mode, errors as TfeApiError. */
+    async api(method, path, request) {
+        const url = new URL(this.apiBase + path);
+        for (const [key, value] of Object.entries(request.query ?? {})) {
+            url.searchParams.set(key, String(value));
+        }
+        const headers = {
+            Accept: JSONAPI,
+            Authorization: `Bearer ${this.options.token}`
+        };
+        // TFE answers 415 to writes without the JSON:API type, even when there is no body.
+        if (method !== 'GET')
+            headers['Content-Type'] = JSONAPI;
+        const payload = request.body === undefined ? null : JSON.stringify(request.body);
+        const label = `${method} ${path}`;
+        const response = await this.withRetries(label, request.retry, () => this.send(method, url.toString(), label, payload, headers));
+        if (response.status >= 400 && !request.accept?.includes(response.status)) {
+            throw new TfeApiError(method, path, response.status, bodyMessages(response), headerValue(response.headers['x-request-id']));
+        }
+        return {
+            status: response.status,
+            headers: response.headers,
+            body: response.text ? parseJson(response.text) : undefined
+        };
+    }
+    /** Repeats `attempt` while the answer (or its absence) says it is safe and useful. */
+    async withRetries(label, mode, attempt) {
+        for (let number = 1;; number++) {
+            let response;
+            let failure;
+            try {
+                response = await attempt();
+            }
+            catch (error) {
+                if (!(error instanceof TfeNetworkError))
+                    throw error;
+                failure = error;
+            }
+            const retryable = failure
+                ? mode === 'idempotent' || failure.notSent
+                : response.status === 429 || (mode === 'idempotent' && response.status >= 500);
+            if (!retryable || number >= this.policy.maxAttempts) {
+                if (failure)
+                    throw failure;
+                return response;
+            }
+            const delay = retryDelay(number, this.policy, this.clock, response?.headers);
+            const reason = failure ? (failure.code ?? 'network error') : `HTTP ${response.status}`;
+            this.log(`${label}: ${reason}; retry ${number} in ${delay} ms`);
+            this.options.onRetry?.(label, number, delay, reason);
+            await this.clock.sleep(delay);
+        }
+    }
+    /** One HTTP exchange; the body is read whole (API answers are small). */
+    async send(method, url, label, body, headers) {
+        const started = this.clock.now();
+        try {
+            const response = await this.http.request(method, url, body, headers);
+            const text = await response.readBody();
+            const status = response.message.statusCode ?? 0;
+            this.log(`${label} -> ${status} (${this.clock.now() - started} ms)`);
+            return { status, headers: response.message.headers, text };
+        }
+        catch (error) {
+            const code = error.code;
+            this.log(`${label} -> ${code ?? 'error'} (${this.clock.now() - started} ms)`);
+            const [verb, ...rest] = label.split(' ');
+            throw new TfeNetworkError(verb, rest.join(' '), code, error);
+        }
+    }
+}
+/** Percent-encodes one path segment (names and IDs go into the path). */
+function seg(value) {
+    return encodeURIComponent(value);
+}
+function headerValue(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+function parseJson(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+function bodyMessages(response) {
+    return errorMessages(parseJson(response.text));
+}
+function required(response, method, path) {
+    if (response.body === undefined) {
+        throw new TfeApiError(method, path, response.status, ['the answer had no JSON body']);
+    }
+    return response.body;
+}
+
+;// CONCATENATED MODULE: ./src/post-main.ts
+/**
+ * The post step: a backstop for a main step that was killed while it waited (the runner
+ * kills a cancelled step a few seconds after SIGINT). If the run it started may still go on,
+ * cancel or discard it, so nothing is applied after the workflow stopped.
+ */
+
+
+
+
+
+
 async function runPost() {
-    core_debug('post step: nothing to do yet');
-    return Promise.resolve();
+    const runId = getState(STATE_RUN_ID);
+    if (!runId || getState(STATE_STOP_ON_EXIT) !== 'true') {
+        core_debug('post: no run left to stop');
+        return;
+    }
+    let client;
+    try {
+        const inputs = getInputs();
+        if (!inputs.cancelOnTimeout) {
+            info(`Run ${runId} was left running (cancel-on-timeout: false).`);
+            return;
+        }
+        client = new TfeClient({ baseUrl: inputs.baseUrl, token: inputs.token, log: core_debug });
+        const status = (await client.getRun(runId)).data.attributes?.status;
+        if (isFinalRunStatus(status)) {
+            core_debug(`post: run ${runId} already ${status}`);
+            return;
+        }
+        info(`The main step ended while run ${runId} was ${status}: stopping it.`);
+        const driver = new RunDriver(inputs, { runId }, { client, clock: systemClock, signal: new AbortController().signal });
+        await driver.stopRun('the job ended while the action waited');
+    }
+    catch (error) {
+        // The post step never fails the job: it only reports.
+        warning(`Could not stop run ${runId}: ${error.message}`);
+    }
+    finally {
+        client?.dispose();
+    }
 }
 
 
@@ -31339,7 +32822,7 @@ async function runPost() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8785);
+/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7641);
 
 await (0,_post_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 
@@ -31649,6 +33132,36 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/create fake namespace object */
+/******/ (() => {
+/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
+/******/ 	var leafPrototypes;
+/******/ 	// create a fake namespace object
+/******/ 	// mode & 1: value is a module id, require it
+/******/ 	// mode & 2: merge all properties of value into the ns
+/******/ 	// mode & 4: return value when already ns object
+/******/ 	// mode & 16: return value when it's Promise-like
+/******/ 	// mode & 8|1: behave like require
+/******/ 	__nccwpck_require__.t = function(value, mode) {
+/******/ 		if(mode & 1) value = this(value);
+/******/ 		if(mode & 8) return value;
+/******/ 		if(typeof value === 'object' && value) {
+/******/ 			if((mode & 4) && value.__esModule) return value;
+/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
+/******/ 		}
+/******/ 		var ns = Object.create(null);
+/******/ 		__nccwpck_require__.r(ns);
+/******/ 		var def = {};
+/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
+/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
+/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
+/******/ 		}
+/******/ 		def['default'] = () => (value);
+/******/ 		__nccwpck_require__.d(ns, def);
+/******/ 		return ns;
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/define property getters */
 /******/ (() => {
 /******/ 	// define getter functions for harmony exports
@@ -31664,6 +33177,17 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/make namespace object */
+/******/ (() => {
+/******/ 	// define __esModule on exports
+/******/ 	__nccwpck_require__.r = (exports) => {
+/******/ 		if(typeof Symbol !== 'undefined' && Symbol.toStringTag) {
+/******/ 			Object.defineProperty(exports, Symbol.toStringTag, { value: 'Module' });
+/******/ 		}
+/******/ 		Object.defineProperty(exports, '__esModule', { value: true });
+/******/ 	};
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -1,0 +1,149 @@
+/**
+ * The built bundle, run the way the GitHub runner runs it: `node dist/index.js` in a child
+ * process with INPUT_* variables (hyphenated names as the runner writes them), then the post
+ * step with the state the main step saved.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { startEmulator } from '../emulator/server.js';
+import {
+  type StepFiles,
+  makeWorkspace,
+  readCommandFile,
+  removeWorkspace,
+  resources,
+  stepEnv
+} from './helpers/runner.js';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+const root = path.resolve(import.meta.dirname, '..');
+let emulator: Emulator;
+let step: StepFiles | undefined;
+let counter = 0;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ stepMs: 10 });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+afterEach(() => {
+  if (step) removeWorkspace(step);
+  step = undefined;
+});
+
+function newWorkspace(options: Record<string, unknown> = {}): { id: string; name: string } {
+  const name = `dist-${++counter}`;
+  const workspace = emulator.addWorkspace({ organization: 'acme', name, ...options }) as {
+    id: string;
+  };
+  return { id: workspace.id, name };
+}
+
+function runsOf(workspaceId: string): { id: string }[] {
+  return (emulator.runs as { id: string; workspaceId?: string }[]).filter(
+    r => r.workspaceId === workspaceId
+  );
+}
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+}
+
+function spawnStep(
+  script: string,
+  env: Record<string, string>
+): { child: ChildProcess; done: Promise<Finished> } {
+  const child = spawn(process.execPath, [path.join(root, script)], {
+    // Only what the runner would give: no inherited INPUT_* or tokens from this process.
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  child.stderr?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  const done = new Promise<Finished>(resolve =>
+    child.on('exit', code => resolve({ code, stdout }))
+  );
+  return { child, done };
+}
+
+function inputsFor(workspace: string, extra: Record<string, string>): Record<string, string> {
+  return {
+    token: emulator.token,
+    hostname: emulator.url,
+    organization: 'acme',
+    workspace,
+    directory: 'infra',
+    'comment-on-pr': 'false',
+    'cancel-on-timeout': 'true',
+    ...extra
+  };
+}
+
+describe('dist/index.js as the runner runs it', () => {
+  it('plans and applies with hyphenated INPUT_ names', async () => {
+    const ws = newWorkspace();
+    step = makeWorkspace({ 'main.tf': resources('a', 'b', 'c') });
+    const env = stepEnv(step, inputsFor(ws.name, { apply: 'true', 'is-destroy': 'false' }));
+    expect(Object.keys(env)).toContain('INPUT_CANCEL-ON-TIMEOUT');
+    const { done } = spawnStep('dist/index.js', env);
+    const result = await done;
+    expect(result.code).toBe(0);
+    const outputs = readCommandFile(step.output);
+    expect(outputs['run-status']).toBe('applied');
+    expect(outputs['resource-additions']).toBe('3');
+    expect(runsOf(ws.id)).toHaveLength(1);
+    expect(result.stdout.replace(`::add-mask::${emulator.token}`, '')).not.toContain(
+      emulator.token
+    );
+  });
+
+  it('cancels the run on SIGINT, and the post step has nothing left to do', async () => {
+    const ws = newWorkspace();
+    emulator.setScenario(ws.name, { holdStatus: 'planning' });
+    step = makeWorkspace({ 'main.tf': resources('a') });
+    const env = stepEnv(step, inputsFor(ws.name, { apply: 'true' }));
+    const { child, done } = spawnStep('dist/index.js', env);
+    for (let i = 0; i < 200 && runsOf(ws.id).length === 0; i++) {
+      await new Promise(resolve => setTimeout(resolve, 25));
+    }
+    expect(runsOf(ws.id)).toHaveLength(1);
+    child.kill('SIGINT');
+    const result = await done;
+    expect(result.code).toBe(1);
+    const runId = runsOf(ws.id)[0].id;
+    expect(emulator.actionCalls(runId)).toEqual(['cancel']);
+    const state = readCommandFile(step.state);
+    expect(state['run-id']).toBe(runId);
+    expect(state['stop-on-exit']).toBe('false');
+  });
+
+  it('the post step stops a run the killed main step left behind', async () => {
+    const ws = newWorkspace();
+    emulator.setScenario(ws.name, { holdStatus: 'planning' });
+    step = makeWorkspace({ 'main.tf': resources('a') });
+    const env = stepEnv(step, inputsFor(ws.name, { apply: 'true' }));
+    const main = spawnStep('dist/index.js', env);
+    for (let i = 0; i < 200 && runsOf(ws.id).length === 0; i++) {
+      await new Promise(resolve => setTimeout(resolve, 25));
+    }
+    main.child.kill('SIGKILL');
+    await main.done;
+    const runId = runsOf(ws.id)[0].id;
+    expect(emulator.actionCalls(runId)).toEqual([]);
+    const state = readCommandFile(step.state);
+    expect(state['stop-on-exit']).toBe('true');
+    const post = spawnStep('dist/post/index.js', {
+      ...env,
+      'STATE_run-id': state['run-id'],
+      'STATE_stop-on-exit': state['stop-on-exit']
+    });
+    const result = await post.done;
+    expect(result.code).toBe(0);
+    expect(emulator.actionCalls(runId)).toEqual(['cancel']);
+  });
+});

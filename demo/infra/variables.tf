@@ -1,0 +1,4 @@
+variable "database_size" {
+  type    = string
+  default = "small"
+}
