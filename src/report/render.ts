@@ -92,22 +92,26 @@ function tableCell(text: string): string {
 }
 
 function detailsTable(report: RunReport, context: RenderContext | undefined): string | undefined {
-  const rows: [string, string][] = [];
+  const columns: [string, string][] = [];
   if (report.runId || report.runUrl) {
-    rows.push(['Run', link(codeSpan(report.runId ?? 'run'), report.runUrl)]);
+    columns.push(['Run', link(codeSpan(report.runId ?? 'run'), report.runUrl)]);
   }
-  if (report.runStatus) rows.push(['Status', codeSpan(report.runStatus)]);
+  if (report.runStatus) columns.push(['Status', codeSpan(report.runStatus)]);
   if (report.commitSha) {
     const sha = report.commitSha;
     const url = context?.repositoryUrl ? `${context.repositoryUrl}/commit/${sha}` : undefined;
-    rows.push(['Commit', link(codeSpan(sha.slice(0, 7)), url)]);
+    columns.push(['Commit', link(codeSpan(sha.slice(0, 7)), url)]);
   }
   if (report.configurationVersionId) {
-    rows.push(['Configuration version', codeSpan(report.configurationVersionId)]);
+    columns.push(['Configuration version', codeSpan(report.configurationVersionId)]);
   }
-  if (rows.length === 0) return undefined;
-  const lines = rows.map(([key, value]) => `| ${key} | ${tableCell(value)} |`);
-  return ['| | |', '| --- | --- |', ...lines].join('\n');
+  if (columns.length === 0) return undefined;
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    row(columns.map(([name]) => name)),
+    row(columns.map(() => '---')),
+    row(columns.map(([, value]) => tableCell(value)))
+  ].join('\n');
 }
 
 function countsLine(report: RunReport): string | undefined {
