@@ -121,8 +121,8 @@ describe('renderReport', () => {
       logTail: 'line\n'.repeat(5_000),
       policyFailures: Array.from({ length: 80 }, (_, i) => `policy-${i}`)
     });
-    for (const max of [0, 1, 40, 300, 1_000, 5_000, 20_000]) {
-      expect(bytes(render(report, max))).toBeLessThanOrEqual(max);
+    for (const max of [NaN, -5, 0, 1, 40, 300, 1_000, 5_000, 20_000]) {
+      expect(bytes(render(report, max))).toBeLessThanOrEqual(Math.max(0, max || 0));
     }
   });
 
@@ -197,6 +197,11 @@ describe('renderReport', () => {
       '> Resource-level changes are not shown: the token may not read the plan JSON (HTTP 403).'
     );
     expect(md).not.toContain('#### Resource changes');
+  });
+
+  it('keeps policy names that look like list markers from nesting lists', () => {
+    const md = render(speculativeReport({ policyFailures: ['- sneaky', '1. ordered', '+'] }));
+    expect(md).toContain('- \\- sneaky\n- 1\\. ordered\n- \\+');
   });
 
   it('lists failed policies', () => {

@@ -230,7 +230,7 @@ function join(sections: readonly (string | undefined)[]): string {
 
 /** Renders the report as GitHub-flavoured markdown of at most `options.maxLength` bytes. */
 export function renderReport(report: RunReport, options: RenderOptions): string {
-  const max = Math.max(0, Math.floor(options.maxLength));
+  const max = Number.isNaN(options.maxLength) ? 0 : Math.max(0, Math.floor(options.maxLength));
   const context = options.context;
   const head = join([
     options.marker,
