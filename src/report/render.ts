@@ -59,8 +59,6 @@ const MAX_ERROR = 4_000;
 const MAX_POLICIES = 50;
 const MAX_ADDRESS = 1_000;
 const MAX_LOG = 16_000;
-// Room kept for the "… and N more" line when resource changes are truncated.
-const MORE_LINE_RESERVE = 400;
 
 function workspaceLabel(report: RunReport): string {
   if (report.organization && report.workspaceName) {
@@ -182,7 +180,8 @@ function changesSection(
   const heading = `#### Resource changes (${sorted.length})`;
   const parts: string[] = [heading];
   let size = byteLength(heading);
-  const limit = budget - MORE_LINE_RESERVE;
+  // Keep room for the longest "… and N more" line this list could end with.
+  const limit = budget - byteLength(moreLine(report, sorted)) - 8;
   let shown = 0;
   let full = false;
   for (const action of ACTION_ORDER) {
@@ -206,16 +205,18 @@ function changesSection(
       shown += 1;
     }
   }
-  if (shown < sorted.length) {
-    const hidden = sorted.slice(shown);
-    const byAction = ACTION_ORDER.map(a => [a, hidden.filter(c => c.action === a).length])
-      .filter(([, n]) => n !== 0)
-      .map(([a, n]) => `${n} ${a}`)
-      .join(', ');
-    const where = report.runUrl ? `: see the ${link('run', report.runUrl)}` : '';
-    parts.push(`\n\n… and ${hidden.length} more (${byAction})${where}.`);
-  }
+  if (shown < sorted.length) parts.push(moreLine(report, sorted.slice(shown)));
   return budget > 0 && shown > 0 ? parts.join('') : moreOnly(sorted.length, report, budget);
+}
+
+/** "… and N more (a create, b update): see the run." */
+function moreLine(report: RunReport, hidden: readonly ResourceChange[]): string {
+  const byAction = ACTION_ORDER.map(a => [a, hidden.filter(c => c.action === a).length] as const)
+    .filter(([, n]) => n !== 0)
+    .map(([a, n]) => `${n} ${a}`)
+    .join(', ');
+  const where = report.runUrl ? `: see the ${link('run', report.runUrl)}` : '';
+  return `\n\n… and ${hidden.length} more (${byAction})${where}.`;
 }
 
 function moreOnly(count: number, report: RunReport, budget: number): string | undefined {
