@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { resourceChangesFromPlanJson } from '../../src/report/plan-changes.js';
+import {
+  planJsonUnavailableReason,
+  resourceChangesFromPlanJson
+} from '../../src/report/plan-changes.js';
 
 function entry(address: string, actions: unknown, extra: Record<string, unknown> = {}) {
   const { change, ...rest } = extra;
@@ -126,5 +129,17 @@ describe('resourceChangesFromPlanJson', () => {
       { address: 'ok.one', action: 'destroy' },
       { address: 'mixed.types', action: 'create' }
     ]);
+  });
+});
+
+describe('planJsonUnavailableReason', () => {
+  it('explains a permission refusal, a missing document and other failures', () => {
+    expect(planJsonUnavailableReason(403)).toContain('may not read');
+    expect(planJsonUnavailableReason(404)).toContain('HTTP 404');
+    expect(planJsonUnavailableReason(403)).toContain('Organization tokens');
+    expect(planJsonUnavailableReason(204)).toContain('not ready');
+    expect(planJsonUnavailableReason(422)).toContain('0.12');
+    expect(planJsonUnavailableReason(502)).toContain('HTTP 502');
+    expect(planJsonUnavailableReason()).toContain('could not be fetched');
   });
 });

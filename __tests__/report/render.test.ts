@@ -23,12 +23,15 @@ describe('renderReport', () => {
     });
     expect(md).toContain('### Terraform plan (speculative): `acme/networking-prod`');
     expect(md).toContain('**Succeeded:** Plan finished: 3 to add');
-    expect(md).toContain(`| Run | [\`run-CZcmD7eagjhyX0vN\`](${RUN_URL}) |`);
-    expect(md).toContain('| Status | `planned_and_finished` |');
     expect(md).toContain(
-      '| Commit | [`5f3c2a1`](https://github.com/acme/infra/commit/5f3c2a19e0b4d6c8a7f1e2d3c4b5a6978877665f) |'
+      [
+        '| Run | Status | Commit | Configuration version |',
+        '| --- | --- | --- | --- |',
+        `| [\`run-CZcmD7eagjhyX0vN\`](${RUN_URL}) | \`planned_and_finished\` | ` +
+          '[`5f3c2a1`](https://github.com/acme/infra/commit/5f3c2a19e0b4d6c8a7f1e2d3c4b5a6978877665f) | ' +
+          '`cv-ntv3HbhJqvFzamy7` |'
+      ].join('\n')
     );
-    expect(md).toContain('| Configuration version | `cv-ntv3HbhJqvFzamy7` |');
     expect(md).toContain('**Plan:** 3 to add, 1 to change, 1 to destroy, 1 to import.');
     expect(md).toContain('#### Resource changes (7)');
     expect(listedAddresses(md)).toEqual([
@@ -118,8 +121,8 @@ describe('renderReport', () => {
       logTail: 'line\n'.repeat(5_000),
       policyFailures: Array.from({ length: 80 }, (_, i) => `policy-${i}`)
     });
-    for (const max of [0, 1, 40, 300, 1_000, 5_000, 20_000]) {
-      expect(bytes(render(report, max))).toBeLessThanOrEqual(max);
+    for (const max of [NaN, -5, 0, 1, 40, 300, 1_000, 5_000, 20_000]) {
+      expect(bytes(render(report, max))).toBeLessThanOrEqual(Math.max(0, max || 0));
     }
   });
 
@@ -179,7 +182,7 @@ describe('renderReport', () => {
     expect(md).toContain('### Terraform run not started: `unknown workspace`');
     expect(md).toContain('**Failed: nothing was created.** Input error.');
     expect(md).toContain("```text\nworkspace: required, e.g. 'networking-prod' or 'ws-…'.\n```");
-    expect(md).not.toContain('| Run |');
+    expect(md).not.toContain('| Run ');
   });
 
   it('falls back to counts with the reason when resource changes are unavailable', () => {
@@ -194,6 +197,11 @@ describe('renderReport', () => {
       '> Resource-level changes are not shown: the token may not read the plan JSON (HTTP 403).'
     );
     expect(md).not.toContain('#### Resource changes');
+  });
+
+  it('keeps policy names that look like list markers from nesting lists', () => {
+    const md = render(speculativeReport({ policyFailures: ['- sneaky', '1. ordered', '+'] }));
+    expect(md).toContain('- \\- sneaky\n- 1\\. ordered\n- \\+');
   });
 
   it('lists failed policies', () => {
@@ -220,7 +228,7 @@ describe('renderReport', () => {
 
   it('never links a run URL that is not http(s)', () => {
     const md = render(speculativeReport({ runUrl: 'javascript:alert(1)' }));
-    expect(md).toContain('| Run | `run-CZcmD7eagjhyX0vN` |');
+    expect(md).toContain('| `run-CZcmD7eagjhyX0vN` | `planned_and_finished` |');
     expect(md).not.toContain('javascript:');
   });
 

@@ -23,11 +23,16 @@ export function cleanText(text: string): string {
 
 /** One line of text, markdown-escaped; `@name` gets a zero-width space so nobody is pinged. */
 export function escapeInline(text: string): string {
-  return cleanText(text)
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/[\\`*_[\]<>|~&#]/g, c => `\\${c}`)
-    .replace(/@(?=\w)/g, '@\u200b');
+  return (
+    cleanText(text)
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/[\\`*_[\]<>|~&#]/g, c => `\\${c}`)
+      // At the start of a list item, `- x`, `+ x` or `1. x` would open a nested list.
+      .replace(/^([-+])(?=\s|$)/, '\\$1')
+      .replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2')
+      .replace(/@(?=\w)/g, '@\u200b')
+  );
 }
 
 function longestBacktickRun(text: string): number {

@@ -115,3 +115,28 @@ export function resourceChangesFromPlanJson(json: unknown): ResourceChange[] {
   }
   return changes.sort(compareResourceChanges);
 }
+
+/**
+ * The sentence the report shows when the plan JSON could not be read, from the HTTP status
+ * of `GET /plans/:id/json-output` (undefined when no answer came back).
+ */
+export function planJsonUnavailableReason(status?: number): string {
+  switch (status) {
+    case 401:
+    case 403:
+    case 404:
+      // TFC/TFE answer 404 for "not permitted" too; organization tokens may not read it.
+      return (
+        `the token may not read the plan's JSON output (HTTP ${status}). Organization tokens ` +
+        'cannot; a team or user token with access to the workspace can.'
+      );
+    case 204:
+      return "the plan's JSON output was not ready.";
+    case 422:
+      return 'the server has no JSON output for this plan (Terraform older than 0.12?).';
+    case undefined:
+      return "the plan's JSON output could not be fetched.";
+    default:
+      return `the plan's JSON output could not be read (HTTP ${status}).`;
+  }
+}

@@ -59,8 +59,6 @@ const MAX_ERROR = 4_000;
 const MAX_POLICIES = 50;
 const MAX_ADDRESS = 1_000;
 const MAX_LOG = 16_000;
-// Room kept for the "… and N more" line when resource changes are truncated.
-const MORE_LINE_RESERVE = 400;
 
 function workspaceLabel(report: RunReport): string {
   if (report.organization && report.workspaceName) {
@@ -92,22 +90,26 @@ function tableCell(text: string): string {
 }
 
 function detailsTable(report: RunReport, context: RenderContext | undefined): string | undefined {
-  const rows: [string, string][] = [];
+  const columns: [string, string][] = [];
   if (report.runId || report.runUrl) {
-    rows.push(['Run', link(codeSpan(report.runId ?? 'run'), report.runUrl)]);
+    columns.push(['Run', link(codeSpan(report.runId ?? 'run'), report.runUrl)]);
   }
-  if (report.runStatus) rows.push(['Status', codeSpan(report.runStatus)]);
+  if (report.runStatus) columns.push(['Status', codeSpan(report.runStatus)]);
   if (report.commitSha) {
     const sha = report.commitSha;
     const url = context?.repositoryUrl ? `${context.repositoryUrl}/commit/${sha}` : undefined;
-    rows.push(['Commit', link(codeSpan(sha.slice(0, 7)), url)]);
+    columns.push(['Commit', link(codeSpan(sha.slice(0, 7)), url)]);
   }
   if (report.configurationVersionId) {
-    rows.push(['Configuration version', codeSpan(report.configurationVersionId)]);
+    columns.push(['Configuration version', codeSpan(report.configurationVersionId)]);
   }
-  if (rows.length === 0) return undefined;
-  const lines = rows.map(([key, value]) => `| ${key} | ${tableCell(value)} |`);
-  return ['| | |', '| --- | --- |', ...lines].join('\n');
+  if (columns.length === 0) return undefined;
+  const row = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [
+    row(columns.map(([name]) => name)),
+    row(columns.map(() => '---')),
+    row(columns.map(([, value]) => tableCell(value)))
+  ].join('\n');
 }
 
 function countsLine(report: RunReport): string | undefined {
@@ -178,7 +180,8 @@ function changesSection(
   const heading = `#### Resource changes (${sorted.length})`;
   const parts: string[] = [heading];
   let size = byteLength(heading);
-  const limit = budget - MORE_LINE_RESERVE;
+  // Keep room for the longest "… and N more" line this list could end with.
+  const limit = budget - byteLength(moreLine(report, sorted)) - 8;
   let shown = 0;
   let full = false;
   for (const action of ACTION_ORDER) {
@@ -202,16 +205,18 @@ function changesSection(
       shown += 1;
     }
   }
-  if (shown < sorted.length) {
-    const hidden = sorted.slice(shown);
-    const byAction = ACTION_ORDER.map(a => [a, hidden.filter(c => c.action === a).length])
-      .filter(([, n]) => n !== 0)
-      .map(([a, n]) => `${n} ${a}`)
-      .join(', ');
-    const where = report.runUrl ? `: see the ${link('run', report.runUrl)}` : '';
-    parts.push(`\n\n… and ${hidden.length} more (${byAction})${where}.`);
-  }
+  if (shown < sorted.length) parts.push(moreLine(report, sorted.slice(shown)));
   return budget > 0 && shown > 0 ? parts.join('') : moreOnly(sorted.length, report, budget);
+}
+
+/** "… and N more (a create, b update): see the run." */
+function moreLine(report: RunReport, hidden: readonly ResourceChange[]): string {
+  const byAction = ACTION_ORDER.map(a => [a, hidden.filter(c => c.action === a).length] as const)
+    .filter(([, n]) => n !== 0)
+    .map(([a, n]) => `${n} ${a}`)
+    .join(', ');
+  const where = report.runUrl ? `: see the ${link('run', report.runUrl)}` : '';
+  return `\n\n… and ${hidden.length} more (${byAction})${where}.`;
 }
 
 function moreOnly(count: number, report: RunReport, budget: number): string | undefined {
@@ -226,7 +231,7 @@ function join(sections: readonly (string | undefined)[]): string {
 
 /** Renders the report as GitHub-flavoured markdown of at most `options.maxLength` bytes. */
 export function renderReport(report: RunReport, options: RenderOptions): string {
-  const max = Math.max(0, Math.floor(options.maxLength));
+  const max = Number.isNaN(options.maxLength) ? 0 : Math.max(0, Math.floor(options.maxLength));
   const context = options.context;
   const head = join([
     options.marker,
