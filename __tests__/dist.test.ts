@@ -108,7 +108,7 @@ describe('dist/index.js as the runner runs it', () => {
     step = makeWorkspace({ 'main.tf': resources('a') });
     const env = stepEnv(step, inputsFor(ws.name, { apply: 'true' }));
     const { child, done } = spawnStep('dist/index.js', env);
-    for (let i = 0; i < 200 && runsOf(ws.id).length === 0; i++) {
+    for (let i = 0; i < 800 && runsOf(ws.id).length === 0; i++) {
       await new Promise(resolve => setTimeout(resolve, 25));
     }
     expect(runsOf(ws.id)).toHaveLength(1);
@@ -128,7 +128,7 @@ describe('dist/index.js as the runner runs it', () => {
     step = makeWorkspace({ 'main.tf': resources('a') });
     const env = stepEnv(step, inputsFor(ws.name, { apply: 'true' }));
     const main = spawnStep('dist/index.js', env);
-    for (let i = 0; i < 200 && runsOf(ws.id).length === 0; i++) {
+    for (let i = 0; i < 800 && runsOf(ws.id).length === 0; i++) {
       await new Promise(resolve => setTimeout(resolve, 25));
     }
     main.child.kill('SIGKILL');

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1281);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1090);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1281:
+/***/ 1090:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31692,6 +31692,27 @@ function resolveDirectory(input, root) {
     return { workspaceRoot, directory };
 }
 
+;// CONCATENATED MODULE: ./src/report/commit.ts
+/** The commit a report names: on pull requests the PR's head, not GitHub's merge commit. */
+
+function reportedCommitSha(env = process.env) {
+    const event = env['GITHUB_EVENT_NAME'];
+    const path = env['GITHUB_EVENT_PATH'];
+    if ((event === 'pull_request' || event === 'pull_request_target') && path) {
+        try {
+            const payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+            const sha = payload.pull_request?.head?.sha;
+            // GITHUB_SHA is the test merge commit here, which reviewers never see.
+            if (typeof sha === 'string' && /^[0-9a-f]{7,64}$/i.test(sha))
+                return sha;
+        }
+        catch {
+            // An unreadable event file only costs the nicer commit link.
+        }
+    }
+    return env['GITHUB_SHA'] || undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 /** The step's outputs (interface.md "Outputs"), set as far as the run got. */
 
@@ -31831,6 +31852,28 @@ function resourceChangesFromPlanJson(json) {
             changes.push(change);
     }
     return changes.sort(compareResourceChanges);
+}
+/**
+ * The sentence the report shows when the plan JSON could not be read, from the HTTP status
+ * of `GET /plans/:id/json-output` (undefined when no answer came back).
+ */
+function planJsonUnavailableReason(status) {
+    switch (status) {
+        case 401:
+        case 403:
+        case 404:
+            // TFC/TFE answer 404 for "not permitted" too; organization tokens may not read it.
+            return (`the token may not read the plan's JSON output (HTTP ${status}). Organization tokens ` +
+                'cannot; a team or user token with access to the workspace can.');
+        case 204:
+            return "the plan's JSON output was not ready.";
+        case 422:
+            return 'the server has no JSON output for this plan (Terraform older than 0.12?).';
+        case undefined:
+            return "the plan's JSON output could not be fetched.";
+        default:
+            return `the plan's JSON output could not be read (HTTP ${status}).`;
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:fs/promises"
@@ -36853,11 +36896,14 @@ function cleanText(text) {
 }
 /** One line of text, markdown-escaped; `@name` gets a zero-width space so nobody is pinged. */
 function escapeInline(text) {
-    return cleanText(text)
+    return (cleanText(text)
         .replace(/\s+/g, ' ')
         .trim()
         .replace(/[\\`*_[\]<>|~&#]/g, c => `\\${c}`)
-        .replace(/@(?=\w)/g, '@\u200b');
+        // At the start of a list item, `- x`, `+ x` or `1. x` would open a nested list.
+        .replace(/^([-+])(?=\s|$)/, '\\$1')
+        .replace(/^(\d+)([.)])(?=\s|$)/, '$1\\$2')
+        .replace(/@(?=\w)/g, '@\u200b'));
 }
 function longestBacktickRun(text) {
     let longest = 0;
@@ -36953,8 +36999,6 @@ const MAX_ERROR = 4_000;
 const MAX_POLICIES = 50;
 const MAX_ADDRESS = 1_000;
 const MAX_LOG = 16_000;
-// Room kept for the "… and N more" line when resource changes are truncated.
-const MORE_LINE_RESERVE = 400;
 function workspaceLabel(report) {
     if (report.organization && report.workspaceName) {
         return `${report.organization}/${report.workspaceName}`;
@@ -36984,24 +37028,28 @@ function tableCell(text) {
     return text.replace(/\|/g, '\\|');
 }
 function detailsTable(report, context) {
-    const rows = [];
+    const columns = [];
     if (report.runId || report.runUrl) {
-        rows.push(['Run', markdown_link(codeSpan(report.runId ?? 'run'), report.runUrl)]);
+        columns.push(['Run', markdown_link(codeSpan(report.runId ?? 'run'), report.runUrl)]);
     }
     if (report.runStatus)
-        rows.push(['Status', codeSpan(report.runStatus)]);
+        columns.push(['Status', codeSpan(report.runStatus)]);
     if (report.commitSha) {
         const sha = report.commitSha;
         const url = context?.repositoryUrl ? `${context.repositoryUrl}/commit/${sha}` : undefined;
-        rows.push(['Commit', markdown_link(codeSpan(sha.slice(0, 7)), url)]);
+        columns.push(['Commit', markdown_link(codeSpan(sha.slice(0, 7)), url)]);
     }
     if (report.configurationVersionId) {
-        rows.push(['Configuration version', codeSpan(report.configurationVersionId)]);
+        columns.push(['Configuration version', codeSpan(report.configurationVersionId)]);
     }
-    if (rows.length === 0)
+    if (columns.length === 0)
         return undefined;
-    const lines = rows.map(([key, value]) => `| ${key} | ${tableCell(value)} |`);
-    return ['| | |', '| --- | --- |', ...lines].join('\n');
+    const row = (cells) => `| ${cells.join(' | ')} |`;
+    return [
+        row(columns.map(([name]) => name)),
+        row(columns.map(() => '---')),
+        row(columns.map(([, value]) => tableCell(value)))
+    ].join('\n');
 }
 function countsLine(report) {
     const c = report.counts;
@@ -37073,7 +37121,8 @@ function changesSection(report, changes, budget) {
     const heading = `#### Resource changes (${sorted.length})`;
     const parts = [heading];
     let size = byteLength(heading);
-    const limit = budget - MORE_LINE_RESERVE;
+    // Keep room for the longest "… and N more" line this list could end with.
+    const limit = budget - byteLength(moreLine(report, sorted)) - 8;
     let shown = 0;
     let full = false;
     for (const action of ACTION_ORDER) {
@@ -37098,16 +37147,18 @@ function changesSection(report, changes, budget) {
             shown += 1;
         }
     }
-    if (shown < sorted.length) {
-        const hidden = sorted.slice(shown);
-        const byAction = ACTION_ORDER.map(a => [a, hidden.filter(c => c.action === a).length])
-            .filter(([, n]) => n !== 0)
-            .map(([a, n]) => `${n} ${a}`)
-            .join(', ');
-        const where = report.runUrl ? `: see the ${markdown_link('run', report.runUrl)}` : '';
-        parts.push(`\n\n… and ${hidden.length} more (${byAction})${where}.`);
-    }
+    if (shown < sorted.length)
+        parts.push(moreLine(report, sorted.slice(shown)));
     return budget > 0 && shown > 0 ? parts.join('') : moreOnly(sorted.length, report, budget);
+}
+/** "… and N more (a create, b update): see the run." */
+function moreLine(report, hidden) {
+    const byAction = ACTION_ORDER.map(a => [a, hidden.filter(c => c.action === a).length])
+        .filter(([, n]) => n !== 0)
+        .map(([a, n]) => `${n} ${a}`)
+        .join(', ');
+    const where = report.runUrl ? `: see the ${markdown_link('run', report.runUrl)}` : '';
+    return `\n\n… and ${hidden.length} more (${byAction})${where}.`;
 }
 function moreOnly(count, report, budget) {
     const where = report.runUrl ? `: see the ${markdown_link('run', report.runUrl)}` : '';
@@ -37119,7 +37170,7 @@ function join(sections) {
 }
 /** Renders the report as GitHub-flavoured markdown of at most `options.maxLength` bytes. */
 function renderReport(report, options) {
-    const max = Math.max(0, Math.floor(options.maxLength));
+    const max = Number.isNaN(options.maxLength) ? 0 : Math.max(0, Math.floor(options.maxLength));
     const context = options.context;
     const head = join([
         options.marker,
@@ -39424,26 +39475,15 @@ class TfeClient {
         });
         if (response.status === 200)
             return { available: true, json: response.body };
-        if (response.status === 204)
-            return { available: false, reason: 'the plan JSON is not ready' };
-        if (response.status >= 300 && response.status < 400) {
-            const location = headerValue(response.headers.location);
-            if (!location)
-                return { available: false, reason: 'the server sent no redirect target' };
-            const target = new URL(location, this.apiBase).toString();
-            const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () => this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' }));
-            if (blob.status !== 200) {
-                return { available: false, reason: `reading the plan JSON failed (HTTP ${blob.status})` };
-            }
-            return { available: true, json: parseJson(blob.text) };
+        const location = headerValue(response.headers.location);
+        if (response.status < 300 || response.status >= 400 || !location) {
+            return { available: false, status: response.status };
         }
-        if (response.status === 422) {
-            return { available: false, reason: 'the server has no JSON plan (Terraform < 0.12?)' };
-        }
-        return {
-            available: false,
-            reason: `the token may not read the plan JSON (HTTP ${response.status}; it needs a user or team token with admin access to the workspace)`
-        };
+        const target = new URL(location, this.apiBase).toString();
+        const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () => this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' }));
+        if (blob.status !== 200)
+            return { available: false, status: blob.status };
+        return { available: true, json: parseJson(blob.text) };
     }
     /**
      * One read of a phase log (tfe-api.md §8.4): the URL's query is replaced by
@@ -39580,6 +39620,7 @@ function required(response, method, path) {
 
 
 
+
 /** How long to wait for a stopped run to reach its final status, for the report. */
 const SETTLE_AFTER_STOP_MS = 20_000;
 async function run(options = {}) {
@@ -39660,7 +39701,7 @@ async function run(options = {}) {
         counts: facts.counts,
         speculative: inputs?.speculative,
         isDestroy: inputs?.isDestroy,
-        commitSha: process.env.GITHUB_SHA,
+        commitSha: reportedCommitSha(),
         message: inputs?.message,
         ...resourceChanges,
         logTail: facts.logTail,
@@ -39723,14 +39764,14 @@ async function readResourceChanges(client, facts) {
         return {};
     try {
         const result = await client.getPlanJson(facts.planId);
-        if (!result.available)
-            return { resourceChangesUnavailable: result.reason };
+        if (!result.available) {
+            return { resourceChangesUnavailable: planJsonUnavailableReason(result.status) };
+        }
         return { resourceChanges: resourceChangesFromPlanJson(result.json) };
     }
     catch (error) {
-        return {
-            resourceChangesUnavailable: `reading the plan JSON failed: ${error.message}`
-        };
+        core_debug(`plan JSON: ${error.message}`);
+        return { resourceChangesUnavailable: planJsonUnavailableReason(undefined) };
     }
 }
 /** Keeps the post step informed, writing state only when it changes. */

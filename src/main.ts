@@ -4,8 +4,9 @@
  */
 import * as core from '@actions/core';
 import { InputError, type Inputs, getInputs } from './inputs.js';
+import { reportedCommitSha } from './report/commit.js';
 import { setRunOutputs } from './report/outputs.js';
-import { resourceChangesFromPlanJson } from './report/plan-changes.js';
+import { planJsonUnavailableReason, resourceChangesFromPlanJson } from './report/plan-changes.js';
 import { upsertPrComment } from './report/pr-comment.js';
 import { planSummary, writeJobSummary } from './report/summary.js';
 import type { ResourceChange, RunReport } from './report/types.js';
@@ -116,7 +117,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
     counts: facts.counts,
     speculative: inputs?.speculative,
     isDestroy: inputs?.isDestroy,
-    commitSha: process.env.GITHUB_SHA,
+    commitSha: reportedCommitSha(),
     message: inputs?.message,
     ...resourceChanges,
     logTail: facts.logTail,
@@ -186,12 +187,13 @@ async function readResourceChanges(
   if (!client || !facts.planId || facts.planStatus !== 'finished') return {};
   try {
     const result = await client.getPlanJson(facts.planId);
-    if (!result.available) return { resourceChangesUnavailable: result.reason };
+    if (!result.available) {
+      return { resourceChangesUnavailable: planJsonUnavailableReason(result.status) };
+    }
     return { resourceChanges: resourceChangesFromPlanJson(result.json) };
   } catch (error) {
-    return {
-      resourceChangesUnavailable: `reading the plan JSON failed: ${(error as Error).message}`
-    };
+    core.debug(`plan JSON: ${(error as Error).message}`);
+    return { resourceChangesUnavailable: planJsonUnavailableReason(undefined) };
   }
 }
 

@@ -94,13 +94,14 @@ export function readCommandFile(file: string): Record<string, string> {
 export async function withStep(
   step: StepFiles,
   inputs: Record<string, string>,
-  body: () => Promise<void>
+  body: () => Promise<void>,
+  extraEnv: Record<string, string> = {}
 ): Promise<StepResult> {
   const saved = { ...process.env };
   for (const name of Object.keys(process.env)) {
     if (name.startsWith('INPUT_') || name === 'TF_API_TOKEN') delete process.env[name];
   }
-  Object.assign(process.env, stepEnv(step, inputs));
+  Object.assign(process.env, stepEnv(step, inputs), extraEnv);
   const chunks: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = (chunk: string | Uint8Array): boolean => {

@@ -32631,26 +32631,15 @@ class TfeClient {
         });
         if (response.status === 200)
             return { available: true, json: response.body };
-        if (response.status === 204)
-            return { available: false, reason: 'the plan JSON is not ready' };
-        if (response.status >= 300 && response.status < 400) {
-            const location = headerValue(response.headers.location);
-            if (!location)
-                return { available: false, reason: 'the server sent no redirect target' };
-            const target = new URL(location, this.apiBase).toString();
-            const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () => this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' }));
-            if (blob.status !== 200) {
-                return { available: false, reason: `reading the plan JSON failed (HTTP ${blob.status})` };
-            }
-            return { available: true, json: parseJson(blob.text) };
+        const location = headerValue(response.headers.location);
+        if (response.status < 300 || response.status >= 400 || !location) {
+            return { available: false, status: response.status };
         }
-        if (response.status === 422) {
-            return { available: false, reason: 'the server has no JSON plan (Terraform < 0.12?)' };
-        }
-        return {
-            available: false,
-            reason: `the token may not read the plan JSON (HTTP ${response.status}; it needs a user or team token with admin access to the workspace)`
-        };
+        const target = new URL(location, this.apiBase).toString();
+        const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () => this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' }));
+        if (blob.status !== 200)
+            return { available: false, status: blob.status };
+        return { available: true, json: parseJson(blob.text) };
     }
     /**
      * One read of a phase log (tfe-api.md §8.4): the URL's query is replaced by

@@ -70,10 +70,10 @@ interface ApiRequest {
   readonly accept?: readonly number[];
 }
 
-/** Result of reading the plan's JSON output. */
+/** Result of reading the plan's JSON output; `status` says why it is not available. */
 export type PlanJsonResult =
   | { readonly available: true; readonly json: unknown }
-  | { readonly available: false; readonly reason: string };
+  | { readonly available: false; readonly status: number };
 
 export class TfeClient {
   readonly apiBase: string;
@@ -272,26 +272,16 @@ export class TfeClient {
       accept: [204, 301, 302, 303, 307, 308, 401, 403, 404, 422]
     });
     if (response.status === 200) return { available: true, json: response.body };
-    if (response.status === 204) return { available: false, reason: 'the plan JSON is not ready' };
-    if (response.status >= 300 && response.status < 400) {
-      const location = headerValue(response.headers.location);
-      if (!location) return { available: false, reason: 'the server sent no redirect target' };
-      const target = new URL(location, this.apiBase).toString();
-      const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () =>
-        this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' })
-      );
-      if (blob.status !== 200) {
-        return { available: false, reason: `reading the plan JSON failed (HTTP ${blob.status})` };
-      }
-      return { available: true, json: parseJson(blob.text) };
+    const location = headerValue(response.headers.location);
+    if (response.status < 300 || response.status >= 400 || !location) {
+      return { available: false, status: response.status };
     }
-    if (response.status === 422) {
-      return { available: false, reason: 'the server has no JSON plan (Terraform < 0.12?)' };
-    }
-    return {
-      available: false,
-      reason: `the token may not read the plan JSON (HTTP ${response.status}; it needs a user or team token with admin access to the workspace)`
-    };
+    const target = new URL(location, this.apiBase).toString();
+    const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () =>
+      this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' })
+    );
+    if (blob.status !== 200) return { available: false, status: blob.status };
+    return { available: true, json: parseJson(blob.text) };
   }
 
   /**

@@ -1,0 +1,177 @@
+/**
+ * The PR preview end to end: the action on a pull_request event, against the TFE emulator
+ * and a local GitHub API server, writes one sticky comment per PR and workspace that lists
+ * every changed resource, and updates it on the next push.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { startEmulator } from '../emulator/server.js';
+import { run } from '../src/main.js';
+import { type GitHubServer, startGitHubServer } from './helpers/github-server.js';
+import {
+  type StepFiles,
+  type StepResult,
+  makeWorkspace,
+  removeWorkspace,
+  resources,
+  withStep
+} from './helpers/runner.js';
+
+type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+
+const GITHUB_TOKEN = 'ghs_prPreviewTestToken';
+const PR = 12;
+let emulator: Emulator;
+let github: GitHubServer;
+let step: StepFiles | undefined;
+let counter = 0;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ stepMs: 5 });
+});
+afterAll(async () => {
+  await emulator.close();
+});
+beforeEach(async () => {
+  github = await startGitHubServer({ token: GITHUB_TOKEN });
+});
+afterEach(async () => {
+  await github.close();
+  if (step) removeWorkspace(step);
+  step = undefined;
+});
+
+function newWorkspace(options: Record<string, unknown> = {}): string {
+  const name = `pr-${++counter}`;
+  emulator.addWorkspace({ organization: 'acme', name, ...options });
+  return name;
+}
+
+/** One push to the PR: the action runs on `files` with a pull_request event. */
+async function preview(
+  workspace: string,
+  files: Record<string, string>,
+  headSha: string,
+  inputs: Record<string, string> = {}
+): Promise<StepResult> {
+  if (step) removeWorkspace(step);
+  step = makeWorkspace(files);
+  const eventPath = path.join(step.temp, 'event.json');
+  fs.writeFileSync(
+    eventPath,
+    JSON.stringify({
+      action: 'synchronize',
+      number: PR,
+      pull_request: { number: PR, head: { sha: headSha } },
+      repository: { full_name: 'acme/infrastructure' }
+    })
+  );
+  return withStep(
+    step,
+    {
+      token: emulator.token,
+      hostname: emulator.url,
+      organization: 'acme',
+      workspace,
+      directory: 'infra',
+      speculative: 'true',
+      'github-token': GITHUB_TOKEN,
+      ...inputs
+    },
+    () => run(),
+    { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_API_URL: github.url }
+  );
+}
+
+function comments(): { body: string }[] {
+  return github.comments('acme', 'infrastructure', PR);
+}
+
+describe('PR preview comment', () => {
+  it('lists every changed resource, and is updated in place on the next push', async () => {
+    const ws = newWorkspace({ state: ['null_resource.old'] });
+    const first = await preview(ws, { 'main.tf': resources('web', 'db') }, 'a'.repeat(40));
+    expect(first.exitCode).toBe(0);
+    expect(comments()).toHaveLength(1);
+    const body = comments()[0].body;
+    expect(body).toContain(`tfe-run-action:acme/${ws}`);
+    expect(body).toContain('`null_resource.web`');
+    expect(body).toContain('`null_resource.db`');
+    expect(body).toContain('`null_resource.old`');
+    expect(body).toMatch(/Create/);
+    expect(body).toMatch(/Destroy/);
+    expect(body).toContain(first.outputs['run-id']);
+    expect(body).toContain('aaaaaaa');
+    expect(first.outputs['plan-summary']).toContain('`null_resource.web`');
+
+    const second = await preview(
+      ws,
+      { 'main.tf': resources('web', 'db', 'cache') },
+      'b'.repeat(40)
+    );
+    expect(second.exitCode).toBe(0);
+    expect(comments()).toHaveLength(1);
+    const updated = comments()[0].body;
+    expect(updated).toContain(second.outputs['run-id']);
+    expect(updated).not.toContain(first.outputs['run-id']);
+    expect(updated).toContain('`null_resource.cache`');
+    expect(updated).toContain('bbbbbbb');
+    // The TFE token never goes to GitHub.
+    for (const request of github.requests) {
+      expect(JSON.stringify(request)).not.toContain(emulator.token);
+    }
+  });
+
+  it('gives a second workspace its own comment on the same PR', async () => {
+    const one = newWorkspace();
+    const two = newWorkspace();
+    await preview(one, { 'main.tf': resources('a') }, 'c'.repeat(40));
+    await preview(two, { 'main.tf': resources('b') }, 'c'.repeat(40));
+    expect(comments()).toHaveLength(2);
+    expect(comments()[0].body).toContain(`acme/${one}`);
+    expect(comments()[1].body).toContain(`acme/${two}`);
+  });
+
+  it('warns and still succeeds with a read-only GitHub token', async () => {
+    github.readOnly = true;
+    const ws = newWorkspace();
+    const result = await preview(ws, { 'main.tf': resources('a') }, 'd'.repeat(40));
+    expect(result.exitCode).toBe(0);
+    expect(comments()).toHaveLength(0);
+    expect(result.stdout.match(/::warning::Could not write the PR comment/g)).toHaveLength(1);
+    expect(result.outputs['run-status']).toBe('planned_and_finished');
+  });
+
+  it('falls back to the counts when the token may not read the plan JSON', async () => {
+    const ws = newWorkspace();
+    emulator.setScenario(ws, { planJson: 'forbidden' });
+    const result = await preview(ws, { 'main.tf': resources('a', 'b') }, 'e'.repeat(40));
+    expect(result.exitCode).toBe(0);
+    const body = comments()[0].body;
+    expect(body).toMatch(/2 to add/);
+    expect(body).toMatch(/may not read the plan's JSON output \(HTTP 403\)/);
+    expect(body).not.toContain('`null_resource.a`');
+  });
+
+  it('keeps a plan with thousands of changes under the comment limit', async () => {
+    const ws = newWorkspace();
+    const names = Array.from({ length: 3000 }, (_, i) => `instance_with_a_long_name_${i}`);
+    const result = await preview(ws, { 'main.tf': resources(...names) }, 'a'.repeat(40));
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs['resource-additions']).toBe('3000');
+    const body = comments()[0].body;
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(65_536);
+    expect(body).toMatch(/and \d+ more/);
+    expect(body).toContain(result.outputs['run-url']);
+  });
+
+  it('writes no comment with comment-on-pr: false', async () => {
+    const ws = newWorkspace();
+    const result = await preview(ws, { 'main.tf': resources('a') }, 'f'.repeat(40), {
+      'comment-on-pr': 'false'
+    });
+    expect(result.exitCode).toBe(0);
+    expect(github.requests).toHaveLength(0);
+  });
+});
