@@ -177,8 +177,9 @@ export class Emulator {
   }
 
   /**
-   * Replaces the workspace's scenario for runs (and uploads) from now on; a
-   * changed scenario also releases runs held by the previous one.
+   * Replaces the workspace's scenario for runs (and uploads) from now on. Holds
+   * are the exception: unfinished runs of the workspace drop their old hold and
+   * take the new `holdStatus` (none = released).
    * @param {string} nameOrId
    * @param {Scenario} scenario
    */
@@ -186,7 +187,7 @@ export class Emulator {
     const ws = this.workspace(nameOrId);
     ws.scenario = { ...scenario };
     for (const run of this.store.runs) {
-      if (run.workspaceId === ws.id) run.hold = null;
+      if (run.workspaceId === ws.id && !isFinal(run)) run.hold = scenario.holdStatus ?? null;
     }
   }
 
