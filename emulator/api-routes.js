@@ -37,6 +37,7 @@ const ROUTES = [
   ['GET', '/runs/:runId/plan/json-output', runs.planJsonOutput],
   ['GET', '/runs/:runId/apply', runs.showApply],
   ['GET', '/runs/:id/policy-checks', runs.listPolicyChecks],
+  ['GET', '/runs/:id/task-stages', runs.listTaskStages],
   ['GET', '/plans/:id', runs.showPlan],
   ['GET', '/plans/:id/json-output', runs.planJsonOutput],
   ['GET', '/applies/:id', runs.showApply],

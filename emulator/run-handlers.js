@@ -155,7 +155,7 @@ export function createRun(call) {
     return error(403, 'forbidden', 'not allowed to queue destroy runs');
   }
   const run = machine.createRun(ws, cv, attrs, 'tfe-api');
-  return json(201, { data: runResource(run) });
+  return json(201, { data: runResource(run, call.core) });
 }
 
 const RUN_INCLUDES = new Set([
@@ -175,7 +175,7 @@ export function showRun(call) {
   const run = store.run(call.params.id);
   if (!run) return notFound();
   /** @type {{ data: unknown, included?: unknown[] }} */
-  const doc = { data: runResource(run) };
+  const doc = { data: runResource(run, call.core) };
   const include = call.query.get('include');
   if (include !== null) {
     const names = include
@@ -259,7 +259,7 @@ export function listRuns(call) {
     })
     .reverse();
   const { page, links, meta } = paginate(runs, call.query, `/api/v2/workspaces/${ws.id}/runs`);
-  return json(200, { data: page.map(r => runResource(r)), links, meta });
+  return json(200, { data: page.map(r => runResource(r, call.core)), links, meta });
 }
 
 /**
@@ -371,4 +371,16 @@ export function overridePolicyCheck(call) {
 export function showCostEstimate(call) {
   const ce = call.core.store.costEstimates.get(call.params.id);
   return ce ? json(200, { data: costEstimateResource(ce) }) : notFound();
+}
+
+/**
+ * `GET /runs/:id/task-stages`: the emulator has no run tasks, so always an
+ * empty list (the CLI lists them before following a run).
+ * @param {Call} call
+ */
+export function listTaskStages(call) {
+  const run = call.core.store.run(call.params.id);
+  if (!run) return notFound();
+  const { page, links, meta } = paginate([], call.query, `/api/v2/runs/${run.id}/task-stages`);
+  return json(200, { data: page, links, meta });
 }

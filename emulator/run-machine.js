@@ -309,7 +309,7 @@ export class RunMachine {
       if (phase.log.started) closeLog(phase);
     }
     const ce = run.costEstimateId ? this.store.costEstimates.get(run.costEstimateId) : undefined;
-    if (ce && !['finished', 'errored', 'canceled'].includes(ce.status)) mark(ce, 'canceled');
+    if (ce && ['pending', 'queued'].includes(ce.status)) mark(ce, 'canceled');
     for (const id of run.policyCheckIds) {
       const pc = this.store.policyChecks.get(id);
       if (pc && ['pending', 'queued'].includes(pc.status)) mark(pc, 'unreachable');

@@ -117,8 +117,13 @@ export function cvResource(cv, ctx, withUploadUrl = false) {
   };
 }
 
-/** @param {Run} run */
-export function runResource(run) {
+/**
+ * @param {Run} run
+ * @param {Context} ctx
+ */
+export function runResource(run, ctx) {
+  const perms = ctx.store.workspaces.get(run.workspaceId)?.permissions ?? {};
+  const may = (/** @type {string} */ key) => perms[key] !== false;
   const a = run.attrs;
   const list = (/** @type {unknown} */ v) => (Array.isArray(v) && v.length > 0 ? v : null);
   return {
@@ -150,12 +155,12 @@ export function runResource(run) {
       'position-in-queue': 0,
       actions: runActions(run),
       permissions: {
-        'can-apply': true,
-        'can-cancel': true,
+        'can-apply': may('can-queue-apply'),
+        'can-cancel': may('can-queue-run'),
         'can-comment': true,
-        'can-discard': true,
-        'can-force-execute': true,
-        'can-force-cancel': true,
+        'can-discard': may('can-queue-apply'),
+        'can-force-execute': may('can-queue-apply'),
+        'can-force-cancel': may('can-queue-run'),
         'can-override-policy-check': true
       }
     },

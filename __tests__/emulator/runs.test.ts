@@ -380,3 +380,71 @@ describe('emulator runs', () => {
     expect(byName.secret).toMatchObject({ value: null, sensitive: true });
   });
 });
+
+describe('emulator run details', () => {
+  let emu: Emulator;
+
+  beforeAll(async () => {
+    emu = await startEmulator({ stepMs: 5 });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  it('force-cancels after a cancel request and reflects workspace permissions', async () => {
+    const ws = emu.addWorkspace({ name: 'force', permissions: { 'can-queue-apply': false } });
+    const cv = await uploadConfig(emu, ws.id, { files: { 'main.tf': MAIN_TF } });
+    expect((await api(emu, '/runs', post(runBody(ws.id, cv.id)))).status).toBe(403);
+    emu.setScenario(ws.id, { holdStatus: 'plan_queued' });
+    const run = await createRun(emu, ws.id, cv.id, { 'plan-only': true });
+    expect(run.attributes.permissions).toMatchObject({ 'can-apply': false, 'can-cancel': true });
+    await waitForStatus(emu, run.id, ['plan_queued']);
+    expect((await api(emu, `/runs/${run.id}/actions/force-cancel`, post({}))).status).toBe(409);
+    // Cancel and force-cancel back to back: the cancel has not taken effect yet.
+    emu.cancelRun(run.id);
+    expect((await api(emu, `/runs/${run.id}/actions/force-cancel`, post({}))).status).toBe(202);
+    const doc = await getRun(emu, run.id);
+    expect(doc.data.attributes.status).toBe('force_canceled');
+    expect(included(doc, 'plans').attributes.status).toBe('canceled');
+  });
+
+  it('runs passing policy checks and skips cost estimates for targeted runs', async () => {
+    const ws = emu.addWorkspace({ name: 'checks' });
+    const cv = await uploadConfig(emu, ws.id, { files: { 'main.tf': MAIN_TF } });
+    emu.setScenario(ws.id, { policyPass: true, costEstimate: true });
+    const run = await createRun(emu, ws.id, cv.id, {
+      'plan-only': true,
+      'target-addrs': ['aws_vpc.main']
+    });
+    const done = await waitForStatus(emu, run.id, [
+      'planned_and_finished',
+      'errored',
+      'policy_soft_failed'
+    ]);
+    expect(done.data.attributes.status).toBe('planned_and_finished');
+    expect(statusesSeen(done)).toEqual(
+      expect.arrayContaining([
+        'cost-estimating-at',
+        'cost-estimated-at',
+        'policy-checking-at',
+        'policy-checked-at'
+      ])
+    );
+    const withIncludes = await apiJson<Doc>(
+      emu,
+      `/runs/${run.id}?include=cost_estimate,workspace,policy_checks`
+    );
+    expect(included(withIncludes, 'cost-estimates').attributes.status).toBe(
+      'skipped_due_to_targeting'
+    );
+    expect(included(withIncludes, 'policy-checks').attributes.status).toBe('passed');
+    expect(included(withIncludes, 'workspaces').id).toBe(ws.id);
+    expect((await api(emu, `/runs/${run.id}?include=bogus`)).status).toBe(400);
+    const viaRun = await apiJson<Doc>(emu, `/runs/${run.id}/plan`);
+    expect(viaRun.data.id).toBe((done.data.relationships?.plan.data as { id: string }).id);
+    const stages = await apiJson<ListDoc>(emu, `/runs/${run.id}/task-stages`);
+    expect(stages.data).toEqual([]);
+    expect((await api(emu, `/runs/${run.id}/actions/apply`, post({}))).status).toBe(409);
+    expect((await api(emu, `/runs/${run.id}/actions/bogus`, post({}))).status).toBe(404);
+  });
+});
