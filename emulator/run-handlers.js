@@ -10,7 +10,8 @@ import {
   policyCheckResource,
   costEstimateResource
 } from './serialize.js';
-import { runActions, isFinal } from './run-machine.js';
+import { runActions, isFinal } from './run-status.js';
+import { createRunRecord } from './run-records.js';
 import { newSecret } from './store.js';
 
 /**
@@ -83,7 +84,7 @@ function checkAttributeTypes(attrs) {
  * @param {Call} call
  */
 export function createRun(call) {
-  const { store, machine } = call.core;
+  const { store } = call.core;
   const parsed = parseJson(call.body);
   if ('reply' in parsed) return parsed.reply;
   const data = parsed.doc?.data;
@@ -154,7 +155,7 @@ export function createRun(call) {
   if (attrs['is-destroy'] === true && ws.permissions['can-queue-destroy'] === false) {
     return error(403, 'forbidden', 'not allowed to queue destroy runs');
   }
-  const run = machine.createRun(ws, cv, attrs, 'tfe-api');
+  const run = createRunRecord(store, ws, cv, attrs, 'tfe-api');
   return json(201, { data: runResource(run, call.core) });
 }
 

@@ -1,5 +1,5 @@
 // Turns records into JSON:API resource objects (tfe-api.md §1.4, §4-§11).
-import { runActions } from './run-machine.js';
+import { runActions } from './run-status.js';
 
 /**
  * @typedef {import('./store.js').Store} Store

@@ -1,13 +1,16 @@
 // Starts the emulator: an API host and a separate blob host (so a client that
-// leaks its token to blob URLs is caught), a request log, injectable faults
-// and an optional rate limiter.
-import http, { STATUS_CODES } from 'node:http';
+// leaks its token to blob URLs is caught), the request log and the object
+// tests drive (workspaces, scenarios, human actions, faults).
+import http from 'node:http';
 import { Store, newId, now } from './store.js';
-import { RunMachine, runActions, isFinal } from './run-machine.js';
+import { RunMachine } from './run-machine.js';
+import { runActions, isFinal } from './run-status.js';
 import { UploadProcessor } from './upload-processor.js';
 import { handleApi } from './api-routes.js';
 import { handleBlob } from './blob-routes.js';
-import { readBody, error, json } from './http-util.js';
+import { readBody, error } from './http-util.js';
+import { Faults, faultReply } from './faults.js';
+import { RateLimiter } from './rate-limiter.js';
 
 /**
  * @typedef {import('./store.js').Scenario} Scenario
@@ -24,14 +27,7 @@ import { readBody, error, json } from './http-util.js';
  * @property {{ limit: number }} [rateLimit]
  * @property {string | null} [appName]
  *
- * @typedef {object} Fault
- * @property {string} [method] any method when absent
- * @property {string | RegExp} path path after `/api/v2` without the query (blob host: the whole path)
- * @property {number} [status]
- * @property {number} [times]
- * @property {Record<string, string>} [headers]
- * @property {unknown} [body] an object is sent as JSON
- * @property {'reject' | 'lost' | 'refuse'} [mode]
+ * @typedef {import('./faults.js').Fault} Fault
  *
  * @typedef {object} RecordedRequest
  * @property {'api' | 'blob'} host
@@ -88,12 +84,11 @@ export class Emulator {
     this.appName = options.appName === undefined ? 'HCP Terraform' : options.appName;
     this.store = new Store();
     this.machine = new RunMachine(this.store, this.stepMs);
-    this.uploadProcessor = new UploadProcessor(this.store, this.machine, this.stepMs);
+    this.uploadProcessor = new UploadProcessor(this.store, this.stepMs);
     /** @type {RecordedRequest[]} */
     this.requests = [];
-    /** @type {(Fault & { times: number })[]} */
-    this.faults = [];
-    this.window = { start: 0, count: 0 };
+    this.faults = new Faults();
+    this.limiter = this.rateLimit ? new RateLimiter(this.rateLimit.limit) : null;
     this.url = '';
     this.blobUrl = '';
     this.apiServer = http.createServer((req, res) => void this.serve('api', req, res));
@@ -234,51 +229,7 @@ export class Emulator {
 
   /** @param {Fault} fault */
   addFault(fault) {
-    this.faults.push({ ...fault, times: fault.times ?? 1 });
-  }
-
-  /**
-   * @param {'api' | 'blob'} host
-   * @param {string} method
-   * @param {string} path
-   */
-  takeFault(host, method, path) {
-    const faultPath = host === 'api' ? path.replace(/^\/api\/v2(?=\/|$)/, '') : path;
-    const fault = this.faults.find(
-      f =>
-        f.times > 0 &&
-        (!f.method || f.method.toUpperCase() === method) &&
-        (typeof f.path === 'string' ? f.path === faultPath : f.path.test(faultPath))
-    );
-    if (fault) fault.times--;
-    return fault;
-  }
-
-  /**
-   * A fixed one-second window, like TFC's per-second budget; the reset header
-   * is the float number of seconds left in the window (§3.1).
-   * @returns {Reply | null}
-   */
-  rateLimited() {
-    if (!this.rateLimit) return null;
-    const t = Date.now();
-    if (t - this.window.start >= 1000) this.window = { start: t, count: 0 };
-    this.window.count++;
-    if (this.window.count <= this.rateLimit.limit) return null;
-    const reset = ((this.window.start + 1000 - t) / 1000).toFixed(3);
-    return json(
-      429,
-      {
-        errors: [
-          {
-            detail: "You have exceeded the API's rate limit.",
-            status: 429,
-            title: 'Too many requests'
-          }
-        ]
-      },
-      { 'X-RateLimit-Reset': reset }
-    );
+    this.faults.add(fault);
   }
 
   /**
@@ -303,7 +254,7 @@ export class Emulator {
       time: Date.now()
     };
     this.requests.push(entry);
-    const fault = this.takeFault(host, method, url.pathname);
+    const fault = this.faults.take(host, method, url.pathname);
     if (fault) entry.fault = fault.mode ?? 'reject';
     if (fault?.mode === 'refuse') {
       req.socket.destroy();
@@ -346,28 +297,11 @@ export class Emulator {
    * @returns {Reply}
    */
   answer(host, method, url, body, req, fault) {
-    if (fault && (fault.mode ?? 'reject') === 'reject') {
-      const status = fault.status ?? 503;
-      const faultBody =
-        fault.body === undefined
-          ? JSON.stringify({
-              errors: [
-                { status: String(status), title: (STATUS_CODES[status] ?? 'error').toLowerCase() }
-              ]
-            })
-          : typeof fault.body === 'string' || Buffer.isBuffer(fault.body)
-            ? fault.body
-            : JSON.stringify(fault.body);
-      return {
-        status,
-        headers: { 'Content-Type': 'application/vnd.api+json', ...(fault.headers ?? {}) },
-        body: faultBody
-      };
-    }
+    if (fault && (fault.mode ?? 'reject') === 'reject') return faultReply(fault);
     if (host === 'blob') {
       return handleBlob(this.core, { method, path: url.pathname, query: url.searchParams, body });
     }
-    const limited = this.rateLimited();
+    const limited = this.limiter?.check();
     if (limited) return limited;
     if (url.pathname !== '/api/v2' && !url.pathname.startsWith('/api/v2/')) {
       return error(404, 'not found');
