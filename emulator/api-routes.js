@@ -11,8 +11,6 @@ import * as runs from './run-handlers.js';
  * @property {import('./run-machine.js').RunMachine} machine
  * @property {string} blobUrl
  * @property {string} token
- * @property {number} rateLimit requests per second advertised in X-RateLimit-Limit
- * @property {string | null} appName
  *
  * @typedef {{ core: Core, params: Record<string, string>, query: URLSearchParams, body: Buffer, method: string }} Call
  * @typedef {(call: Call) => import('./http-util.js').Reply} Handler

@@ -152,6 +152,9 @@ export class RunMachine {
   tick() {
     for (const run of this.store.runs) {
       if (isFinal(run)) continue;
+      // A cancel ends the run on the next step, even a held one, unless the
+      // scenario makes Terraform ignore it (then only force-cancel helps).
+      if (run.cancelRequested && run.scenario.ignoreCancel) continue;
       if (run.cancelRequested) {
         this.setStatus(run, 'canceled');
         this.endPhases(run, 'canceled');

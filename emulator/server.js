@@ -8,7 +8,7 @@ import { runActions, isFinal } from './run-status.js';
 import { UploadProcessor } from './upload-processor.js';
 import { handleApi } from './api-routes.js';
 import { handleBlob } from './blob-routes.js';
-import { readBody, error } from './http-util.js';
+import { readBody, error, json } from './http-util.js';
 import { Faults, faultReply } from './faults.js';
 import { RateLimiter } from './rate-limiter.js';
 
@@ -110,8 +110,6 @@ export class Emulator {
       machine: this.machine,
       blobUrl: this.blobUrl,
       token: this.token,
-      rateLimit: this.rateLimit?.limit ?? 30,
-      appName: this.appName,
       onUpload: (cvId, body) => this.uploadProcessor.receive(cvId, body)
     };
   }
@@ -303,6 +301,16 @@ export class Emulator {
     }
     const limited = this.limiter?.check();
     if (limited) return limited;
+    if (url.pathname === '/.well-known/terraform.json' && method === 'GET') {
+      // Terraform's service discovery, for clients that locate the API this way.
+      return json(
+        200,
+        { 'tfe.v2': '/api/v2/', 'tfe.v2.1': '/api/v2/', 'tfe.v2.2': '/api/v2/' },
+        {
+          'Content-Type': 'application/json'
+        }
+      );
+    }
     if (url.pathname !== '/api/v2' && !url.pathname.startsWith('/api/v2/')) {
       return error(404, 'not found');
     }

@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
  * @property {string} [holdStatus]
  * @property {'ok' | 'forbidden' | 'not-found'} [planJson]
  * @property {boolean | string} [cvError] a string is used as the error message
+ * @property {boolean} [ignoreCancel] a requested cancel never takes effect (force-cancel does)
  *
  * @typedef {object} Workspace
  * @property {string} id

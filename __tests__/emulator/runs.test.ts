@@ -395,13 +395,18 @@ describe('emulator run details', () => {
     const ws = emu.addWorkspace({ name: 'force', permissions: { 'can-queue-apply': false } });
     const cv = await uploadConfig(emu, ws.id, { files: { 'main.tf': MAIN_TF } });
     expect((await api(emu, '/runs', post(runBody(ws.id, cv.id)))).status).toBe(403);
-    emu.setScenario(ws.id, { holdStatus: 'plan_queued' });
+    emu.setScenario(ws.id, { holdStatus: 'planning', ignoreCancel: true });
     const run = await createRun(emu, ws.id, cv.id, { 'plan-only': true });
     expect(run.attributes.permissions).toMatchObject({ 'can-apply': false, 'can-cancel': true });
-    await waitForStatus(emu, run.id, ['plan_queued']);
+    await waitForStatus(emu, run.id, ['planning']);
     expect((await api(emu, `/runs/${run.id}/actions/force-cancel`, post({}))).status).toBe(409);
-    // Cancel and force-cancel back to back: the cancel has not taken effect yet.
     emu.cancelRun(run.id);
+    const stuck = await getRun(emu, run.id);
+    expect(stuck.data.attributes.status).toBe('planning');
+    expect(stuck.data.attributes.actions).toMatchObject({
+      'is-cancelable': false,
+      'is-force-cancelable': true
+    });
     expect((await api(emu, `/runs/${run.id}/actions/force-cancel`, post({}))).status).toBe(202);
     const doc = await getRun(emu, run.id);
     expect(doc.data.attributes.status).toBe('force_canceled');
