@@ -28,6 +28,12 @@ describe('emulator API basics', () => {
     expect(res.headers.get('tfp-appname')).toBe('HCP Terraform');
   });
 
+  it('answers service discovery without a token', async () => {
+    const res = await fetch(`${emu.url}/.well-known/terraform.json`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ 'tfe.v2': '/api/v2/' });
+  });
+
   it('answers 401 without or with a wrong token', async () => {
     const missing = await fetch(`${emu.url}/api/v2/workspaces/${wsId}`);
     expect(missing.status).toBe(401);
