@@ -40,6 +40,7 @@ const ROUTES = [
   ['GET', '/plans/:id/json-output', runs.planJsonOutput],
   ['GET', '/applies/:id', runs.showApply],
   ['GET', '/policy-checks/:id', runs.showPolicyCheck],
+  ['GET', '/policy-checks/:id/output', runs.policyCheckOutput],
   ['POST', '/policy-checks/:id/actions/override', runs.overridePolicyCheck],
   ['GET', '/cost-estimates/:id', runs.showCostEstimate]
 ];

@@ -385,3 +385,18 @@ export function listTaskStages(call) {
   const { page, links, meta } = paginate([], call.query, `/api/v2/runs/${run.id}/task-stages`);
   return json(200, { data: page, links, meta });
 }
+
+/**
+ * `GET /policy-checks/:id/output`: 204 until there is a result, then a
+ * redirect to the Sentinel output on the blob host (§10.1).
+ * @param {Call} call
+ */
+export function policyCheckOutput(call) {
+  const { store } = call.core;
+  const pc = store.policyChecks.get(call.params.id);
+  if (!pc) return notFound();
+  if (!['passed', 'soft_failed', 'overridden'].includes(pc.status)) return empty(204);
+  const secret = newSecret();
+  store.blobs.set(secret, { kind: 'policy', id: pc.id });
+  return { status: 307, headers: { Location: `${call.core.blobUrl}/policy/${secret}` } };
+}

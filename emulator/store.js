@@ -155,7 +155,7 @@ export class Store {
     this.uploads = new Map();
     /**
      * Secret blob-host paths -> what they serve.
-     * @type {Map<string, { kind: 'upload' | 'log' | 'json' | 'download', id: string }>}
+     * @type {Map<string, { kind: 'upload' | 'log' | 'json' | 'download' | 'policy', id: string }>}
      */
     this.blobs = new Map();
   }

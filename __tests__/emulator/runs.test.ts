@@ -208,6 +208,10 @@ describe('emulator runs', () => {
       actions: { 'is-overridable': true },
       result: { 'soft-failed': 1, result: false }
     });
+    const output = await api(emu, `/policy-checks/${checks.data[0].id}/output`);
+    expect(output.status).toBe(307);
+    const sentinel = await (await fetch(output.headers.get('location') ?? '')).text();
+    expect(sentinel).toContain('Sentinel Result: false');
     const override = await api(emu, `/policy-checks/${checks.data[0].id}/actions/override`, {
       method: 'POST'
     });
