@@ -21,6 +21,7 @@ import { RateLimiter } from './rate-limiter.js';
  * @property {string} [host]
  * @property {number} [port]
  * @property {string} [blobHost]
+ * @property {boolean} [sharedHost] serve blobs on the API host under `/_archivist`, as TFE does
  * @property {number} [blobPort]
  * @property {string} [token]
  * @property {number} [stepMs]
@@ -73,6 +74,9 @@ function origin(server, host) {
   return `http://${host}:${port}`;
 }
 
+/** Where blob paths live when the API host serves them (TFE's archivist prefix). */
+const ARCHIVIST = '/_archivist';
+
 export class Emulator {
   /** @param {EmulatorOptions} options */
   constructor(options) {
@@ -91,6 +95,7 @@ export class Emulator {
     this.limiter = this.rateLimit ? new RateLimiter(this.rateLimit.limit) : null;
     this.url = '';
     this.blobUrl = '';
+    this.sharedHost = options.sharedHost ?? false;
     this.apiServer = http.createServer((req, res) => void this.serve('api', req, res));
     this.blobServer = http.createServer((req, res) => void this.serve('blob', req, res));
   }
@@ -98,9 +103,13 @@ export class Emulator {
   /** @param {EmulatorOptions} options */
   async listen(options) {
     await listen(this.apiServer, options.port ?? 0, this.host);
-    await listen(this.blobServer, options.blobPort ?? 0, this.blobHost);
     this.url = origin(this.apiServer, this.host);
-    this.blobUrl = origin(this.blobServer, this.blobHost);
+    if (this.sharedHost) {
+      this.blobUrl = `${this.url}${ARCHIVIST}`;
+    } else {
+      await listen(this.blobServer, options.blobPort ?? 0, this.blobHost);
+      this.blobUrl = origin(this.blobServer, this.blobHost);
+    }
   }
 
   /** @returns {import('./api-routes.js').Core & { onUpload: (cvId: string, body: Buffer) => void }} */
@@ -237,6 +246,10 @@ export class Emulator {
    */
   async serve(host, req, res) {
     const url = new URL(req.url ?? '/', 'http://emulator');
+    // TFE layout: blob paths live on the API host; they are blob requests all the same.
+    const archivist = this.sharedHost && url.pathname.startsWith(`${ARCHIVIST}/`);
+    if (archivist) host = 'blob';
+    const blobPath = archivist ? url.pathname.slice(ARCHIVIST.length) : url.pathname;
     const method = (req.method ?? 'GET').toUpperCase();
     const length = req.headers['content-length'];
     /** @type {RecordedRequest} */
@@ -252,7 +265,7 @@ export class Emulator {
       time: Date.now()
     };
     this.requests.push(entry);
-    const fault = this.faults.take(host, method, url.pathname);
+    const fault = this.faults.take(host, method, host === 'blob' ? blobPath : url.pathname);
     if (fault) entry.fault = fault.mode ?? 'reject';
     if (fault?.mode === 'refuse') {
       req.socket.destroy();
@@ -262,7 +275,7 @@ export class Emulator {
     let reply;
     try {
       const body = await readBody(req);
-      reply = this.answer(host, method, url, body, req, fault);
+      reply = this.answer(host, method, url, blobPath, body, req, fault);
     } catch (err) {
       reply = error(500, 'internal server error', String(err));
     }
@@ -296,15 +309,16 @@ export class Emulator {
    * @param {'api' | 'blob'} host
    * @param {string} method
    * @param {URL} url
+   * @param {string} blobPath the path without the `/_archivist` prefix of a shared host
    * @param {Buffer} body
    * @param {http.IncomingMessage} req
    * @param {Fault | undefined} fault
    * @returns {Reply}
    */
-  answer(host, method, url, body, req, fault) {
+  answer(host, method, url, blobPath, body, req, fault) {
     if (fault && (fault.mode ?? 'reject') === 'reject') return faultReply(fault);
     if (host === 'blob') {
-      return handleBlob(this.core, { method, path: url.pathname, query: url.searchParams, body });
+      return handleBlob(this.core, { method, path: blobPath, query: url.searchParams, body });
     }
     const limited = this.limiter?.check();
     if (limited) return limited;
@@ -335,7 +349,8 @@ export class Emulator {
   async close() {
     this.machine.stop();
     this.uploadProcessor.stop();
-    const closing = [this.apiServer, this.blobServer].map(
+    const servers = this.sharedHost ? [this.apiServer] : [this.apiServer, this.blobServer];
+    const closing = servers.map(
       server =>
         new Promise(resolve => {
           server.close(() => resolve(undefined));

@@ -166,3 +166,36 @@ describe('emulator configuration versions', () => {
     expect((await api(emu, `/configuration-versions/${pending?.id}/download`)).status).toBe(404);
   });
 });
+
+describe('emulator with the TFE layout (blobs on the API host)', () => {
+  let emu: Emulator;
+
+  beforeAll(async () => {
+    emu = await startEmulator({ stepMs: 5, sharedHost: true, appName: 'Terraform Enterprise' });
+  });
+  afterAll(async () => {
+    await emu.close();
+  });
+
+  it('serves upload and log URLs under /_archivist on the API host and records them as blob requests', async () => {
+    const ws = emu.addWorkspace({ name: 'tfe', autoApply: true });
+    expect(emu.blobUrl).toBe(`${emu.url}/_archivist`);
+    const cv = await uploadConfig(emu, ws.id, { files: { 'main.tf': MAIN_TF } });
+    expect(cv.attributes.status).toBe('uploaded');
+    const run = await createRun(emu, ws.id, cv.id);
+    const applied = await waitFor(async () => {
+      const doc = await apiJson<Doc>(emu, `/runs/${run.id}?include=plan`);
+      return doc.data.attributes.status === 'applied' ? doc : undefined;
+    }, 'applied');
+    const plan = applied.included?.find(r => r.type === 'plans');
+    const logUrl = plan?.attributes['log-read-url'] as string;
+    expect(logUrl.startsWith(`${emu.url}/_archivist/logs/`)).toBe(true);
+    const log = await (await fetch(logUrl)).text();
+    expect(log).toContain('Plan: 2 to add');
+    const blobRequests = emu.requests.filter(r => r.host === 'blob');
+    expect(blobRequests.map(r => r.method)).toEqual(['PUT', 'GET']);
+    expect(blobRequests.every(r => r.authorization === undefined)).toBe(true);
+    const ping = await fetch(`${emu.url}/api/v2/ping`);
+    expect(ping.headers.get('tfp-appname')).toBe('Terraform Enterprise');
+  });
+});
