@@ -13,6 +13,7 @@ import {
 import { runActions, isFinal } from './run-status.js';
 import { createRunRecord } from './run-records.js';
 import { newSecret } from './store.js';
+import { planJson } from './plan.js';
 
 /**
  * @typedef {import('./api-routes.js').Call} Call
@@ -170,6 +171,8 @@ const RUN_INCLUDES = new Set([
   'policy_checks'
 ]);
 
+const OTF_INCLUDES = new Set(['workspace', 'configuration_version', 'created_by']);
+
 /** @param {Call} call */
 export function showRun(call) {
   const { store } = call.core;
@@ -179,13 +182,17 @@ export function showRun(call) {
   const doc = { data: runResource(run, call.core) };
   const include = call.query.get('include');
   if (include !== null) {
-    const names = include
+    let names = include
       .split(',')
       .map(s => s.trim())
       .filter(Boolean);
     const unknown = names.find(n => !RUN_INCLUDES.has(n));
-    // TFC and TFE answer 400 for an include they do not know (§1.4).
-    if (unknown) return error(400, 'bad request', `Invalid include parameter: ${unknown}`);
+    // TFC and TFE answer 400 for an include they do not know (§1.4); OTF
+    // ignores it, and also ignores plan, apply and the check includes.
+    if (unknown && !call.core.otf) {
+      return error(400, 'bad request', `Invalid include parameter: ${unknown}`);
+    }
+    if (call.core.otf) names = names.filter(n => OTF_INCLUDES.has(n));
     /** @type {unknown[]} */
     const included = [];
     for (const name of names) {
@@ -326,6 +333,14 @@ export function planJsonOutput(call) {
   const mode = run?.scenario.planJson ?? 'ok';
   if (mode === 'forbidden') return error(403, 'forbidden');
   if (mode === 'not-found') return notFound();
+  if (plan.status === 'finished' && call.core.otf && run?.plan) {
+    // OTF answers with the JSON itself instead of a redirect.
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(planJson(run.plan, run.terraformVersion))
+    };
+  }
   if (plan.status === 'finished') {
     const secret = newSecret();
     store.blobs.set(secret, { kind: 'json', id: plan.id });

@@ -7,7 +7,7 @@ import { runActions } from './run-status.js';
  * @typedef {import('./store.js').ConfigurationVersion} ConfigurationVersion
  * @typedef {import('./store.js').Run} Run
  * @typedef {import('./store.js').Phase} Phase
- * @typedef {{ store: Store, blobUrl: string }} Context
+ * @typedef {{ store: Store, blobUrl: string, otf?: boolean }} Context
  */
 
 const API = '/api/v2';
@@ -203,7 +203,8 @@ export function phaseResource(phase, type, ctx) {
       'resource-additions': c ? c.additions : null,
       'resource-changes': c ? c.changes : null,
       'resource-destructions': c ? c.destructions : null,
-      'resource-imports': c ? c.imports : null,
+      // OTF and older TFE releases do not report imports.
+      ...(ctx.otf ? {} : { 'resource-imports': c ? c.imports : null }),
       'log-read-url': `${ctx.blobUrl}/logs/${phase.logPath}`,
       'execution-details': { mode: 'remote' },
       ...(type === 'plans' ? { 'generated-configuration': false } : {})

@@ -22,6 +22,7 @@ import { RateLimiter } from './rate-limiter.js';
  * @property {number} [port]
  * @property {string} [blobHost]
  * @property {boolean} [sharedHost] serve blobs on the API host under `/_archivist`, as TFE does
+ * @property {'tfc' | 'otf'} [flavor] `otf` answers like leg100/otf (tfe-api.md §13)
  * @property {number} [blobPort]
  * @property {string} [token]
  * @property {number} [stepMs]
@@ -85,17 +86,20 @@ export class Emulator {
     this.token = options.token ?? 'emulator-token';
     this.stepMs = options.stepMs ?? 20;
     this.rateLimit = options.rateLimit ?? null;
-    this.appName = options.appName === undefined ? 'HCP Terraform' : options.appName;
+    this.otf = options.flavor === 'otf';
+    this.appName =
+      options.appName === undefined ? (this.otf ? null : 'HCP Terraform') : options.appName;
     this.store = new Store();
     this.machine = new RunMachine(this.store, this.stepMs);
     this.uploadProcessor = new UploadProcessor(this.store, this.stepMs);
     /** @type {RecordedRequest[]} */
     this.requests = [];
     this.faults = new Faults();
-    this.limiter = this.rateLimit ? new RateLimiter(this.rateLimit.limit) : null;
+    // OTF has no rate limiting and sends no rate-limit headers.
+    this.limiter = this.rateLimit && !this.otf ? new RateLimiter(this.rateLimit.limit) : null;
     this.url = '';
     this.blobUrl = '';
-    this.sharedHost = options.sharedHost ?? false;
+    this.sharedHost = options.sharedHost ?? this.otf;
     this.apiServer = http.createServer((req, res) => void this.serve('api', req, res));
     this.blobServer = http.createServer((req, res) => void this.serve('blob', req, res));
   }
@@ -119,6 +123,7 @@ export class Emulator {
       machine: this.machine,
       blobUrl: this.blobUrl,
       token: this.token,
+      otf: this.otf,
       onUpload: (cvId, body) => this.uploadProcessor.receive(cvId, body)
     };
   }
@@ -282,7 +287,7 @@ export class Emulator {
     if (host === 'api') {
       reply.headers = {
         'TFP-API-Version': '2.5',
-        'X-RateLimit-Limit': String(this.rateLimit?.limit ?? 30),
+        ...(this.otf ? {} : { 'X-RateLimit-Limit': String(this.rateLimit?.limit ?? 30) }),
         ...(this.appName ? { 'TFP-AppName': this.appName } : {}),
         ...reply.headers
       };
