@@ -1,5 +1,5 @@
 // Turns records into JSON:API resource objects (tfe-api.md §1.4, §4-§11).
-import { runActions } from './run-status.js';
+import { runActions, isFinal } from './run-status.js';
 
 /**
  * @typedef {import('./store.js').Store} Store
@@ -118,6 +118,20 @@ export function cvResource(cv, ctx, withUploadUrl = false) {
 }
 
 /**
+ * How many unfinished runs of the workspace are ahead of a pending run.
+ * @param {Run} run
+ * @param {Context} ctx
+ */
+function queuePosition(run, ctx) {
+  if (run.status !== 'pending' || run.planOnly || run.savePlan) return 0;
+  const index = ctx.store.runs.indexOf(run);
+  return ctx.store.runs
+    .slice(0, index)
+    .filter(r => r.workspaceId === run.workspaceId && !r.planOnly && !r.savePlan && !isFinal(r))
+    .length;
+}
+
+/**
  * @param {Run} run
  * @param {Context} ctx
  */
@@ -152,7 +166,7 @@ export function runResource(run, ctx) {
       'trigger-reason': 'manual',
       'created-at': run.createdAt,
       'canceled-at': run.statusTimestamps['canceled-at'] ?? null,
-      'position-in-queue': 0,
+      'position-in-queue': queuePosition(run, ctx),
       actions: runActions(run),
       permissions: {
         'can-apply': may('can-queue-apply'),

@@ -304,7 +304,9 @@ describe('emulator runs', () => {
       async () => Promise.resolve(emu.getRun(second.id).ticks > 3 ? true : undefined),
       'some steps'
     );
-    expect((await getRun(emu, second.id)).data.attributes.status).toBe('pending');
+    const queued = await getRun(emu, second.id);
+    expect(queued.data.attributes.status).toBe('pending');
+    expect(queued.data.attributes['position-in-queue']).toBe(1);
     await api(emu, `/runs/${first.id}/actions/discard`, post({}));
     await waitForStatus(emu, second.id, ['planned']);
   });
