@@ -92,6 +92,12 @@ export function createRun(call) {
   if (typeof data !== 'object' || data === null || data.type !== 'runs') {
     return invalid('data.type must be "runs"', '/data/type');
   }
+  if (
+    data.attributes !== undefined &&
+    (typeof data.attributes !== 'object' || Array.isArray(data.attributes))
+  ) {
+    return invalid('attributes must be an object', '/data/attributes');
+  }
   /** @type {Record<string, unknown>} */
   const attrs = { ...(data.attributes ?? {}) };
   const typeError = checkAttributeTypes(attrs);
