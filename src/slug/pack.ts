@@ -91,8 +91,8 @@ export async function packToFile(
   const workers = Math.max(1, tuning.workers ?? os.availableParallelism());
   const file = path.join(tempDir, `tfe-slug-${randomBytes(8).toString('hex')}.tar.gz`);
   const fd = fs.openSync(file, 'wx', 0o600);
-  const pool = new GzipPool(workers, chunkSize);
-  const writer = new TarGzWriter(fd, pool, chunkSize, workers * 2);
+  const pool = new GzipPool(workers, chunkSize, fd);
+  const writer = new TarGzWriter(pool, chunkSize, workers * 2);
   let entries = 0;
   try {
     for (const entry of walkTree({ root, workspaceRoot: workspace, rules })) {
@@ -104,9 +104,9 @@ export async function packToFile(
       entries++;
       if (writer.full) await writer.drain();
     }
-    const size = await writer.finish();
+    await writer.finish();
     fs.closeSync(fd);
-    return { path: file, size, entries };
+    return { path: file, size: pool.size, entries };
   } catch (error) {
     await writer.abandon();
     fs.closeSync(fd);
