@@ -120,6 +120,7 @@ export class GzipPool {
   private nextId = 0;
   private nextToPlace = 0;
   private failure: Error | null = null;
+  private closing = false;
   /** Bytes of archive placed so far (the final size once everything is written). */
   size = 0;
 
