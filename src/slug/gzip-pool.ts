@@ -5,7 +5,9 @@
  * straight into the archive file at offsets the main thread hands out in chunk order, so
  * compressed data never travels back between threads.
  */
+import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { gzipSync } from 'node:zlib';
 
 // The worker's code travels as a string (`eval: true`) so the action's single-file ncc
 // bundle needs no second file. Memory: V8 frees the memory behind dead buffers only at
@@ -125,17 +127,36 @@ export class GzipPool {
   size = 0;
 
   constructor(
-    size: number,
+    private readonly threads: number,
     private readonly chunkSize: number,
     private readonly fd: number
-  ) {
-    for (let i = 0; i < size; i++) {
+  ) {}
+
+  /** Threads start with the first full chunk: a small archive never pays for them. */
+  private start(): void {
+    for (let i = 0; i < this.threads; i++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
       worker.on('message', (reply: Reply) => this.settle(reply));
       worker.on('error', error => this.fail(error));
+      worker.on('exit', code => {
+        if (!this.closing) this.fail(new Error(`a compression thread stopped (exit code ${code})`));
+      });
       this.workers.push(worker);
       this.load.push(0);
     }
+  }
+
+  /**
+   * Compresses and writes the whole archive on this thread: for an archive that fits in
+   * one chunk, starting threads would cost more than compressing.
+   */
+  compressAll(chunk: Buffer, length: number): void {
+    const output = gzipSync(chunk.subarray(0, length), { level: 1 });
+    let written = 0;
+    while (written < output.length) {
+      written += fs.writeSync(this.fd, output, written, output.length - written, written);
+    }
+    this.size = output.length;
   }
 
   /** A buffer of chunkSize bytes to fill (recycled from finished jobs when possible). */
@@ -149,6 +170,7 @@ export class GzipPool {
    */
   compress(chunk: Buffer, length: number): Promise<void> {
     if (this.failure) return Promise.reject(this.failure);
+    if (this.workers.length === 0) this.start();
     const id = this.nextId++;
     let worker = 0;
     for (let i = 1; i < this.load.length; i++) if (this.load[i] < this.load[worker]) worker = i;

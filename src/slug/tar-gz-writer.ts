@@ -10,6 +10,7 @@ import { BLOCK } from './tar-header.js';
 export class TarGzWriter {
   private chunk: Buffer;
   private used = 0;
+  private dispatched = false;
   private readonly queue: Promise<void>[] = [];
 
   constructor(
@@ -70,6 +71,10 @@ export class TarGzWriter {
   /** Ends the tar stream (two zero blocks, no padding to a record, as Go) and flushes. */
   async finish(): Promise<void> {
     this.write(Buffer.alloc(2 * BLOCK));
+    if (!this.dispatched) {
+      this.pool.compressAll(this.chunk, this.used);
+      return;
+    }
     if (this.used > 0) this.dispatch();
     await this.drain(true);
   }
@@ -81,6 +86,7 @@ export class TarGzWriter {
   }
 
   private dispatch(): void {
+    this.dispatched = true;
     const pending = this.pool.compress(this.chunk, this.used);
     // Rejections are observed by drain(); this keeps them from being reported as unhandled.
     pending.catch(() => undefined);
