@@ -11,8 +11,7 @@ import * as runs from './run-handlers.js';
  * @property {import('./run-machine.js').RunMachine} machine
  * @property {string} blobUrl
  * @property {string} token
- * @property {number} rateLimit requests per second advertised in X-RateLimit-Limit
- * @property {string | null} appName
+ * @property {boolean} otf answer like OTF where it differs (§13)
  *
  * @typedef {{ core: Core, params: Record<string, string>, query: URLSearchParams, body: Buffer, method: string }} Call
  * @typedef {(call: Call) => import('./http-util.js').Reply} Handler
@@ -37,10 +36,12 @@ const ROUTES = [
   ['GET', '/runs/:runId/plan/json-output', runs.planJsonOutput],
   ['GET', '/runs/:runId/apply', runs.showApply],
   ['GET', '/runs/:id/policy-checks', runs.listPolicyChecks],
+  ['GET', '/runs/:id/task-stages', runs.listTaskStages],
   ['GET', '/plans/:id', runs.showPlan],
   ['GET', '/plans/:id/json-output', runs.planJsonOutput],
   ['GET', '/applies/:id', runs.showApply],
   ['GET', '/policy-checks/:id', runs.showPolicyCheck],
+  ['GET', '/policy-checks/:id/output', runs.policyCheckOutput],
   ['POST', '/policy-checks/:id/actions/override', runs.overridePolicyCheck],
   ['GET', '/cost-estimates/:id', runs.showCostEstimate]
 ];
@@ -69,6 +70,10 @@ export function handleApi(core, req) {
     if (!m) continue;
     pathMatched = true;
     if (route.method !== req.method) continue;
+    // OTF has no policy-check or cost-estimate endpoints.
+    if (core.otf && /^\/(policy-checks|cost-estimates)\/|\/policy-checks$/.test(req.path)) {
+      return notFound();
+    }
     if (req.method !== 'GET' && !(req.contentType ?? '').toLowerCase().startsWith(JSON_API)) {
       // go-tfe v2 grew a middleware for exactly this: mutating calls need the type even without a body.
       return error(415, 'unsupported media type', `Content-Type must be ${JSON_API}`);

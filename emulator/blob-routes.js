@@ -1,5 +1,5 @@
 // The blob host ("archivist"): pre-signed style paths that need no token for
-// uploads, logs (§8.4), JSON plans and configuration downloads.
+// uploads, logs (§8.4), JSON plans, policy output and configuration downloads.
 import { empty, notFound } from './http-util.js';
 import { planJson } from './plan.js';
 
@@ -36,7 +36,7 @@ function nonNegative(value, fallback) {
  * @returns {Reply}
  */
 export function handleBlob(core, req) {
-  const m = /^\/(upload|logs|json|download)\/([A-Za-z0-9_-]+)$/.exec(req.path);
+  const m = /^\/(upload|logs|json|download|policy)\/([A-Za-z0-9_-]+)$/.exec(req.path);
   const blob = m ? core.store.blobs.get(m[2]) : undefined;
   if (!m || !blob || blob.kind !== (m[1] === 'logs' ? 'log' : m[1])) return notFound();
   if (blob.kind === 'upload') {
@@ -65,6 +65,26 @@ export function handleBlob(core, req) {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify(planJson(run.plan, run.terraformVersion))
     };
+  }
+  if (blob.kind === 'policy') {
+    const pc = core.store.policyChecks.get(blob.id);
+    if (!pc) return notFound();
+    const failed = pc.softFail;
+    const text = [
+      `Sentinel Result: ${String(!failed)}`,
+      '',
+      failed
+        ? 'This result means that Sentinel policies returned false and the protected\nbehavior is not allowed by Sentinel policies.'
+        : 'This result means that Sentinel policies returned true and the protected\nbehavior is allowed by Sentinel policies.',
+      '',
+      '1 policies evaluated.',
+      '',
+      `## Policy 1: emulator/require-tags.sentinel (soft-mandatory)`,
+      '',
+      `Result: ${String(!failed)}`,
+      ''
+    ].join('\n');
+    return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: text };
   }
   const cv = core.store.cv(blob.id);
   if (!cv || !cv.body) return notFound();

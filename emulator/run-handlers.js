@@ -10,8 +10,10 @@ import {
   policyCheckResource,
   costEstimateResource
 } from './serialize.js';
-import { runActions, isFinal } from './run-machine.js';
+import { runActions, isFinal } from './run-status.js';
+import { createRunRecord } from './run-records.js';
 import { newSecret } from './store.js';
+import { planJson } from './plan.js';
 
 /**
  * @typedef {import('./api-routes.js').Call} Call
@@ -83,12 +85,18 @@ function checkAttributeTypes(attrs) {
  * @param {Call} call
  */
 export function createRun(call) {
-  const { store, machine } = call.core;
+  const { store } = call.core;
   const parsed = parseJson(call.body);
   if ('reply' in parsed) return parsed.reply;
   const data = parsed.doc?.data;
   if (typeof data !== 'object' || data === null || data.type !== 'runs') {
     return invalid('data.type must be "runs"', '/data/type');
+  }
+  if (
+    data.attributes !== undefined &&
+    (typeof data.attributes !== 'object' || Array.isArray(data.attributes))
+  ) {
+    return invalid('attributes must be an object', '/data/attributes');
   }
   /** @type {Record<string, unknown>} */
   const attrs = { ...(data.attributes ?? {}) };
@@ -154,8 +162,8 @@ export function createRun(call) {
   if (attrs['is-destroy'] === true && ws.permissions['can-queue-destroy'] === false) {
     return error(403, 'forbidden', 'not allowed to queue destroy runs');
   }
-  const run = machine.createRun(ws, cv, attrs, 'tfe-api');
-  return json(201, { data: runResource(run) });
+  const run = createRunRecord(store, ws, cv, attrs, 'tfe-api');
+  return json(201, { data: runResource(run, call.core) });
 }
 
 const RUN_INCLUDES = new Set([
@@ -169,22 +177,28 @@ const RUN_INCLUDES = new Set([
   'policy_checks'
 ]);
 
+const OTF_INCLUDES = new Set(['workspace', 'configuration_version', 'created_by']);
+
 /** @param {Call} call */
 export function showRun(call) {
   const { store } = call.core;
   const run = store.run(call.params.id);
   if (!run) return notFound();
   /** @type {{ data: unknown, included?: unknown[] }} */
-  const doc = { data: runResource(run) };
+  const doc = { data: runResource(run, call.core) };
   const include = call.query.get('include');
   if (include !== null) {
-    const names = include
+    let names = include
       .split(',')
       .map(s => s.trim())
       .filter(Boolean);
     const unknown = names.find(n => !RUN_INCLUDES.has(n));
-    // TFC and TFE answer 400 for an include they do not know (§1.4).
-    if (unknown) return error(400, 'bad request', `Invalid include parameter: ${unknown}`);
+    // TFC and TFE answer 400 for an include they do not know (§1.4); OTF
+    // ignores it, and also ignores plan, apply and the check includes.
+    if (unknown && !call.core.otf) {
+      return error(400, 'bad request', `Invalid include parameter: ${unknown}`);
+    }
+    if (call.core.otf) names = names.filter(n => OTF_INCLUDES.has(n));
     /** @type {unknown[]} */
     const included = [];
     for (const name of names) {
@@ -259,7 +273,7 @@ export function listRuns(call) {
     })
     .reverse();
   const { page, links, meta } = paginate(runs, call.query, `/api/v2/workspaces/${ws.id}/runs`);
-  return json(200, { data: page.map(r => runResource(r)), links, meta });
+  return json(200, { data: page.map(r => runResource(r, call.core)), links, meta });
 }
 
 /**
@@ -325,6 +339,14 @@ export function planJsonOutput(call) {
   const mode = run?.scenario.planJson ?? 'ok';
   if (mode === 'forbidden') return error(403, 'forbidden');
   if (mode === 'not-found') return notFound();
+  if (plan.status === 'finished' && call.core.otf && run?.plan) {
+    // OTF answers with the JSON itself instead of a redirect.
+    return {
+      status: 200,
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(planJson(run.plan, run.terraformVersion))
+    };
+  }
   if (plan.status === 'finished') {
     const secret = newSecret();
     store.blobs.set(secret, { kind: 'json', id: plan.id });
@@ -371,4 +393,31 @@ export function overridePolicyCheck(call) {
 export function showCostEstimate(call) {
   const ce = call.core.store.costEstimates.get(call.params.id);
   return ce ? json(200, { data: costEstimateResource(ce) }) : notFound();
+}
+
+/**
+ * `GET /runs/:id/task-stages`: the emulator has no run tasks, so always an
+ * empty list (the CLI lists them before following a run).
+ * @param {Call} call
+ */
+export function listTaskStages(call) {
+  const run = call.core.store.run(call.params.id);
+  if (!run) return notFound();
+  const { page, links, meta } = paginate([], call.query, `/api/v2/runs/${run.id}/task-stages`);
+  return json(200, { data: page, links, meta });
+}
+
+/**
+ * `GET /policy-checks/:id/output`: 204 until there is a result, then a
+ * redirect to the Sentinel output on the blob host (§10.1).
+ * @param {Call} call
+ */
+export function policyCheckOutput(call) {
+  const { store } = call.core;
+  const pc = store.policyChecks.get(call.params.id);
+  if (!pc) return notFound();
+  if (!['passed', 'soft_failed', 'overridden'].includes(pc.status)) return empty(204);
+  const secret = newSecret();
+  store.blobs.set(secret, { kind: 'policy', id: pc.id });
+  return { status: 307, headers: { Location: `${call.core.blobUrl}/policy/${secret}` } };
 }

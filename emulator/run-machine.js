@@ -1,7 +1,8 @@
 // The run status machine (tfe-api.md §6.4, §8.2, §9, §10): every `stepMs` each
 // active run moves one step, so clients see the same sequences of statuses,
 // `actions` flags and progressively written logs as on the real service.
-import { newId, newSecret, now, emptyLog } from './store.js';
+import { now } from './store.js';
+import { isFinal, mark } from './run-status.js';
 import { readConfig } from './terraform-config.js';
 import {
   computePlan,
@@ -17,72 +18,7 @@ import {
  * @typedef {import('./store.js').Run} Run
  * @typedef {import('./store.js').Phase} Phase
  * @typedef {import('./store.js').Workspace} Workspace
- * @typedef {import('./store.js').ConfigurationVersion} ConfigurationVersion
  */
-
-/** Statuses after which a run never changes again. */
-export const FINAL_RUN_STATUSES = new Set([
-  'applied',
-  'planned_and_finished',
-  'planned_and_saved',
-  'discarded',
-  'errored',
-  'canceled',
-  'force_canceled',
-  'policy_soft_failed'
-]);
-
-/** Statuses in which an applyable run may wait for a confirmation. */
-const CONFIRM_PAUSES = new Set([
-  'planned',
-  'cost_estimated',
-  'policy_checked',
-  'planned_and_saved'
-]);
-const DISCARD_PAUSES = new Set([...CONFIRM_PAUSES, 'policy_override']);
-const CANCELABLE = new Set([
-  'pending',
-  'plan_queued',
-  'planning',
-  'cost_estimating',
-  'policy_checking',
-  'confirmed',
-  'apply_queued',
-  'applying'
-]);
-
-/** @param {Run} run */
-export function isFinal(run) {
-  return FINAL_RUN_STATUSES.has(run.status);
-}
-
-/**
- * The run's `actions` object (§6.5).
- * @param {Run} run
- */
-export function runActions(run) {
-  const final = isFinal(run);
-  const waiting = run.paused || run.hold === run.status;
-  return {
-    'is-confirmable':
-      run.paused &&
-      CONFIRM_PAUSES.has(run.status) &&
-      !run.planOnly &&
-      (run.plan?.hasChanges === true || run.allowEmptyApply),
-    'is-discardable': run.status === 'pending' || (waiting && DISCARD_PAUSES.has(run.status)),
-    'is-cancelable': !run.cancelRequested && CANCELABLE.has(run.status),
-    'is-force-cancelable': run.cancelRequested && !final
-  };
-}
-
-/**
- * @param {{ status: string, statusTimestamps: Record<string, string> }} record
- * @param {string} status
- */
-function mark(record, status) {
-  record.status = status;
-  record.statusTimestamps[`${status.replace(/_/g, '-')}-at`] = now();
-}
 
 /**
  * @param {Phase} phase
@@ -109,28 +45,6 @@ function closeLog(phase) {
   phase.log.final = true;
 }
 
-/**
- * @param {Store} store
- * @param {string} kind
- * @param {string} runId
- * @param {string} prefix
- * @returns {Phase}
- */
-function newPhase(store, kind, runId, prefix) {
-  const phase = {
-    id: newId(prefix),
-    runId,
-    status: 'pending',
-    statusTimestamps: {},
-    counts: null,
-    hasChanges: false,
-    log: emptyLog(),
-    logPath: newSecret()
-  };
-  store.blobs.set(phase.logPath, { kind: 'log', id: phase.id });
-  return phase;
-}
-
 export class RunMachine {
   /**
    * @param {Store} store
@@ -147,87 +61,6 @@ export class RunMachine {
   stop() {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-  }
-
-  /**
-   * Creates a run with its plan, apply and optional policy check and cost estimate.
-   * @param {Workspace} ws
-   * @param {ConfigurationVersion} cv
-   * @param {Record<string, unknown>} attrs validated request attributes (kebab-case)
-   * @param {string} source
-   * @returns {Run}
-   */
-  createRun(ws, cv, attrs, source) {
-    const store = this.store;
-    const id = newId('run');
-    const scenario = { ...ws.scenario };
-    const plan = newPhase(store, 'plan', id, 'plan');
-    const apply = newPhase(store, 'apply', id, 'apply');
-    store.plans.set(plan.id, plan);
-    store.applies.set(apply.id, apply);
-    /** @type {string | null} */
-    let costEstimateId = null;
-    if (scenario.costEstimate) {
-      const costs = typeof scenario.costEstimate === 'object' ? scenario.costEstimate : {};
-      const ce = {
-        id: newId('ce'),
-        runId: id,
-        status: 'pending',
-        prior: costs.prior ?? 25.488,
-        proposed: costs.proposed ?? 40.32,
-        statusTimestamps: {}
-      };
-      store.costEstimates.set(ce.id, ce);
-      costEstimateId = ce.id;
-    }
-    /** @type {string[]} */
-    const policyCheckIds = [];
-    if (scenario.policySoftFail || scenario.policyPass) {
-      const pc = {
-        id: newId('polchk'),
-        runId: id,
-        status: 'pending',
-        softFail: scenario.policySoftFail === true,
-        statusTimestamps: {}
-      };
-      store.policyChecks.set(pc.id, pc);
-      policyCheckIds.push(pc.id);
-    }
-    const planOnly = attrs['plan-only'] === true;
-    /** @type {Run} */
-    const run = {
-      id,
-      workspaceId: ws.id,
-      cvId: cv.id,
-      status: 'pending',
-      attrs,
-      planOnly,
-      isDestroy: attrs['is-destroy'] === true,
-      refreshOnly: attrs['refresh-only'] === true,
-      savePlan: attrs['save-plan'] === true,
-      autoApply: typeof attrs['auto-apply'] === 'boolean' ? attrs['auto-apply'] : ws.autoApply,
-      allowEmptyApply: attrs['allow-empty-apply'] === true,
-      targetAddrs: /** @type {string[]} */ (attrs['target-addrs'] ?? []),
-      replaceAddrs: /** @type {string[]} */ (attrs['replace-addrs'] ?? []),
-      terraformVersion: /** @type {string} */ (attrs['terraform-version'] ?? ws.terraformVersion),
-      source,
-      createdAt: now(),
-      statusTimestamps: {},
-      scenario,
-      hold: scenario.holdStatus ?? null,
-      planId: plan.id,
-      applyId: apply.id,
-      costEstimateId,
-      policyCheckIds,
-      cancelRequested: false,
-      paused: false,
-      ticks: 0,
-      plan: null,
-      actionCalls: []
-    };
-    mark(run, 'pending');
-    store.runs.push(run);
-    return run;
   }
 
   /**
@@ -309,7 +142,7 @@ export class RunMachine {
       if (phase.log.started) closeLog(phase);
     }
     const ce = run.costEstimateId ? this.store.costEstimates.get(run.costEstimateId) : undefined;
-    if (ce && !['finished', 'errored', 'canceled'].includes(ce.status)) mark(ce, 'canceled');
+    if (ce && ['pending', 'queued'].includes(ce.status)) mark(ce, 'canceled');
     for (const id of run.policyCheckIds) {
       const pc = this.store.policyChecks.get(id);
       if (pc && ['pending', 'queued'].includes(pc.status)) mark(pc, 'unreachable');
@@ -319,6 +152,9 @@ export class RunMachine {
   tick() {
     for (const run of this.store.runs) {
       if (isFinal(run)) continue;
+      // A cancel ends the run on the next step, even a held one, unless the
+      // scenario makes Terraform ignore it (then only force-cancel helps).
+      if (run.cancelRequested && run.scenario.ignoreCancel) continue;
       if (run.cancelRequested) {
         this.setStatus(run, 'canceled');
         this.endPhases(run, 'canceled');

@@ -1,5 +1,5 @@
 // Turns records into JSON:API resource objects (tfe-api.md §1.4, §4-§11).
-import { runActions } from './run-machine.js';
+import { runActions, isFinal } from './run-status.js';
 
 /**
  * @typedef {import('./store.js').Store} Store
@@ -7,7 +7,7 @@ import { runActions } from './run-machine.js';
  * @typedef {import('./store.js').ConfigurationVersion} ConfigurationVersion
  * @typedef {import('./store.js').Run} Run
  * @typedef {import('./store.js').Phase} Phase
- * @typedef {{ store: Store, blobUrl: string }} Context
+ * @typedef {{ store: Store, blobUrl: string, otf?: boolean }} Context
  */
 
 const API = '/api/v2';
@@ -117,8 +117,27 @@ export function cvResource(cv, ctx, withUploadUrl = false) {
   };
 }
 
-/** @param {Run} run */
-export function runResource(run) {
+/**
+ * How many unfinished runs of the workspace are ahead of a pending run.
+ * @param {Run} run
+ * @param {Context} ctx
+ */
+function queuePosition(run, ctx) {
+  if (run.status !== 'pending' || run.planOnly || run.savePlan) return 0;
+  const index = ctx.store.runs.indexOf(run);
+  return ctx.store.runs
+    .slice(0, index)
+    .filter(r => r.workspaceId === run.workspaceId && !r.planOnly && !r.savePlan && !isFinal(r))
+    .length;
+}
+
+/**
+ * @param {Run} run
+ * @param {Context} ctx
+ */
+export function runResource(run, ctx) {
+  const perms = ctx.store.workspaces.get(run.workspaceId)?.permissions ?? {};
+  const may = (/** @type {string} */ key) => perms[key] !== false;
   const a = run.attrs;
   const list = (/** @type {unknown} */ v) => (Array.isArray(v) && v.length > 0 ? v : null);
   return {
@@ -147,15 +166,15 @@ export function runResource(run) {
       'trigger-reason': 'manual',
       'created-at': run.createdAt,
       'canceled-at': run.statusTimestamps['canceled-at'] ?? null,
-      'position-in-queue': 0,
+      'position-in-queue': queuePosition(run, ctx),
       actions: runActions(run),
       permissions: {
-        'can-apply': true,
-        'can-cancel': true,
+        'can-apply': may('can-queue-apply'),
+        'can-cancel': may('can-queue-run'),
         'can-comment': true,
-        'can-discard': true,
-        'can-force-execute': true,
-        'can-force-cancel': true,
+        'can-discard': may('can-queue-apply'),
+        'can-force-execute': may('can-queue-apply'),
+        'can-force-cancel': may('can-queue-run'),
         'can-override-policy-check': true
       }
     },
@@ -198,7 +217,8 @@ export function phaseResource(phase, type, ctx) {
       'resource-additions': c ? c.additions : null,
       'resource-changes': c ? c.changes : null,
       'resource-destructions': c ? c.destructions : null,
-      'resource-imports': c ? c.imports : null,
+      // OTF and older TFE releases do not report imports.
+      ...(ctx.otf ? {} : { 'resource-imports': c ? c.imports : null }),
       'log-read-url': `${ctx.blobUrl}/logs/${phase.logPath}`,
       'execution-details': { mode: 'remote' },
       ...(type === 'plans' ? { 'generated-configuration': false } : {})

@@ -1,13 +1,16 @@
 // Starts the emulator: an API host and a separate blob host (so a client that
-// leaks its token to blob URLs is caught), a request log, injectable faults
-// and an optional rate limiter.
-import http, { STATUS_CODES } from 'node:http';
+// leaks its token to blob URLs is caught), the request log and the object
+// tests drive (workspaces, scenarios, human actions, faults).
+import http from 'node:http';
 import { Store, newId, now } from './store.js';
-import { RunMachine, runActions, isFinal } from './run-machine.js';
+import { RunMachine } from './run-machine.js';
+import { runActions, isFinal } from './run-status.js';
 import { UploadProcessor } from './upload-processor.js';
 import { handleApi } from './api-routes.js';
 import { handleBlob } from './blob-routes.js';
 import { readBody, error, json } from './http-util.js';
+import { Faults, faultReply } from './faults.js';
+import { RateLimiter } from './rate-limiter.js';
 
 /**
  * @typedef {import('./store.js').Scenario} Scenario
@@ -18,20 +21,15 @@ import { readBody, error, json } from './http-util.js';
  * @property {string} [host]
  * @property {number} [port]
  * @property {string} [blobHost]
+ * @property {boolean} [sharedHost] serve blobs on the API host under `/_archivist`, as TFE does
+ * @property {'tfc' | 'otf'} [flavor] `otf` answers like leg100/otf (tfe-api.md §13)
  * @property {number} [blobPort]
  * @property {string} [token]
  * @property {number} [stepMs]
  * @property {{ limit: number }} [rateLimit]
  * @property {string | null} [appName]
  *
- * @typedef {object} Fault
- * @property {string} [method] any method when absent
- * @property {string | RegExp} path path after `/api/v2` without the query (blob host: the whole path)
- * @property {number} [status]
- * @property {number} [times]
- * @property {Record<string, string>} [headers]
- * @property {unknown} [body] an object is sent as JSON
- * @property {'reject' | 'lost' | 'refuse'} [mode]
+ * @typedef {import('./faults.js').Fault} Fault
  *
  * @typedef {object} RecordedRequest
  * @property {'api' | 'blob'} host
@@ -77,6 +75,9 @@ function origin(server, host) {
   return `http://${host}:${port}`;
 }
 
+/** Where blob paths live when the API host serves them (TFE's archivist prefix). */
+const ARCHIVIST = '/_archivist';
+
 export class Emulator {
   /** @param {EmulatorOptions} options */
   constructor(options) {
@@ -85,17 +86,20 @@ export class Emulator {
     this.token = options.token ?? 'emulator-token';
     this.stepMs = options.stepMs ?? 20;
     this.rateLimit = options.rateLimit ?? null;
-    this.appName = options.appName === undefined ? 'HCP Terraform' : options.appName;
+    this.otf = options.flavor === 'otf';
+    this.appName =
+      options.appName === undefined ? (this.otf ? null : 'HCP Terraform') : options.appName;
     this.store = new Store();
     this.machine = new RunMachine(this.store, this.stepMs);
-    this.uploadProcessor = new UploadProcessor(this.store, this.machine, this.stepMs);
+    this.uploadProcessor = new UploadProcessor(this.store, this.stepMs);
     /** @type {RecordedRequest[]} */
     this.requests = [];
-    /** @type {(Fault & { times: number })[]} */
-    this.faults = [];
-    this.window = { start: 0, count: 0 };
+    this.faults = new Faults();
+    // OTF has no rate limiting and sends no rate-limit headers.
+    this.limiter = this.rateLimit && !this.otf ? new RateLimiter(this.rateLimit.limit) : null;
     this.url = '';
     this.blobUrl = '';
+    this.sharedHost = options.sharedHost ?? this.otf;
     this.apiServer = http.createServer((req, res) => void this.serve('api', req, res));
     this.blobServer = http.createServer((req, res) => void this.serve('blob', req, res));
   }
@@ -103,9 +107,13 @@ export class Emulator {
   /** @param {EmulatorOptions} options */
   async listen(options) {
     await listen(this.apiServer, options.port ?? 0, this.host);
-    await listen(this.blobServer, options.blobPort ?? 0, this.blobHost);
     this.url = origin(this.apiServer, this.host);
-    this.blobUrl = origin(this.blobServer, this.blobHost);
+    if (this.sharedHost) {
+      this.blobUrl = `${this.url}${ARCHIVIST}`;
+    } else {
+      await listen(this.blobServer, options.blobPort ?? 0, this.blobHost);
+      this.blobUrl = origin(this.blobServer, this.blobHost);
+    }
   }
 
   /** @returns {import('./api-routes.js').Core & { onUpload: (cvId: string, body: Buffer) => void }} */
@@ -115,8 +123,7 @@ export class Emulator {
       machine: this.machine,
       blobUrl: this.blobUrl,
       token: this.token,
-      rateLimit: this.rateLimit?.limit ?? 30,
-      appName: this.appName,
+      otf: this.otf,
       onUpload: (cvId, body) => this.uploadProcessor.receive(cvId, body)
     };
   }
@@ -177,8 +184,9 @@ export class Emulator {
   }
 
   /**
-   * Replaces the workspace's scenario for runs (and uploads) from now on; a
-   * changed scenario also releases runs held by the previous one.
+   * Replaces the workspace's scenario for runs (and uploads) from now on. Holds
+   * are the exception: unfinished runs of the workspace drop their old hold and
+   * take the new `holdStatus` (none = released).
    * @param {string} nameOrId
    * @param {Scenario} scenario
    */
@@ -186,7 +194,7 @@ export class Emulator {
     const ws = this.workspace(nameOrId);
     ws.scenario = { ...scenario };
     for (const run of this.store.runs) {
-      if (run.workspaceId === ws.id) run.hold = null;
+      if (run.workspaceId === ws.id && !isFinal(run)) run.hold = scenario.holdStatus ?? null;
     }
   }
 
@@ -233,51 +241,7 @@ export class Emulator {
 
   /** @param {Fault} fault */
   addFault(fault) {
-    this.faults.push({ ...fault, times: fault.times ?? 1 });
-  }
-
-  /**
-   * @param {'api' | 'blob'} host
-   * @param {string} method
-   * @param {string} path
-   */
-  takeFault(host, method, path) {
-    const faultPath = host === 'api' ? path.replace(/^\/api\/v2(?=\/|$)/, '') : path;
-    const fault = this.faults.find(
-      f =>
-        f.times > 0 &&
-        (!f.method || f.method.toUpperCase() === method) &&
-        (typeof f.path === 'string' ? f.path === faultPath : f.path.test(faultPath))
-    );
-    if (fault) fault.times--;
-    return fault;
-  }
-
-  /**
-   * A fixed one-second window, like TFC's per-second budget; the reset header
-   * is the float number of seconds left in the window (§3.1).
-   * @returns {Reply | null}
-   */
-  rateLimited() {
-    if (!this.rateLimit) return null;
-    const t = Date.now();
-    if (t - this.window.start >= 1000) this.window = { start: t, count: 0 };
-    this.window.count++;
-    if (this.window.count <= this.rateLimit.limit) return null;
-    const reset = ((this.window.start + 1000 - t) / 1000).toFixed(3);
-    return json(
-      429,
-      {
-        errors: [
-          {
-            detail: "You have exceeded the API's rate limit.",
-            status: 429,
-            title: 'Too many requests'
-          }
-        ]
-      },
-      { 'X-RateLimit-Reset': reset }
-    );
+    this.faults.add(fault);
   }
 
   /**
@@ -287,6 +251,10 @@ export class Emulator {
    */
   async serve(host, req, res) {
     const url = new URL(req.url ?? '/', 'http://emulator');
+    // TFE layout: blob paths live on the API host; they are blob requests all the same.
+    const archivist = this.sharedHost && url.pathname.startsWith(`${ARCHIVIST}/`);
+    if (archivist) host = 'blob';
+    const blobPath = archivist ? url.pathname.slice(ARCHIVIST.length) : url.pathname;
     const method = (req.method ?? 'GET').toUpperCase();
     const length = req.headers['content-length'];
     /** @type {RecordedRequest} */
@@ -302,7 +270,7 @@ export class Emulator {
       time: Date.now()
     };
     this.requests.push(entry);
-    const fault = this.takeFault(host, method, url.pathname);
+    const fault = this.faults.take(host, method, host === 'blob' ? blobPath : url.pathname);
     if (fault) entry.fault = fault.mode ?? 'reject';
     if (fault?.mode === 'refuse') {
       req.socket.destroy();
@@ -312,14 +280,14 @@ export class Emulator {
     let reply;
     try {
       const body = await readBody(req);
-      reply = this.answer(host, method, url, body, req, fault);
+      reply = this.answer(host, method, url, blobPath, body, req, fault);
     } catch (err) {
       reply = error(500, 'internal server error', String(err));
     }
     if (host === 'api') {
       reply.headers = {
         'TFP-API-Version': '2.5',
-        'X-RateLimit-Limit': String(this.rateLimit?.limit ?? 30),
+        ...(this.otf ? {} : { 'X-RateLimit-Limit': String(this.rateLimit?.limit ?? 30) }),
         ...(this.appName ? { 'TFP-AppName': this.appName } : {}),
         ...reply.headers
       };
@@ -331,43 +299,44 @@ export class Emulator {
       return;
     }
     entry.status = reply.status;
-    res.writeHead(reply.status, reply.headers);
-    res.end(reply.body);
+    try {
+      res.writeHead(reply.status, reply.headers);
+      res.end(reply.body);
+    } catch {
+      // e.g. a fault with a header value Node refuses: drop the connection
+      // rather than crash the process that hosts the tests.
+      entry.status = 0;
+      req.socket.destroy();
+    }
   }
 
   /**
    * @param {'api' | 'blob'} host
    * @param {string} method
    * @param {URL} url
+   * @param {string} blobPath the path without the `/_archivist` prefix of a shared host
    * @param {Buffer} body
    * @param {http.IncomingMessage} req
    * @param {Fault | undefined} fault
    * @returns {Reply}
    */
-  answer(host, method, url, body, req, fault) {
-    if (fault && (fault.mode ?? 'reject') === 'reject') {
-      const status = fault.status ?? 503;
-      const faultBody =
-        fault.body === undefined
-          ? JSON.stringify({
-              errors: [
-                { status: String(status), title: (STATUS_CODES[status] ?? 'error').toLowerCase() }
-              ]
-            })
-          : typeof fault.body === 'string' || Buffer.isBuffer(fault.body)
-            ? fault.body
-            : JSON.stringify(fault.body);
-      return {
-        status,
-        headers: { 'Content-Type': 'application/vnd.api+json', ...(fault.headers ?? {}) },
-        body: faultBody
-      };
-    }
+  answer(host, method, url, blobPath, body, req, fault) {
+    if (fault && (fault.mode ?? 'reject') === 'reject') return faultReply(fault);
     if (host === 'blob') {
-      return handleBlob(this.core, { method, path: url.pathname, query: url.searchParams, body });
+      return handleBlob(this.core, { method, path: blobPath, query: url.searchParams, body });
     }
-    const limited = this.rateLimited();
+    const limited = this.limiter?.check();
     if (limited) return limited;
+    if (url.pathname === '/.well-known/terraform.json' && method === 'GET') {
+      // Terraform's service discovery, for clients that locate the API this way.
+      return json(
+        200,
+        { 'tfe.v2': '/api/v2/', 'tfe.v2.1': '/api/v2/', 'tfe.v2.2': '/api/v2/' },
+        {
+          'Content-Type': 'application/json'
+        }
+      );
+    }
     if (url.pathname !== '/api/v2' && !url.pathname.startsWith('/api/v2/')) {
       return error(404, 'not found');
     }
@@ -385,7 +354,8 @@ export class Emulator {
   async close() {
     this.machine.stop();
     this.uploadProcessor.stop();
-    const closing = [this.apiServer, this.blobServer].map(
+    const servers = this.sharedHost ? [this.apiServer] : [this.apiServer, this.blobServer];
+    const closing = servers.map(
       server =>
         new Promise(resolve => {
           server.close(() => resolve(undefined));

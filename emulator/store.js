@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
  * @property {string} [holdStatus]
  * @property {'ok' | 'forbidden' | 'not-found'} [planJson]
  * @property {boolean | string} [cvError] a string is used as the error message
+ * @property {boolean} [ignoreCancel] a requested cancel never takes effect (force-cancel does)
  *
  * @typedef {object} Workspace
  * @property {string} id
@@ -154,7 +155,7 @@ export class Store {
     this.uploads = new Map();
     /**
      * Secret blob-host paths -> what they serve.
-     * @type {Map<string, { kind: 'upload' | 'log' | 'json' | 'download', id: string }>}
+     * @type {Map<string, { kind: 'upload' | 'log' | 'json' | 'download' | 'policy', id: string }>}
      */
     this.blobs = new Map();
   }

@@ -40,11 +40,13 @@ function blockEnd(text, open) {
  * @param {string} keyword
  */
 function* blocks(text, keyword) {
-  const re = new RegExp(`^[ \\t]*${keyword}((?:[ \\t]+"[^"\\n]*")*)[ \\t]*\\{`, 'gm');
+  // Labels are usually quoted, but HCL also accepts bare identifiers.
+  const label = '(?:"[^"\\n]*"|[A-Za-z_][\\w-]*)';
+  const re = new RegExp(`^[ \\t]*${keyword}((?:[ \\t]+${label})*)[ \\t]*\\{`, 'gm');
   for (let m = re.exec(text); m; m = re.exec(text)) {
     const open = m.index + m[0].length - 1;
     const end = blockEnd(text, open);
-    const labels = [...m[1].matchAll(/"([^"]*)"/g)].map(l => l[1]);
+    const labels = [...m[1].matchAll(/"([^"]*)"|([A-Za-z_][\w-]*)/g)].map(l => l[1] ?? l[2]);
     yield { labels, body: text.slice(open + 1, end - 1), full: text.slice(m.index, end) };
     re.lastIndex = end;
   }

@@ -3,21 +3,19 @@
 // `auto-queue-runs` left at its default the upload queues a run by itself.
 import { readArchive, IllegalSlugError } from './archive.js';
 import { now } from './store.js';
+import { createRunRecord } from './run-records.js';
 
 /**
  * @typedef {import('./store.js').Store} Store
- * @typedef {import('./run-machine.js').RunMachine} RunMachine
  */
 
 export class UploadProcessor {
   /**
    * @param {Store} store
-   * @param {RunMachine} machine
    * @param {number} stepMs
    */
-  constructor(store, machine, stepMs) {
+  constructor(store, stepMs) {
     this.store = store;
-    this.machine = machine;
     this.stepMs = stepMs;
     /** @type {Set<NodeJS.Timeout>} */
     this.timers = new Set();
@@ -68,7 +66,13 @@ export class UploadProcessor {
       return;
     }
     if (cv.autoQueueRuns && ws.executionMode !== 'local') {
-      this.machine.createRun(ws, cv, { 'plan-only': cv.speculative }, 'tfe-configuration-version');
+      createRunRecord(
+        this.store,
+        ws,
+        cv,
+        { 'plan-only': cv.speculative },
+        'tfe-configuration-version'
+      );
     }
   }
 

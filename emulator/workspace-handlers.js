@@ -71,6 +71,9 @@ export function createConfigurationVersion(call) {
   }
   /** @type {Record<string, unknown>} */
   const attrs = data.attributes ?? {};
+  if (typeof attrs !== 'object' || Array.isArray(attrs)) {
+    return invalid('attributes must be an object', '/data/attributes');
+  }
   for (const key of ['auto-queue-runs', 'speculative', 'provisional']) {
     if (key in attrs && typeof attrs[key] !== 'boolean') {
       return invalid(`${key} must be a boolean`, `/data/attributes/${key}`);

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { PackError, packDirectory } from '../../src/slug/index.js';
 import { packToFile } from '../../src/slug/pack.js';
-import { buildTree, sandbox } from './helpers.js';
+import { buildTree, listArchive, sandbox } from './helpers.js';
 
 const box = sandbox();
 afterAll(() => box.cleanup());
@@ -52,6 +52,27 @@ describe('packDirectory', () => {
         tempDir: box.base
       })
     ).rejects.toThrow(PackError);
+  });
+
+  it('rejects a missing directory', async () => {
+    await expect(
+      packDirectory({ directory: `${box.base}/nope`, workspaceRoot: box.base, tempDir: box.base })
+    ).rejects.toThrow(/nope.*ENOENT/);
+  });
+
+  it('never packs its own archive when the temp dir is inside the tree', async () => {
+    buildTree(`${box.base}/inner`, { 'a.tf': 'a', 'tmp/.keep': '' });
+    const result = await packDirectory({
+      directory: `${box.base}/inner`,
+      workspaceRoot: box.base,
+      tempDir: `${box.base}/inner/tmp`
+    });
+    expect((await listArchive(result.path)).map(e => e.name)).toEqual([
+      'a.tf',
+      'tmp/',
+      'tmp/.keep'
+    ]);
+    await result.remove();
   });
 
   it('writes to RUNNER_TEMP by default, with a unique name; remove() can run twice', async () => {

@@ -74,6 +74,17 @@ async function writeBody(writer: TarGzWriter, entry: WalkEntry): Promise<void> {
   }
 }
 
+function realDirectory(directory: string): string {
+  let root: string;
+  try {
+    root = fs.realpathSync(directory);
+  } catch (error) {
+    throw new PackError(`cannot pack ${directory}: ${errorCode(error)}`);
+  }
+  if (!fs.statSync(root).isDirectory()) throw new PackError(`${directory} is not a directory`);
+  return root;
+}
+
 export async function packToFile(
   directory: string,
   workspaceRoot: string,
@@ -81,21 +92,21 @@ export async function packToFile(
   warn: (message: string) => void,
   tuning: PackTuning = {}
 ): Promise<PackFileResult> {
-  const root = fs.realpathSync(directory);
-  if (!fs.statSync(root).isDirectory()) {
-    throw new PackError(`${directory} is not a directory`);
-  }
-  const rules = loadRules(root, warn, tuning.normalizeNfc ?? false);
+  const root = realDirectory(directory);
   const workspace = fs.realpathSync(workspaceRoot);
+  const rules = loadRules(root, warn, tuning.normalizeNfc ?? false);
   const chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK;
   const workers = Math.max(1, tuning.workers ?? os.availableParallelism());
   const file = path.join(tempDir, `tfe-slug-${randomBytes(8).toString('hex')}.tar.gz`);
   const fd = fs.openSync(file, 'wx', 0o600);
-  const pool = new GzipPool(workers, chunkSize);
-  const writer = new TarGzWriter(fd, pool, chunkSize, workers * 2);
+  // If the temp dir lies inside the packed tree, the archive must not pack itself.
+  const self = fs.fstatSync(fd, { bigint: true });
+  const pool = new GzipPool(workers, chunkSize, fd);
+  const writer = new TarGzWriter(pool, chunkSize, workers * 2);
   let entries = 0;
   try {
-    for (const entry of walkTree({ root, workspaceRoot: workspace, rules })) {
+    const walk = walkTree({ root, workspaceRoot: workspace, rules, skip: self });
+    for (const entry of walk) {
       writer.write(encodeHeader(entry));
       if (entry.type === '0') {
         tuning.beforeBody?.(entry);
@@ -104,15 +115,17 @@ export async function packToFile(
       entries++;
       if (writer.full) await writer.drain();
     }
-    const size = await writer.finish();
+    await writer.finish();
+    await pool.close();
     fs.closeSync(fd);
-    return { path: file, size, entries };
+    return { path: file, size: pool.size, entries };
   } catch (error) {
     await writer.abandon();
+    // Workers must be gone before the descriptor closes: a late write could otherwise
+    // land in whatever file reuses its number.
+    await pool.close();
     fs.closeSync(fd);
     fs.rmSync(file, { force: true });
     throw error;
-  } finally {
-    await pool.close();
   }
 }

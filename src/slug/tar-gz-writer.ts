@@ -1,21 +1,19 @@
 /**
  * Builds the tar stream in fixed-size chunks (headers and file bodies read straight into
- * the chunk), has them gzip-compressed in parallel and appends the members to the archive
- * file in order. Memory stays bounded: at most `maxInFlight` chunks exist at any time.
+ * the chunk) and hands full chunks to the gzip pool. Memory stays bounded: at most
+ * `maxInFlight` chunks are being compressed or written at any time.
  */
 import * as fs from 'node:fs';
-import { GzipPool } from './gzip-pool.js';
+import { type GzipPool } from './gzip-pool.js';
 import { BLOCK } from './tar-header.js';
 
 export class TarGzWriter {
   private chunk: Buffer;
   private used = 0;
-  private readonly queue: Promise<Buffer>[] = [];
-  /** Bytes written to the archive file so far. */
-  written = 0;
+  private dispatched = false;
+  private readonly queue: Promise<void>[] = [];
 
   constructor(
-    private readonly fd: number,
     private readonly pool: GzipPool,
     private readonly chunkSize: number,
     private readonly maxInFlight: number
@@ -62,23 +60,23 @@ export class TarGzWriter {
     return true;
   }
 
-  /** Writes finished members to the file until fewer than maxInFlight are pending. */
+  /** Waits until fewer than maxInFlight chunks are pending (all of them with `all`). */
   async drain(all = false): Promise<void> {
     while (this.queue.length > 0 && (all || this.queue.length >= this.maxInFlight)) {
-      const data = await this.queue[0];
+      await this.queue[0];
       void this.queue.shift();
-      let offset = 0;
-      while (offset < data.length) offset += fs.writeSync(this.fd, data, offset);
-      this.written += data.length;
     }
   }
 
   /** Ends the tar stream (two zero blocks, no padding to a record, as Go) and flushes. */
-  async finish(): Promise<number> {
+  async finish(): Promise<void> {
     this.write(Buffer.alloc(2 * BLOCK));
+    if (!this.dispatched) {
+      this.pool.compressAll(this.chunk, this.used);
+      return;
+    }
     if (this.used > 0) this.dispatch();
     await this.drain(true);
-    return this.written;
   }
 
   /** Waits for pending work so nothing is left running after a failure. */
@@ -88,6 +86,7 @@ export class TarGzWriter {
   }
 
   private dispatch(): void {
+    this.dispatched = true;
     const pending = this.pool.compress(this.chunk, this.used);
     // Rejections are observed by drain(); this keeps them from being reported as unhandled.
     pending.catch(() => undefined);

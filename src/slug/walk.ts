@@ -28,6 +28,8 @@ export interface WalkContext {
   readonly root: string;
   readonly workspaceRoot: string;
   readonly rules: Ruleset;
+  /** A file never to pack (the archive being written, when it lies inside the tree). */
+  readonly skip?: { readonly dev: bigint; readonly ino: bigint };
 }
 
 const ASCII = /^\p{ASCII}*$/u;
@@ -104,6 +106,7 @@ function* walkDirectory(
         `cannot read "${archiveName}" (${errorCode(error)}): it changed or vanished while packing?`
       );
     }
+    if (context.skip && stat.ino === context.skip.ino && stat.dev === context.skip.dev) continue;
     const isDir = stat.isDirectory();
     // go-slug: an excluded path gets no entry, but an excluded directory is still walked…
     if (context.rules.excludes(subpath).excluded) {

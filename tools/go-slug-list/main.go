@@ -27,8 +27,23 @@ type entry struct {
 }
 
 func main() {
+	// "-pack <dir> <file>" only writes the archive (for the benchmark's timing).
+	if len(os.Args) == 4 && os.Args[1] == "-pack" {
+		f, err := os.Create(os.Args[3])
+		if err == nil {
+			_, err = slug.Pack(os.Args[2], f, true)
+		}
+		if err == nil {
+			err = f.Close()
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "pack error:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: go-slug-list <directory>")
+		fmt.Fprintln(os.Stderr, "usage: go-slug-list <directory> | go-slug-list -pack <directory> <file>")
 		os.Exit(2)
 	}
 	var buf bytes.Buffer
