@@ -38164,88 +38164,210 @@ class PackError extends Error {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/slug/gzip-pool.ts
 /**
  * Compresses chunks of the tar stream in worker threads, each chunk into its own gzip
- * member: concatenated members form one valid gzip stream (RFC 1952), and N workers
- * divide the dominant cost. Level 1, as go-slug (since v0.10.1).
+ * member: concatenated members form one valid gzip stream (RFC 1952), so N workers divide
+ * the dominant cost. Level 1, as go-slug (since v0.10.1). Each worker writes its members
+ * straight into the archive file at offsets the main thread hands out in chunk order, so
+ * compressed data never travels back between threads.
  */
 
-// The worker's code travels as a string (`eval: true`) so the action's single-file
-// ncc bundle needs no second file. It sends the input buffer back for reuse.
+
+
+// The worker's code travels as a string (`eval: true`) so the action's single-file ncc
+// bundle needs no second file. Memory: V8 frees the memory behind dead buffers only at
+// a collection, which external memory alone triggers after ~64 MB per thread. zlib's output
+// is copied into a reused buffer at once and a cheap young-generation collection (when the
+// runtime allows it) frees it right away, keeping every worker's memory flat.
 const WORKER_SOURCE = `
 const { parentPort } = require('node:worker_threads');
+const fs = require('node:fs');
 const zlib = require('node:zlib');
-parentPort.on('message', ({ id, input, length }) => {
-  let output;
-  try {
-    output = zlib.gzipSync(new Uint8Array(input, 0, length), { level: 1, memLevel: 9 });
-  } catch (error) {
-    parentPort.postMessage({ id, input, error: String(error) }, [input]);
-    return;
+let collect = () => {};
+try {
+  require('node:v8').setFlagsFromString('--expose-gc');
+  const gc = require('node:vm').runInNewContext('gc');
+  collect = () => gc({ type: 'minor' });
+} catch {}
+const staged = new Map();
+const spare = [];
+const PIECE = 16384;
+const counts = new Uint32Array(256);
+// Level 1 deflate crawls over incompressible bytes (~60 MB/s, for no gain): pieces whose
+// byte entropy says "random" (archives, binaries) are stored (level 0, ~1 GB/s) instead.
+function incompressible(bytes, start, end) {
+  counts.fill(0);
+  for (let i = start; i < end; i++) counts[bytes[i]]++;
+  const n = end - start;
+  let bits = 0;
+  for (let i = 0; i < 256; i++) if (counts[i] !== 0) bits -= counts[i] * Math.log2(counts[i] / n);
+  return bits / n > 7.5;
+}
+function compress(bytes, stage) {
+  let size = 0;
+  let start = 0;
+  while (start < bytes.length) {
+    const stored = incompressible(bytes, start, Math.min(start + PIECE, bytes.length));
+    let end = Math.min(start + PIECE, bytes.length);
+    while (end < bytes.length && incompressible(bytes, end, Math.min(end + PIECE, bytes.length)) === stored) {
+      end = Math.min(end + PIECE, bytes.length);
+    }
+    const part = bytes.subarray(start, end);
+    const output = zlib.gzipSync(part, { level: stored ? 0 : 1, chunkSize: part.length + (part.length >> 4) + 1024 });
+    if (stage.length < size + output.length) {
+      const bigger = Buffer.allocUnsafeSlow((size + output.length) * 2);
+      stage.copy(bigger, 0, 0, size);
+      stage = bigger;
+    }
+    output.copy(stage, size);
+    size += output.length;
+    start = end;
   }
-  const own = output.byteOffset === 0 && output.byteLength === output.buffer.byteLength;
-  const data = own ? output.buffer : output.buffer.slice(output.byteOffset, output.byteOffset + output.byteLength);
-  parentPort.postMessage({ id, input, data }, [input, data]);
+  return { stage, size };
+}
+parentPort.on('message', (message) => {
+  if (message.type === 'compress') {
+    const { id, input, length } = message;
+    let size;
+    try {
+      // Copied into a reused buffer so zlib's own buffers die young (see above).
+      const result = compress(new Uint8Array(input, 0, length), spare.pop() ?? Buffer.allocUnsafeSlow(length + (length >> 4) + 4096));
+      size = result.size;
+      staged.set(id, result);
+    } catch (error) {
+      parentPort.postMessage({ type: 'error', id, input, error: String(error) }, [input]);
+      return;
+    }
+    collect();
+    parentPort.postMessage({ type: 'compressed', id, input, size }, [input]);
+  } else {
+    const { id, fd, offset } = message;
+    const { stage, size } = staged.get(id);
+    staged.delete(id);
+    try {
+      let written = 0;
+      while (written < size) written += fs.writeSync(fd, stage, written, size - written, offset + written);
+      spare.push(stage);
+      parentPort.postMessage({ type: 'written', id });
+    } catch (error) {
+      parentPort.postMessage({ type: 'error', id, error: String(error) });
+    }
+  }
 });
 `;
 class GzipPool {
+    threads;
     chunkSize;
+    fd;
     workers = [];
     load = [];
+    /** Jobs by id, in dispatch order; a job leaves once its member is placed in the file. */
     jobs = new Map();
     spare = [];
     nextId = 0;
+    nextToPlace = 0;
     failure = null;
-    constructor(size, chunkSize) {
+    closing = false;
+    /** Bytes of archive placed so far (the final size once everything is written). */
+    size = 0;
+    constructor(threads, chunkSize, fd) {
+        this.threads = threads;
         this.chunkSize = chunkSize;
-        for (let i = 0; i < size; i++) {
+        this.fd = fd;
+    }
+    /** Threads start with the first full chunk: a small archive never pays for them. */
+    start() {
+        for (let i = 0; i < this.threads; i++) {
             const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
-            worker.on('message', (reply) => this.settle(i, reply));
+            worker.on('message', (reply) => this.settle(reply));
             worker.on('error', error => this.fail(error));
+            worker.on('exit', code => {
+                if (!this.closing)
+                    this.fail(new Error(`a compression thread stopped (exit code ${code})`));
+            });
             this.workers.push(worker);
             this.load.push(0);
         }
+    }
+    /**
+     * Compresses and writes the whole archive on this thread: for an archive that fits in
+     * one chunk, starting threads would cost more than compressing.
+     */
+    compressAll(chunk, length) {
+        const output = (0,external_node_zlib_.gzipSync)(chunk.subarray(0, length), { level: 1 });
+        let written = 0;
+        while (written < output.length) {
+            written += external_node_fs_namespaceObject.writeSync(this.fd, output, written, output.length - written, written);
+        }
+        this.size = output.length;
     }
     /** A buffer of chunkSize bytes to fill (recycled from finished jobs when possible). */
     buffer() {
         return Buffer.from(this.spare.pop() ?? new ArrayBuffer(this.chunkSize));
     }
-    /** Hands the buffer to the least busy worker; the buffer must not be used afterwards. */
+    /**
+     * Hands the buffer (which must not be used afterwards) to the least busy worker;
+     * resolves once its gzip member is written to the file.
+     */
     compress(chunk, length) {
         if (this.failure)
             return Promise.reject(this.failure);
+        if (this.workers.length === 0)
+            this.start();
         const id = this.nextId++;
-        let index = 0;
+        let worker = 0;
         for (let i = 1; i < this.load.length; i++)
-            if (this.load[i] < this.load[index])
-                index = i;
-        this.load[index]++;
+            if (this.load[i] < this.load[worker])
+                worker = i;
+        this.load[worker]++;
         const input = chunk.buffer;
         return new Promise((resolve, reject) => {
-            this.jobs.set(id, { resolve, reject });
-            this.workers[index].postMessage({ id, input, length }, [input]);
+            this.jobs.set(id, { worker, size: null, resolve, reject });
+            this.workers[worker].postMessage({ type: 'compress', id, input, length }, [input]);
         });
     }
     async close() {
         await Promise.all(this.workers.map(worker => worker.terminate()));
     }
-    settle(worker, reply) {
-        this.load[worker]--;
-        this.spare.push(reply.input);
+    settle(reply) {
         const job = this.jobs.get(reply.id);
-        this.jobs.delete(reply.id);
+        if (reply.type !== 'written' && reply.input)
+            this.spare.push(reply.input);
         if (!job)
             return;
-        if (reply.data)
-            job.resolve(Buffer.from(reply.data));
-        else
-            job.reject(new Error(`compression failed: ${reply.error ?? 'unknown error'}`));
+        if (reply.type === 'error') {
+            this.fail(new Error(`compressing the archive failed: ${reply.error}`));
+        }
+        else if (reply.type === 'compressed') {
+            job.size = reply.size;
+            this.place();
+        }
+        else {
+            this.load[job.worker]--;
+            this.jobs.delete(reply.id);
+            job.resolve();
+        }
+    }
+    /** Gives members their file offsets in chunk order, as soon as their sizes are known. */
+    place() {
+        for (let job = this.jobs.get(this.nextToPlace); job?.size != null;) {
+            this.workers[job.worker].postMessage({
+                type: 'write',
+                id: this.nextToPlace,
+                fd: this.fd,
+                offset: this.size
+            });
+            this.size += job.size;
+            job = this.jobs.get(++this.nextToPlace);
+        }
     }
     fail(error) {
-        this.failure = error;
+        this.failure ??= error;
         for (const job of this.jobs.values())
-            job.reject(error);
+            job.reject(this.failure);
         this.jobs.clear();
     }
 }
@@ -38903,23 +39025,20 @@ function encodeHeader(fields) {
 ;// CONCATENATED MODULE: ./src/slug/tar-gz-writer.ts
 /**
  * Builds the tar stream in fixed-size chunks (headers and file bodies read straight into
- * the chunk), has them gzip-compressed in parallel and appends the members to the archive
- * file in order. Memory stays bounded: at most `maxInFlight` chunks exist at any time.
+ * the chunk) and hands full chunks to the gzip pool. Memory stays bounded: at most
+ * `maxInFlight` chunks are being compressed or written at any time.
  */
 
 
 class TarGzWriter {
-    fd;
     pool;
     chunkSize;
     maxInFlight;
     chunk;
     used = 0;
+    dispatched = false;
     queue = [];
-    /** Bytes written to the archive file so far. */
-    written = 0;
-    constructor(fd, pool, chunkSize, maxInFlight) {
-        this.fd = fd;
+    constructor(pool, chunkSize, maxInFlight) {
         this.pool = pool;
         this.chunkSize = chunkSize;
         this.maxInFlight = maxInFlight;
@@ -38965,24 +39084,23 @@ class TarGzWriter {
             this.write(Buffer.alloc(pad));
         return true;
     }
-    /** Writes finished members to the file until fewer than maxInFlight are pending. */
+    /** Waits until fewer than maxInFlight chunks are pending (all of them with `all`). */
     async drain(all = false) {
         while (this.queue.length > 0 && (all || this.queue.length >= this.maxInFlight)) {
-            const data = await this.queue[0];
+            await this.queue[0];
             void this.queue.shift();
-            let offset = 0;
-            while (offset < data.length)
-                offset += external_node_fs_namespaceObject.writeSync(this.fd, data, offset);
-            this.written += data.length;
         }
     }
     /** Ends the tar stream (two zero blocks, no padding to a record, as Go) and flushes. */
     async finish() {
         this.write(Buffer.alloc(2 * BLOCK));
+        if (!this.dispatched) {
+            this.pool.compressAll(this.chunk, this.used);
+            return;
+        }
         if (this.used > 0)
             this.dispatch();
         await this.drain(true);
-        return this.written;
     }
     /** Waits for pending work so nothing is left running after a failure. */
     async abandon() {
@@ -38990,6 +39108,7 @@ class TarGzWriter {
         this.queue.length = 0;
     }
     dispatch() {
+        this.dispatched = true;
         const pending = this.pool.compress(this.chunk, this.used);
         // Rejections are observed by drain(); this keeps them from being reported as unhandled.
         pending.catch(() => undefined);
@@ -39113,6 +39232,8 @@ function* walkDirectory(context, dir, prefix, rel, active) {
         catch (error) {
             throw new PackError(`cannot read "${archiveName}" (${errorCode(error)}): it changed or vanished while packing?`);
         }
+        if (context.skip && stat.ino === context.skip.ino && stat.dev === context.skip.dev)
+            continue;
         const isDir = stat.isDirectory();
         // go-slug: an excluded path gets no entry, but an excluded directory is still walked…
         if (context.rules.excludes(subpath).excluded) {
@@ -39235,22 +39356,34 @@ async function writeBody(writer, entry) {
         external_node_fs_namespaceObject.closeSync(fd);
     }
 }
-async function packToFile(directory, workspaceRoot, tempDir, warn, tuning = {}) {
-    const root = external_node_fs_namespaceObject.realpathSync(directory);
-    if (!external_node_fs_namespaceObject.statSync(root).isDirectory()) {
-        throw new PackError(`${directory} is not a directory`);
+function realDirectory(directory) {
+    let root;
+    try {
+        root = external_node_fs_namespaceObject.realpathSync(directory);
     }
-    const rules = loadRules(root, warn, tuning.normalizeNfc ?? false);
+    catch (error) {
+        throw new PackError(`cannot pack ${directory}: ${pack_errorCode(error)}`);
+    }
+    if (!external_node_fs_namespaceObject.statSync(root).isDirectory())
+        throw new PackError(`${directory} is not a directory`);
+    return root;
+}
+async function packToFile(directory, workspaceRoot, tempDir, warn, tuning = {}) {
+    const root = realDirectory(directory);
     const workspace = external_node_fs_namespaceObject.realpathSync(workspaceRoot);
+    const rules = loadRules(root, warn, tuning.normalizeNfc ?? false);
     const chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK;
     const workers = Math.max(1, tuning.workers ?? external_node_os_namespaceObject.availableParallelism());
     const file = external_node_path_namespaceObject.join(tempDir, `tfe-slug-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.tar.gz`);
     const fd = external_node_fs_namespaceObject.openSync(file, 'wx', 0o600);
-    const pool = new GzipPool(workers, chunkSize);
-    const writer = new TarGzWriter(fd, pool, chunkSize, workers * 2);
+    // If the temp dir lies inside the packed tree, the archive must not pack itself.
+    const self = external_node_fs_namespaceObject.fstatSync(fd, { bigint: true });
+    const pool = new GzipPool(workers, chunkSize, fd);
+    const writer = new TarGzWriter(pool, chunkSize, workers * 2);
     let entries = 0;
     try {
-        for (const entry of walkTree({ root, workspaceRoot: workspace, rules })) {
+        const walk = walkTree({ root, workspaceRoot: workspace, rules, skip: self });
+        for (const entry of walk) {
             writer.write(encodeHeader(entry));
             if (entry.type === '0') {
                 tuning.beforeBody?.(entry);
@@ -39260,18 +39393,19 @@ async function packToFile(directory, workspaceRoot, tempDir, warn, tuning = {}) 
             if (writer.full)
                 await writer.drain();
         }
-        const size = await writer.finish();
+        await writer.finish();
+        await pool.close();
         external_node_fs_namespaceObject.closeSync(fd);
-        return { path: file, size, entries };
+        return { path: file, size: pool.size, entries };
     }
     catch (error) {
         await writer.abandon();
+        // Workers must be gone before the descriptor closes: a late write could otherwise
+        // land in whatever file reuses its number.
+        await pool.close();
         external_node_fs_namespaceObject.closeSync(fd);
         external_node_fs_namespaceObject.rmSync(file, { force: true });
         throw error;
-    }
-    finally {
-        await pool.close();
     }
 }
 
