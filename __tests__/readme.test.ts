@@ -45,6 +45,28 @@ describe('README', () => {
     }
   });
 
+  it('shows workflows that parse and use only real inputs of the action', () => {
+    const blocks = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map(match => match[1]);
+    expect(blocks.length).toBeGreaterThanOrEqual(3);
+    let steps = 0;
+    for (const block of blocks) {
+      const parsed = YAML.parse(block) as {
+        jobs?: Record<string, { steps: { uses?: string; with?: Record<string, unknown> }[] }>;
+        with?: Record<string, unknown>;
+      };
+      const uses = parsed.jobs
+        ? Object.values(parsed.jobs).flatMap(job => job.steps)
+        : (parsed as unknown as { uses?: string; with?: Record<string, unknown> }[]);
+      for (const use of uses.filter(s => s.uses?.includes('tfe-run-action'))) {
+        steps++;
+        for (const input of Object.keys(use.with ?? {})) {
+          expect(Object.keys(action.inputs)).toContain(input);
+        }
+      }
+    }
+    expect(steps).toBe(blocks.length);
+  });
+
   it('lists every output of action.yml', () => {
     expect([...table('Outputs').keys()]).toEqual(Object.keys(action.outputs));
   });
