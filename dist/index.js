@@ -37826,6 +37826,9 @@ class RunDriver {
                 lastStatus = status;
             }
             if (isFinalRunStatus(status)) {
+                if (status === 'policy_soft_failed' || status === 'errored') {
+                    await this.collectPolicyFailures(runId);
+                }
                 // Catch the last lines of the log, which may land just after the status changed.
                 await this.finishLogs(planLog, plan, applyLog, apply);
                 facts.stopOnExit = false;
@@ -38021,7 +38024,10 @@ class RunDriver {
                 .filter(check => ['soft_failed', 'hard_failed', 'errored'].includes(check.attributes?.status ?? ''))
                 .map(check => {
                 const result = check.attributes?.result ?? {};
-                return `${check.attributes?.scope ?? 'policy'} check ${check.id}: ${check.attributes?.status?.replace('_', ' ')} (${result['soft-failed'] ?? 0} soft-mandatory, ${result['hard-failed'] ?? 0} hard-mandatory, ${result['advisory-failed'] ?? 0} advisory failed)`;
+                const names = failedPolicyNames(result.sentinel);
+                const counts = `${result['soft-failed'] ?? 0} soft-mandatory, ${result['hard-failed'] ?? 0} hard-mandatory, ${result['advisory-failed'] ?? 0} advisory failed`;
+                const status = (check.attributes?.status ?? '').replace('_', ' ');
+                return `${check.attributes?.scope ?? 'policy'} check ${check.id}: ${status} (${counts})${names.length ? `: ${names.join(', ')}` : ''}`;
             });
             if (failures.length)
                 this.facts.policyFailures = failures;
@@ -38104,6 +38110,26 @@ class RunDriver {
     publish() {
         this.deps.onFacts?.(this.facts);
     }
+}
+/**
+ * Names of the failed policies in a Sentinel result (`data.<policy set>.policies[]` with
+ * `policy` and `result`), read defensively: the shape is not part of the documented API.
+ */
+function failedPolicyNames(sentinel) {
+    const sets = sentinel?.data;
+    if (!sets || typeof sets !== 'object')
+        return [];
+    const names = [];
+    for (const set of Object.values(sets)) {
+        const policies = set?.policies;
+        if (!Array.isArray(policies))
+            continue;
+        for (const policy of policies) {
+            if (policy?.result === false && typeof policy.policy === 'string')
+                names.push(policy.policy);
+        }
+    }
+    return names;
 }
 /** No answer, or a server error: the request may or may not have been processed. */
 function isUncertain(error) {
