@@ -185,6 +185,7 @@ describe('symlink cases (§5, §8.5)', () => {
       ['real/r.txt', '0', 'r'],
       ['viachain', '0', 'via chain']
     ]);
+    expect(box.warnings.filter(w => w.includes('"abs_in" has an absolute target'))).toHaveLength(1);
   });
 
   it('matches rules inside a dereferenced directory relative to its target', async () => {
