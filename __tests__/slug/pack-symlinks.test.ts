@@ -188,6 +188,22 @@ describe('symlink cases (§5, §8.5)', () => {
     expect(box.warnings.filter(w => w.includes('"abs_in" has an absolute target'))).toHaveLength(1);
   });
 
+  it('keeps links into .terraform/ as links, whatever the rules say of their target', async () => {
+    buildTree(`${box.base}/tf-links`, {
+      '.terraform/providers/p': 'provider',
+      '.terraform/modules/m/main.tf': 'module',
+      providers: { link: '.terraform/providers' },
+      mod: { link: '.terraform/modules/m/main.tf' }
+    });
+    const { entries } = await box.pack('tf-links');
+    expect(entries.map(e => [e.name, e.type, e.linkname])).toEqual([
+      ['.terraform/modules/m/', '5', ''],
+      ['.terraform/modules/m/main.tf', '0', ''],
+      ['mod', '2', '.terraform/modules/m/main.tf'],
+      ['providers', '2', '.terraform/providers']
+    ]);
+  });
+
   it('matches rules inside a dereferenced directory relative to its target', async () => {
     buildTree(`${box.base}/ext4`, { 'a.txt': 'a', 'b.txt': 'b' });
     buildTree(`${box.base}/rel-rules`, {
