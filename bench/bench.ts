@@ -134,7 +134,10 @@ async function measure(
   const counted = await run('du', ['-sb', tree]);
   stats.bytes = Number(counted.stdout.split('\t')[0]);
   stats.files = Number((await run('sh', ['-c', `find "${tree}" -type f | wc -l`])).stdout.trim());
-  await run('tar', ['-cf', '/dev/null', '-C', tree, '.']); // warm the page cache
+  // Flush the freshly written tree (writeback would slow whichever run comes first), then
+  // warm the page cache so every contender reads from memory.
+  await run('sync', []);
+  await run('tar', ['-cf', '/dev/null', '-C', tree, '.']);
   const tarOut = path.join(scratch, 'tar.tgz');
   const times = {
     tar: [] as number[],

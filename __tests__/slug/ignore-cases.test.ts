@@ -1,6 +1,8 @@
 /** slug.md §4.6: how directory rules and plain names behave, packed end to end. */
+import * as fs from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { buildTree, sandbox, type Node } from './helpers.js';
+import { packToFile } from '../../src/slug/pack.js';
+import { buildTree, listArchive, sandbox, type Node } from './helpers.js';
 
 const box = sandbox();
 afterAll(() => box.cleanup());
@@ -193,5 +195,20 @@ describe('.terraformignore cases (slug.md §4.6, §8.3, §8.5, §8.6)', () => {
     buildTree(`${box.base}/${dir}`, c.tree);
     if (c.ignore !== null) buildTree(`${box.base}/${dir}`, { '.terraformignore': c.ignore });
     expect(await box.names(dir)).toEqual(c.expected);
+  });
+});
+
+describe('TestPack_UnicodeNormalization (slug.md §8.1)', () => {
+  const nfd = 'donne\u0301es.txt';
+  it.each([
+    [false, ['.terraformignore', 'allowed.txt', nfd]],
+    [true, ['.terraformignore', 'allowed.txt']]
+  ])('normalizeNfc %s (v0.16.x: off, v0.18.3: on)', async (normalizeNfc, expected) => {
+    const dir = `${box.base}/unicode-${String(normalizeNfc)}`;
+    buildTree(dir, { '.terraformignore': 'données.txt\n', [nfd]: 'x', 'allowed.txt': 'a' });
+    const result = await packToFile(dir, box.base, box.base, () => undefined, { normalizeNfc });
+    const names = (await listArchive(result.path)).map(entry => entry.name);
+    fs.rmSync(result.path);
+    expect(names).toEqual(expected);
   });
 });

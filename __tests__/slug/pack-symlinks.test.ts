@@ -185,6 +185,23 @@ describe('symlink cases (§5, §8.5)', () => {
       ['real/r.txt', '0', 'r'],
       ['viachain', '0', 'via chain']
     ]);
+    expect(box.warnings.filter(w => w.includes('"abs_in" has an absolute target'))).toHaveLength(1);
+  });
+
+  it('keeps links into .terraform/ as links, whatever the rules say of their target', async () => {
+    buildTree(`${box.base}/tf-links`, {
+      '.terraform/providers/p': 'provider',
+      '.terraform/modules/m/main.tf': 'module',
+      providers: { link: '.terraform/providers' },
+      mod: { link: '.terraform/modules/m/main.tf' }
+    });
+    const { entries } = await box.pack('tf-links');
+    expect(entries.map(e => [e.name, e.type, e.linkname])).toEqual([
+      ['.terraform/modules/m/', '5', ''],
+      ['.terraform/modules/m/main.tf', '0', ''],
+      ['mod', '2', '.terraform/modules/m/main.tf'],
+      ['providers', '2', '.terraform/providers']
+    ]);
   });
 
   it('matches rules inside a dereferenced directory relative to its target', async () => {

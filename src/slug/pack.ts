@@ -105,7 +105,7 @@ export async function packToFile(
   const writer = new TarGzWriter(pool, chunkSize, workers * 2);
   let entries = 0;
   try {
-    const walk = walkTree({ root, workspaceRoot: workspace, rules, skip: self });
+    const walk = walkTree({ root, workspaceRoot: workspace, rules, warn, skip: self });
     for (const entry of walk) {
       writer.write(encodeHeader(entry));
       if (entry.type === '0') {

@@ -28,6 +28,8 @@ export interface WalkContext {
   readonly root: string;
   readonly workspaceRoot: string;
   readonly rules: Ruleset;
+  /** Receives non-fatal findings (absolute symlinks). */
+  readonly warn?: (message: string) => void;
   /** A file never to pack (the archive being written, when it lies inside the tree). */
   readonly skip?: { readonly dev: bigint; readonly ino: bigint };
 }
@@ -146,6 +148,13 @@ function* walkLink(
   }
   // Inside the root (even broken or absolute): kept as a link with the raw target.
   if (targetWithinRoot(context.root, lexicalTarget(full, target))) {
+    if (path.isAbsolute(target)) {
+      // go-slug packs it as is, but its unpacker (the server side) refuses absolute targets.
+      context.warn?.(
+        `symlink "${archiveName}" has an absolute target (${target}); it is uploaded as is, ` +
+          'as the Terraform CLI does, but the server may reject the archive: prefer a relative link'
+      );
+    }
     yield entryFrom(archiveName, '2', stat, target, full);
     return;
   }
