@@ -82,7 +82,8 @@ async function writeBody(writer: TarGzWriter, entry: WalkEntry): Promise<void> {
       throw new PackError(`"${entry.name}" changed while it was being packed; try again`);
     }
   } catch (error) {
-    if (error instanceof PackError) throw error;
+    // Only file-system errors are about this file; others (a compression thread) pass on.
+    if (error instanceof PackError || !(error as NodeJS.ErrnoException).code) throw error;
     throw new PackError(`cannot read "${entry.name}": ${errorCode(error)}`);
   } finally {
     fs.closeSync(fd);
