@@ -274,6 +274,16 @@ describe('the workspace guard (interface.md)', () => {
     expect(archives()).toEqual([]);
   });
 
+  it('does not read a .terraformignore linked from outside the workspace', async () => {
+    fs.writeFileSync(`${outside}/ignore`, '*.tf\nx(secret\n');
+    buildTree(`${box.base}/ignore-link`, { '.terraformignore': { link: `${outside}/ignore` } });
+    const before = box.warnings.length;
+    await expect(box.pack('ignore-link')).rejects.toThrow(/"\.terraformignore"/);
+    const warnings = box.warnings.slice(before);
+    expect(warnings).toEqual([expect.stringContaining('not read')]);
+    expect(warnings.join()).not.toContain('secret');
+  });
+
   it('follows a link that leaves the directory but stays in the workspace', async () => {
     buildTree(`${box.base}/shared`, { 'mod.tf': 'module' });
     buildTree(`${box.base}/guard-ok`, { m: { link: '../shared' } });

@@ -33,15 +33,30 @@ export interface PackFileResult {
 
 const DEFAULT_CHUNK = 1024 * 1024;
 
-function loadRules(root: string, warn: (message: string) => void, nfc: boolean): Ruleset {
+function loadRules(
+  root: string,
+  workspace: string,
+  warn: (message: string) => void,
+  nfc: boolean
+): Ruleset {
+  const file = path.join(root, '.terraformignore');
   let text: string;
   try {
-    text = fs.readFileSync(path.join(root, '.terraformignore'), 'utf8');
+    // v0.16.x reads the file through a symlink; one leading out of the workspace is not read
+    // (as v0.17+ does for any link out of the directory), so its lines cannot reach the log.
+    const real = fs.realpathSync(file);
+    const rel = path.relative(workspace, real);
+    if (rel.split(path.sep)[0] === '..' || path.isAbsolute(rel)) {
+      warn('.terraformignore links outside GITHUB_WORKSPACE: not read, the default rules apply');
+      return new Ruleset(defaultRules(), warn, nfc);
+    }
+    text = fs.readFileSync(real, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     // go-slug: a missing file means the defaults; an unreadable one, a message and the defaults.
-    if (code !== 'ENOENT')
+    if (code !== 'ENOENT') {
       warn(`.terraformignore cannot be read (${code}); using the default rules`);
+    }
     return new Ruleset(defaultRules(), warn, nfc);
   }
   return new Ruleset(parseIgnoreFile(text, warn), warn, nfc);
@@ -67,7 +82,8 @@ async function writeBody(writer: TarGzWriter, entry: WalkEntry): Promise<void> {
       throw new PackError(`"${entry.name}" changed while it was being packed; try again`);
     }
   } catch (error) {
-    if (error instanceof PackError) throw error;
+    // Only file-system errors are about this file; others (a compression thread) pass on.
+    if (error instanceof PackError || !(error as NodeJS.ErrnoException).code) throw error;
     throw new PackError(`cannot read "${entry.name}": ${errorCode(error)}`);
   } finally {
     fs.closeSync(fd);
@@ -94,7 +110,7 @@ export async function packToFile(
 ): Promise<PackFileResult> {
   const root = realDirectory(directory);
   const workspace = fs.realpathSync(workspaceRoot);
-  const rules = loadRules(root, warn, tuning.normalizeNfc ?? false);
+  const rules = loadRules(root, workspace, warn, tuning.normalizeNfc ?? false);
   const chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK;
   const workers = Math.max(1, tuning.workers ?? os.availableParallelism());
   const file = path.join(tempDir, `tfe-slug-${randomBytes(8).toString('hex')}.tar.gz`);
