@@ -2,16 +2,16 @@
  * `npm run bench`: times our packer against `tar -czf` (and go-slug when Go is present)
  * on a deterministic ~20,000-file / ~200 MB tree and on twice that tree, side by side in
  * the same run, and reports our peak RSS. Our packer runs in a child process so its
- * memory is measured alone; "pack+upload" also PUTs the archive, streamed from disk with
- * Content-Length, to a local server that discards it.
+ * memory is measured alone; "pack+upload" also PUTs the archive to the upload URL of a
+ * configuration version of the local TFE emulator, with the action's own upload code
+ * (streamed from disk with Content-Length).
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
-import { type AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { packDirectory } from '../src/slug/index.js';
+import { TfeClient } from '../src/tfe/client.js';
 import { makeBenchTree } from './bench-tree.js';
 
 interface ChildReport {
@@ -22,34 +22,17 @@ interface ChildReport {
   readonly maxRssMb: number;
 }
 
-async function upload(file: string, size: number, url: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => {
-    const request = http.request(
-      url,
-      {
-        method: 'PUT',
-        headers: { 'Content-Length': size, 'Content-Type': 'application/octet-stream' }
-      },
-      response => {
-        response.resume();
-        response.on('end', () =>
-          response.statusCode === 200 ? resolve() : reject(new Error(`PUT: ${response.statusCode}`))
-        );
-      }
-    );
-    request.on('error', reject);
-    fs.createReadStream(file, { highWaterMark: 1024 * 1024 })
-      .on('error', reject)
-      .pipe(request);
-  });
-}
-
 /** Child mode: pack (and upload), then report times and peak RSS as one JSON line. */
 async function child(dir: string, temp: string, url: string | undefined): Promise<void> {
   const start = performance.now();
   const result = await packDirectory({ directory: dir, workspaceRoot: dir, tempDir: temp });
   const packMs = performance.now() - start;
-  if (url) await upload(result.path, result.size, url);
+  if (url) {
+    // The upload URL carries its own credential: the client sends no token there.
+    const client = new TfeClient({ baseUrl: new URL(url).origin, token: 'unused' });
+    await client.uploadArchive(url, result.path, result.size);
+    client.dispose();
+  }
   const totalMs = performance.now() - start;
   await result.remove();
   const report: ChildReport = {
@@ -126,7 +109,7 @@ async function measure(
   label: string,
   tree: string,
   scratch: string,
-  url: string,
+  uploadTarget: () => Promise<{ url: string; settled: () => Promise<void> }>,
   goSlug: string | null,
   rounds: number
 ): Promise<Row> {
@@ -151,9 +134,12 @@ async function measure(
     times.tar.push((await run('tar', ['-czf', tarOut, '-C', tree, '.'])).ms);
     const self = [process.argv[1], '--child', tree, scratch];
     const packOnly = JSON.parse((await run(process.execPath, self)).stdout) as ChildReport;
+    const target = await uploadTarget();
     const withUpload = JSON.parse(
-      (await run(process.execPath, [...self, url])).stdout
+      (await run(process.execPath, [...self, target.url])).stdout
     ) as ChildReport;
+    // Let the emulator finish reading the archive before the next timing starts.
+    await target.settled();
     times.pack.push(packOnly.packMs);
     times.upload.push(withUpload.totalMs);
     rss = Math.max(rss, packOnly.maxRssMb, withUpload.maxRssMb);
@@ -200,15 +186,80 @@ function print(rows: Row[]): void {
   );
 }
 
+/**
+ * Starts the TFE emulator in a process of its own (`npm run emulator`): kept out of this
+ * process, whose memory every child would otherwise inherit in its peak RSS (fork).
+ */
+async function startEmulatorProcess(): Promise<{
+  api: string;
+  token: string;
+  workspaceId: string;
+  stop: () => void;
+}> {
+  // Found through npm's variables at run time: a path ncc could work out at build time would
+  // be copied into the bench bundle as an asset, without the emulator's other modules.
+  const root = process.env.npm_package_json
+    ? path.dirname(process.env.npm_package_json)
+    : process.cwd();
+  const cli = path.join(root, 'emulator', 'cli.js');
+  const proc = spawn(process.execPath, [cli, '--step-ms', '20'], {
+    stdio: ['ignore', 'pipe', 'inherit']
+  });
+  let text = '';
+  for await (const chunk of proc.stdout) {
+    text += (chunk as Buffer).toString();
+    if (text.includes('Press Ctrl+C')) break;
+  }
+  const api = /API URL:\s+(\S+)/.exec(text)?.[1];
+  const token = /token:\s+(\S+)/.exec(text)?.[1];
+  const workspaceId = /\((ws-[^)]+)\)/.exec(text)?.[1];
+  if (!api || !token || !workspaceId) throw new Error(`the emulator did not start:\n${text}`);
+  return { api, token, workspaceId, stop: () => proc.kill('SIGTERM') };
+}
+
 async function main(): Promise<void> {
   const scratch = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'slug-bench-')));
-  let received = 0;
-  const server = http.createServer((request, response) => {
-    request.on('data', (chunk: Buffer) => (received += chunk.length));
-    request.on('end', () => response.end('ok'));
-  });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/upload`;
+  const emulator = await startEmulatorProcess();
+  const headers = {
+    Authorization: `Bearer ${emulator.token}`,
+    'Content-Type': 'application/vnd.api+json'
+  };
+  let uploaded = 0;
+  /** A fresh configuration version's upload URL, and a wait for the emulator to read it. */
+  const uploadTarget = async () => {
+    const response = await fetch(
+      `${emulator.api}/workspaces/${emulator.workspaceId}/configuration-versions`,
+      {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({
+          data: { type: 'configuration-versions', attributes: { 'auto-queue-runs': false } }
+        })
+      }
+    );
+    const created = (await response.json()) as {
+      data: { id: string; attributes: { 'upload-url': string } };
+    };
+    const id = created.data.id;
+    const settled = async (): Promise<void> => {
+      for (let i = 0; i < 1200; i++) {
+        const shown = (await (
+          await fetch(`${emulator.api}/configuration-versions/${id}`, { headers })
+        ).json()) as { data: { attributes: { status: string; 'error-message'?: string } } };
+        const { status } = shown.data.attributes;
+        if (status === 'errored') {
+          throw new Error(`upload errored: ${shown.data.attributes['error-message']}`);
+        }
+        if (status === 'uploaded') {
+          uploaded++;
+          return;
+        }
+        await new Promise(resolve => setTimeout(resolve, 100));
+      }
+      throw new Error(`the emulator did not process ${id}`);
+    };
+    return { url: created.data.attributes['upload-url'], settled };
+  };
   try {
     const goSlug = await buildGoSlug(scratch);
     if (!goSlug) console.error('go-slug timing skipped: Go or the go-slug sources are missing');
@@ -218,13 +269,15 @@ async function main(): Promise<void> {
       const tree = path.join(scratch, `tree-${scale}x`);
       process.stderr.write(`making the ${scale}× tree…\n`);
       makeBenchTree(tree, scale);
-      rows.push(await measure(`${scale}×`, tree, scratch, url, goSlug, scale === 1 ? 3 : 2));
+      rows.push(
+        await measure(`${scale}×`, tree, scratch, uploadTarget, goSlug, scale === 1 ? 3 : 2)
+      );
       fs.rmSync(tree, { recursive: true, force: true });
     }
     print(rows);
-    if (received === 0) throw new Error('the upload server received nothing');
+    if (uploaded === 0) throw new Error('the emulator accepted no upload');
   } finally {
-    server.close();
+    emulator.stop();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

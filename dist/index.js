@@ -39297,6 +39297,11 @@ function* walkLink(context, full, archiveName, stat, active) {
     }
     // Inside the root (even broken or absolute): kept as a link with the raw target.
     if (targetWithinRoot(context.root, lexicalTarget(full, target))) {
+        if (external_node_path_namespaceObject.isAbsolute(target)) {
+            // go-slug packs it as is, but its unpacker (the server side) refuses absolute targets.
+            context.warn?.(`symlink "${archiveName}" has an absolute target (${target}); it is uploaded as is, ` +
+                'as the Terraform CLI does, but the server may reject the archive: prefer a relative link');
+        }
         yield entryFrom(archiveName, '2', stat, target, full);
         return;
     }
@@ -39342,16 +39347,26 @@ function isAncestorOfAny(dir, paths) {
 
 
 const DEFAULT_CHUNK = 1024 * 1024;
-function loadRules(root, warn, nfc) {
+function loadRules(root, workspace, warn, nfc) {
+    const file = external_node_path_namespaceObject.join(root, '.terraformignore');
     let text;
     try {
-        text = external_node_fs_namespaceObject.readFileSync(external_node_path_namespaceObject.join(root, '.terraformignore'), 'utf8');
+        // v0.16.x reads the file through a symlink; one leading out of the workspace is not read
+        // (as v0.17+ does for any link out of the directory), so its lines cannot reach the log.
+        const real = external_node_fs_namespaceObject.realpathSync(file);
+        const rel = external_node_path_namespaceObject.relative(workspace, real);
+        if (rel.split(external_node_path_namespaceObject.sep)[0] === '..' || external_node_path_namespaceObject.isAbsolute(rel)) {
+            warn('.terraformignore links outside GITHUB_WORKSPACE: not read, the default rules apply');
+            return new Ruleset(defaultRules(), warn, nfc);
+        }
+        text = external_node_fs_namespaceObject.readFileSync(real, 'utf8');
     }
     catch (error) {
         const code = error.code;
         // go-slug: a missing file means the defaults; an unreadable one, a message and the defaults.
-        if (code !== 'ENOENT')
+        if (code !== 'ENOENT') {
             warn(`.terraformignore cannot be read (${code}); using the default rules`);
+        }
         return new Ruleset(defaultRules(), warn, nfc);
     }
     return new Ruleset(parseIgnoreFile(text, warn), warn, nfc);
@@ -39374,7 +39389,8 @@ async function writeBody(writer, entry) {
         }
     }
     catch (error) {
-        if (error instanceof PackError)
+        // Only file-system errors are about this file; others (a compression thread) pass on.
+        if (error instanceof PackError || !error.code)
             throw error;
         throw new PackError(`cannot read "${entry.name}": ${pack_errorCode(error)}`);
     }
@@ -39397,7 +39413,7 @@ function realDirectory(directory) {
 async function packToFile(directory, workspaceRoot, tempDir, warn, tuning = {}) {
     const root = realDirectory(directory);
     const workspace = external_node_fs_namespaceObject.realpathSync(workspaceRoot);
-    const rules = loadRules(root, warn, tuning.normalizeNfc ?? false);
+    const rules = loadRules(root, workspace, warn, tuning.normalizeNfc ?? false);
     const chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK;
     const workers = Math.max(1, tuning.workers ?? external_node_os_namespaceObject.availableParallelism());
     const file = external_node_path_namespaceObject.join(tempDir, `tfe-slug-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.tar.gz`);
@@ -39408,7 +39424,7 @@ async function packToFile(directory, workspaceRoot, tempDir, warn, tuning = {}) 
     const writer = new TarGzWriter(pool, chunkSize, workers * 2);
     let entries = 0;
     try {
-        const walk = walkTree({ root, workspaceRoot: workspace, rules, skip: self });
+        const walk = walkTree({ root, workspaceRoot: workspace, rules, warn, skip: self });
         for (const entry of walk) {
             writer.write(encodeHeader(entry));
             if (entry.type === '0') {
@@ -39888,7 +39904,7 @@ async function run(options = {}) {
 async function failure(error, inputs, driver, facts) {
     const message = error instanceof Error ? error.message : String(error);
     if (error instanceof InputError) {
-        return { outcome: 'failure', headline: 'Input error: nothing was created.', error: message };
+        return { outcome: 'failure', headline: 'Input error.', error: message };
     }
     const stop = inputs?.cancelOnTimeout !== false;
     if (error instanceof RunTimeoutError || error instanceof JobCancelledError) {
@@ -39914,7 +39930,7 @@ async function failure(error, inputs, driver, facts) {
         };
     }
     if (!facts.configurationVersionId) {
-        return { outcome: 'failure', headline: 'Nothing was created.', error: message };
+        return { outcome: 'failure', headline: 'The run could not start.', error: message };
     }
     return { outcome: 'failure', headline: 'The run could not be completed.', error: message };
 }

@@ -45,7 +45,7 @@ process.stdout.write(
   [
     `TFE emulator running`,
     `  API URL:   ${emulator.url}/api/v2`,
-    `  hostname:  ${emulator.url.replace(/^http:\/\//, '')}`,
+    `  hostname:  ${emulator.url}   (the action's hostname input)`,
     `  blob URL:  ${emulator.blobUrl}`,
     `  token:     ${emulator.token}`,
     `  workspace: ${ws.organization}/${ws.name} (${ws.id})`,

@@ -151,7 +151,7 @@ async function failure(
 ): Promise<Outcome> {
   const message = error instanceof Error ? error.message : String(error);
   if (error instanceof InputError) {
-    return { outcome: 'failure', headline: 'Input error: nothing was created.', error: message };
+    return { outcome: 'failure', headline: 'Input error.', error: message };
   }
   const stop = inputs?.cancelOnTimeout !== false;
   if (error instanceof RunTimeoutError || error instanceof JobCancelledError) {
@@ -174,7 +174,7 @@ async function failure(
     };
   }
   if (!facts.configurationVersionId) {
-    return { outcome: 'failure', headline: 'Nothing was created.', error: message };
+    return { outcome: 'failure', headline: 'The run could not start.', error: message };
   }
   return { outcome: 'failure', headline: 'The run could not be completed.', error: message };
 }
