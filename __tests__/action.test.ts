@@ -4,8 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator } from '../emulator/server.js';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../src/main.js';
 import {
   type StepFiles,
@@ -15,34 +14,21 @@ import {
   resources,
   withStep
 } from './helpers/runner.js';
+import { type Emulator, useEmulator } from './helpers/emulator.js';
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-
+const fixture = useEmulator('action');
+const { newWorkspace, runsOf, cvsOf } = fixture;
 let emulator: Emulator;
 let step: StepFiles | undefined;
-let workspaceCounter = 0;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ stepMs: 5 });
-});
-
-afterAll(async () => {
-  await emulator.close();
+beforeAll(() => {
+  emulator = fixture.emulator;
 });
 
 afterEach(() => {
   if (step) removeWorkspace(step);
   step = undefined;
 });
-
-/** A fresh workspace in the emulator, so tests do not see each other's runs. */
-function newWorkspace(options: Record<string, unknown> = {}): { id: string; name: string } {
-  const name = `ws-test-${++workspaceCounter}`;
-  const workspace = emulator.addWorkspace({ organization: 'acme', name, ...options }) as {
-    id: string;
-  };
-  return { id: workspace.id, name };
-}
 
 async function runStep(
   workspace: string,
@@ -51,31 +37,7 @@ async function runStep(
   options: { signal?: AbortSignal } = {}
 ): Promise<StepResult> {
   step = makeWorkspace(files);
-  return withStep(
-    step,
-    {
-      token: emulator.token,
-      hostname: emulator.url,
-      organization: 'acme',
-      workspace,
-      directory: 'infra',
-      'comment-on-pr': 'false',
-      ...inputs
-    },
-    () => run({ signal: options.signal })
-  );
-}
-
-function runsOf(workspaceId: string): { id: string }[] {
-  return (emulator.runs as { id: string; workspaceId?: string }[]).filter(
-    r => r.workspaceId === workspaceId
-  );
-}
-
-function cvsOf(workspaceId: string): { id: string }[] {
-  return (emulator.configurationVersions as { id: string; workspaceId?: string }[]).filter(
-    cv => cv.workspaceId === workspaceId
-  );
+  return withStep(step, fixture.inputs(workspace, inputs), () => run({ signal: options.signal }));
 }
 
 function requestsFor(pathPart: string, method?: string): unknown[] {
@@ -246,17 +208,8 @@ describe('failures still report', () => {
     const outside = path.join(step.temp, 'secret.txt');
     fs.writeFileSync(outside, 'runner secret');
     fs.symlinkSync(outside, path.join(step.workspace, 'infra', 'leak.txt'));
-    const result = await withStep(
-      step,
-      {
-        token: emulator.token,
-        hostname: emulator.url,
-        organization: 'acme',
-        workspace: ws.name,
-        directory: 'infra',
-        speculative: 'true'
-      },
-      () => run()
+    const result = await withStep(step, fixture.inputs(ws.name, { speculative: 'true' }), () =>
+      run()
     );
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('leak.txt');

@@ -5,8 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator } from '../emulator/server.js';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   type StepFiles,
   makeWorkspace,
@@ -15,38 +14,21 @@ import {
   resources,
   stepEnv
 } from './helpers/runner.js';
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+import { type Emulator, useEmulator } from './helpers/emulator.js';
 
 const root = path.resolve(import.meta.dirname, '..');
+const fixture = useEmulator('dist', { stepMs: 10 });
+const { newWorkspace, runsOf } = fixture;
 let emulator: Emulator;
 let step: StepFiles | undefined;
-let counter = 0;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ stepMs: 10 });
-});
-afterAll(async () => {
-  await emulator.close();
+beforeAll(() => {
+  emulator = fixture.emulator;
 });
 afterEach(() => {
   if (step) removeWorkspace(step);
   step = undefined;
 });
-
-function newWorkspace(options: Record<string, unknown> = {}): { id: string; name: string } {
-  const name = `dist-${++counter}`;
-  const workspace = emulator.addWorkspace({ organization: 'acme', name, ...options }) as {
-    id: string;
-  };
-  return { id: workspace.id, name };
-}
-
-function runsOf(workspaceId: string): { id: string }[] {
-  return (emulator.runs as { id: string; workspaceId?: string }[]).filter(
-    r => r.workspaceId === workspaceId
-  );
-}
 
 interface Finished {
   code: number | null;
@@ -72,16 +54,7 @@ function spawnStep(
 }
 
 function inputsFor(workspace: string, extra: Record<string, string>): Record<string, string> {
-  return {
-    token: emulator.token,
-    hostname: emulator.url,
-    organization: 'acme',
-    workspace,
-    directory: 'infra',
-    'comment-on-pr': 'false',
-    'cancel-on-timeout': 'true',
-    ...extra
-  };
+  return fixture.inputs(workspace, { 'cancel-on-timeout': 'true', ...extra });
 }
 
 describe('dist/index.js as the runner runs it', () => {

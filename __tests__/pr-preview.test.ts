@@ -5,8 +5,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { startEmulator } from '../emulator/server.js';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { run } from '../src/main.js';
 import { type GitHubServer, startGitHubServer } from './helpers/github-server.js';
 import {
@@ -17,21 +16,17 @@ import {
   resources,
   withStep
 } from './helpers/runner.js';
-
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
+import { type Emulator, useEmulator } from './helpers/emulator.js';
 
 const GITHUB_TOKEN = 'ghs_prPreviewTestToken';
 const PR = 12;
+const fixture = useEmulator('pr');
 let emulator: Emulator;
 let github: GitHubServer;
 let step: StepFiles | undefined;
-let counter = 0;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ stepMs: 5 });
-});
-afterAll(async () => {
-  await emulator.close();
+beforeAll(() => {
+  emulator = fixture.emulator;
 });
 beforeEach(async () => {
   github = await startGitHubServer({ token: GITHUB_TOKEN });
@@ -43,9 +38,7 @@ afterEach(async () => {
 });
 
 function newWorkspace(options: Record<string, unknown> = {}): string {
-  const name = `pr-${++counter}`;
-  emulator.addWorkspace({ organization: 'acme', name, ...options });
-  return name;
+  return fixture.newWorkspace(options).name;
 }
 
 /** One push to the PR: the action runs on `files` with a pull_request event. */
@@ -69,16 +62,12 @@ async function preview(
   );
   return withStep(
     step,
-    {
-      token: emulator.token,
-      hostname: emulator.url,
-      organization: 'acme',
-      workspace,
-      directory: 'infra',
+    fixture.inputs(workspace, {
       speculative: 'true',
+      'comment-on-pr': 'true',
       'github-token': GITHUB_TOKEN,
       ...inputs
-    },
+    }),
     () => run(),
     { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_API_URL: github.url }
   );

@@ -2,8 +2,7 @@
  * Every run option of interface.md reaches the API as documented, and the workspace states
  * that must stop or warn do so before anything is created.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator } from '../emulator/server.js';
+import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../src/main.js';
 import {
   type StepFiles,
@@ -13,44 +12,20 @@ import {
   resources,
   withStep
 } from './helpers/runner.js';
+import { type Emulator, useEmulator } from './helpers/emulator.js';
 
-type Emulator = Awaited<ReturnType<typeof startEmulator>>;
-interface RunRecord {
-  id: string;
-  workspaceId: string;
-  status: string;
-  attrs: Record<string, unknown>;
-}
-interface CvRecord {
-  id: string;
-  workspaceId: string;
-  autoQueueRuns: boolean;
-  speculative: boolean;
-  provisional: boolean;
-}
-
+const fixture = useEmulator('opts');
+const { newWorkspace, runsOf, cvsOf } = fixture;
 let emulator: Emulator;
 let step: StepFiles | undefined;
-let counter = 0;
 
-beforeAll(async () => {
-  emulator = await startEmulator({ stepMs: 5 });
-});
-afterAll(async () => {
-  await emulator.close();
+beforeAll(() => {
+  emulator = fixture.emulator;
 });
 afterEach(() => {
   if (step) removeWorkspace(step);
   step = undefined;
 });
-
-function newWorkspace(options: Record<string, unknown> = {}): { id: string; name: string } {
-  const name = `opts-${++counter}`;
-  const workspace = emulator.addWorkspace({ organization: 'acme', name, ...options }) as {
-    id: string;
-  };
-  return { id: workspace.id, name };
-}
 
 async function runStep(
   workspace: string,
@@ -58,29 +33,7 @@ async function runStep(
   files: Record<string, string> = { 'main.tf': resources('a', 'b') }
 ): Promise<StepResult> {
   step = makeWorkspace(files);
-  return withStep(
-    step,
-    {
-      token: emulator.token,
-      hostname: emulator.url,
-      organization: 'acme',
-      workspace,
-      directory: 'infra',
-      'comment-on-pr': 'false',
-      ...inputs
-    },
-    () => run()
-  );
-}
-
-function runsOf(workspaceId: string): RunRecord[] {
-  return (emulator.runs as RunRecord[]).filter(r => r.workspaceId === workspaceId);
-}
-
-function cvsOf(workspaceId: string): CvRecord[] {
-  return (emulator.configurationVersions as CvRecord[]).filter(
-    cv => cv.workspaceId === workspaceId
-  );
+  return withStep(step, fixture.inputs(workspace, inputs), () => run());
 }
 
 describe('run options', () => {
