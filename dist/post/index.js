@@ -32267,7 +32267,16 @@ class RunDriver {
             const included = document.included?.find(item => item.type === type && item.id === id);
             if (included)
                 return included;
-            return type === 'plans' ? this.client.getPlan(id) : this.client.getApply(id);
+            try {
+                return await (type === 'plans' ? this.client.getPlan(id) : this.client.getApply(id));
+            }
+            catch (error) {
+                // The run decides the result; a server without these endpoints costs only counts.
+                if (!(error instanceof TfeApiError) || error.status >= 500)
+                    throw error;
+                core_debug(`${type} ${id}: ${error.message}`);
+                return undefined;
+            }
         };
         return { plan: await find('plan', 'plans'), apply: await find('apply', 'applies') };
     }
@@ -32287,8 +32296,14 @@ class RunDriver {
                     imports: a['resource-imports'] ?? 0
                 };
             }
-            if (typeof a['has-changes'] === 'boolean')
+            if (typeof a['has-changes'] === 'boolean') {
                 facts.hasChanges = a['has-changes'];
+            }
+            else if (facts.counts && FINAL_PHASE.has(facts.planStatus ?? '')) {
+                // Older servers: the counts say it too.
+                const { additions, changes, destructions, imports } = facts.counts;
+                facts.hasChanges = additions + changes + destructions + imports > 0;
+            }
         }
         if (typeof run.attributes?.['has-changes'] === 'boolean' &&
             FINAL_PHASE.has(facts.planStatus ?? '')) {
