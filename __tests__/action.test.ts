@@ -169,6 +169,8 @@ describe('failures still report', () => {
     expect(result.outputs['run-id']).toBe(runsOf(ws.id)[0].id);
     expect(result.summary).toContain('errored');
     expect(result.stdout).toMatch(/::error::Plan errored/);
+    // The end of the plan log, folded, so the reason is one click away.
+    expect(result.summary).toMatch(/<details>[\s\S]*Error:[\s\S]*<\/details>/);
   });
 
   it('an errored apply fails the step with outputs and summary', async () => {
