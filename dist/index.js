@@ -39870,11 +39870,23 @@ async function run(options = {}) {
     }
     finally {
         await archive?.remove();
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
     }
-    const resourceChanges = await readResourceChanges(client, facts);
-    const report = {
+    const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
+    await publishReport(report, inputs);
+    client?.dispose();
+    // Kept until the report is out: a cancellation now must not cut the summary short.
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    if (outcome.outcome === 'failure') {
+        setFailed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
+    }
+    else {
+        info(outcome.headline);
+    }
+}
+/** Everything the step learnt, as the one report all outputs are rendered from. */
+function buildReport(outcome, facts, inputs, resourceChanges) {
+    return {
         outcome: outcome.outcome,
         headline: outcome.headline,
         error: outcome.error,
@@ -39898,21 +39910,17 @@ async function run(options = {}) {
         logTail: facts.logTail,
         policyFailures: facts.policyFailures
     };
+}
+/** Outputs, job summary and (on pull requests) the sticky comment; none of them throws. */
+async function publishReport(report, inputs) {
     setRunOutputs(report, planSummary(report));
     await writeJobSummary(report);
-    if (inputs?.commentOnPr && inputs.githubToken && facts.runId) {
+    if (inputs?.commentOnPr && inputs.githubToken && report.runId) {
         await upsertPrComment({
             githubToken: inputs.githubToken,
             report,
             workspaceKey: `${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`
         });
-    }
-    client?.dispose();
-    if (outcome.outcome === 'failure') {
-        setFailed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
-    }
-    else {
-        info(outcome.headline);
     }
 }
 /** Turns what went wrong into the step's outcome, stopping the run where it must. */

@@ -9,7 +9,7 @@ import { setRunOutputs } from './report/outputs.js';
 import { planJsonUnavailableReason, resourceChangesFromPlanJson } from './report/plan-changes.js';
 import { upsertPrComment } from './report/pr-comment.js';
 import { planSummary, writeJobSummary } from './report/summary.js';
-import type { ResourceChange, RunReport } from './report/types.js';
+import type { RunReport } from './report/types.js';
 import { type Clock, systemClock } from './retry.js';
 import {
   type DriveResult,
@@ -94,12 +94,30 @@ export async function run(options: RunOptions = {}): Promise<void> {
     outcome = await failure(error, inputs, driver, facts);
   } finally {
     await archive?.remove();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
   }
 
-  const resourceChanges = await readResourceChanges(client, facts);
-  const report: RunReport = {
+  const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
+  await publishReport(report, inputs);
+  client?.dispose();
+  // Kept until the report is out: a cancellation now must not cut the summary short.
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+
+  if (outcome.outcome === 'failure') {
+    core.setFailed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
+  } else {
+    core.info(outcome.headline);
+  }
+}
+
+/** Everything the step learnt, as the one report all outputs are rendered from. */
+function buildReport(
+  outcome: Outcome,
+  facts: RunFacts,
+  inputs: Inputs | undefined,
+  resourceChanges: Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>
+): RunReport {
+  return {
     outcome: outcome.outcome,
     headline: outcome.headline,
     error: outcome.error,
@@ -123,22 +141,18 @@ export async function run(options: RunOptions = {}): Promise<void> {
     logTail: facts.logTail,
     policyFailures: facts.policyFailures
   };
+}
 
+/** Outputs, job summary and (on pull requests) the sticky comment; none of them throws. */
+async function publishReport(report: RunReport, inputs: Inputs | undefined): Promise<void> {
   setRunOutputs(report, planSummary(report));
   await writeJobSummary(report);
-  if (inputs?.commentOnPr && inputs.githubToken && facts.runId) {
+  if (inputs?.commentOnPr && inputs.githubToken && report.runId) {
     await upsertPrComment({
       githubToken: inputs.githubToken,
       report,
       workspaceKey: `${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`
     });
-  }
-  client?.dispose();
-
-  if (outcome.outcome === 'failure') {
-    core.setFailed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
-  } else {
-    core.info(outcome.headline);
   }
 }
 
@@ -183,7 +197,7 @@ async function failure(
 async function readResourceChanges(
   client: TfeClient | undefined,
   facts: RunFacts
-): Promise<{ resourceChanges?: ResourceChange[]; resourceChangesUnavailable?: string }> {
+): Promise<Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>> {
   if (!client || !facts.planId || facts.planStatus !== 'finished') return {};
   try {
     const result = await client.getPlanJson(facts.planId);
