@@ -116,6 +116,16 @@ describe('applyable runs', () => {
     expect(result.outputs['has-changes']).toBe('true');
   });
 
+  it('confirms again after a 409 that applied nothing', async () => {
+    const ws = newWorkspace();
+    emulator.addFault({ method: 'POST', path: /\/actions\/apply$/, status: 409 });
+    const result = await runStep(ws.name, { apply: 'true' });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs['run-status']).toBe('applied');
+    expect(result.stdout).toMatch(/could not be confirmed just now \(409\)/);
+    expect(requestsFor(`/runs/${runsOf(ws.id)[0].id}/actions/apply`, 'POST')).toHaveLength(2);
+  });
+
   it('waits for an auto-apply workspace without calling apply', async () => {
     const ws = newWorkspace({ autoApply: true });
     const result = await runStep(ws.name, {});

@@ -32149,8 +32149,11 @@ class RunDriver {
                 if (inputs.apply && hasChanges && !autoApply) {
                     await this.finishLogs(planLog, plan);
                     info('Plan has changes and apply: true: confirming the apply.');
-                    await this.client.runAction(runId, 'apply', 'Confirmed by tfe-run-action (apply: true)');
-                    confirmed = true;
+                    // A 409 means our call applied nothing (the run moved on): read it again and decide
+                    // again, so a confirmation is never sent twice for one pause.
+                    confirmed = await this.client.runAction(runId, 'apply', 'Confirmed by tfe-run-action (apply: true)');
+                    if (!confirmed)
+                        info('The run could not be confirmed just now (409): reading it again.');
                 }
                 else if (!autoApply) {
                     await this.finishLogs(planLog, plan);
