@@ -2,7 +2,7 @@
  * The example workflows users copy must be workflows GitHub accepts, and every `with:` key
  * given to the action must be one of its inputs.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { parse } from 'yaml';
@@ -11,65 +11,19 @@ const ROOT = join(import.meta.dirname, '..');
 const EXAMPLES = join(ROOT, 'examples');
 const ACTION = 'your-org/tfe-run-action@v1';
 
-// The contract of docs/interface.md, used while action.yml does not exist yet.
-const CONTRACT_INPUTS = [
-  'token',
-  'hostname',
-  'organization',
-  'workspace',
-  'directory',
-  'speculative',
-  'apply',
-  'is-destroy',
-  'message',
-  'targets',
-  'replace',
-  'variables',
-  'wait',
-  'timeout',
-  'cancel-on-timeout',
-  'save-plan',
-  'refresh',
-  'refresh-only',
-  'terraform-version',
-  'github-token',
-  'comment-on-pr'
-];
-const CONTRACT_OUTPUTS = [
-  'run-id',
-  'run-status',
-  'run-url',
-  'configuration-version-id',
-  'plan-id',
-  'apply-id',
-  'has-changes',
-  'resource-additions',
-  'resource-changes',
-  'resource-destructions',
-  'resource-imports',
-  'plan-summary'
-];
-
 type Map = Record<string, unknown>;
 const isMap = (v: unknown): v is Map => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function actionInterface(): { inputs: string[]; outputs: string[]; source: string } {
-  const path = join(ROOT, 'action.yml');
-  if (!existsSync(path)) {
-    return { inputs: CONTRACT_INPUTS, outputs: CONTRACT_OUTPUTS, source: 'interface.md' };
-  }
-  const action = parse(readFileSync(path, 'utf8')) as Map;
+/** The inputs and outputs action.yml declares (action-yml.test.ts checks it against the contract). */
+function actionInterface(): { inputs: string[]; outputs: string[] } {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as Map;
   return {
     inputs: Object.keys(isMap(action['inputs']) ? action['inputs'] : {}),
-    outputs: Object.keys(isMap(action['outputs']) ? action['outputs'] : {}),
-    source: 'action.yml'
+    outputs: Object.keys(isMap(action['outputs']) ? action['outputs'] : {})
   };
 }
 
 const iface = actionInterface();
-if (iface.source !== 'action.yml') {
-  console.info('action.yml not found: checking the examples against interface.md instead');
-}
 const files = readdirSync(EXAMPLES).filter(f => /\.ya?ml$/.test(f));
 const load = (file: string) =>
   parse(readFileSync(join(EXAMPLES, file), 'utf8'), { uniqueKeys: true }) as Map;
