@@ -95,7 +95,12 @@ describe('dist/index.js as the runner runs it', () => {
     expect(state['stop-on-exit']).toBe('false');
   });
 
-  it('the post step stops a run the killed main step left behind', async () => {
+  /** Starts the main step on a run held in planning and kills it once the run exists. */
+  async function killedMainStep(): Promise<{
+    runId: string;
+    env: Record<string, string>;
+    state: Record<string, string>;
+  }> {
     const ws = newWorkspace();
     emulator.setScenario(ws.name, { holdStatus: 'planning' });
     step = makeWorkspace({ 'main.tf': resources('a') });
@@ -108,14 +113,31 @@ describe('dist/index.js as the runner runs it', () => {
     await main.done;
     const runId = runsOf(ws.id)[0].id;
     expect(emulator.actionCalls(runId)).toEqual([]);
-    const state = readCommandFile(step.state);
+    return { runId, env, state: readCommandFile(step.state) };
+  }
+
+  /** The post step as the runner runs it: the main step's state as STATE_* variables. */
+  function postStep(env: Record<string, string>, state: Record<string, string>) {
+    const stateEnv = Object.fromEntries(
+      Object.entries(state).map(([name, value]) => [`STATE_${name}`, value])
+    );
+    return spawnStep('dist/post/index.js', { ...env, ...stateEnv }).done;
+  }
+
+  it('the post step stops a run the killed main step left behind', async () => {
+    const { runId, env, state } = await killedMainStep();
     expect(state['stop-on-exit']).toBe('true');
-    const post = spawnStep('dist/post/index.js', {
-      ...env,
-      'STATE_run-id': state['run-id'],
-      'STATE_stop-on-exit': state['stop-on-exit']
-    });
-    const result = await post.done;
+    const result = await postStep(env, state);
+    expect(result.code).toBe(0);
+    expect(emulator.actionCalls(runId)).toEqual(['cancel']);
+  });
+
+  it('the post step finds the run when the main step died before hearing of it', async () => {
+    const { runId, env, state } = await killedMainStep();
+    // As if the answer to POST /runs never reached the main step.
+    delete state['run-id'];
+    expect(state['configuration-version-id']).toMatch(/^cv-/);
+    const result = await postStep(env, state);
     expect(result.code).toBe(0);
     expect(emulator.actionCalls(runId)).toEqual(['cancel']);
   });

@@ -37789,15 +37789,22 @@ class RunDriver {
             ...(inputs.terraformVersion ? { 'terraform-version': inputs.terraformVersion } : {})
         };
         const workspaceId = facts.workspaceId;
-        const run = await this.createOnce('the run', () => this.client.createRun(workspaceId, configurationVersionId, attributes), async () => (await this.client.listRuns(workspaceId)).find(candidate => relatedId(candidate, 'configuration-version') === configurationVersionId));
+        // From here on a run may exist even if this process dies before it hears of it: the
+        // post step then finds it by its configuration version.
+        facts.stopOnExit = inputs.wait;
+        this.publish();
+        const run = await this.createOnce('the run', () => this.client.createRun(workspaceId, configurationVersionId, attributes), () => this.findRunOf(configurationVersionId));
         facts.runId = run.id;
         facts.runStatus = run.attributes?.status;
         facts.planId = relatedId(run, 'plan');
         facts.runUrl = runUrl(this.inputs.baseUrl, facts.organization, facts.workspaceName, run.id);
-        facts.stopOnExit = this.inputs.wait;
         this.publish();
         notice(`Run ${run.id}: ${facts.runUrl}`, { title: 'Terraform run' });
         return run;
+    }
+    /** The run made from `configurationVersionId`, if any (one list call: 30/min limit). */
+    async findRunOf(configurationVersionId) {
+        return (await this.client.listRuns(this.facts.workspaceId)).find(candidate => relatedId(candidate, 'configuration-version') === configurationVersionId);
     }
     /**
      * Follows the run until it settles: confirms the apply when asked (once), streams the
@@ -39491,8 +39498,14 @@ async function packDirectory(options) {
 ;// CONCATENATED MODULE: ./src/state.ts
 /** Names of the state the main step saves (core.saveState) for the post step. */
 const STATE_RUN_ID = 'run-id';
-/** 'true' while a run exists that must be stopped if the main step dies. */
+/** 'true' while a run may exist that must be stopped if the main step dies. */
 const STATE_STOP_ON_EXIT = 'stop-on-exit';
+/**
+ * Where to look for a run whose create was answered after the main step died: the run
+ * of this configuration version in this workspace.
+ */
+const STATE_WORKSPACE_ID = 'workspace-id';
+const STATE_CONFIGURATION_VERSION_ID = 'configuration-version-id';
 
 ;// CONCATENATED MODULE: ./src/tfe/client.ts
 /**
@@ -39986,6 +39999,11 @@ function saveStateFor(facts) {
         saveState(name, value);
     };
     return () => {
+        if (facts.workspaceId)
+            save(STATE_WORKSPACE_ID, facts.workspaceId);
+        if (facts.configurationVersionId) {
+            save(STATE_CONFIGURATION_VERSION_ID, facts.configurationVersionId);
+        }
         if (facts.runId)
             save(STATE_RUN_ID, facts.runId);
         save(STATE_STOP_ON_EXIT, String(facts.stopOnExit === true));

@@ -19,7 +19,12 @@ import {
   RunTimeoutError
 } from './run-driver.js';
 import { type PackResult, packDirectory } from './slug/index.js';
-import { STATE_RUN_ID, STATE_STOP_ON_EXIT } from './state.js';
+import {
+  STATE_CONFIGURATION_VERSION_ID,
+  STATE_RUN_ID,
+  STATE_STOP_ON_EXIT,
+  STATE_WORKSPACE_ID
+} from './state.js';
 import { TfeClient } from './tfe/client.js';
 
 /** How long to wait for a stopped run to reach its final status, for the report. */
@@ -220,6 +225,10 @@ function saveStateFor(facts: RunFacts): (facts: RunFacts) => void {
     core.saveState(name, value);
   };
   return () => {
+    if (facts.workspaceId) save(STATE_WORKSPACE_ID, facts.workspaceId);
+    if (facts.configurationVersionId) {
+      save(STATE_CONFIGURATION_VERSION_ID, facts.configurationVersionId);
+    }
     if (facts.runId) save(STATE_RUN_ID, facts.runId);
     save(STATE_STOP_ON_EXIT, String(facts.stopOnExit === true));
   };

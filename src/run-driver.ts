@@ -224,22 +224,29 @@ export class RunDriver {
       ...(inputs.terraformVersion ? { 'terraform-version': inputs.terraformVersion } : {})
     };
     const workspaceId = facts.workspaceId!;
+    // From here on a run may exist even if this process dies before it hears of it: the
+    // post step then finds it by its configuration version.
+    facts.stopOnExit = inputs.wait;
+    this.publish();
     const run = await this.createOnce(
       'the run',
       () => this.client.createRun(workspaceId, configurationVersionId, attributes),
-      async () =>
-        (await this.client.listRuns(workspaceId)).find(
-          candidate => relatedId(candidate, 'configuration-version') === configurationVersionId
-        )
+      () => this.findRunOf(configurationVersionId)
     );
     facts.runId = run.id;
     facts.runStatus = run.attributes?.status;
     facts.planId = relatedId(run, 'plan');
     facts.runUrl = runUrl(this.inputs.baseUrl, facts.organization, facts.workspaceName, run.id);
-    facts.stopOnExit = this.inputs.wait;
     this.publish();
     core.notice(`Run ${run.id}: ${facts.runUrl}`, { title: 'Terraform run' });
     return run;
+  }
+
+  /** The run made from `configurationVersionId`, if any (one list call: 30/min limit). */
+  async findRunOf(configurationVersionId: string): Promise<Resource<RunAttributes> | undefined> {
+    return (await this.client.listRuns(this.facts.workspaceId!)).find(
+      candidate => relatedId(candidate, 'configuration-version') === configurationVersionId
+    );
   }
 
   /**

@@ -31679,12 +31679,6 @@ function resolveDirectory(input, root) {
     return { workspaceRoot, directory };
 }
 
-;// CONCATENATED MODULE: ./src/state.ts
-/** Names of the state the main step saves (core.saveState) for the post step. */
-const STATE_RUN_ID = 'run-id';
-/** 'true' while a run exists that must be stopped if the main step dies. */
-const STATE_STOP_ON_EXIT = 'stop-on-exit';
-
 ;// CONCATENATED MODULE: ./src/retry.ts
 /**
  * Backoff, jitter and server-given delays in one place, with an injectable clock so
@@ -32096,15 +32090,22 @@ class RunDriver {
             ...(inputs.terraformVersion ? { 'terraform-version': inputs.terraformVersion } : {})
         };
         const workspaceId = facts.workspaceId;
-        const run = await this.createOnce('the run', () => this.client.createRun(workspaceId, configurationVersionId, attributes), async () => (await this.client.listRuns(workspaceId)).find(candidate => relatedId(candidate, 'configuration-version') === configurationVersionId));
+        // From here on a run may exist even if this process dies before it hears of it: the
+        // post step then finds it by its configuration version.
+        facts.stopOnExit = inputs.wait;
+        this.publish();
+        const run = await this.createOnce('the run', () => this.client.createRun(workspaceId, configurationVersionId, attributes), () => this.findRunOf(configurationVersionId));
         facts.runId = run.id;
         facts.runStatus = run.attributes?.status;
         facts.planId = relatedId(run, 'plan');
         facts.runUrl = runUrl(this.inputs.baseUrl, facts.organization, facts.workspaceName, run.id);
-        facts.stopOnExit = this.inputs.wait;
         this.publish();
         notice(`Run ${run.id}: ${facts.runUrl}`, { title: 'Terraform run' });
         return run;
+    }
+    /** The run made from `configurationVersionId`, if any (one list call: 30/min limit). */
+    async findRunOf(configurationVersionId) {
+        return (await this.client.listRuns(this.facts.workspaceId)).find(candidate => relatedId(candidate, 'configuration-version') === configurationVersionId);
     }
     /**
      * Follows the run until it settles: confirms the apply when asked (once), streams the
@@ -32500,6 +32501,18 @@ function formatDuration(ms) {
     return `${seconds}s`;
 }
 
+;// CONCATENATED MODULE: ./src/state.ts
+/** Names of the state the main step saves (core.saveState) for the post step. */
+const STATE_RUN_ID = 'run-id';
+/** 'true' while a run may exist that must be stopped if the main step dies. */
+const STATE_STOP_ON_EXIT = 'stop-on-exit';
+/**
+ * Where to look for a run whose create was answered after the main step died: the run
+ * of this configuration version in this workspace.
+ */
+const STATE_WORKSPACE_ID = 'workspace-id';
+const STATE_CONFIGURATION_VERSION_ID = 'configuration-version-id';
+
 ;// CONCATENATED MODULE: ./src/tfe/client.ts
 /**
  * The TFE API client: JSON:API over @actions/http-client, the token only ever sent to the
@@ -32817,31 +32830,46 @@ function required(response, method, path) {
 
 
 async function runPost() {
-    const runId = getState(STATE_RUN_ID);
-    if (!runId || getState(STATE_STOP_ON_EXIT) !== 'true') {
+    if (getState(STATE_STOP_ON_EXIT) !== 'true') {
         core_debug('post: no run left to stop');
         return;
     }
     let client;
+    let runId = getState(STATE_RUN_ID);
     try {
         const inputs = getInputs();
         if (!inputs.cancelOnTimeout) {
-            info(`Run ${runId} was left running (cancel-on-timeout: false).`);
+            info(`The run was left as it is (cancel-on-timeout: false).`);
             return;
         }
         client = new TfeClient({ baseUrl: inputs.baseUrl, token: inputs.token, log: core_debug });
+        const facts = { workspaceId: getState(STATE_WORKSPACE_ID) };
+        const driver = new RunDriver(inputs, facts, {
+            client,
+            clock: systemClock,
+            signal: new AbortController().signal
+        });
+        const configurationVersionId = getState(STATE_CONFIGURATION_VERSION_ID);
+        if (!runId && configurationVersionId) {
+            // The main step died while creating the run: it may exist without the step knowing.
+            runId = (await driver.findRunOf(configurationVersionId))?.id ?? '';
+        }
+        if (!runId) {
+            core_debug('post: no run was created');
+            return;
+        }
         const status = (await client.getRun(runId)).data.attributes?.status;
         if (isFinalRunStatus(status)) {
             core_debug(`post: run ${runId} already ${status}`);
             return;
         }
         info(`The main step ended while run ${runId} was ${status}: stopping it.`);
-        const driver = new RunDriver(inputs, { runId }, { client, clock: systemClock, signal: new AbortController().signal });
+        facts.runId = runId;
         await driver.stopRun('the job ended while the action waited');
     }
     catch (error) {
         // The post step never fails the job: it only reports.
-        warning(`Could not stop run ${runId}: ${error.message}`);
+        warning(`Could not stop run ${runId || '(unknown)'}: ${error.message}`);
     }
     finally {
         client?.dispose();
