@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1090);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6618);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1090:
+/***/ 6618:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37552,6 +37552,86 @@ function readable(line) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/run-status.ts
+const SUCCESS_STATUSES = new Set(['applied', 'planned_and_finished', 'planned_and_saved']);
+const FAILURE_STATUSES = new Set([
+    'errored',
+    'canceled',
+    'force_canceled',
+    'discarded',
+    'policy_soft_failed'
+]);
+/** Statuses in which a run waits for a person (override or decision in the UI). */
+const WAITS_FOR_PERSON = new Set([
+    'policy_override',
+    'tf_policy_override',
+    'pre_plan_awaiting_decision',
+    'post_plan_awaiting_decision',
+    'pre_apply_awaiting_decision'
+]);
+const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
+const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
+function isFinalRunStatus(status) {
+    return status !== undefined && (SUCCESS_STATUSES.has(status) || FAILURE_STATUSES.has(status));
+}
+/**
+ * Names of the failed policies in a Sentinel result (`data.<policy set>.policies[]` with
+ * `policy` and `result`), read defensively: the shape is not part of the documented API.
+ */
+function failedPolicyNames(sentinel) {
+    const sets = sentinel?.data;
+    if (!sets || typeof sets !== 'object')
+        return [];
+    const names = [];
+    for (const set of Object.values(sets)) {
+        const policies = set?.policies;
+        if (!Array.isArray(policies))
+            continue;
+        for (const policy of policies) {
+            if (policy?.result === false && typeof policy.policy === 'string')
+                names.push(policy.policy);
+        }
+    }
+    return names;
+}
+/** The run's page in the web UI (tfe-api.md §12). */
+function runUrl(baseUrl, organization, workspaceName, runId) {
+    const org = encodeURIComponent(organization ?? '');
+    const name = encodeURIComponent(workspaceName ?? '');
+    return `${baseUrl}/app/${org}/workspaces/${name}/runs/${runId}`;
+}
+/** "2 to add, 0 to change, 1 to destroy." (or "2 added, …" for an apply). */
+function countsSentence(counts, applied = false) {
+    if (!counts)
+        return 'counts not available.';
+    const words = applied
+        ? ['added', 'changed', 'destroyed', 'imported']
+        : ['to add', 'to change', 'to destroy', 'to import'];
+    const parts = [
+        `${counts.additions} ${words[0]}`,
+        `${counts.changes} ${words[1]}`,
+        `${counts.destructions} ${words[2]}`
+    ];
+    if (counts.imports)
+        parts.push(`${counts.imports} ${words[3]}`);
+    return `${parts.join(', ')}.`;
+}
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+function formatDuration(ms) {
+    const seconds = Math.round(ms / 1000);
+    if (seconds % 3600 === 0)
+        return `${seconds / 3600}h`;
+    if (seconds % 60 === 0)
+        return `${seconds / 60}m`;
+    return `${seconds}s`;
+}
+
 ;// CONCATENATED MODULE: ./src/tfe/errors.ts
 /** Errors the TFE client throws: one type for answers, one for requests that got none. */
 /** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
@@ -37650,6 +37730,7 @@ function relatedId(resource, name) {
 
 
 
+
 class RunTimeoutError extends Error {
     constructor(message) {
         super(message);
@@ -37668,27 +37749,6 @@ class RunRefusedError extends Error {
         super(message);
         this.name = 'RunRefusedError';
     }
-}
-const SUCCESS_STATUSES = new Set(['applied', 'planned_and_finished', 'planned_and_saved']);
-const FAILURE_STATUSES = new Set([
-    'errored',
-    'canceled',
-    'force_canceled',
-    'discarded',
-    'policy_soft_failed'
-]);
-/** Statuses in which a run waits for a person (override or decision in the UI). */
-const WAITS_FOR_PERSON = new Set([
-    'policy_override',
-    'tf_policy_override',
-    'pre_plan_awaiting_decision',
-    'post_plan_awaiting_decision',
-    'pre_apply_awaiting_decision'
-]);
-const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
-const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
-function isFinalRunStatus(status) {
-    return status !== undefined && (SUCCESS_STATUSES.has(status) || FAILURE_STATUSES.has(status));
 }
 class RunDriver {
     inputs;
@@ -38136,68 +38196,11 @@ class RunDriver {
         this.deps.onFacts?.(this.facts);
     }
 }
-/**
- * Names of the failed policies in a Sentinel result (`data.<policy set>.policies[]` with
- * `policy` and `result`), read defensively: the shape is not part of the documented API.
- */
-function failedPolicyNames(sentinel) {
-    const sets = sentinel?.data;
-    if (!sets || typeof sets !== 'object')
-        return [];
-    const names = [];
-    for (const set of Object.values(sets)) {
-        const policies = set?.policies;
-        if (!Array.isArray(policies))
-            continue;
-        for (const policy of policies) {
-            if (policy?.result === false && typeof policy.policy === 'string')
-                names.push(policy.policy);
-        }
-    }
-    return names;
-}
 /** No answer, or a server error: the request may or may not have been processed. */
 function isUncertain(error) {
     if (error instanceof TfeNetworkError)
         return !error.notSent;
     return error instanceof TfeApiError && error.status >= 500;
-}
-/** The run's page in the web UI (tfe-api.md §12). */
-function runUrl(baseUrl, organization, workspaceName, runId) {
-    const org = encodeURIComponent(organization ?? '');
-    const name = encodeURIComponent(workspaceName ?? '');
-    return `${baseUrl}/app/${org}/workspaces/${name}/runs/${runId}`;
-}
-/** "2 to add, 0 to change, 1 to destroy." (or "2 added, …" for an apply). */
-function countsSentence(counts, applied = false) {
-    if (!counts)
-        return 'counts not available.';
-    const words = applied
-        ? ['added', 'changed', 'destroyed', 'imported']
-        : ['to add', 'to change', 'to destroy', 'to import'];
-    const parts = [
-        `${counts.additions} ${words[0]}`,
-        `${counts.changes} ${words[1]}`,
-        `${counts.destructions} ${words[2]}`
-    ];
-    if (counts.imports)
-        parts.push(`${counts.imports} ${words[3]}`);
-    return `${parts.join(', ')}.`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-function formatDuration(ms) {
-    const seconds = Math.round(ms / 1000);
-    if (seconds % 3600 === 0)
-        return `${seconds / 3600}h`;
-    if (seconds % 60 === 0)
-        return `${seconds / 60}m`;
-    return `${seconds}s`;
 }
 
 ;// CONCATENATED MODULE: external "node:os"

@@ -6,7 +6,8 @@
 import * as core from '@actions/core';
 import { getInputs } from './inputs.js';
 import { systemClock } from './retry.js';
-import { RunDriver, type RunFacts, isFinalRunStatus } from './run-driver.js';
+import { RunDriver, type RunFacts } from './run-driver.js';
+import { isFinalRunStatus } from './run-status.js';
 import {
   STATE_CONFIGURATION_VERSION_ID,
   STATE_RUN_ID,

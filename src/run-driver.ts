@@ -8,6 +8,17 @@ import type { Inputs } from './inputs.js';
 import type { PlanCounts } from './report/types.js';
 import { type Clock, backoffDelay, defaultRetryPolicy } from './retry.js';
 import { PhaseLog } from './run-log.js';
+import {
+  APPLY_STARTED,
+  FINAL_PHASE,
+  WAITS_FOR_PERSON,
+  countsSentence,
+  failedPolicyNames,
+  formatBytes,
+  formatDuration,
+  isFinalRunStatus,
+  runUrl
+} from './run-status.js';
 import type { TfeClient } from './tfe/client.js';
 import { TfeApiError, TfeNetworkError } from './tfe/errors.js';
 import {
@@ -78,29 +89,6 @@ export class RunRefusedError extends Error {
     super(message);
     this.name = 'RunRefusedError';
   }
-}
-
-const SUCCESS_STATUSES = new Set(['applied', 'planned_and_finished', 'planned_and_saved']);
-const FAILURE_STATUSES = new Set([
-  'errored',
-  'canceled',
-  'force_canceled',
-  'discarded',
-  'policy_soft_failed'
-]);
-/** Statuses in which a run waits for a person (override or decision in the UI). */
-const WAITS_FOR_PERSON = new Set([
-  'policy_override',
-  'tf_policy_override',
-  'pre_plan_awaiting_decision',
-  'post_plan_awaiting_decision',
-  'pre_apply_awaiting_decision'
-]);
-const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
-const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
-
-export function isFinalRunStatus(status: string | undefined): boolean {
-  return status !== undefined && (SUCCESS_STATUSES.has(status) || FAILURE_STATUSES.has(status));
 }
 
 export class RunDriver {
@@ -632,66 +620,8 @@ export class RunDriver {
   }
 }
 
-/**
- * Names of the failed policies in a Sentinel result (`data.<policy set>.policies[]` with
- * `policy` and `result`), read defensively: the shape is not part of the documented API.
- */
-function failedPolicyNames(sentinel: unknown): string[] {
-  const sets = (sentinel as { data?: unknown } | null | undefined)?.data;
-  if (!sets || typeof sets !== 'object') return [];
-  const names: string[] = [];
-  for (const set of Object.values(sets as Record<string, unknown>)) {
-    const policies = (set as { policies?: unknown } | null)?.policies;
-    if (!Array.isArray(policies)) continue;
-    for (const policy of policies as { policy?: unknown; result?: unknown }[]) {
-      if (policy?.result === false && typeof policy.policy === 'string') names.push(policy.policy);
-    }
-  }
-  return names;
-}
-
 /** No answer, or a server error: the request may or may not have been processed. */
 function isUncertain(error: unknown): boolean {
   if (error instanceof TfeNetworkError) return !error.notSent;
   return error instanceof TfeApiError && error.status >= 500;
-}
-
-/** The run's page in the web UI (tfe-api.md §12). */
-export function runUrl(
-  baseUrl: string,
-  organization: string | undefined,
-  workspaceName: string | undefined,
-  runId: string
-): string {
-  const org = encodeURIComponent(organization ?? '');
-  const name = encodeURIComponent(workspaceName ?? '');
-  return `${baseUrl}/app/${org}/workspaces/${name}/runs/${runId}`;
-}
-
-/** "2 to add, 0 to change, 1 to destroy." (or "2 added, …" for an apply). */
-export function countsSentence(counts: PlanCounts | undefined, applied = false): string {
-  if (!counts) return 'counts not available.';
-  const words = applied
-    ? ['added', 'changed', 'destroyed', 'imported']
-    : ['to add', 'to change', 'to destroy', 'to import'];
-  const parts = [
-    `${counts.additions} ${words[0]}`,
-    `${counts.changes} ${words[1]}`,
-    `${counts.destructions} ${words[2]}`
-  ];
-  if (counts.imports) parts.push(`${counts.imports} ${words[3]}`);
-  return `${parts.join(', ')}.`;
-}
-
-function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-export function formatDuration(ms: number): string {
-  const seconds = Math.round(ms / 1000);
-  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
-  if (seconds % 60 === 0) return `${seconds / 60}m`;
-  return `${seconds}s`;
 }

@@ -1,0 +1,86 @@
+/**
+ * What the API's run and phase statuses mean for this step (tfe-api.md §6.4, §8.2, §9),
+ * and the wording built from them.
+ */
+import type { PlanCounts } from './report/types.js';
+
+const SUCCESS_STATUSES = new Set(['applied', 'planned_and_finished', 'planned_and_saved']);
+const FAILURE_STATUSES = new Set([
+  'errored',
+  'canceled',
+  'force_canceled',
+  'discarded',
+  'policy_soft_failed'
+]);
+/** Statuses in which a run waits for a person (override or decision in the UI). */
+export const WAITS_FOR_PERSON = new Set([
+  'policy_override',
+  'tf_policy_override',
+  'pre_plan_awaiting_decision',
+  'post_plan_awaiting_decision',
+  'pre_apply_awaiting_decision'
+]);
+export const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
+export const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
+
+export function isFinalRunStatus(status: string | undefined): boolean {
+  return status !== undefined && (SUCCESS_STATUSES.has(status) || FAILURE_STATUSES.has(status));
+}
+
+/**
+ * Names of the failed policies in a Sentinel result (`data.<policy set>.policies[]` with
+ * `policy` and `result`), read defensively: the shape is not part of the documented API.
+ */
+export function failedPolicyNames(sentinel: unknown): string[] {
+  const sets = (sentinel as { data?: unknown } | null | undefined)?.data;
+  if (!sets || typeof sets !== 'object') return [];
+  const names: string[] = [];
+  for (const set of Object.values(sets as Record<string, unknown>)) {
+    const policies = (set as { policies?: unknown } | null)?.policies;
+    if (!Array.isArray(policies)) continue;
+    for (const policy of policies as { policy?: unknown; result?: unknown }[]) {
+      if (policy?.result === false && typeof policy.policy === 'string') names.push(policy.policy);
+    }
+  }
+  return names;
+}
+
+/** The run's page in the web UI (tfe-api.md §12). */
+export function runUrl(
+  baseUrl: string,
+  organization: string | undefined,
+  workspaceName: string | undefined,
+  runId: string
+): string {
+  const org = encodeURIComponent(organization ?? '');
+  const name = encodeURIComponent(workspaceName ?? '');
+  return `${baseUrl}/app/${org}/workspaces/${name}/runs/${runId}`;
+}
+
+/** "2 to add, 0 to change, 1 to destroy." (or "2 added, …" for an apply). */
+export function countsSentence(counts: PlanCounts | undefined, applied = false): string {
+  if (!counts) return 'counts not available.';
+  const words = applied
+    ? ['added', 'changed', 'destroyed', 'imported']
+    : ['to add', 'to change', 'to destroy', 'to import'];
+  const parts = [
+    `${counts.additions} ${words[0]}`,
+    `${counts.changes} ${words[1]}`,
+    `${counts.destructions} ${words[2]}`
+  ];
+  if (counts.imports) parts.push(`${counts.imports} ${words[3]}`);
+  return `${parts.join(', ')}.`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.round(ms / 1000);
+  if (seconds % 3600 === 0) return `${seconds / 3600}h`;
+  if (seconds % 60 === 0) return `${seconds / 60}m`;
+  return `${seconds}s`;
+}
