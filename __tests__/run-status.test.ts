@@ -5,6 +5,7 @@ import {
   formatBytes,
   formatDuration,
   isFinalRunStatus,
+  runActions,
   runUrl
 } from '../src/run-status.js';
 
@@ -20,6 +21,49 @@ describe('run statuses', () => {
     for (const status of ['planned', 'cost_estimated', 'policy_override', 'brand_new', undefined]) {
       expect(isFinalRunStatus(status)).toBe(false);
     }
+  });
+});
+
+describe('run actions', () => {
+  it('trusts the flags the server sends', () => {
+    expect(
+      runActions({
+        status: 'planned',
+        actions: { 'is-confirmable': false, 'is-cancelable': false, 'is-discardable': true }
+      })
+    ).toEqual({ confirmable: false, cancelable: false, discardable: true });
+  });
+
+  it('derives them from the status when a server sends none', () => {
+    expect(runActions({ status: 'planned' })).toEqual({
+      confirmable: true,
+      cancelable: false,
+      discardable: true
+    });
+    expect(runActions({ status: 'planned', 'plan-only': true }).confirmable).toBe(false);
+    expect(runActions({ status: 'planning' })).toEqual({
+      confirmable: false,
+      cancelable: true,
+      discardable: false
+    });
+    expect(runActions({ status: 'policy_override' })).toEqual({
+      confirmable: false,
+      cancelable: false,
+      discardable: true
+    });
+    expect(runActions({ status: 'applied' })).toEqual({
+      confirmable: false,
+      cancelable: false,
+      discardable: false
+    });
+  });
+
+  it('guesses nothing when the server sends some of the flags', () => {
+    expect(runActions({ status: 'applying', actions: { 'is-confirmable': false } })).toEqual({
+      confirmable: false,
+      cancelable: false,
+      discardable: false
+    });
   });
 });
 

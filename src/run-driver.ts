@@ -17,6 +17,7 @@ import {
   formatBytes,
   formatDuration,
   isFinalRunStatus,
+  runActions,
   runUrl
 } from './run-status.js';
 import type { TfeClient } from './tfe/client.js';
@@ -275,9 +276,9 @@ export class RunDriver {
         return this.settle(status, plan, apply, planLog, applyLog);
       }
 
-      const actions = run.attributes?.actions ?? {};
+      const actions = runActions(run.attributes);
       const autoApply = run.attributes?.['auto-apply'] ?? this.workspaceAutoApply;
-      if (actions['is-confirmable'] && !run.attributes?.['plan-only'] && !confirmed) {
+      if (actions.confirmable && !run.attributes?.['plan-only'] && !confirmed) {
         const hasChanges = run.attributes?.['has-changes'] ?? facts.hasChanges;
         if (inputs.apply && hasChanges && !autoApply) {
           await this.finishLogs(planLog, plan);
@@ -323,14 +324,10 @@ export class RunDriver {
     for (let attempt = 0; attempt < 3; attempt++) {
       const run = (await this.client.getRun(runId)).data;
       const status = run.attributes?.status;
-      const actions = run.attributes?.actions ?? {};
+      const actions = runActions(run.attributes);
       this.facts.runStatus = status;
       if (isFinalRunStatus(status)) return status;
-      const action = actions['is-cancelable']
-        ? 'cancel'
-        : actions['is-discardable']
-          ? 'discard'
-          : undefined;
+      const action = actions.cancelable ? 'cancel' : actions.discardable ? 'discard' : undefined;
       if (action) {
         // 409 means the run moved on meanwhile: read it again and decide again.
         if (await this.client.runAction(runId, action, `tfe-run-action: ${reason}`)) {

@@ -3,6 +3,7 @@
  * and the wording built from them.
  */
 import type { PlanCounts } from './report/types.js';
+import type { RunAttributes } from './tfe/types.js';
 
 const SUCCESS_STATUSES = new Set(['applied', 'planned_and_finished', 'planned_and_saved']);
 const FAILURE_STATUSES = new Set([
@@ -22,6 +23,48 @@ export const WAITS_FOR_PERSON = new Set([
 ]);
 export const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
 export const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
+
+/** Pauses for an apply confirmation (tfe-api.md §6.5). */
+const AWAITS_CONFIRMATION = new Set([
+  'planned',
+  'cost_estimated',
+  'policy_checked',
+  'post_plan_completed'
+]);
+const CANCELABLE = new Set([
+  'pending',
+  'plan_queued',
+  'planning',
+  'cost_estimating',
+  'policy_checking',
+  'confirmed',
+  'apply_queued',
+  'applying'
+]);
+
+export interface KnownRunActions {
+  readonly confirmable: boolean;
+  readonly cancelable: boolean;
+  readonly discardable: boolean;
+}
+
+/**
+ * The run's `actions` flags. A server that leaves them out (a minimal TFE-compatible one)
+ * gets them from the status as tfe-api.md §6.5 describes; flags that are sent always win.
+ */
+export function runActions(attributes: RunAttributes | undefined): KnownRunActions {
+  const status = attributes?.status ?? '';
+  const sent = attributes?.actions;
+  const paused = AWAITS_CONFIRMATION.has(status) || WAITS_FOR_PERSON.has(status);
+  return {
+    confirmable:
+      sent?.['is-confirmable'] ??
+      (sent === undefined && AWAITS_CONFIRMATION.has(status) && attributes?.['plan-only'] !== true),
+    cancelable: sent?.['is-cancelable'] ?? (sent === undefined && CANCELABLE.has(status)),
+    discardable:
+      sent?.['is-discardable'] ?? (sent === undefined && (paused || status === 'pending'))
+  };
+}
 
 export function isFinalRunStatus(status: string | undefined): boolean {
   return status !== undefined && (SUCCESS_STATUSES.has(status) || FAILURE_STATUSES.has(status));

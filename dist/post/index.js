@@ -31872,6 +31872,38 @@ const WAITS_FOR_PERSON = new Set([
 ]);
 const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
 const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
+/** Pauses for an apply confirmation (tfe-api.md §6.5). */
+const AWAITS_CONFIRMATION = new Set([
+    'planned',
+    'cost_estimated',
+    'policy_checked',
+    'post_plan_completed'
+]);
+const CANCELABLE = new Set([
+    'pending',
+    'plan_queued',
+    'planning',
+    'cost_estimating',
+    'policy_checking',
+    'confirmed',
+    'apply_queued',
+    'applying'
+]);
+/**
+ * The run's `actions` flags. A server that leaves them out (a minimal TFE-compatible one)
+ * gets them from the status as tfe-api.md §6.5 describes; flags that are sent always win.
+ */
+function runActions(attributes) {
+    const status = attributes?.status ?? '';
+    const sent = attributes?.actions;
+    const paused = AWAITS_CONFIRMATION.has(status) || WAITS_FOR_PERSON.has(status);
+    return {
+        confirmable: sent?.['is-confirmable'] ??
+            (sent === undefined && AWAITS_CONFIRMATION.has(status) && attributes?.['plan-only'] !== true),
+        cancelable: sent?.['is-cancelable'] ?? (sent === undefined && CANCELABLE.has(status)),
+        discardable: sent?.['is-discardable'] ?? (sent === undefined && (paused || status === 'pending'))
+    };
+}
 function isFinalRunStatus(status) {
     return status !== undefined && (SUCCESS_STATUSES.has(status) || FAILURE_STATUSES.has(status));
 }
@@ -32203,9 +32235,9 @@ class RunDriver {
                 this.publish();
                 return this.settle(status, plan, apply, planLog, applyLog);
             }
-            const actions = run.attributes?.actions ?? {};
+            const actions = runActions(run.attributes);
             const autoApply = run.attributes?.['auto-apply'] ?? this.workspaceAutoApply;
-            if (actions['is-confirmable'] && !run.attributes?.['plan-only'] && !confirmed) {
+            if (actions.confirmable && !run.attributes?.['plan-only'] && !confirmed) {
                 const hasChanges = run.attributes?.['has-changes'] ?? facts.hasChanges;
                 if (inputs.apply && hasChanges && !autoApply) {
                     await this.finishLogs(planLog, plan);
@@ -32246,15 +32278,11 @@ class RunDriver {
         for (let attempt = 0; attempt < 3; attempt++) {
             const run = (await this.client.getRun(runId)).data;
             const status = run.attributes?.status;
-            const actions = run.attributes?.actions ?? {};
+            const actions = runActions(run.attributes);
             this.facts.runStatus = status;
             if (isFinalRunStatus(status))
                 return status;
-            const action = actions['is-cancelable']
-                ? 'cancel'
-                : actions['is-discardable']
-                    ? 'discard'
-                    : undefined;
+            const action = actions.cancelable ? 'cancel' : actions.discardable ? 'discard' : undefined;
             if (action) {
                 // 409 means the run moved on meanwhile: read it again and decide again.
                 if (await this.client.runAction(runId, action, `tfe-run-action: ${reason}`)) {
