@@ -37570,7 +37570,20 @@ const WAITS_FOR_PERSON = new Set([
     'pre_apply_awaiting_decision'
 ]);
 const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
+/** Apply statuses that mean an apply began. */
 const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
+/** Run statuses that mean an apply began (confirmed by someone, or by auto-apply). */
+const RUN_APPLYING = new Set([
+    'confirmed',
+    'pre_apply_running',
+    'pre_apply_completed',
+    'queuing_apply',
+    'apply_queued',
+    'applying',
+    'post_apply_running',
+    'post_apply_completed',
+    'applied'
+]);
 /** Pauses for an apply confirmation (tfe-api.md §6.5). */
 const AWAITS_CONFIRMATION = new Set([
     'planned',
@@ -38100,9 +38113,14 @@ class RunDriver {
             FINAL_PHASE.has(facts.planStatus ?? '')) {
             facts.hasChanges = run.attributes['has-changes'];
         }
-        // The apply resource exists from the start; it only counts once an apply began.
-        if (apply && APPLY_STARTED.has(apply.attributes?.status ?? ''))
-            facts.applyId = apply.id;
+        // The apply resource exists from the start; it only counts once an apply began, which
+        // its own status tells, or else the run's (for servers whose apply says little).
+        const applyId = apply?.id ?? relatedId(run, 'apply');
+        if (applyId &&
+            (APPLY_STARTED.has(apply?.attributes?.status ?? '') ||
+                RUN_APPLYING.has(run.attributes?.status ?? ''))) {
+            facts.applyId = applyId;
+        }
         this.publish();
     }
     async streamLog(log, phase, title) {

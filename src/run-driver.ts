@@ -11,6 +11,7 @@ import { PhaseLog } from './run-log.js';
 import {
   APPLY_STARTED,
   FINAL_PHASE,
+  RUN_APPLYING,
   WAITS_FOR_PERSON,
   countsSentence,
   failedPolicyNames,
@@ -467,8 +468,16 @@ export class RunDriver {
     ) {
       facts.hasChanges = run.attributes['has-changes'];
     }
-    // The apply resource exists from the start; it only counts once an apply began.
-    if (apply && APPLY_STARTED.has(apply.attributes?.status ?? '')) facts.applyId = apply.id;
+    // The apply resource exists from the start; it only counts once an apply began, which
+    // its own status tells, or else the run's (for servers whose apply says little).
+    const applyId = apply?.id ?? relatedId(run, 'apply');
+    if (
+      applyId &&
+      (APPLY_STARTED.has(apply?.attributes?.status ?? '') ||
+        RUN_APPLYING.has(run.attributes?.status ?? ''))
+    ) {
+      facts.applyId = applyId;
+    }
     this.publish();
   }
 

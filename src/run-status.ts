@@ -22,7 +22,20 @@ export const WAITS_FOR_PERSON = new Set([
   'pre_apply_awaiting_decision'
 ]);
 export const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
+/** Apply statuses that mean an apply began. */
 export const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
+/** Run statuses that mean an apply began (confirmed by someone, or by auto-apply). */
+export const RUN_APPLYING = new Set([
+  'confirmed',
+  'pre_apply_running',
+  'pre_apply_completed',
+  'queuing_apply',
+  'apply_queued',
+  'applying',
+  'post_apply_running',
+  'post_apply_completed',
+  'applied'
+]);
 
 /** Pauses for an apply confirmation (tfe-api.md §6.5). */
 const AWAITS_CONFIRMATION = new Set([
