@@ -83,6 +83,37 @@ describe('server flavors', () => {
     expect(result.summary).toContain('`null_resource.a`');
   });
 
+  it('a sparse server without run actions: confirmed once from the status, applied', async () => {
+    emulator = await startEmulator({ stepMs: 5, sparse: true });
+    const result = await applyOn(emulator);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs['run-status']).toBe('applied');
+    expect(result.outputs['has-changes']).toBe('true');
+    expect(emulator.actionCalls((emulator.runs as { id: string }[])[0].id)).toEqual(['apply']);
+  });
+
+  it('a sparse server: the timeout still cancels the run', async () => {
+    emulator = await startEmulator({ stepMs: 5, sparse: true });
+    emulator.addWorkspace({ organization: 'acme', name: 'held' });
+    emulator.setScenario('held', { holdStatus: 'planning' });
+    step = makeWorkspace({ 'main.tf': resources('a') });
+    const result = await withStep(
+      step,
+      {
+        token: emulator.token,
+        hostname: emulator.url,
+        organization: 'acme',
+        workspace: 'held',
+        directory: 'infra',
+        apply: 'true',
+        timeout: '1s'
+      },
+      () => run()
+    );
+    expect(result.exitCode).toBe(1);
+    expect(emulator.actionCalls((emulator.runs as { id: string }[])[0].id)).toEqual(['cancel']);
+  });
+
   it('a rate-limited server: 429s are waited out, one CV and one run', async () => {
     emulator = await startEmulator({ stepMs: 5, rateLimit: { limit: 4 } });
     const result = await applyOn(emulator);

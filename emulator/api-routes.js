@@ -12,6 +12,7 @@ import * as runs from './run-handlers.js';
  * @property {string} blobUrl
  * @property {string} token
  * @property {boolean} otf answer like OTF where it differs (§13)
+ * @property {boolean} [sparse] leave `actions` and `has-changes` out of runs
  *
  * @typedef {{ core: Core, params: Record<string, string>, query: URLSearchParams, body: Buffer, method: string }} Call
  * @typedef {(call: Call) => import('./http-util.js').Reply} Handler

@@ -7,7 +7,7 @@ import { runActions, isFinal } from './run-status.js';
  * @typedef {import('./store.js').ConfigurationVersion} ConfigurationVersion
  * @typedef {import('./store.js').Run} Run
  * @typedef {import('./store.js').Phase} Phase
- * @typedef {{ store: Store, blobUrl: string, otf?: boolean }} Context
+ * @typedef {{ store: Store, blobUrl: string, otf?: boolean, sparse?: boolean }} Context
  */
 
 const API = '/api/v2';
@@ -161,13 +161,13 @@ export function runResource(run, ctx) {
       'invoke-action-addrs': list(a['invoke-action-addrs']),
       variables: a.variables ?? [],
       'terraform-version': run.terraformVersion,
-      'has-changes': run.plan?.hasChanges ?? false,
+      ...(ctx.sparse ? {} : { 'has-changes': run.plan?.hasChanges ?? false }),
       source: run.source,
       'trigger-reason': 'manual',
       'created-at': run.createdAt,
       'canceled-at': run.statusTimestamps['canceled-at'] ?? null,
       'position-in-queue': queuePosition(run, ctx),
-      actions: runActions(run),
+      ...(ctx.sparse ? {} : { actions: runActions(run) }),
       permissions: {
         'can-apply': may('can-queue-apply'),
         'can-cancel': may('can-queue-run'),

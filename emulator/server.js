@@ -23,6 +23,8 @@ import { RateLimiter } from './rate-limiter.js';
  * @property {string} [blobHost]
  * @property {boolean} [sharedHost] serve blobs on the API host under `/_archivist`, as TFE does
  * @property {'tfc' | 'otf'} [flavor] `otf` answers like leg100/otf (tfe-api.md §13)
+ * @property {boolean} [sparse] a minimal TFE-compatible server: runs carry no `actions`
+ *   flags and no `has-changes` (clients must read the status and the plan)
  * @property {number} [blobPort]
  * @property {string} [token]
  * @property {number} [stepMs]
@@ -87,6 +89,7 @@ export class Emulator {
     this.stepMs = options.stepMs ?? 20;
     this.rateLimit = options.rateLimit ?? null;
     this.otf = options.flavor === 'otf';
+    this.sparse = options.sparse ?? false;
     this.appName =
       options.appName === undefined ? (this.otf ? null : 'HCP Terraform') : options.appName;
     this.store = new Store();
@@ -124,6 +127,7 @@ export class Emulator {
       blobUrl: this.blobUrl,
       token: this.token,
       otf: this.otf,
+      sparse: this.sparse,
       onUpload: (cvId, body) => this.uploadProcessor.receive(cvId, body)
     };
   }
