@@ -279,6 +279,28 @@ describe('retries', () => {
   });
 });
 
+describe('progress in the log', () => {
+  it('repeats an unchanged status every 30 s of waiting', async () => {
+    const ws = newWorkspace();
+    emulator.setScenario(ws.name, { holdStatus: 'pending' });
+    // Time runs 200 times faster for the action: half a real second is 100 s for it.
+    const start = Date.now();
+    const fast = {
+      now: () => start + (Date.now() - start) * 200,
+      sleep: (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms / 200)),
+      random: () => 0.5
+    };
+    const release = setTimeout(() => emulator.release(runsOf(ws.id)[0].id), 600);
+    step = makeWorkspace({ 'main.tf': resources('a') });
+    const result = await withStep(step, fixture.inputs(ws.name, { speculative: 'true' }), () =>
+      run({ clock: fast })
+    ).finally(() => clearTimeout(release));
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(/Run status: pending \(for \d+s\)/);
+    expect(result.stdout).toMatch(/Run status: pending \(for 1m\d*s?\)/);
+  });
+});
+
 describe('stopping the run', () => {
   it('cancels the run on timeout', async () => {
     const ws = newWorkspace();

@@ -89,7 +89,9 @@ describe('wording', () => {
     expect(formatBytes(3 * 1024 * 1024)).toBe('3.0 MiB');
     expect(formatDuration(2 * 3600_000)).toBe('2h');
     expect(formatDuration(30 * 60_000)).toBe('30m');
-    expect(formatDuration(90_000)).toBe('90s');
+    expect(formatDuration(90_000)).toBe('1m30s');
+    expect(formatDuration(5400_000)).toBe('1h30m');
+    expect(formatDuration(2_000)).toBe('2s');
   });
 
   it('reads failed policy names from a Sentinel result, and nothing from other shapes', () => {

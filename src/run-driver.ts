@@ -71,6 +71,9 @@ export interface DriverDeps {
   readonly poll?: { readonly firstMs: number; readonly factor: number; readonly maxMs: number };
 }
 
+/** How often an unchanged status is repeated in the log. */
+const HEARTBEAT_MS = 30_000;
+
 export class RunTimeoutError extends Error {
   constructor(message: string) {
     super(message);
@@ -250,6 +253,8 @@ export class RunDriver {
     let confirmed = false;
     let announcedWait = '';
     let lastStatus = '';
+    let statusSince = this.clock.now();
+    let lastHeartbeat = statusSince;
     for (let poll = 0; ; poll++) {
       this.checkAborted();
       const document = await this.client.getRun(runId);
@@ -264,6 +269,13 @@ export class RunDriver {
       if (status !== lastStatus) {
         core.info(`Run status: ${status}`);
         lastStatus = status;
+        statusSince = this.clock.now();
+        lastHeartbeat = statusSince;
+      } else if (this.clock.now() - lastHeartbeat >= HEARTBEAT_MS) {
+        // A run queued behind others or a lock can sit for long: show that we still watch.
+        lastHeartbeat = this.clock.now();
+        const waited = formatDuration(Math.round((lastHeartbeat - statusSince) / 1000) * 1000);
+        core.info(`Run status: ${status} (for ${waited})`);
       }
 
       if (isFinalRunStatus(status)) {

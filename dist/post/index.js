@@ -31970,12 +31970,17 @@ function formatBytes(bytes) {
     return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 }
 function formatDuration(ms) {
-    const seconds = Math.round(ms / 1000);
-    if (seconds % 3600 === 0)
-        return `${seconds / 3600}h`;
-    if (seconds % 60 === 0)
-        return `${seconds / 60}m`;
-    return `${seconds}s`;
+    const total = Math.round(ms / 1000);
+    const parts = [
+        [Math.floor(total / 3600), 'h'],
+        [Math.floor((total % 3600) / 60), 'm'],
+        [total % 60, 's']
+    ];
+    const text = parts
+        .filter(([value]) => value > 0)
+        .map(([value, unit]) => `${value}${unit}`)
+        .join('');
+    return text || '0s';
 }
 
 ;// CONCATENATED MODULE: ./src/tfe/errors.ts
@@ -32077,6 +32082,8 @@ function relatedId(resource, name) {
 
 
 
+/** How often an unchanged status is repeated in the log. */
+const HEARTBEAT_MS = 30_000;
 class RunTimeoutError extends Error {
     constructor(message) {
         super(message);
@@ -32223,6 +32230,8 @@ class RunDriver {
         let confirmed = false;
         let announcedWait = '';
         let lastStatus = '';
+        let statusSince = this.clock.now();
+        let lastHeartbeat = statusSince;
         for (let poll = 0;; poll++) {
             this.checkAborted();
             const document = await this.client.getRun(runId);
@@ -32237,6 +32246,14 @@ class RunDriver {
             if (status !== lastStatus) {
                 info(`Run status: ${status}`);
                 lastStatus = status;
+                statusSince = this.clock.now();
+                lastHeartbeat = statusSince;
+            }
+            else if (this.clock.now() - lastHeartbeat >= HEARTBEAT_MS) {
+                // A run queued behind others or a lock can sit for long: show that we still watch.
+                lastHeartbeat = this.clock.now();
+                const waited = formatDuration(Math.round((lastHeartbeat - statusSince) / 1000) * 1000);
+                info(`Run status: ${status} (for ${waited})`);
             }
             if (isFinalRunStatus(status)) {
                 if (status === 'policy_soft_failed' || status === 'errored') {
