@@ -4,30 +4,18 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../src/main.js';
-import {
-  type StepFiles,
-  type StepResult,
-  makeWorkspace,
-  removeWorkspace,
-  resources,
-  withStep
-} from './helpers/runner.js';
+import { type StepResult, resources, withStep, useCheckouts } from './helpers/runner.js';
 import { type Emulator, useEmulator } from './helpers/emulator.js';
 
 const fixture = useEmulator('action');
 const { newWorkspace, runsOf, cvsOf } = fixture;
 let emulator: Emulator;
-let step: StepFiles | undefined;
+const newCheckout = useCheckouts();
 
 beforeAll(() => {
   emulator = fixture.emulator;
-});
-
-afterEach(() => {
-  if (step) removeWorkspace(step);
-  step = undefined;
 });
 
 async function runStep(
@@ -36,7 +24,7 @@ async function runStep(
   files: Record<string, string> = { 'main.tf': resources('a', 'b') },
   options: { signal?: AbortSignal } = {}
 ): Promise<StepResult> {
-  step = makeWorkspace(files);
+  const step = newCheckout(files);
   return withStep(step, fixture.inputs(workspace, inputs), () => run({ signal: options.signal }));
 }
 
@@ -140,7 +128,6 @@ describe('applyable runs', () => {
     const ws = newWorkspace();
     const first = await runStep(ws.name, { apply: 'true' });
     expect(first.outputs['run-status']).toBe('applied');
-    removeWorkspace(step!);
     // The same configuration again: the state already matches it.
     const result = await runStep(ws.name, { apply: 'true' });
     expect(result.exitCode).toBe(0);
@@ -216,7 +203,7 @@ describe('failures still report', () => {
   it('a symlink leaving the checkout is refused before any request', async () => {
     const ws = newWorkspace();
     const before = emulator.requests.length;
-    step = makeWorkspace({ 'main.tf': resources('a') });
+    const step = newCheckout({ 'main.tf': resources('a') });
     const outside = path.join(step.temp, 'secret.txt');
     fs.writeFileSync(outside, 'runner secret');
     fs.symlinkSync(outside, path.join(step.workspace, 'infra', 'leak.txt'));
@@ -291,7 +278,7 @@ describe('progress in the log', () => {
       random: () => 0.5
     };
     const release = setTimeout(() => emulator.release(runsOf(ws.id)[0].id), 600);
-    step = makeWorkspace({ 'main.tf': resources('a') });
+    const step = newCheckout({ 'main.tf': resources('a') });
     const result = await withStep(step, fixture.inputs(ws.name, { speculative: 'true' }), () =>
       run({ clock: fast })
     ).finally(() => clearTimeout(release));

@@ -5,29 +5,18 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  type StepFiles,
-  makeWorkspace,
-  readCommandFile,
-  removeWorkspace,
-  resources,
-  stepEnv
-} from './helpers/runner.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { readCommandFile, resources, stepEnv, useCheckouts } from './helpers/runner.js';
 import { type Emulator, useEmulator } from './helpers/emulator.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const fixture = useEmulator('dist', { stepMs: 10 });
 const { newWorkspace, runsOf } = fixture;
 let emulator: Emulator;
-let step: StepFiles | undefined;
+const newCheckout = useCheckouts();
 
 beforeAll(() => {
   emulator = fixture.emulator;
-});
-afterEach(() => {
-  if (step) removeWorkspace(step);
-  step = undefined;
 });
 
 interface Finished {
@@ -60,7 +49,7 @@ function inputsFor(workspace: string, extra: Record<string, string>): Record<str
 describe('dist/index.js as the runner runs it', () => {
   it('plans and applies with hyphenated INPUT_ names', async () => {
     const ws = newWorkspace();
-    step = makeWorkspace({ 'main.tf': resources('a', 'b', 'c') });
+    const step = newCheckout({ 'main.tf': resources('a', 'b', 'c') });
     const env = stepEnv(step, inputsFor(ws.name, { apply: 'true', 'is-destroy': 'false' }));
     expect(Object.keys(env)).toContain('INPUT_CANCEL-ON-TIMEOUT');
     const { done } = spawnStep('dist/index.js', env);
@@ -78,7 +67,7 @@ describe('dist/index.js as the runner runs it', () => {
   it('cancels the run on SIGINT, and the post step has nothing left to do', async () => {
     const ws = newWorkspace();
     emulator.setScenario(ws.name, { holdStatus: 'planning' });
-    step = makeWorkspace({ 'main.tf': resources('a') });
+    const step = newCheckout({ 'main.tf': resources('a') });
     const env = stepEnv(step, inputsFor(ws.name, { apply: 'true' }));
     const { child, done } = spawnStep('dist/index.js', env);
     for (let i = 0; i < 800 && runsOf(ws.id).length === 0; i++) {
@@ -103,7 +92,7 @@ describe('dist/index.js as the runner runs it', () => {
   }> {
     const ws = newWorkspace();
     emulator.setScenario(ws.name, { holdStatus: 'planning' });
-    step = makeWorkspace({ 'main.tf': resources('a') });
+    const step = newCheckout({ 'main.tf': resources('a') });
     const env = stepEnv(step, inputsFor(ws.name, { apply: 'true' }));
     const main = spawnStep('dist/index.js', env);
     for (let i = 0; i < 800 && runsOf(ws.id).length === 0; i++) {

@@ -8,14 +8,7 @@ import * as path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { run } from '../src/main.js';
 import { type GitHubServer, startGitHubServer } from './helpers/github-server.js';
-import {
-  type StepFiles,
-  type StepResult,
-  makeWorkspace,
-  removeWorkspace,
-  resources,
-  withStep
-} from './helpers/runner.js';
+import { type StepResult, resources, withStep, useCheckouts } from './helpers/runner.js';
 import { type Emulator, useEmulator } from './helpers/emulator.js';
 
 const GITHUB_TOKEN = 'ghs_prPreviewTestToken';
@@ -23,7 +16,7 @@ const PR = 12;
 const fixture = useEmulator('pr');
 let emulator: Emulator;
 let github: GitHubServer;
-let step: StepFiles | undefined;
+const newCheckout = useCheckouts();
 
 beforeAll(() => {
   emulator = fixture.emulator;
@@ -33,8 +26,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await github.close();
-  if (step) removeWorkspace(step);
-  step = undefined;
 });
 
 function newWorkspace(options: Record<string, unknown> = {}): string {
@@ -48,8 +39,7 @@ async function preview(
   headSha: string,
   inputs: Record<string, string> = {}
 ): Promise<StepResult> {
-  if (step) removeWorkspace(step);
-  step = makeWorkspace(files);
+  const step = newCheckout(files);
   const eventPath = path.join(step.temp, 'event.json');
   fs.writeFileSync(
     eventPath,

@@ -2,29 +2,18 @@
  * Every run option of interface.md reaches the API as documented, and the workspace states
  * that must stop or warn do so before anything is created.
  */
-import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../src/main.js';
-import {
-  type StepFiles,
-  type StepResult,
-  makeWorkspace,
-  removeWorkspace,
-  resources,
-  withStep
-} from './helpers/runner.js';
+import { type StepResult, resources, withStep, useCheckouts } from './helpers/runner.js';
 import { type Emulator, useEmulator } from './helpers/emulator.js';
 
 const fixture = useEmulator('opts');
 const { newWorkspace, runsOf, cvsOf } = fixture;
 let emulator: Emulator;
-let step: StepFiles | undefined;
+const newCheckout = useCheckouts();
 
 beforeAll(() => {
   emulator = fixture.emulator;
-});
-afterEach(() => {
-  if (step) removeWorkspace(step);
-  step = undefined;
 });
 
 async function runStep(
@@ -32,7 +21,7 @@ async function runStep(
   inputs: Record<string, string>,
   files: Record<string, string> = { 'main.tf': resources('a', 'b') }
 ): Promise<StepResult> {
-  step = makeWorkspace(files);
+  const step = newCheckout(files);
   return withStep(step, fixture.inputs(workspace, inputs), () => run());
 }
 
@@ -86,7 +75,6 @@ describe('run options', () => {
   it('a destroy run confirmed with apply', async () => {
     const ws = newWorkspace();
     await runStep(ws.name, { apply: 'true' });
-    removeWorkspace(step!);
     const result = await runStep(ws.name, { 'is-destroy': 'true', apply: 'true' });
     expect(result.exitCode).toBe(0);
     expect(runsOf(ws.id)[1].attrs['is-destroy']).toBe(true);
@@ -181,7 +169,6 @@ describe('checks and failures', () => {
     const preview = await runStep(ws.name, { speculative: 'true' });
     expect(preview.exitCode).toBe(0);
     expect(preview.stdout).not.toMatch(/is locked/);
-    removeWorkspace(step!);
     const held = await runStep(ws.name, { apply: 'true', timeout: '2s' });
     expect(held.stdout).toMatch(/::warning::.*is locked/);
     expect(held.exitCode).toBe(1);

@@ -5,32 +5,23 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { startEmulator } from '../emulator/server.js';
 import { run } from '../src/main.js';
-import {
-  type StepFiles,
-  type StepResult,
-  makeWorkspace,
-  removeWorkspace,
-  resources,
-  withStep
-} from './helpers/runner.js';
+import { type StepResult, resources, withStep, useCheckouts } from './helpers/runner.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
 let emulator: Emulator | undefined;
-let step: StepFiles | undefined;
+const newCheckout = useCheckouts();
 
 afterEach(async () => {
   await emulator?.close();
   emulator = undefined;
-  if (step) removeWorkspace(step);
-  step = undefined;
 });
 
 async function applyOn(server: Emulator, inputs: Record<string, string> = {}): Promise<StepResult> {
   const workspace = server.addWorkspace({ organization: 'acme', name: 'networking' }) as {
     id: string;
   };
-  step = makeWorkspace({ 'main.tf': resources('a', 'b') });
+  const step = newCheckout({ 'main.tf': resources('a', 'b') });
   const result = await withStep(
     step,
     {
@@ -96,7 +87,7 @@ describe('server flavors', () => {
     emulator = await startEmulator({ stepMs: 5, sparse: true });
     emulator.addWorkspace({ organization: 'acme', name: 'held' });
     emulator.setScenario('held', { holdStatus: 'planning' });
-    step = makeWorkspace({ 'main.tf': resources('a') });
+    const step = newCheckout({ 'main.tf': resources('a') });
     const result = await withStep(
       step,
       {

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterEach } from '@jest/globals';
 
 export interface StepFiles {
   readonly workspace: string;
@@ -46,6 +47,22 @@ export function makeWorkspace(files: Record<string, string>): StepFiles {
 
 export function removeWorkspace(step: StepFiles): void {
   fs.rmSync(step.temp, { recursive: true, force: true });
+}
+
+/**
+ * For a test file: a maker of checkouts (as `makeWorkspace`) whose directories are all
+ * removed after each test.
+ */
+export function useCheckouts(): (files: Record<string, string>) => StepFiles {
+  const made: StepFiles[] = [];
+  afterEach(() => {
+    for (const step of made.splice(0)) removeWorkspace(step);
+  });
+  return files => {
+    const step = makeWorkspace(files);
+    made.push(step);
+    return step;
+  };
 }
 
 /** `resource` blocks the emulator counts: `resources('a', 'b')` → two null resources. */
