@@ -190,6 +190,31 @@ describe('failures still report', () => {
     expect(result.summary).toMatch(/nothing was created/i);
   });
 
+  it('a run the server refuses to create is "could not start", not "could not be completed"', async () => {
+    const ws = newWorkspace();
+    emulator.addFault({ method: 'POST', path: '/runs', status: 422 });
+    const result = await runStep(ws.name, { speculative: 'true' });
+    expect(result.exitCode).toBe(1);
+    expect(runsOf(ws.id)).toHaveLength(0);
+    expect(result.stdout).toMatch(
+      /::error::The run could not start\. POST \/runs failed with HTTP 422/
+    );
+    expect(result.summary).not.toMatch(/could not be completed/);
+  });
+
+  it('reports every input error at once, before any request', async () => {
+    const before = emulator.requests.length;
+    const result = await runStep('ws-name-without-org', {
+      organization: '',
+      speculative: 'true',
+      apply: 'true'
+    });
+    expect(result.exitCode).toBe(1);
+    expect(emulator.requests.length).toBe(before);
+    expect(result.summary).toMatch(/"organization" is required/);
+    expect(result.summary).toMatch(/"speculative" and "apply" cannot both be true/);
+  });
+
   it('a missing token fails before any request', async () => {
     const before = emulator.requests.length;
     const result = await runStep('anything', { token: '' });

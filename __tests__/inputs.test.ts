@@ -659,19 +659,43 @@ describe('directory', () => {
   });
 });
 
-describe('check order', () => {
-  it('reports errors that need no filesystem before directory errors', () => {
-    setRequired({ directory: 'does-not-exist', timeout: 'soon' });
-    expectInputError('timeout', /duration/);
+describe('every problem at once', () => {
+  it('lists single values, combinations and the directory together, in reading order', () => {
+    setRequired({
+      organization: '',
+      directory: 'does-not-exist',
+      timeout: 'soon',
+      speculative: 'true',
+      apply: 'true'
+    });
+    const error = inputError();
+    expect(error.problems.map(problem => problem.input)).toEqual([
+      'organization',
+      'apply',
+      'timeout',
+      'directory'
+    ]);
+    expect(error.input).toBe('organization');
+    for (const line of [
+      /"organization" is required when "workspace" is a name/,
+      /"speculative" and "apply" cannot both be true/,
+      /"timeout" must be a duration/,
+      /"does-not-exist" does not exist/
+    ]) {
+      expect(error.message).toMatch(line);
+    }
+    expect(error.message.split('\n')).toHaveLength(4);
   });
 
-  it('reports conflicts before directory errors', () => {
-    setRequired({ directory: 'does-not-exist', speculative: 'true', apply: 'true' });
-    expectInputError('apply', /speculative/);
-  });
-
-  it('reports the first bad input in reading order', () => {
+  it('names the first bad input in reading order', () => {
     setRequired({ token: '', workspace: 'bad name', timeout: 'soon' });
-    expectInputError('token', /TF_API_TOKEN/);
+    const error = expectInputError('token', /TF_API_TOKEN/);
+    expect(error.problems.map(problem => problem.input)).toEqual(['token', 'workspace', 'timeout']);
+  });
+
+  it('checks a combination only when its inputs parsed', () => {
+    setRequired({ speculative: 'maybe', apply: 'true' });
+    const error = inputError();
+    expect(error.problems.map(problem => problem.input)).toEqual(['speculative']);
   });
 });

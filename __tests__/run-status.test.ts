@@ -1,11 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
+import { formatBytes, formatDuration } from '../src/format.js';
+import { countsSentence } from '../src/outcome.js';
+import { failedPolicyNames } from '../src/run-facts.js';
 import {
-  countsSentence,
-  failedPolicyNames,
-  formatBytes,
-  formatDuration,
+  RUN_STATUSES,
   isFinalRunStatus,
+  isKnownRunStatus,
   runActions,
+  runStatusMeaning,
   runUrl
 } from '../src/run-status.js';
 
@@ -21,6 +23,54 @@ describe('run statuses', () => {
     for (const status of ['planned', 'cost_estimated', 'policy_override', 'brand_new', undefined]) {
       expect(isFinalRunStatus(status)).toBe(false);
     }
+  });
+});
+
+describe('the status table', () => {
+  it('gives every paused status a way on: confirmation or a decision', () => {
+    const pauses = RUN_STATUSES.filter(status => runStatusMeaning(status).pause);
+    expect(pauses.sort()).toEqual(
+      [
+        'cost_estimated',
+        'planned',
+        'policy_checked',
+        'policy_override',
+        'post_plan_awaiting_decision',
+        'post_plan_completed',
+        'pre_apply_awaiting_decision',
+        'pre_plan_awaiting_decision',
+        'tf_policy_override'
+      ].sort()
+    );
+  });
+
+  it('settles exactly the final statuses, and never pauses a settled one', () => {
+    for (const status of RUN_STATUSES) {
+      const meaning = runStatusMeaning(status);
+      expect([status, meaning.settled !== undefined && meaning.pause !== undefined]).toEqual([
+        status,
+        false
+      ]);
+    }
+    expect(RUN_STATUSES.filter(isFinalRunStatus).sort()).toEqual(
+      [
+        'applied',
+        'canceled',
+        'discarded',
+        'errored',
+        'force_canceled',
+        'planned_and_finished',
+        'planned_and_saved',
+        'policy_soft_failed'
+      ].sort()
+    );
+  });
+
+  it('knows the statuses of the API and nothing else', () => {
+    expect(isKnownRunStatus('post_plan_awaiting_decision')).toBe(true);
+    expect(isKnownRunStatus('brand_new')).toBe(false);
+    expect(isKnownRunStatus('toString')).toBe(false);
+    expect(runStatusMeaning('brand_new')).toEqual({});
   });
 });
 

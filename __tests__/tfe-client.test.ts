@@ -115,32 +115,27 @@ describe('retries', () => {
     tfe.dispose();
   });
 
-  it('never repeats a create that answered 5xx, but repeats a 429', async () => {
+  it('sends a create exactly once, whatever the answer: createOnce decides', async () => {
     const ws = fixture.newWorkspace();
     const path = `/workspaces/${ws.id}/configuration-versions`;
-    const tfe = client(instantClock());
-    fixture.emulator.addFault({ method: 'POST', path, status: 500 });
-    await expect(
-      tfe.createConfigurationVersion(ws.id, { speculative: true, provisional: false })
-    ).rejects.toThrow(/HTTP 500/);
-    expect(requests('POST', path)).toHaveLength(1);
-    fixture.emulator.addFault({
-      method: 'POST',
-      path,
-      status: 429,
-      headers: { 'Retry-After': '1' }
-    });
-    const cv = await tfe.createConfigurationVersion(ws.id, {
-      speculative: true,
-      provisional: false
-    });
-    expect(cv.id).toMatch(/^cv-/);
-    expect(requests('POST', path)).toHaveLength(3);
-    tfe.dispose();
-  });
-
-  it('repeats a create whose connection was refused, never one that got no answer', async () => {
     const clock = instantClock();
+    const tfe = client(clock);
+    for (const status of [500, 429]) {
+      fixture.emulator.addFault({ method: 'POST', path, status, headers: { 'Retry-After': '1' } });
+      const error = await tfe
+        .createConfigurationVersion(ws.id, { speculative: true, provisional: false })
+        .catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(TfeApiError);
+      expect((error as TfeApiError).status).toBe(status);
+    }
+    // The server's delay travels with the error, for whoever sends the request again.
+    expect(
+      (await tfe.createRun(ws.id, 'cv-x', { message: 'm' }).catch((e: unknown) => e)) instanceof
+        TfeApiError
+    ).toBe(true);
+    expect(requests('POST', path)).toHaveLength(2);
+    expect(clock.waits).toEqual([]);
+
     const refused = new TfeClient({
       baseUrl: `http://127.0.0.1:${await closedPort()}`,
       token: 't',
@@ -151,24 +146,50 @@ describe('retries', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TfeNetworkError);
     expect((error as TfeNetworkError).notSent).toBe(true);
-    expect(clock.waits).toHaveLength(5);
+    expect(clock.waits).toEqual([]);
     refused.dispose();
+    tfe.dispose();
+  });
 
+  it('carries the delay a 429 asked for in the error', async () => {
     const ws = fixture.newWorkspace();
+    const path = `/workspaces/${ws.id}/configuration-versions`;
     fixture.emulator.addFault({
       method: 'POST',
-      path: `/workspaces/${ws.id}/configuration-versions`,
-      status: 0,
-      mode: 'lost'
+      path,
+      status: 429,
+      headers: { 'Retry-After': '7' }
     });
-    const lost = client(instantClock());
-    const lostError = await lost
-      .createConfigurationVersion(ws.id, { speculative: false, provisional: false })
+    const tfe = client(instantClock());
+    const error = await tfe
+      .createConfigurationVersion(ws.id, { speculative: true, provisional: false })
       .catch((e: unknown) => e);
-    expect(lostError).toBeInstanceOf(TfeNetworkError);
-    expect((lostError as TfeNetworkError).notSent).toBe(false);
-    expect(requests('POST', `/workspaces/${ws.id}/configuration-versions`)).toHaveLength(1);
-    lost.dispose();
+    expect((error as TfeApiError).retryDelayMs).toBe(7000);
+    tfe.dispose();
+  });
+
+  it('ends a retry wait at once when the job is cancelled', async () => {
+    const ws = fixture.newWorkspace();
+    fixture.emulator.addFault({
+      method: 'GET',
+      path: `/workspaces/${ws.id}`,
+      status: 503,
+      times: 3
+    });
+    const controller = new AbortController();
+    const reason = new Error('cancelled');
+    const tfe = new TfeClient({
+      baseUrl: fixture.emulator.url,
+      token: fixture.emulator.token,
+      signal: controller.signal,
+      // A real clock: the wait would last about 0.4 s, the abort comes first.
+      retryPolicy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 }
+    });
+    const started = Date.now();
+    setTimeout(() => controller.abort(reason), 50);
+    await expect(tfe.getWorkspaceById(ws.id)).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    tfe.dispose();
   });
 });
 

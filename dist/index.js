@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6618);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7782);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6618:
+/***/ 7782:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31236,7 +31236,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function warning(message, properties = {}) {
+function core_warning(message, properties = {}) {
     command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -31343,112 +31343,57 @@ function getIDToken(aud) {
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
-;// CONCATENATED MODULE: ./src/inputs.ts
+;// CONCATENATED MODULE: ./src/input-parsers.ts
 /**
- * The action's inputs, read and validated in one place before any network call.
- * Nothing else in the code calls core.getInput.
+ * Parsers of single input values: each takes the raw string (default already applied) and
+ * returns the typed value or throws an InputError that names the input and says what is
+ * allowed. None of them touches the network or the disk.
  */
-
-
-
-/** A bad input: the message names the input and says what is allowed. */
-class InputError extends Error {
+/**
+ * Bad inputs, all of them at once. `input` and the first line of the message name the first
+ * problem in reading order; `problems` lists every one.
+ */
+class input_parsers_InputError extends Error {
     input;
-    constructor(input, message) {
-        super(message);
-        this.input = input;
+    problems;
+    constructor(problems, message) {
+        const list = typeof problems === 'string' ? [{ input: problems, message: message ?? '' }] : problems;
+        super(list.map(problem => problem.message).join('\n'));
         this.name = 'InputError';
+        this.input = list[0]?.input ?? '';
+        this.problems = Object.freeze([...list]);
     }
 }
-/**
- * Defaults used when an input is unset or empty (tests, the demo, a runner that passes "").
- * action.yml is the source of truth; __tests__/action-yml.test.ts checks these equal its
- * defaults. Inputs without an entry default to empty (`token`, `message`, `github-token`…).
- */
-const INPUT_DEFAULTS = Object.freeze({
-    hostname: 'app.terraform.io',
-    directory: '.',
-    speculative: 'false',
-    apply: 'false',
-    'is-destroy': 'false',
-    wait: 'true',
-    timeout: '60m',
-    'cancel-on-timeout': 'true',
-    'save-plan': 'false',
-    refresh: 'true',
-    'refresh-only': 'false',
-    'comment-on-pr': 'true'
-});
 // setTimeout fires at once for delays above 2^31-1 ms (~24.8 days); GitHub jobs stop far sooner.
 const MAX_TIMEOUT_MS = 7 * 24 * 3600 * 1000;
 const NAME_PATTERN = /^[A-Za-z0-9_-]+$/;
 const WORKSPACE_ID_PATTERN = /^ws-[A-Za-z0-9]+$/;
 const VARIABLE_KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const VERSION_PATTERN = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z]+(?:\.[0-9A-Za-z]+)*)?$/;
-/** Reads, validates and freezes every input; throws the first InputError found. */
-function getInputs() {
-    const token = readToken();
-    const baseUrl = parseHostname(getInput('hostname') || INPUT_DEFAULTS.hostname);
-    const workspace = readWorkspace();
-    const workspaceIsId = WORKSPACE_ID_PATTERN.test(workspace);
-    const organization = readOrganization(workspaceIsId);
-    const flags = {
-        speculative: readBoolean('speculative'),
-        apply: readBoolean('apply'),
-        isDestroy: readBoolean('is-destroy'),
-        wait: readBoolean('wait'),
-        cancelOnTimeout: readBoolean('cancel-on-timeout'),
-        savePlan: readBoolean('save-plan'),
-        refresh: readBoolean('refresh'),
-        refreshOnly: readBoolean('refresh-only'),
-        commentOnPr: readBoolean('comment-on-pr')
-    };
-    const timeoutMs = parseDuration(getInput('timeout') || INPUT_DEFAULTS.timeout);
-    const targets = parseAddresses('targets', getInput('targets'));
-    const replace = parseAddresses('replace', getInput('replace'));
-    const variables = parseVariables(getInput('variables'));
-    const terraformVersion = readTerraformVersion();
-    checkConflicts({ ...flags, terraformVersion });
-    const message = getInput('message') || deriveMessage(process.env);
-    const githubToken = getInput('github-token');
-    if (githubToken)
-        core_setSecret(githubToken);
-    // Filesystem checks come last so a typo elsewhere is reported without touching the disk.
-    const { workspaceRoot, directory } = resolveDirectory(getInput('directory') || INPUT_DEFAULTS.directory, process.env.GITHUB_WORKSPACE || process.cwd());
-    return Object.freeze({
-        token,
-        baseUrl,
-        organization,
-        workspace,
-        workspaceIsId,
-        directory,
-        workspaceRoot,
-        ...flags,
-        message,
-        targets: Object.freeze(targets),
-        replace: Object.freeze(replace),
-        variables: Object.freeze(variables.map(v => Object.freeze(v))),
-        timeoutMs,
-        terraformVersion,
-        githubToken
-    });
-}
-function readToken() {
-    const token = getInput('token') || (process.env.TF_API_TOKEN ?? '').trim();
-    if (!token) {
-        throw new InputError('token', 'Input "token" is required: pass an HCP Terraform / Terraform Enterprise API token, or set the TF_API_TOKEN environment variable.');
-    }
-    core_setSecret(token);
-    // A token with a line break or space would corrupt the Authorization header.
-    if (/\s/.test(token)) {
-        throw new InputError('token', 'Input "token" (or TF_API_TOKEN) must be a single word without spaces or line breaks; check how the secret was stored.');
-    }
-    return token;
-}
 /** Quotes a user value for an error message, shortened so a pasted blob stays readable. */
 function shown(value) {
     const short = value.length > 60 ? `${value.slice(0, 57)}...` : value;
     return JSON.stringify(short);
+}
+/** The strings GitHub's YAML 1.2 core schema reads as booleans, as @actions/core accepts them. */
+const TRUE_WORDS = new Set(['true', 'True', 'TRUE']);
+const FALSE_WORDS = new Set(['false', 'False', 'FALSE']);
+function parseBoolean(raw, name) {
+    if (TRUE_WORDS.has(raw))
+        return true;
+    if (FALSE_WORDS.has(raw))
+        return false;
+    throw new input_parsers_InputError(name, `Input "${name}" must be true or false; got ${shown(raw)}.`);
+}
+/** A token must be one word: a line break or space would corrupt the Authorization header. */
+function checkToken(token) {
+    if (!token) {
+        throw new input_parsers_InputError('token', 'Input "token" is required: pass an HCP Terraform / Terraform Enterprise API token, or set the TF_API_TOKEN environment variable.');
+    }
+    if (/\s/.test(token)) {
+        throw new input_parsers_InputError('token', 'Input "token" (or TF_API_TOKEN) must be a single word without spaces or line breaks; check how the secret was stored.');
+    }
+    return token;
 }
 const HOSTNAME_HELP = 'Input "hostname" must be a host name such as app.terraform.io or tfe.example.com:8443, or an http(s) URL such as http://127.0.0.1:8080';
 /**
@@ -31461,72 +31406,50 @@ function parseHostname(raw) {
     const shownHost = (value) => shown(value.replace(/^(.*:\/\/)?[^/]*@/, '$1***@'));
     const value = raw.replace(/\/+$/, '');
     if (!value || /\s/.test(value)) {
-        throw new InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
+        throw new input_parsers_InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
     }
     const hasScheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.test(raw);
     if (hasScheme && !/^https?:\/\//i.test(value)) {
-        throw new InputError('hostname', `${HOSTNAME_HELP} (only http and https); got ${shownHost(raw)}.`);
+        throw new input_parsers_InputError('hostname', `${HOSTNAME_HELP} (only http and https); got ${shownHost(raw)}.`);
     }
     let url;
     try {
         url = new URL(hasScheme ? value : `https://${value}`);
     }
     catch {
-        throw new InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
+        throw new input_parsers_InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
     }
     // Not echoed: user:password@ in a URL may be a secret.
     if (url.username || url.password) {
-        throw new InputError('hostname', `${HOSTNAME_HELP}, without user or password in it.`);
+        throw new input_parsers_InputError('hostname', `${HOSTNAME_HELP}, without user or password in it.`);
     }
     if (!url.hostname || url.search || url.hash) {
-        throw new InputError('hostname', `${HOSTNAME_HELP}, without a query or fragment; got ${shownHost(raw)}.`);
+        throw new input_parsers_InputError('hostname', `${HOSTNAME_HELP}, without a query or fragment; got ${shownHost(raw)}.`);
     }
     const pathname = url.pathname.replace(/\/+$/, '');
     if (pathname !== '' && pathname !== '/api/v2') {
-        throw new InputError('hostname', `${HOSTNAME_HELP}, without a path (the API is always served at /api/v2); got ${shownHost(raw)}.`);
+        throw new input_parsers_InputError('hostname', `${HOSTNAME_HELP}, without a path (the API is always served at /api/v2); got ${shownHost(raw)}.`);
     }
     // The URL parser forgives a bare "host:" or stray characters; a bare host must be exact.
     if (!hasScheme &&
         !/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::\d+)?(?:\/api\/v2)?$/.test(value)) {
-        throw new InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
+        throw new input_parsers_InputError('hostname', `${HOSTNAME_HELP}; got ${shownHost(raw)}.`);
     }
     return url.origin;
 }
-function readWorkspace() {
-    const workspace = getInput('workspace');
-    if (!workspace) {
-        throw new InputError('workspace', 'Input "workspace" is required: a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123.');
+/** A workspace name or a `ws-…` ID; empty means "not given" (a rule decides if it may be). */
+function parseWorkspace(raw) {
+    if (raw && !WORKSPACE_ID_PATTERN.test(raw) && !NAME_PATTERN.test(raw)) {
+        throw new input_parsers_InputError('workspace', `Input "workspace" must be a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123; got ${shown(raw)}.`);
     }
-    if (!WORKSPACE_ID_PATTERN.test(workspace) && !NAME_PATTERN.test(workspace)) {
-        throw new InputError('workspace', `Input "workspace" must be a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123; got ${shown(workspace)}.`);
-    }
-    return workspace;
+    return raw;
 }
-function readOrganization(workspaceIsId) {
-    const organization = getInput('organization');
-    if (!organization) {
-        if (workspaceIsId)
-            return undefined;
-        throw new InputError('organization', 'Input "organization" is required when "workspace" is a name (it may be omitted only with a workspace ID such as ws-abc123).');
+/** An organization name; empty means "not given" (a rule decides if it may be). */
+function parseOrganization(raw) {
+    if (raw && !NAME_PATTERN.test(raw)) {
+        throw new input_parsers_InputError('organization', `Input "organization" must be an organization name made of letters, digits, - and _; got ${shown(raw)}.`);
     }
-    if (!NAME_PATTERN.test(organization)) {
-        throw new InputError('organization', `Input "organization" must be an organization name made of letters, digits, - and _; got ${shown(organization)}.`);
-    }
-    return organization;
-}
-/** An empty input means the default: the runner passes "" for declared inputs left blank. */
-function readBoolean(name) {
-    const raw = getInput(name);
-    if (raw === '')
-        return INPUT_DEFAULTS[name] === 'true';
-    try {
-        return getBooleanInput(name);
-    }
-    catch (error) {
-        if (!(error instanceof TypeError))
-            throw error;
-        throw new InputError(name, `Input "${name}" must be true or false; got ${shown(raw)}.`);
-    }
+    return raw;
 }
 /** `90s`, `30m`, `2h`, `1h30m`, or a bare number of seconds; returns milliseconds. */
 function parseDuration(raw) {
@@ -31534,17 +31457,17 @@ function parseDuration(raw) {
     const bare = /^\d+$/.test(raw);
     const parts = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(raw);
     if (!raw || (!bare && !parts)) {
-        throw new InputError('timeout', `${help}; got ${shown(raw)}.`);
+        throw new input_parsers_InputError('timeout', `${help}; got ${shown(raw)}.`);
     }
     const seconds = bare
         ? Number(raw)
         : Number(parts?.[1] ?? 0) * 3600 + Number(parts?.[2] ?? 0) * 60 + Number(parts?.[3] ?? 0);
     if (seconds <= 0) {
-        throw new InputError('timeout', `${help}, greater than zero; got ${shown(raw)}.`);
+        throw new input_parsers_InputError('timeout', `${help}, greater than zero; got ${shown(raw)}.`);
     }
     const ms = seconds * 1000;
     if (ms > MAX_TIMEOUT_MS) {
-        throw new InputError('timeout', `${help}, at most 168h; got ${shown(raw)}.`);
+        throw new input_parsers_InputError('timeout', `${help}, at most 168h; got ${shown(raw)}.`);
     }
     return ms;
 }
@@ -31570,10 +31493,10 @@ function isMalformedAddress(address) {
     return quoted;
 }
 /** One resource address per line: `aws_instance.web`, `module.m["a b"].aws_x.y`. */
-function parseAddresses(name, raw) {
+function parseAddresses(raw, name) {
     return lines(raw).map(({ line, text }) => {
         if (isMalformedAddress(text)) {
-            throw new InputError(name, `Input "${name}" takes one resource address per line, without spaces except inside quoted keys (module.app.aws_instance.web or aws_s3_bucket.b["a b"]); line ${line} is ${shown(text)}.`);
+            throw new input_parsers_InputError(name, `Input "${name}" takes one resource address per line, without spaces except inside quoted keys (module.app.aws_instance.web or aws_s3_bucket.b["a b"]); line ${line} is ${shown(text)}.`);
         }
         return text;
     });
@@ -31587,58 +31510,267 @@ function parseVariables(raw) {
     return lines(raw).map(({ line, text }) => {
         const at = text.indexOf('=');
         if (at < 0) {
-            throw new InputError('variables', `Input "variables" takes one key=HCL value per line (replicas=2, region="eu-west-1"); line ${line} has no "=".`);
+            throw new input_parsers_InputError('variables', `Input "variables" takes one key=HCL value per line (replicas=2, region="eu-west-1"); line ${line} has no "=".`);
         }
         const key = text.slice(0, at).trim();
         const value = text.slice(at + 1).trim();
         if (!VARIABLE_KEY_PATTERN.test(key)) {
-            throw new InputError('variables', `Input "variables" line ${line} must start with a variable name (a letter or _, then letters, digits, _ or -) before "=".`);
+            throw new input_parsers_InputError('variables', `Input "variables" line ${line} must start with a variable name (a letter or _, then letters, digits, _ or -) before "=".`);
         }
         if (!value) {
-            throw new InputError('variables', `Input "variables" line ${line} (key "${key}") must have an HCL value after "=", such as 2, "text" or ["a"] (write "" for an empty string).`);
+            throw new input_parsers_InputError('variables', `Input "variables" line ${line} (key "${key}") must have an HCL value after "=", such as 2, "text" or ["a"] (write "" for an empty string).`);
         }
         // HCL reads a bare word as a reference, which run variables reject at plan time.
         if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(value) && !/^(true|false|null)$/.test(value)) {
-            throw new InputError('variables', `Input "variables" line ${line} (key "${key}") must have an HCL literal value: quote text as "text" (numbers, true, false, lists and maps need no quotes).`);
+            throw new input_parsers_InputError('variables', `Input "variables" line ${line} (key "${key}") must have an HCL literal value: quote text as "text" (numbers, true, false, lists and maps need no quotes).`);
         }
         const earlier = seen.get(key);
         if (earlier !== undefined) {
-            throw new InputError('variables', `Input "variables" sets key "${key}" twice (lines ${earlier} and ${line}); each key may appear once.`);
+            throw new input_parsers_InputError('variables', `Input "variables" sets key "${key}" twice (lines ${earlier} and ${line}); each key may appear once.`);
         }
         seen.set(key, line);
-        return { key, value };
+        return Object.freeze({ key, value });
     });
 }
-function readTerraformVersion() {
-    const version = getInput('terraform-version');
-    if (version && !VERSION_PATTERN.test(version)) {
-        throw new InputError('terraform-version', `Input "terraform-version" must be an exact Terraform version such as 1.9.5 or 1.10.0-beta1; got ${shown(version)}.`);
+function parseTerraformVersion(raw) {
+    if (raw && !VERSION_PATTERN.test(raw)) {
+        throw new input_parsers_InputError('terraform-version', `Input "terraform-version" must be an exact Terraform version such as 1.9.5 or 1.10.0-beta1; got ${shown(raw)}.`);
     }
-    return version;
+    return raw;
 }
+
+;// CONCATENATED MODULE: ./src/input-table.ts
+/**
+ * Every input of the action, declared once: its default (exactly as action.yml has it), its
+ * kind and its parser; then the rules between inputs. getInputs() reads this table, and the
+ * tests check action.yml and the README against it. Adding an input is one entry here, one
+ * in action.yml and one row in the README (the tests say when one is missing).
+ */
+
+const input_table_boolean = (value) => ({
+    default: value,
+    kind: 'boolean',
+    parse: parseBoolean
+});
+const input_table_text = (value) => ({
+    default: value,
+    kind: 'text',
+    parse: raw => raw
+});
+const checked = (value, parse) => ({
+    default: value,
+    kind: 'text',
+    parse
+});
+const input_table_lines = (parse) => ({
+    default: '',
+    kind: 'lines',
+    parse
+});
+const INPUTS = {
+    // getInputs reads TF_API_TOKEN when the input is empty, and masks the value first.
+    token: { default: '', kind: 'secret', parse: checkToken },
+    hostname: checked('app.terraform.io', parseHostname),
+    organization: checked('', parseOrganization),
+    workspace: { default: '', kind: 'text', required: true, parse: parseWorkspace },
+    directory: input_table_text('.'),
+    speculative: input_table_boolean('false'),
+    apply: input_table_boolean('false'),
+    'is-destroy': input_table_boolean('false'),
+    message: input_table_text(''),
+    targets: input_table_lines(parseAddresses),
+    replace: input_table_lines(parseAddresses),
+    variables: input_table_lines(parseVariables),
+    wait: input_table_boolean('true'),
+    timeout: { default: '60m', kind: 'duration', parse: parseDuration },
+    'cancel-on-timeout': input_table_boolean('true'),
+    'save-plan': input_table_boolean('false'),
+    refresh: input_table_boolean('true'),
+    'refresh-only': input_table_boolean('false'),
+    'terraform-version': checked('', parseTerraformVersion),
+    'github-token': {
+        default: '${{ github.token }}',
+        emptyMeans: '',
+        kind: 'secret',
+        parse: (raw) => raw
+    },
+    'comment-on-pr': input_table_boolean('true')
+};
+/** The names of the boolean inputs, derived from the table. */
+const BOOLEAN_INPUTS = Object.keys(INPUTS).filter(name => INPUTS[name].kind === 'boolean');
 /** Combinations the API rejects, or that the action could not carry out. */
-function checkConflicts(f) {
-    if (f.speculative && f.apply) {
-        throw new InputError('apply', 'Inputs "speculative" and "apply" cannot both be true: a speculative plan can never be applied.');
+const INPUT_RULES = [
+    {
+        input: 'workspace',
+        reads: ['workspace'],
+        broken: v => v.workspace === '',
+        message: 'Input "workspace" is required: a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123.'
+    },
+    {
+        input: 'organization',
+        reads: ['organization', 'workspace'],
+        broken: v => v.organization === '' && v.workspace !== '' && !isWorkspaceId(v.workspace),
+        message: 'Input "organization" is required when "workspace" is a name (it may be omitted only with a workspace ID such as ws-abc123).'
+    },
+    {
+        input: 'apply',
+        reads: ['speculative', 'apply'],
+        broken: v => v.speculative && v.apply,
+        message: 'Inputs "speculative" and "apply" cannot both be true: a speculative plan can never be applied.'
+    },
+    {
+        input: 'save-plan',
+        reads: ['save-plan', 'apply'],
+        broken: v => v['save-plan'] && v.apply,
+        message: 'Inputs "save-plan" and "apply" cannot both be true: a saved plan is applied later from the UI or API.'
+    },
+    {
+        input: 'save-plan',
+        reads: ['save-plan', 'speculative'],
+        broken: v => v['save-plan'] && v.speculative,
+        message: 'Inputs "save-plan" and "speculative" cannot both be true: choose a saved plan or a speculative plan.'
+    },
+    {
+        input: 'refresh-only',
+        reads: ['refresh-only', 'is-destroy'],
+        broken: v => v['refresh-only'] && v['is-destroy'],
+        message: 'Inputs "refresh-only" and "is-destroy" cannot both be true: a refresh-only run changes no resources.'
+    },
+    {
+        input: 'refresh-only',
+        reads: ['refresh-only', 'refresh'],
+        broken: v => v['refresh-only'] && !v.refresh,
+        message: 'Input "refresh-only" cannot be true while "refresh" is false: a refresh-only run without a refresh does nothing.'
+    },
+    {
+        input: 'terraform-version',
+        reads: ['terraform-version', 'speculative'],
+        broken: v => v['terraform-version'] !== '' && !v.speculative,
+        message: 'Input "terraform-version" needs "speculative: true": the API accepts a Terraform version only on speculative (plan-only) runs.'
+    },
+    {
+        input: 'apply',
+        reads: ['apply', 'wait'],
+        broken: v => v.apply && !v.wait,
+        message: 'Input "apply" cannot be true while "wait" is false: the action must wait for the plan before it can confirm the apply.'
     }
-    if (f.savePlan && f.apply) {
-        throw new InputError('save-plan', 'Inputs "save-plan" and "apply" cannot both be true: a saved plan is applied later from the UI or API.');
+];
+function isWorkspaceId(workspace) {
+    return WORKSPACE_ID_PATTERN.test(workspace);
+}
+/**
+ * Reads and parses `names` (all inputs by default) with `read` (core.getInput), then checks
+ * the rules whose inputs all parsed. Returns the values and every problem found, in
+ * reading order: one run of the step shows all that is wrong.
+ */
+function input_table_readInputTable(read, names = Object.keys(INPUTS)) {
+    const values = {};
+    const problems = [];
+    for (const name of names) {
+        const spec = INPUTS[name];
+        const raw = read(name) || (spec.emptyMeans ?? spec.default);
+        try {
+            values[name] = spec.parse(raw, name);
+        }
+        catch (error) {
+            if (!(error instanceof input_parsers_InputError))
+                throw error;
+            problems.push(...error.problems);
+        }
     }
-    if (f.savePlan && f.speculative) {
-        throw new InputError('save-plan', 'Inputs "save-plan" and "speculative" cannot both be true: choose a saved plan or a speculative plan.');
+    for (const rule of INPUT_RULES) {
+        if (!rule.reads.every(name => name in values))
+            continue;
+        if (rule.broken(values)) {
+            problems.push({ input: rule.input, message: rule.message });
+        }
     }
-    if (f.refreshOnly && f.isDestroy) {
-        throw new InputError('refresh-only', 'Inputs "refresh-only" and "is-destroy" cannot both be true: a refresh-only run changes no resources.');
+    // Reading order of the table, whatever found the problem: the first one is named first.
+    const order = Object.keys(INPUTS);
+    problems.sort((a, b) => order.indexOf(a.input) - order.indexOf(b.input));
+    return { values: values, problems };
+}
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * The action's inputs, read and validated in one place before any network call, from the
+ * table in input-table.ts. Nothing else in the code calls core.getInput.
+ */
+
+
+
+
+
+
+/** core.getInput, with TF_API_TOKEN behind an empty `token`; secrets are masked at once. */
+function readInput(name) {
+    if (name === 'token') {
+        const token = getInput('token') || (process.env.TF_API_TOKEN ?? '').trim();
+        if (token)
+            core_setSecret(token);
+        return token;
     }
-    if (f.refreshOnly && !f.refresh) {
-        throw new InputError('refresh-only', 'Input "refresh-only" cannot be true while "refresh" is false: a refresh-only run without a refresh does nothing.');
+    const value = getInput(name);
+    if (name === 'github-token' && value)
+        core_setSecret(value);
+    return value;
+}
+/**
+ * Reads, validates and freezes every input. Throws one InputError listing every problem:
+ * those of single values and combinations first, then the directory (which needs the disk).
+ */
+function getInputs() {
+    const { values, problems } = input_table_readInputTable(readInput);
+    let resolved;
+    try {
+        resolved = resolveDirectory(values.directory ?? '.', process.env.GITHUB_WORKSPACE || process.cwd());
     }
-    if (f.terraformVersion && !f.speculative) {
-        throw new InputError('terraform-version', 'Input "terraform-version" needs "speculative: true": the API accepts a Terraform version only on speculative (plan-only) runs.');
+    catch (error) {
+        if (!(error instanceof input_parsers_InputError))
+            throw error;
+        problems.push(...error.problems);
     }
-    if (f.apply && !f.wait) {
-        throw new InputError('apply', 'Input "apply" cannot be true while "wait" is false: the action must wait for the plan before it can confirm the apply.');
-    }
+    if (problems.length > 0 || !resolved)
+        throw new input_parsers_InputError(problems);
+    const v = values;
+    return Object.freeze({
+        token: v.token,
+        baseUrl: v.hostname,
+        organization: v.organization || undefined,
+        workspace: v.workspace,
+        workspaceIsId: isWorkspaceId(v.workspace),
+        directory: resolved.directory,
+        workspaceRoot: resolved.workspaceRoot,
+        speculative: v.speculative,
+        apply: v.apply,
+        isDestroy: v['is-destroy'],
+        wait: v.wait,
+        cancelOnTimeout: v['cancel-on-timeout'],
+        savePlan: v['save-plan'],
+        refresh: v.refresh,
+        refreshOnly: v['refresh-only'],
+        commentOnPr: v['comment-on-pr'],
+        message: v.message || deriveMessage(process.env),
+        targets: Object.freeze(v.targets),
+        replace: Object.freeze(v.replace),
+        variables: Object.freeze(v.variables),
+        timeoutMs: v.timeout,
+        terraformVersion: v['terraform-version'],
+        githubToken: v['github-token']
+    });
+}
+const POST_INPUTS = (/* unused pure expression or super */ null && (['token', 'hostname', 'cancel-on-timeout']));
+/** The three inputs the post step uses, read alone: a later problem elsewhere cannot stop it. */
+function getPostInputs() {
+    const { values, problems } = readInputTable(readInput, POST_INPUTS);
+    if (problems.length > 0)
+        throw new InputError(problems);
+    const v = values;
+    return Object.freeze({
+        token: v.token,
+        baseUrl: v.hostname,
+        cancelOnTimeout: v['cancel-on-timeout']
+    });
 }
 /** "Triggered by GitHub Actions: acme/infra @ <sha> (workflow "Terraform", run 42)". */
 function deriveMessage(env) {
@@ -31666,7 +31798,7 @@ function resolveDirectory(input, root) {
         workspaceRoot = external_node_fs_namespaceObject.realpathSync(root);
     }
     catch {
-        throw new InputError('directory', `Input "directory" is resolved inside GITHUB_WORKSPACE, but the workspace ${JSON.stringify(root)} does not exist; check the checkout step.`);
+        throw new input_parsers_InputError('directory', `Input "directory" is resolved inside GITHUB_WORKSPACE, but the workspace ${JSON.stringify(root)} does not exist; check the checkout step.`);
     }
     // Resolve against the unresolved root too: an absolute input may spell the root's symlink.
     const candidate = external_node_path_namespaceObject.resolve(root, input);
@@ -31675,21 +31807,385 @@ function resolveDirectory(input, root) {
         directory = external_node_fs_namespaceObject.realpathSync(candidate);
     }
     catch {
-        throw new InputError('directory', `Input "directory" must name an existing directory inside the workspace (relative to GITHUB_WORKSPACE); ${JSON.stringify(input)} does not exist.`);
+        throw new input_parsers_InputError('directory', `Input "directory" must name an existing directory inside the workspace (relative to GITHUB_WORKSPACE); ${JSON.stringify(input)} does not exist.`);
     }
     const relative = external_node_path_namespaceObject.relative(workspaceRoot, directory);
     const outside = relative === '..' || relative.startsWith(`..${external_node_path_namespaceObject.sep}`) || external_node_path_namespaceObject.isAbsolute(relative);
     if (outside) {
-        throw new InputError('directory', `Input "directory" must stay inside the workspace ${JSON.stringify(workspaceRoot)} (relative to GITHUB_WORKSPACE, symlinks resolved); ${JSON.stringify(input)} leads to ${JSON.stringify(directory)}.`);
+        throw new input_parsers_InputError('directory', `Input "directory" must stay inside the workspace ${JSON.stringify(workspaceRoot)} (relative to GITHUB_WORKSPACE, symlinks resolved); ${JSON.stringify(input)} leads to ${JSON.stringify(directory)}.`);
     }
     // actions/checkout may leave a token in .git/config: never pack git internals.
     if (relative.split(external_node_path_namespaceObject.sep).includes('.git')) {
-        throw new InputError('directory', `Input "directory" must not be or lie inside a .git directory; got ${JSON.stringify(input)}.`);
+        throw new input_parsers_InputError('directory', `Input "directory" must not be or lie inside a .git directory; got ${JSON.stringify(input)}.`);
     }
     if (!external_node_fs_namespaceObject.statSync(directory).isDirectory()) {
-        throw new InputError('directory', `Input "directory" must name a directory inside the workspace, not a file; got ${JSON.stringify(input)}.`);
+        throw new input_parsers_InputError('directory', `Input "directory" must name a directory inside the workspace, not a file; got ${JSON.stringify(input)}.`);
     }
     return { workspaceRoot, directory };
+}
+
+;// CONCATENATED MODULE: ./src/run-status.ts
+const RUN_STATUSES = (/* unused pure expression or super */ null && ([
+    'pending',
+    'fetching',
+    'fetching_completed',
+    'pre_plan_running',
+    'pre_plan_completed',
+    'pre_plan_awaiting_decision',
+    'queuing',
+    'plan_queued',
+    'planning',
+    'planned',
+    'cost_estimating',
+    'cost_estimated',
+    'policy_checking',
+    'policy_override',
+    'policy_soft_failed',
+    'policy_checked',
+    'tf_policy_checked',
+    'tf_policy_override',
+    'post_plan_running',
+    'post_plan_completed',
+    'post_plan_awaiting_decision',
+    'planned_and_finished',
+    'planned_and_saved',
+    'confirmed',
+    'pre_apply_running',
+    'pre_apply_completed',
+    'pre_apply_awaiting_decision',
+    'queuing_apply',
+    'apply_queued',
+    'applying',
+    'post_apply_running',
+    'post_apply_completed',
+    'applied',
+    'discarded',
+    'errored',
+    'canceled',
+    'force_canceled'
+]));
+const RUN_STATUS_MEANING = {
+    pending: { cancelable: true },
+    fetching: {},
+    fetching_completed: {},
+    pre_plan_running: {},
+    pre_plan_completed: {},
+    pre_plan_awaiting_decision: { pause: 'decision' },
+    queuing: {},
+    plan_queued: { cancelable: true },
+    planning: { cancelable: true },
+    planned: { pause: 'confirmation' },
+    cost_estimating: { cancelable: true },
+    cost_estimated: { pause: 'confirmation' },
+    policy_checking: { cancelable: true },
+    policy_override: { pause: 'decision' },
+    policy_soft_failed: { settled: 'failure' },
+    policy_checked: { pause: 'confirmation' },
+    tf_policy_checked: {},
+    tf_policy_override: { pause: 'decision' },
+    post_plan_running: {},
+    post_plan_completed: { pause: 'confirmation' },
+    post_plan_awaiting_decision: { pause: 'decision' },
+    planned_and_finished: { settled: 'success' },
+    // Final for this step; the saved plan can still be confirmed later (by run-id).
+    planned_and_saved: { settled: 'success' },
+    confirmed: { cancelable: true, applying: true },
+    pre_apply_running: { applying: true },
+    pre_apply_completed: { applying: true },
+    pre_apply_awaiting_decision: { pause: 'decision' },
+    queuing_apply: { applying: true },
+    apply_queued: { cancelable: true, applying: true },
+    applying: { cancelable: true, applying: true },
+    post_apply_running: { applying: true },
+    post_apply_completed: { applying: true },
+    applied: { settled: 'success', applying: true },
+    discarded: { settled: 'failure' },
+    errored: { settled: 'failure' },
+    canceled: { settled: 'failure' },
+    force_canceled: { settled: 'failure' }
+};
+function isKnownRunStatus(status) {
+    return status !== undefined && Object.hasOwn(RUN_STATUS_MEANING, status);
+}
+/** The meaning of a status as the API spells it; unknown or missing ones mean nothing yet. */
+function runStatusMeaning(status) {
+    return isKnownRunStatus(status) ? RUN_STATUS_MEANING[status] : {};
+}
+function isFinalRunStatus(status) {
+    return runStatusMeaning(status).settled !== undefined;
+}
+const PHASE_STATUSES = (/* unused pure expression or super */ null && ([
+    'pending',
+    'managed_queued',
+    'queued',
+    'agent_queued',
+    'created',
+    'mfa_waiting',
+    'running',
+    'finished',
+    'errored',
+    'canceled',
+    'unreachable'
+]));
+const PHASE_STATUS_MEANING = {
+    pending: { final: false, started: false },
+    managed_queued: { final: false, started: true },
+    queued: { final: false, started: true },
+    agent_queued: { final: false, started: true },
+    created: { final: false, started: false },
+    mfa_waiting: { final: false, started: false },
+    running: { final: false, started: true },
+    finished: { final: true, started: true },
+    errored: { final: true, started: true },
+    canceled: { final: true, started: true },
+    // The phase will never run (a plan-only run's apply, a discarded run).
+    unreachable: { final: true, started: false }
+};
+function phaseStatusMeaning(status) {
+    return status !== undefined && Object.hasOwn(PHASE_STATUS_MEANING, status)
+        ? PHASE_STATUS_MEANING[status]
+        : { final: false, started: false };
+}
+function isFinalPhase(status) {
+    return phaseStatusMeaning(status).final;
+}
+/**
+ * The run's `actions` flags. A server that leaves them out (a minimal TFE-compatible one)
+ * gets them from the status as §6.5 describes; flags that are sent always win.
+ */
+function runActions(attributes) {
+    const meaning = runStatusMeaning(attributes?.status);
+    const sent = attributes?.actions;
+    const guess = sent === undefined;
+    return {
+        confirmable: sent?.['is-confirmable'] ??
+            (guess && meaning.pause === 'confirmation' && attributes?.['plan-only'] !== true),
+        cancelable: sent?.['is-cancelable'] ?? (guess && meaning.cancelable === true),
+        discardable: sent?.['is-discardable'] ??
+            (guess && (meaning.pause !== undefined || attributes?.status === 'pending'))
+    };
+}
+/** The run's page in the web UI (§12). */
+function runUrl(baseUrl, organization, workspaceName, runId) {
+    const org = encodeURIComponent(organization ?? '');
+    const name = encodeURIComponent(workspaceName ?? '');
+    return `${baseUrl}/app/${org}/workspaces/${name}/runs/${runId}`;
+}
+
+;// CONCATENATED MODULE: ./src/tfe/types.ts
+/**
+ * The parts of the TFE API's JSON:API documents the action reads. Every attribute is
+ * optional on purpose: servers differ (TFC, TFE, OTF) and add fields over time.
+ */
+/** Returns the single related ID of a to-one relationship, if any. */
+function relatedId(resource, name) {
+    const data = resource.relationships?.[name]?.data;
+    if (!data || Array.isArray(data))
+        return undefined;
+    return data.id;
+}
+
+;// CONCATENATED MODULE: ./src/run-facts.ts
+/**
+ * What the step has learnt about its run, and the pure functions that learn it from the
+ * API's documents. The run driver owns the one current value and hands out read-only
+ * snapshots; the report is built on top of it.
+ */
+
+
+/** Returns `facts` with what the run, its plan and its apply say now. */
+function factsFromRun(facts, run, plan, apply) {
+    const next = { ...facts, runId: run.id, runStatus: run.attributes?.status ?? facts.runStatus };
+    next.planId = plan?.id ?? relatedId(run, 'plan') ?? facts.planId;
+    if (plan) {
+        const a = plan.attributes ?? {};
+        next.planStatus = a.status ?? facts.planStatus;
+        const counts = planCounts(a);
+        if (counts)
+            next.counts = counts;
+        if (typeof a['has-changes'] === 'boolean') {
+            next.hasChanges = a['has-changes'];
+        }
+        else if (next.counts && phaseStatusMeaning(next.planStatus).final) {
+            // Older servers: the counts say it too.
+            next.hasChanges = totalChanges(next.counts) > 0;
+        }
+    }
+    if (typeof run.attributes?.['has-changes'] === 'boolean' &&
+        phaseStatusMeaning(next.planStatus).final) {
+        next.hasChanges = run.attributes['has-changes'];
+    }
+    // The apply resource exists from the start; it only counts once an apply began, which
+    // its own status tells, or else the run's (for servers whose apply says little).
+    const applyId = apply?.id ?? relatedId(run, 'apply');
+    if (apply?.attributes?.status)
+        next.applyStatus = apply.attributes.status;
+    if (applyId &&
+        (phaseStatusMeaning(apply?.attributes?.status).started ||
+            runStatusMeaning(run.attributes?.status).applying === true)) {
+        next.applyId = applyId;
+    }
+    return Object.freeze(next);
+}
+/** The plan's four counts, once the server has them (older TFE and OTF lack imports). */
+function planCounts(attributes) {
+    if (typeof attributes['resource-additions'] !== 'number')
+        return undefined;
+    return {
+        additions: attributes['resource-additions'],
+        changes: attributes['resource-changes'] ?? 0,
+        destructions: attributes['resource-destructions'] ?? 0,
+        imports: attributes['resource-imports'] ?? 0
+    };
+}
+function totalChanges(counts) {
+    return counts.additions + counts.changes + counts.destructions + counts.imports;
+}
+/**
+ * Whether the plan changes anything, as far as known: the API's flag, else the counts.
+ * Undefined when neither is known yet.
+ */
+function planHasChanges(facts) {
+    if (facts.hasChanges !== undefined)
+        return facts.hasChanges;
+    return facts.counts ? totalChanges(facts.counts) > 0 : undefined;
+}
+/** One line per failed Sentinel policy check: scope, status, counts and policy names. */
+function policyFailureLines(checks) {
+    return checks
+        .filter(check => ['soft_failed', 'hard_failed', 'errored'].includes(check.attributes?.status ?? ''))
+        .map(check => {
+        const result = check.attributes?.result ?? {};
+        const names = failedPolicyNames(result.sentinel);
+        const counts = `${result['soft-failed'] ?? 0} soft-mandatory, ${result['hard-failed'] ?? 0} hard-mandatory, ${result['advisory-failed'] ?? 0} advisory failed`;
+        const status = (check.attributes?.status ?? '').replace('_', ' ');
+        return `${check.attributes?.scope ?? 'policy'} check ${check.id}: ${status} (${counts})${names.length ? `: ${names.join(', ')}` : ''}`;
+    });
+}
+/**
+ * Names of the failed policies in a Sentinel result (`data.<policy set>.policies[]` with
+ * `policy` and `result`), read defensively: the shape is not part of the documented API.
+ */
+function failedPolicyNames(sentinel) {
+    const sets = sentinel?.data;
+    if (!sets || typeof sets !== 'object')
+        return [];
+    const names = [];
+    for (const set of Object.values(sets)) {
+        const policies = set?.policies;
+        if (!Array.isArray(policies))
+            continue;
+        for (const policy of policies) {
+            if (policy?.result === false && typeof policy.policy === 'string')
+                names.push(policy.policy);
+        }
+    }
+    return names;
+}
+
+;// CONCATENATED MODULE: ./src/outcome.ts
+/**
+ * The step's outcome and all its wording: what to do at each look at the run, how the step
+ * ends for each settled status, and the sentences the log, the summary and the PR comment
+ * show. Pure functions, table-tested without a server.
+ */
+
+
+/**
+ * The decision at one look at the run. A settled status ends the step; a confirmable run
+ * is confirmed with `apply: true` when its plan has changes (or when nothing says whether
+ * it has: the user asked for the apply), and otherwise ends the step successfully, left for
+ * someone to confirm; anything else means waiting.
+ */
+function nextStep(view, facts, request) {
+    const meaning = runStatusMeaning(view.status);
+    if (meaning.settled)
+        return { kind: 'settled' };
+    if (view.actions.confirmable && !view.planOnly && !request.confirmed && !view.autoApply) {
+        const changes = view.hasChanges ?? planHasChanges(facts);
+        if (request.apply && changes !== false)
+            return { kind: 'confirm' };
+        return { kind: 'stop-waiting', outcome: awaitingConfirmation(facts, request.apply) };
+    }
+    return { kind: 'wait', pausedForDecision: meaning.pause === 'decision' };
+}
+/** The step's end at the first confirmable pause, when it does not confirm. */
+function awaitingConfirmation(facts, apply) {
+    const counts = countsSentence(facts.counts);
+    return {
+        outcome: 'success',
+        headline: apply
+            ? `Plan awaits confirmation but reports no changes, so it was not confirmed: ${counts}`
+            : `Plan finished and awaits confirmation: ${counts} Confirm it in the UI, or set apply: true.`
+    };
+}
+/** The step's end for a run that settled in `status`. */
+function settledOutcome(status, facts) {
+    const counts = countsSentence(facts.counts);
+    switch (status) {
+        case 'applied':
+            return {
+                outcome: 'success',
+                headline: `Apply finished: ${countsSentence(facts.counts, true)}`
+            };
+        case 'planned_and_finished':
+            return {
+                outcome: 'success',
+                headline: facts.hasChanges === false ? 'Plan finished: no changes.' : `Plan finished: ${counts}`
+            };
+        case 'planned_and_saved':
+            return { outcome: 'success', headline: `Plan saved, to be applied later: ${counts}` };
+        case 'errored': {
+            const phase = facts.applyStatus === 'errored' ? 'Apply' : facts.planStatus === 'errored' ? 'Plan' : 'Run';
+            return { outcome: 'failure', headline: `${phase} errored.` };
+        }
+        case 'policy_soft_failed':
+            return {
+                outcome: 'failure',
+                headline: 'A soft-mandatory policy check failed and was not overridden.'
+            };
+        case 'discarded':
+            return { outcome: 'failure', headline: 'The run was discarded.' };
+        default:
+            return { outcome: 'failure', headline: `The run was ${status.replace(/_/g, ' ')}.` };
+    }
+}
+/** The warning shown once when the run waits for a person's decision. */
+function decisionWarning(runId, status, runUrl) {
+    return `Run ${runId} is ${status.replace(/_/g, ' ')}: it waits for someone to override or discard it in the UI (${runUrl ?? 'see the workspace'}). The action keeps waiting until the timeout.`;
+}
+function inputErrorOutcome(message) {
+    return { outcome: 'failure', headline: 'Input error.', error: message };
+}
+function timedOutOutcome(message) {
+    return { outcome: 'failure', headline: 'Timed out waiting for the run.', error: message };
+}
+function cancelledOutcome(message) {
+    return { outcome: 'failure', headline: 'The job was cancelled.', error: message };
+}
+/** Any other failure: whether a run existed decides the wording. */
+function failedOutcome(message, runExists) {
+    return {
+        outcome: 'failure',
+        headline: runExists ? 'The run could not be completed.' : 'The run could not start.',
+        error: message
+    };
+}
+/** "2 to add, 0 to change, 1 to destroy." (or "2 added, …" for an apply); imports when any. */
+function countsSentence(counts, applied = false) {
+    if (!counts)
+        return 'counts not available.';
+    const words = applied
+        ? ['added', 'changed', 'destroyed', 'imported']
+        : ['to add', 'to change', 'to destroy', 'to import'];
+    const parts = [
+        `${counts.additions} ${words[0]}`,
+        `${counts.changes} ${words[1]}`,
+        `${counts.destructions} ${words[2]}`
+    ];
+    if (counts.imports)
+        parts.push(`${counts.imports} ${words[3]}`);
+    return `${parts.join(', ')}.`;
 }
 
 ;// CONCATENATED MODULE: ./src/report/commit.ts
@@ -31714,28 +32210,33 @@ function reportedCommitSha(env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
-/** The step's outputs (interface.md "Outputs"), set as far as the run got. */
+/**
+ * The step's outputs (the README's "Outputs"), declared once: name → how the report gives
+ * its value. action.yml must declare exactly these (a test checks it), and they are set as
+ * far as the run got.
+ */
 
+const OUTPUTS = {
+    'run-id': report => report.runId,
+    'run-status': report => report.runStatus,
+    'run-url': report => report.runUrl,
+    'configuration-version-id': report => report.configurationVersionId,
+    'plan-id': report => report.planId,
+    'apply-id': report => report.applyId,
+    'has-changes': report => report.hasChanges,
+    'resource-additions': report => report.counts?.additions,
+    'resource-changes': report => report.counts?.changes,
+    'resource-destructions': report => report.counts?.destructions,
+    'resource-imports': report => report.counts?.imports,
+    'plan-summary': (_report, planSummary) => planSummary
+};
 function setRunOutputs(report, planSummary) {
-    const outputs = {
-        'run-id': report.runId,
-        'run-status': report.runStatus,
-        'run-url': report.runUrl,
-        'configuration-version-id': report.configurationVersionId,
-        'plan-id': report.planId,
-        'apply-id': report.applyId,
-        'has-changes': report.hasChanges,
-        'resource-additions': report.counts?.additions,
-        'resource-changes': report.counts?.changes,
-        'resource-destructions': report.counts?.destructions,
-        'resource-imports': report.counts?.imports,
-        'plan-summary': planSummary
-    };
-    for (const [name, value] of Object.entries(outputs)) {
+    for (const [name, value] of Object.entries(OUTPUTS)) {
+        const shown = value(report, planSummary);
         // Unknown values stay unset: GitHub reads an unset output as '' anyway, and an empty
         // string written here would look like a value that was measured.
-        if (value !== undefined && value !== '')
-            setOutput(name, value);
+        if (shown !== undefined && shown !== '')
+            setOutput(name, shown);
     }
 }
 
@@ -36971,6 +37472,7 @@ function tailLines(text, max) {
  */
 
 
+
 /** GitHub refuses comment bodies longer than this. */
 const COMMENT_MAX_LENGTH = 65_536;
 /** GitHub refuses a step summary larger than 1 MiB. */
@@ -37059,13 +37561,7 @@ function countsLine(report) {
     if (total === 0 && report.hasChanges !== true) {
         return '**Plan:** no changes. The infrastructure matches the configuration.';
     }
-    const parts = [
-        `${c.additions} to add`,
-        `${c.changes} to change`,
-        `${c.destructions} to destroy`,
-        `${c.imports} to import`
-    ];
-    return `**Plan:** ${parts.join(', ')}.`;
+    return `**Plan:** ${countsSentence(c)}`;
 }
 function errorBlock(report) {
     if (!report.error)
@@ -37165,33 +37661,55 @@ function moreOnly(count, report, budget) {
     const text = `#### Resource changes (${count})\n\n… ${count} changes not shown here${where}.`;
     return byteLength(text) <= budget ? text : undefined;
 }
-function join(sections) {
-    return sections.filter((s) => s !== undefined && s !== '').join('\n\n');
-}
+/**
+ * The report's sections, in the order they appear. This one list both measures and joins
+ * the report, so the size guard never cuts a section in half: adding a section is one entry.
+ */
+const SECTIONS = [
+    { render: title },
+    { render: verdict },
+    { render: (report, context) => detailsTable(report, context) },
+    { render: countsLine },
+    { render: errorBlock },
+    {
+        render: (report, _context, room) => changesSection(report, report.resourceChanges ?? [], room),
+        flexible: { fill: 2, share: () => 1 }
+    },
+    { render: unavailableNote },
+    { render: policiesSection },
+    {
+        render: (report, _context, room) => logSection(report, room),
+        // An errored plan rarely has changes; when it does, the list gets most of the room.
+        flexible: { fill: 1, share: report => (report.resourceChanges?.length ? 0.3 : 1) }
+    },
+    {
+        render: (_report, context) => context.footer ? `<sub>${escapeInline(context.footer)}</sub>` : undefined
+    }
+];
+const SEPARATOR = '\n\n';
 /** Renders the report as GitHub-flavoured markdown of at most `options.maxLength` bytes. */
 function renderReport(report, options) {
     const max = Number.isNaN(options.maxLength) ? 0 : Math.max(0, Math.floor(options.maxLength));
-    const context = options.context;
-    const head = join([
-        options.marker,
-        title(report),
-        verdict(report),
-        detailsTable(report, context),
-        countsLine(report),
-        errorBlock(report)
-    ]);
-    const footer = context?.footer ? `<sub>${escapeInline(context.footer)}</sub>` : undefined;
-    const fixed = join([head, policiesSection(report), unavailableNote(report), footer]);
-    // The blank lines between sections and the final newline.
-    const separators = 12;
-    let room = max - byteLength(fixed) - separators;
-    const changes = report.resourceChanges ?? [];
-    // An errored plan rarely has changes; when it does, the list gets most of the room.
-    const log = logSection(report, changes.length > 0 ? Math.floor(room * 0.3) : room);
-    if (log !== undefined)
-        room -= byteLength(log) + 2;
-    const list = changesSection(report, changes, room);
-    const text = join([head, list, unavailableNote(report), policiesSection(report), log, footer]);
+    const context = options.context ?? {};
+    const rendered = SECTIONS.map(section => section.flexible ? undefined : section.render(report, context, Infinity));
+    const parts = (extra) => [options.marker, ...rendered].filter(part => part !== undefined && part !== '').length + extra;
+    const size = () => [options.marker, ...rendered].reduce((sum, part) => sum + (part ? byteLength(part) : 0), 0);
+    const flexible = SECTIONS.map((section, index) => ({ section, index }))
+        .filter(entry => entry.section.flexible)
+        .sort((a, b) => a.section.flexible.fill - b.section.flexible.fill);
+    // Room left once every fixed section, every separator (flexible ones counted as present)
+    // and the final newline are paid for.
+    let room = max - size() - (parts(flexible.length) - 1) * SEPARATOR.length - 1;
+    for (const { section, index } of flexible) {
+        const share = Math.floor(room * section.flexible.share(report));
+        const text = share > 0 ? section.render(report, context, share) : undefined;
+        rendered[index] = text;
+        if (text)
+            room -= byteLength(text);
+    }
+    const text = [options.marker, ...rendered]
+        .filter((part) => part !== undefined && part !== '')
+        .join(SEPARATOR);
     // Last guard, for tiny limits or huge fixed fields: cut, never exceed the limit.
     const withNewline = `${text}\n`;
     return byteLength(withNewline) <= max ? withNewline : cutToBytes(text, max);
@@ -37271,7 +37789,7 @@ async function upsertPrComment(options) {
     }
     const target = await pullRequestFromEvent(env);
     if (typeof target === 'string') {
-        warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
+        core_warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
         return 'failed';
     }
     const marker = commentMarker(options.workspaceKey);
@@ -37326,7 +37844,7 @@ async function upsertPrComment(options) {
         return 'created';
     }
     catch (error) {
-        warning(failureWarning(error));
+        core_warning(failureWarning(error));
         return 'failed';
     }
 }
@@ -37374,7 +37892,7 @@ async function writeJobSummary(report, context = renderContextFromEnv()) {
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        warning(`Could not write the job summary: ${reason}`);
+        core_warning(`Could not write the job summary: ${reason}`);
     }
 }
 
@@ -37451,6 +37969,163 @@ function retryDelay(retry, policy, clock, headers = {}) {
         return Math.min(policy.maxDelayMs, asked + Math.round(250 * clock.random()));
     }
     return backoffDelay(retry, policy, () => clock.random());
+}
+
+;// CONCATENATED MODULE: ./src/tfe/errors.ts
+/** Errors the TFE client throws: one type for answers, one for requests that got none. */
+/** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
+function errorMessages(body) {
+    const errors = body?.errors;
+    if (!Array.isArray(errors))
+        return [];
+    const messages = [];
+    for (const item of errors) {
+        if (typeof item === 'string') {
+            messages.push(item);
+        }
+        else if (item && typeof item === 'object') {
+            const { title, detail } = item;
+            const text = [title, detail].filter(part => typeof part === 'string' && part).join(': ');
+            if (text)
+                messages.push(text);
+        }
+    }
+    return messages;
+}
+/** The API answered with an error status. */
+class TfeApiError extends Error {
+    method;
+    path;
+    status;
+    messages;
+    requestId;
+    retryDelayMs;
+    constructor(method, 
+    /** Path below the API base, without the query (never contains a secret). */
+    path, status, messages, requestId, 
+    /** The wait the server asked for (Retry-After, X-RateLimit-Reset), in milliseconds. */
+    retryDelayMs) {
+        super(TfeApiError.describe(method, path, status, messages));
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.messages = messages;
+        this.requestId = requestId;
+        this.retryDelayMs = retryDelayMs;
+        this.name = 'TfeApiError';
+    }
+    static describe(method, path, status, messages) {
+        const said = messages.length ? `: ${messages.join('; ')}` : '';
+        const request = `${method} ${path}`;
+        switch (status) {
+            case 401:
+                return `${request} was refused (401 unauthorized): the token is missing, invalid or expired${said}.`;
+            case 404:
+                // TFC and TFE answer 404 both for "does not exist" and for "you may not see it".
+                return `${request} answered 404: not found, or the token has no access to it${said}.`;
+            case 403:
+                return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
+            default:
+                return `${request} failed with HTTP ${status}${said || '.'}`;
+        }
+    }
+}
+/** No answer came: connection refused or reset, timeout, DNS failure… */
+class TfeNetworkError extends Error {
+    method;
+    path;
+    code;
+    constructor(method, path, code, cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        super(`${method} ${path} got no answer (${code ?? 'network error'}): ${reason}`, { cause });
+        this.method = method;
+        this.path = path;
+        this.code = code;
+        this.name = 'TfeNetworkError';
+    }
+    /** True when the request certainly never reached the server, so repeating it is safe. */
+    get notSent() {
+        return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(this.code ?? '');
+    }
+}
+
+;// CONCATENATED MODULE: ./src/create-once.ts
+/**
+ * Creates something at most once, although its request may have to be sent again
+ * (docs/contract.md, "Retries"): a request the server certainly did not process (429, a
+ * refused connection) is simply sent again; one whose answer is uncertain (no answer, a
+ * 5xx) may have created it, so we look for what it made before sending again. Every send
+ * counts against one budget: repeats never nest.
+ */
+
+
+async function createOnce(options) {
+    const { what, clock, policy } = options;
+    for (let attempt = 1;; attempt++) {
+        let uncertain;
+        try {
+            return await options.create();
+        }
+        catch (error) {
+            const kind = classify(error);
+            if (kind === 'final' || attempt >= policy.maxAttempts)
+                throw error;
+            if (kind === 'unprocessed') {
+                const asked = error instanceof TfeApiError ? error.retryDelayMs : undefined;
+                const delay = Math.min(policy.maxDelayMs, asked ?? backoffDelay(attempt, policy, () => clock.random()));
+                options.info(`Creating ${what}: ${error.message}; trying again in ${(delay / 1000).toFixed(1)} s.`);
+                await clock.sleep(delay, options.signal);
+                continue;
+            }
+            uncertain = error;
+        }
+        options.warn(`Creating ${what} got no clear answer (${uncertain.message}); checking whether it was created before trying again.`);
+        await clock.sleep(backoffDelay(attempt, policy, () => clock.random()), options.signal);
+        const existing = await options.findExisting();
+        if (existing) {
+            options.info(`Found ${what} ${existing.id} made by the request whose answer was lost: using it.`);
+            return existing;
+        }
+    }
+}
+/**
+ * `unprocessed`: certainly not processed, safe to send again; `uncertain`: may have been
+ * processed; `final`: an answer that sending again would not change.
+ */
+function classify(error) {
+    if (error instanceof TfeNetworkError)
+        return error.notSent ? 'unprocessed' : 'uncertain';
+    if (error instanceof TfeApiError) {
+        if (error.status === 429)
+            return 'unprocessed';
+        if (error.status >= 500)
+            return 'uncertain';
+    }
+    return 'final';
+}
+
+;// CONCATENATED MODULE: ./src/format.ts
+/** Sizes and durations in the words the log uses. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** "1h2m3s", "45s", "0s". */
+function formatDuration(ms) {
+    const total = Math.round(ms / 1000);
+    const parts = [
+        [Math.floor(total / 3600), 'h'],
+        [Math.floor((total % 3600) / 60), 'm'],
+        [total % 60, 's']
+    ];
+    const text = parts
+        .filter(([value]) => value > 0)
+        .map(([value, unit]) => `${value}${unit}`)
+        .join('');
+    return text || '0s';
 }
 
 ;// CONCATENATED MODULE: ./src/run-log.ts
@@ -37552,237 +38227,54 @@ function readable(line) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/run-status.ts
-const SUCCESS_STATUSES = new Set(['applied', 'planned_and_finished', 'planned_and_saved']);
-const FAILURE_STATUSES = new Set([
-    'errored',
-    'canceled',
-    'force_canceled',
-    'discarded',
-    'policy_soft_failed'
-]);
-/** Statuses in which a run waits for a person (override or decision in the UI). */
-const WAITS_FOR_PERSON = new Set([
-    'policy_override',
-    'tf_policy_override',
-    'pre_plan_awaiting_decision',
-    'post_plan_awaiting_decision',
-    'pre_apply_awaiting_decision'
-]);
-const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
-/** Apply statuses that mean an apply began. */
-const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
-/** Run statuses that mean an apply began (confirmed by someone, or by auto-apply). */
-const RUN_APPLYING = new Set([
-    'confirmed',
-    'pre_apply_running',
-    'pre_apply_completed',
-    'queuing_apply',
-    'apply_queued',
-    'applying',
-    'post_apply_running',
-    'post_apply_completed',
-    'applied'
-]);
-/** Pauses for an apply confirmation (tfe-api.md §6.5). */
-const AWAITS_CONFIRMATION = new Set([
-    'planned',
-    'cost_estimated',
-    'policy_checked',
-    'post_plan_completed'
-]);
-const CANCELABLE = new Set([
-    'pending',
-    'plan_queued',
-    'planning',
-    'cost_estimating',
-    'policy_checking',
-    'confirmed',
-    'apply_queued',
-    'applying'
-]);
-/**
- * The run's `actions` flags. A server that leaves them out (a minimal TFE-compatible one)
- * gets them from the status as tfe-api.md §6.5 describes; flags that are sent always win.
- */
-function runActions(attributes) {
-    const status = attributes?.status ?? '';
-    const sent = attributes?.actions;
-    const paused = AWAITS_CONFIRMATION.has(status) || WAITS_FOR_PERSON.has(status);
+;// CONCATENATED MODULE: ./src/run-options.ts
+/** Only what differs from the API's defaults is sent, so older servers see fewer fields. */
+function runCreateAttributes(options) {
     return {
-        confirmable: sent?.['is-confirmable'] ??
-            (sent === undefined && AWAITS_CONFIRMATION.has(status) && attributes?.['plan-only'] !== true),
-        cancelable: sent?.['is-cancelable'] ?? (sent === undefined && CANCELABLE.has(status)),
-        discardable: sent?.['is-discardable'] ?? (sent === undefined && (paused || status === 'pending'))
+        message: options.message,
+        ...(options.speculative ? { 'plan-only': true } : {}),
+        ...(options.isDestroy ? { 'is-destroy': true } : {}),
+        ...(options.refresh ? {} : { refresh: false }),
+        ...(options.refreshOnly ? { 'refresh-only': true } : {}),
+        ...(options.savePlan ? { 'save-plan': true } : {}),
+        ...(options.targets.length ? { 'target-addrs': [...options.targets] } : {}),
+        ...(options.replace.length ? { 'replace-addrs': [...options.replace] } : {}),
+        ...(options.variables.length
+            ? { variables: options.variables.map(({ key, value }) => ({ key, value })) }
+            : {}),
+        ...(options.terraformVersion ? { 'terraform-version': options.terraformVersion } : {})
     };
 }
-function isFinalRunStatus(status) {
-    return status !== undefined && (SUCCESS_STATUSES.has(status) || FAILURE_STATUSES.has(status));
-}
+
+;// CONCATENATED MODULE: ./src/run-stop.ts
+
+
 /**
- * Names of the failed policies in a Sentinel result (`data.<policy set>.policies[]` with
- * `policy` and `result`), read defensively: the shape is not part of the documented API.
+ * Cancels the run while it is queued or executing, discards it while it waits; a 409
+ * means it moved on meanwhile, so it is read and judged again (three looks at most).
  */
-function failedPolicyNames(sentinel) {
-    const sets = sentinel?.data;
-    if (!sets || typeof sets !== 'object')
-        return [];
-    const names = [];
-    for (const set of Object.values(sets)) {
-        const policies = set?.policies;
-        if (!Array.isArray(policies))
-            continue;
-        for (const policy of policies) {
-            if (policy?.result === false && typeof policy.policy === 'string')
-                names.push(policy.policy);
-        }
+async function stopRun(api, runId, comment, clock) {
+    let status;
+    for (let look = 0; look < 3; look++) {
+        const run = (await api.getRun(runId)).data;
+        status = run.attributes?.status;
+        if (isFinalRunStatus(status))
+            return { status };
+        const actions = runActions(run.attributes);
+        const action = actions.cancelable ? 'cancel' : actions.discardable ? 'discard' : undefined;
+        if (action && (await api.runAction(runId, action, comment)))
+            return { status, action };
+        await clock.sleep(500);
     }
-    return names;
+    return { status };
 }
-/** The run's page in the web UI (tfe-api.md §12). */
-function runUrl(baseUrl, organization, workspaceName, runId) {
-    const org = encodeURIComponent(organization ?? '');
-    const name = encodeURIComponent(workspaceName ?? '');
-    return `${baseUrl}/app/${org}/workspaces/${name}/runs/${runId}`;
-}
-/** "2 to add, 0 to change, 1 to destroy." (or "2 added, …" for an apply). */
-function countsSentence(counts, applied = false) {
-    if (!counts)
-        return 'counts not available.';
-    const words = applied
-        ? ['added', 'changed', 'destroyed', 'imported']
-        : ['to add', 'to change', 'to destroy', 'to import'];
-    const parts = [
-        `${counts.additions} ${words[0]}`,
-        `${counts.changes} ${words[1]}`,
-        `${counts.destructions} ${words[2]}`
-    ];
-    if (counts.imports)
-        parts.push(`${counts.imports} ${words[3]}`);
-    return `${parts.join(', ')}.`;
-}
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-function formatDuration(ms) {
-    const total = Math.round(ms / 1000);
-    const parts = [
-        [Math.floor(total / 3600), 'h'],
-        [Math.floor((total % 3600) / 60), 'm'],
-        [total % 60, 's']
-    ];
-    const text = parts
-        .filter(([value]) => value > 0)
-        .map(([value, unit]) => `${value}${unit}`)
-        .join('');
-    return text || '0s';
+/** The run made from `configurationVersionId`, if any (one list call: 30/min limit). */
+async function findRunOf(api, workspaceId, configurationVersionId) {
+    return (await api.listRuns(workspaceId)).find(candidate => relatedId(candidate, 'configuration-version') === configurationVersionId);
 }
 
-;// CONCATENATED MODULE: ./src/tfe/errors.ts
-/** Errors the TFE client throws: one type for answers, one for requests that got none. */
-/** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
-function errorMessages(body) {
-    const errors = body?.errors;
-    if (!Array.isArray(errors))
-        return [];
-    const messages = [];
-    for (const item of errors) {
-        if (typeof item === 'string') {
-            messages.push(item);
-        }
-        else if (item && typeof item === 'object') {
-            const { title, detail } = item;
-            const text = [title, detail].filter(part => typeof part === 'string' && part).join(': ');
-            if (text)
-                messages.push(text);
-        }
-    }
-    return messages;
-}
-/** The API answered with an error status. */
-class TfeApiError extends Error {
-    method;
-    path;
-    status;
-    messages;
-    requestId;
-    constructor(method, 
-    /** Path below the API base, without the query (never contains a secret). */
-    path, status, messages, requestId) {
-        super(TfeApiError.describe(method, path, status, messages));
-        this.method = method;
-        this.path = path;
-        this.status = status;
-        this.messages = messages;
-        this.requestId = requestId;
-        this.name = 'TfeApiError';
-    }
-    static describe(method, path, status, messages) {
-        const said = messages.length ? `: ${messages.join('; ')}` : '';
-        const request = `${method} ${path}`;
-        switch (status) {
-            case 401:
-                return `${request} was refused (401 unauthorized): the token is missing, invalid or expired${said}.`;
-            case 404:
-                // TFC and TFE answer 404 both for "does not exist" and for "you may not see it".
-                return `${request} answered 404: not found, or the token has no access to it${said}.`;
-            case 403:
-                return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
-            default:
-                return `${request} failed with HTTP ${status}${said || '.'}`;
-        }
-    }
-}
-/** No answer came: connection refused or reset, timeout, DNS failure… */
-class TfeNetworkError extends Error {
-    method;
-    path;
-    code;
-    constructor(method, path, code, cause) {
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        super(`${method} ${path} got no answer (${code ?? 'network error'}): ${reason}`, { cause });
-        this.method = method;
-        this.path = path;
-        this.code = code;
-        this.name = 'TfeNetworkError';
-    }
-    /** True when the request certainly never reached the server, so repeating it is safe. */
-    get notSent() {
-        return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(this.code ?? '');
-    }
-}
-
-;// CONCATENATED MODULE: ./src/tfe/types.ts
-/**
- * The parts of the TFE API's JSON:API documents the action reads. Every attribute is
- * optional on purpose: servers differ (TFC, TFE, OTF) and add fields over time.
- */
-/** Returns the single related ID of a to-one relationship, if any. */
-function relatedId(resource, name) {
-    const data = resource.relationships?.[name]?.data;
-    if (!data || Array.isArray(data))
-        return undefined;
-    return data.id;
-}
-
-;// CONCATENATED MODULE: ./src/run-driver.ts
-/**
- * The run sequence: workspace → configuration version → upload → exactly one run →
- * follow it → confirm when asked → settle. Everything learnt on the way goes into
- * `RunFacts`, so outputs and the summary can say how far the run got on any path.
- */
-
-
-
-
-
-
-/** How often an unchanged status is repeated in the log. */
-const HEARTBEAT_MS = 30_000;
+;// CONCATENATED MODULE: ./src/step-errors.ts
+/** Errors that end the step for a reason of the action's own (not an API answer). */
 class RunTimeoutError extends Error {
     constructor(message) {
         super(message);
@@ -37802,144 +38294,177 @@ class RunRefusedError extends Error {
         this.name = 'RunRefusedError';
     }
 }
+
+;// CONCATENATED MODULE: ./src/workspace-check.ts
+function checkWorkspace(name, attributes, use) {
+    const label = `Workspace "${name}"`;
+    const the = `workspace "${name}"`;
+    const refuse = (refusal) => ({ refusal, warnings: [] });
+    if (attributes['execution-mode'] === 'local') {
+        return refuse(`${label} uses the local execution mode: HCP Terraform only stores its state and cannot run plans. Set its execution mode to remote or agent.`);
+    }
+    // The Terraform CLI refuses the same: a VCS-connected workspace's applies come from VCS.
+    if (attributes['vcs-repo'] && !use.speculative) {
+        return refuse(`${label} is connected to a VCS repository, so its runs must come from that repository; API-driven runs that can be applied would bypass it. Use speculative: true for plan previews, or disconnect the workspace from VCS.`);
+    }
+    // Missing keys mean "unknown" (OTF sends fewer): only an explicit false refuses.
+    const permissions = attributes.permissions ?? {};
+    if (permissions['can-queue-run'] === false) {
+        return refuse(`The token may not queue runs in ${the}.`);
+    }
+    if (use.apply && permissions['can-queue-apply'] === false && permissions['can-update'] !== true) {
+        return refuse(`The token may not apply runs in ${the} (apply: true).`);
+    }
+    if (use.isDestroy && permissions['can-queue-destroy'] === false) {
+        return refuse(`The token may not queue destroy runs in ${the}.`);
+    }
+    if (use.isDestroy && attributes['allow-destroy-plan'] === false) {
+        return refuse(`${label} does not allow destroy plans (its "Allow destroy plans" setting is off).`);
+    }
+    const warnings = [];
+    // Speculative runs ignore the lock; others stay pending until it is released.
+    if (attributes.locked && !use.speculative) {
+        warnings.push(`${label} is locked: the run will stay pending until someone unlocks it (or the timeout of the action ends).`);
+    }
+    return { warnings };
+}
+
+;// CONCATENATED MODULE: ./src/run-driver.ts
+/**
+ * The run's I/O loop: workspace → configuration version → upload → exactly one run →
+ * follow it → confirm when asked → settle. What each answer means is decided elsewhere
+ * (workspace-check.ts, run-facts.ts, outcome.ts); this file only asks, waits and logs.
+ * The driver owns the facts it learns and hands out read-only snapshots.
+ */
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/** How often an unchanged status is repeated in the log. */
+const HEARTBEAT_MS = 30_000;
 class RunDriver {
     inputs;
-    facts;
     deps;
-    client;
+    api;
     clock;
-    deadline;
     poll;
+    /** Bounds every wait: set from the start, then again from the run's creation. */
+    deadline;
+    current = Object.freeze({});
+    stopOnExit = false;
     workspaceAutoApply = false;
-    constructor(inputs, facts, deps) {
+    constructor(inputs, deps) {
         this.inputs = inputs;
-        this.facts = facts;
         this.deps = deps;
-        this.client = deps.client;
+        this.api = deps.api;
         this.clock = deps.clock;
         this.deadline = deps.clock.now() + inputs.timeoutMs;
         // Fast at first (a short speculative plan settles in seconds), never slower than 2 s
         // (one GET every 2 s is far below the 30 requests/second limit).
         this.poll = deps.poll ?? { firstMs: 400, factor: 1.3, maxMs: 2000 };
     }
+    /** What is known so far: a frozen snapshot. */
+    get facts() {
+        return this.current;
+    }
     /** Finds the workspace and refuses states in which no run could (or should) start. */
     async resolveWorkspace() {
-        const { inputs, facts } = this;
+        const { inputs } = this;
         const workspace = inputs.workspaceIsId
-            ? await this.client.getWorkspaceById(inputs.workspace)
-            : await this.client.getWorkspaceByName(inputs.organization ?? '', inputs.workspace);
+            ? await this.api.getWorkspaceById(inputs.workspace)
+            : await this.api.getWorkspaceByName(inputs.organization ?? '', inputs.workspace);
         const attributes = workspace.attributes ?? {};
         this.workspaceAutoApply = attributes['auto-apply'] === true;
-        facts.workspaceId = workspace.id;
-        facts.workspaceName = attributes.name ?? inputs.workspace;
-        // The organization relationship's ID is the organization's name.
-        facts.organization = relatedId(workspace, 'organization') ?? inputs.organization;
-        this.publish();
-        info(`Workspace ${facts.organization}/${facts.workspaceName} (${workspace.id})`);
-        const label = `Workspace "${facts.workspaceName}"`;
-        if (attributes['execution-mode'] === 'local') {
-            throw new RunRefusedError(`${label} uses the local execution mode: HCP Terraform only stores its state and cannot run plans. Set its execution mode to remote or agent.`);
-        }
-        if (attributes['vcs-repo'] && !inputs.speculative) {
-            throw new RunRefusedError(`${label} is connected to a VCS repository, so its runs must come from that repository; API-driven runs that can be applied would bypass it. Use speculative: true for plan previews, or disconnect the workspace from VCS.`);
-        }
-        const permissions = attributes.permissions ?? {};
-        // Missing keys mean "unknown" (OTF sends fewer), only an explicit false refuses.
-        if (permissions['can-queue-run'] === false) {
-            throw new RunRefusedError(`The token may not queue runs in ${label.toLowerCase()}.`);
-        }
-        if (inputs.apply &&
-            permissions['can-queue-apply'] === false &&
-            permissions['can-update'] !== true) {
-            throw new RunRefusedError(`The token may not apply runs in ${label.toLowerCase()} (apply: true).`);
-        }
-        if (inputs.isDestroy && permissions['can-queue-destroy'] === false) {
-            throw new RunRefusedError(`The token may not queue destroy runs in ${label.toLowerCase()}.`);
-        }
-        if (inputs.isDestroy && attributes['allow-destroy-plan'] === false) {
-            throw new RunRefusedError(`${label} does not allow destroy plans (its "Allow destroy plans" setting is off).`);
-        }
-        if (attributes.locked && !inputs.speculative) {
-            warning(`${label} is locked: the run will stay pending until someone unlocks it (or the timeout of the action ends).`);
-        }
-        return workspace;
+        const name = attributes.name ?? inputs.workspace;
+        this.update({
+            workspaceId: workspace.id,
+            workspaceName: name,
+            // The organization relationship's ID is the organization's name.
+            organization: relatedId(workspace, 'organization') ?? inputs.organization
+        });
+        info(`Workspace ${this.current.organization}/${name} (${workspace.id})`);
+        const verdict = checkWorkspace(name, attributes, inputs);
+        if (verdict.refusal)
+            throw new RunRefusedError(verdict.refusal);
+        for (const warning of verdict.warnings)
+            core_warning(warning);
     }
     /** Creates the configuration version, uploads the archive and waits until it is usable. */
     async uploadConfiguration(archive) {
-        const workspaceId = this.facts.workspaceId;
+        const workspaceId = this.requireFact('workspaceId');
         const started = this.clock.now();
-        const cv = await this.createOnce('the configuration version', () => this.client.createConfigurationVersion(workspaceId, {
-            speculative: this.inputs.speculative,
-            provisional: this.inputs.savePlan
-        }), () => this.findLostConfigurationVersion(workspaceId, started));
-        this.facts.configurationVersionId = cv.id;
-        this.publish();
+        const cv = await createOnce({
+            ...this.createOptions('the configuration version'),
+            create: () => this.api.createConfigurationVersion(workspaceId, {
+                speculative: this.inputs.speculative,
+                provisional: this.inputs.savePlan
+            }),
+            findExisting: () => this.findLostConfigurationVersion(workspaceId, started)
+        });
+        this.update({ configurationVersionId: cv.id });
         const uploadUrl = cv.attributes?.['upload-url'];
         if (!uploadUrl) {
             throw new RunRefusedError(`The server gave no upload URL for configuration version ${cv.id}.`);
         }
         info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
-        await this.client.uploadArchive(uploadUrl, archive.path, archive.size);
+        await this.api.uploadArchive(uploadUrl, archive.path, archive.size);
         await this.waitForConfiguration(cv.id);
         return cv.id;
     }
     /** Creates the one run of this step (adopting it when the answer to the create was lost). */
     async createRun(configurationVersionId) {
-        const { inputs, facts } = this;
-        const attributes = {
-            message: inputs.message,
-            ...(inputs.speculative ? { 'plan-only': true } : {}),
-            ...(inputs.isDestroy ? { 'is-destroy': true } : {}),
-            ...(inputs.refresh ? {} : { refresh: false }),
-            ...(inputs.refreshOnly ? { 'refresh-only': true } : {}),
-            ...(inputs.savePlan ? { 'save-plan': true } : {}),
-            ...(inputs.targets.length ? { 'target-addrs': [...inputs.targets] } : {}),
-            ...(inputs.replace.length ? { 'replace-addrs': [...inputs.replace] } : {}),
-            ...(inputs.variables.length
-                ? { variables: inputs.variables.map(({ key, value }) => ({ key, value })) }
-                : {}),
-            ...(inputs.terraformVersion ? { 'terraform-version': inputs.terraformVersion } : {})
-        };
-        const workspaceId = facts.workspaceId;
+        const workspaceId = this.requireFact('workspaceId');
         // From here on a run may exist even if this process dies before it hears of it: the
         // post step then finds it by its configuration version.
-        facts.stopOnExit = inputs.wait;
-        this.publish();
-        const run = await this.createOnce('the run', () => this.client.createRun(workspaceId, configurationVersionId, attributes), () => this.findRunOf(configurationVersionId));
-        facts.runId = run.id;
-        facts.runStatus = run.attributes?.status;
-        facts.planId = relatedId(run, 'plan');
-        facts.runUrl = runUrl(this.inputs.baseUrl, facts.organization, facts.workspaceName, run.id);
-        this.publish();
-        notice(`Run ${run.id}: ${facts.runUrl}`, { title: 'Terraform run' });
+        this.setStopOnExit(this.inputs.wait);
+        const run = await createOnce({
+            ...this.createOptions('the run'),
+            create: () => this.api.createRun(workspaceId, configurationVersionId, runCreateAttributes(this.inputs)),
+            findExisting: () => findRunOf(this.api, workspaceId, configurationVersionId)
+        });
+        // "Longest wait for the run": counted from the run's creation, not from packing.
+        this.deadline = this.clock.now() + this.inputs.timeoutMs;
+        const { organization, workspaceName } = this.current;
+        this.update({
+            runId: run.id,
+            runStatus: run.attributes?.status,
+            planId: relatedId(run, 'plan'),
+            runUrl: runUrl(this.inputs.baseUrl, organization, workspaceName, run.id)
+        });
+        notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
         return run;
     }
-    /** The run made from `configurationVersionId`, if any (one list call: 30/min limit). */
-    async findRunOf(configurationVersionId) {
-        return (await this.client.listRuns(this.facts.workspaceId)).find(candidate => relatedId(candidate, 'configuration-version') === configurationVersionId);
-    }
     /**
-     * Follows the run until it settles: confirms the apply when asked (once), streams the
-     * logs, and decides the step's result as interface.md lists it.
+     * Follows the run until it settles or the step's goal is reached: confirms the apply when
+     * asked (once), streams the logs, and returns the step's outcome.
      */
     async follow(runId) {
-        const { inputs, facts } = this;
-        const planLog = new PhaseLog(this.client, line => info(line), core_debug);
-        const applyLog = new PhaseLog(this.client, line => info(line), core_debug);
+        const planLog = new PhaseLog(this.api, line => info(line), core_debug);
+        const applyLog = new PhaseLog(this.api, line => info(line), core_debug);
         let confirmed = false;
-        let announcedWait = '';
+        let announcedDecision = '';
         let lastStatus = '';
         let statusSince = this.clock.now();
         let lastHeartbeat = statusSince;
         for (let poll = 0;; poll++) {
             this.checkAborted();
-            const document = await this.client.getRun(runId);
+            const document = await this.api.getRun(runId);
             const run = document.data;
             const status = run.attributes?.status ?? 'unknown';
             const { plan, apply } = await this.phases(document);
-            this.record(run, plan, apply);
+            this.update(factsFromRun(this.current, run, plan, apply));
             await this.streamLog(planLog, plan, 'Plan');
-            if (apply && APPLY_STARTED.has(apply.attributes?.status ?? '')) {
+            if (phaseStatusMeaning(apply?.attributes?.status).started) {
                 await this.streamLog(applyLog, apply, 'Apply');
             }
             if (status !== lastStatus) {
@@ -37954,131 +38479,83 @@ class RunDriver {
                 const waited = formatDuration(Math.round((lastHeartbeat - statusSince) / 1000) * 1000);
                 info(`Run status: ${status} (for ${waited})`);
             }
-            if (isFinalRunStatus(status)) {
-                if (status === 'policy_soft_failed' || status === 'errored') {
-                    await this.collectPolicyFailures(runId);
+            const step = nextStep({
+                status,
+                actions: runActions(run.attributes),
+                planOnly: run.attributes?.['plan-only'] === true,
+                autoApply: run.attributes?.['auto-apply'] ?? this.workspaceAutoApply,
+                hasChanges: run.attributes?.['has-changes']
+            }, this.current, { apply: this.inputs.apply, confirmed });
+            switch (step.kind) {
+                case 'settled': {
+                    if (status === 'policy_soft_failed' || status === 'errored') {
+                        await this.collectPolicyFailures(runId);
+                    }
+                    // Catch the last lines of the log, which may land just after the status changed.
+                    await this.finishLogs([planLog, plan, 'Plan'], [applyLog, apply, 'Apply']);
+                    if (status === 'errored') {
+                        const log = this.current.applyStatus === 'errored' ? applyLog : planLog;
+                        this.update({ logTail: log.lastLines() || undefined });
+                    }
+                    this.setStopOnExit(false);
+                    return settledOutcome(status, this.current);
                 }
-                // Catch the last lines of the log, which may land just after the status changed.
-                await this.finishLogs(planLog, plan, applyLog, apply);
-                facts.stopOnExit = false;
-                this.publish();
-                return this.settle(status, plan, apply, planLog, applyLog);
-            }
-            const actions = runActions(run.attributes);
-            const autoApply = run.attributes?.['auto-apply'] ?? this.workspaceAutoApply;
-            if (actions.confirmable && !run.attributes?.['plan-only'] && !confirmed) {
-                const hasChanges = run.attributes?.['has-changes'] ?? facts.hasChanges;
-                if (inputs.apply && hasChanges && !autoApply) {
-                    await this.finishLogs(planLog, plan);
+                case 'confirm':
+                    await this.finishLogs([planLog, plan, 'Plan']);
                     info('Plan has changes and apply: true: confirming the apply.');
                     // A 409 means our call applied nothing (the run moved on): read it again and decide
                     // again, so a confirmation is never sent twice for one pause.
-                    confirmed = await this.client.runAction(runId, 'apply', 'Confirmed by tfe-run-action (apply: true)');
+                    confirmed = await this.api.runAction(runId, 'apply', 'Confirmed by tfe-run-action (apply: true)');
                     if (!confirmed)
                         info('The run could not be confirmed just now (409): reading it again.');
-                }
-                else if (!autoApply) {
-                    await this.finishLogs(planLog, plan);
-                    // Waiting for confirmation is this step's goal without apply: true; the run stays
-                    // for someone to confirm in the UI, so the post step must not discard it.
-                    facts.stopOnExit = false;
-                    this.publish();
-                    return {
-                        outcome: 'success',
-                        headline: inputs.apply
-                            ? `Plan awaits confirmation but reports no changes, so it was not confirmed: ${countsSentence(facts.counts)}`
-                            : `Plan finished and awaits confirmation: ${countsSentence(facts.counts)} Confirm it in the UI, or set apply: true.`
-                    };
-                }
-            }
-            if (WAITS_FOR_PERSON.has(status) && announcedWait !== status) {
-                announcedWait = status;
-                await this.collectPolicyFailures(runId);
-                warning(`Run ${runId} is ${status.replace(/_/g, ' ')}: it waits for someone to override or discard it in the UI (${facts.runUrl}). The action keeps waiting until the timeout.`);
+                    break;
+                case 'stop-waiting':
+                    await this.finishLogs([planLog, plan, 'Plan']);
+                    // The run stays for someone to confirm in the UI: the post step must not discard it.
+                    this.setStopOnExit(false);
+                    return step.outcome;
+                case 'wait':
+                    if (step.pausedForDecision && announcedDecision !== status) {
+                        announcedDecision = status;
+                        await this.collectPolicyFailures(runId);
+                        core_warning(decisionWarning(runId, status, this.current.runUrl));
+                    }
+                    break;
             }
             await this.pause(poll);
         }
     }
     /** Cancels (or discards) the run this step started, as far as the run allows. */
     async stopRun(reason) {
-        const runId = this.facts.runId;
+        const runId = this.current.runId;
         if (!runId)
-            return undefined;
-        for (let attempt = 0; attempt < 3; attempt++) {
-            const run = (await this.client.getRun(runId)).data;
-            const status = run.attributes?.status;
-            const actions = runActions(run.attributes);
-            this.facts.runStatus = status;
-            if (isFinalRunStatus(status))
-                return status;
-            const action = actions.cancelable ? 'cancel' : actions.discardable ? 'discard' : undefined;
-            if (action) {
-                // 409 means the run moved on meanwhile: read it again and decide again.
-                if (await this.client.runAction(runId, action, `tfe-run-action: ${reason}`)) {
-                    warning(`Run ${runId}: ${action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
-                    this.facts.stopOnExit = false;
-                    this.publish();
-                    return status;
-                }
-            }
-            await this.clock.sleep(500);
+            return;
+        const result = await stopRun(this.api, runId, `tfe-run-action: ${reason}`, this.clock);
+        this.update({ runStatus: result.status ?? this.current.runStatus });
+        if (result.action) {
+            core_warning(`Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
+            this.setStopOnExit(false);
         }
-        warning(`Run ${runId} could not be canceled or discarded; check it at ${this.facts.runUrl}`);
-        return this.facts.runStatus;
+        else if (!isFinalRunStatus(result.status)) {
+            core_warning(`Run ${runId} could not be canceled or discarded; check it at ${this.current.runUrl}`);
+        }
     }
     /** After a stop: waits a little for the final status, for the outputs and summary. */
     async awaitFinal(maxMs) {
-        const runId = this.facts.runId;
+        const runId = this.current.runId;
         if (!runId)
             return;
         const until = this.clock.now() + maxMs;
         while (this.clock.now() < until) {
-            const document = await this.client.getRun(runId);
+            const document = await this.api.getRun(runId);
             const { plan, apply } = await this.phases(document);
-            this.record(document.data, plan, apply);
+            this.update(factsFromRun(this.current, document.data, plan, apply));
             if (isFinalRunStatus(document.data.attributes?.status))
                 return;
             await this.clock.sleep(500);
         }
     }
     // ---- pieces --------------------------------------------------------------------------
-    settle(status, plan, apply, planLog, applyLog) {
-        const { facts } = this;
-        const counts = countsSentence(facts.counts);
-        switch (status) {
-            case 'applied':
-                return {
-                    outcome: 'success',
-                    headline: `Apply finished: ${countsSentence(facts.counts, true)}`
-                };
-            case 'planned_and_finished':
-                return {
-                    outcome: 'success',
-                    headline: facts.hasChanges === false ? 'Plan finished: no changes.' : `Plan finished: ${counts}`
-                };
-            case 'planned_and_saved':
-                return { outcome: 'success', headline: `Plan saved, to be applied later: ${counts}` };
-            case 'errored': {
-                const applyFailed = apply?.attributes?.status === 'errored';
-                facts.logTail = (applyFailed ? applyLog : planLog).lastLines() || undefined;
-                const phase = applyFailed
-                    ? 'Apply'
-                    : plan?.attributes?.status === 'errored'
-                        ? 'Plan'
-                        : 'Run';
-                return { outcome: 'failure', headline: `${phase} errored.` };
-            }
-            case 'policy_soft_failed':
-                return {
-                    outcome: 'failure',
-                    headline: 'A soft-mandatory policy check failed and was not overridden.'
-                };
-            case 'discarded':
-                return { outcome: 'failure', headline: 'The run was discarded.' };
-            default:
-                return { outcome: 'failure', headline: `The run was ${status.replace(/_/g, ' ')}.` };
-        }
-    }
     /** Plan and apply from `included`, or fetched one by one when the server ignores includes. */
     async phases(document) {
         const find = async (name, type) => {
@@ -38089,7 +38566,7 @@ class RunDriver {
             if (included)
                 return included;
             try {
-                return await (type === 'plans' ? this.client.getPlan(id) : this.client.getApply(id));
+                return await (type === 'plans' ? this.api.getPlan(id) : this.api.getApply(id));
             }
             catch (error) {
                 // The run decides the result; a server without these endpoints costs only counts.
@@ -38101,63 +38578,21 @@ class RunDriver {
         };
         return { plan: await find('plan', 'plans'), apply: await find('apply', 'applies') };
     }
-    record(run, plan, apply) {
-        const { facts } = this;
-        facts.runStatus = run.attributes?.status ?? facts.runStatus;
-        if (plan) {
-            facts.planId = plan.id;
-            facts.planStatus = plan.attributes?.status;
-            const a = plan.attributes ?? {};
-            if (typeof a['resource-additions'] === 'number') {
-                facts.counts = {
-                    additions: a['resource-additions'],
-                    changes: a['resource-changes'] ?? 0,
-                    destructions: a['resource-destructions'] ?? 0,
-                    // Older TFE and OTF have no imports count.
-                    imports: a['resource-imports'] ?? 0
-                };
-            }
-            if (typeof a['has-changes'] === 'boolean') {
-                facts.hasChanges = a['has-changes'];
-            }
-            else if (facts.counts && FINAL_PHASE.has(facts.planStatus ?? '')) {
-                // Older servers: the counts say it too.
-                const { additions, changes, destructions, imports } = facts.counts;
-                facts.hasChanges = additions + changes + destructions + imports > 0;
-            }
-        }
-        if (typeof run.attributes?.['has-changes'] === 'boolean' &&
-            FINAL_PHASE.has(facts.planStatus ?? '')) {
-            facts.hasChanges = run.attributes['has-changes'];
-        }
-        // The apply resource exists from the start; it only counts once an apply began, which
-        // its own status tells, or else the run's (for servers whose apply says little).
-        const applyId = apply?.id ?? relatedId(run, 'apply');
-        if (applyId &&
-            (APPLY_STARTED.has(apply?.attributes?.status ?? '') ||
-                RUN_APPLYING.has(run.attributes?.status ?? ''))) {
-            facts.applyId = applyId;
-        }
-        this.publish();
-    }
     async streamLog(log, phase, title) {
         const url = phase?.attributes?.['log-read-url'];
-        const status = phase?.attributes?.status ?? '';
-        if (!url || log.done || !(status === 'running' || FINAL_PHASE.has(status)))
+        const status = phase?.attributes?.status;
+        if (!url || log.done || status === 'unreachable')
             return;
-        if (status === 'unreachable')
+        if (status !== 'running' && !isFinalPhase(status))
             return;
         await log.pump(url, `${title} log:`);
     }
-    async finishLogs(planLog, plan, applyLog, apply) {
-        for (const [log, phase, title] of [
-            [planLog, plan, 'Plan'],
-            [applyLog, apply, 'Apply']
-        ]) {
-            if (!log || !phase)
+    /** A few quick reads per finished phase: the end marker usually comes right after. */
+    async finishLogs(...logs) {
+        for (const [log, phase, title] of logs) {
+            if (!phase)
                 continue;
-            // A few quick reads: the end marker usually arrives with or right after the status.
-            for (let i = 0; i < 3 && !log.done && FINAL_PHASE.has(phase.attributes?.status ?? ''); i++) {
+            for (let i = 0; i < 3 && !log.done && isFinalPhase(phase.attributes?.status); i++) {
                 await this.streamLog(log, phase, title);
                 if (!log.done)
                     await this.clock.sleep(200);
@@ -38167,18 +38602,9 @@ class RunDriver {
     }
     async collectPolicyFailures(runId) {
         try {
-            const checks = await this.client.listPolicyChecks(runId);
-            const failures = checks
-                .filter(check => ['soft_failed', 'hard_failed', 'errored'].includes(check.attributes?.status ?? ''))
-                .map(check => {
-                const result = check.attributes?.result ?? {};
-                const names = failedPolicyNames(result.sentinel);
-                const counts = `${result['soft-failed'] ?? 0} soft-mandatory, ${result['hard-failed'] ?? 0} hard-mandatory, ${result['advisory-failed'] ?? 0} advisory failed`;
-                const status = (check.attributes?.status ?? '').replace('_', ' ');
-                return `${check.attributes?.scope ?? 'policy'} check ${check.id}: ${status} (${counts})${names.length ? `: ${names.join(', ')}` : ''}`;
-            });
+            const failures = policyFailureLines(await this.api.listPolicyChecks(runId));
             if (failures.length)
-                this.facts.policyFailures = failures;
+                this.update({ policyFailures: failures });
         }
         catch (error) {
             core_debug(`policy checks: ${error.message}`);
@@ -38187,7 +38613,7 @@ class RunDriver {
     async waitForConfiguration(id) {
         for (let poll = 0;; poll++) {
             this.checkAborted();
-            const cv = await this.client.getConfigurationVersion(id);
+            const cv = await this.api.getConfigurationVersion(id);
             const status = cv.attributes?.status;
             if (status === 'uploaded')
                 return;
@@ -38199,45 +38625,31 @@ class RunDriver {
         }
     }
     /**
-     * A create whose answer is uncertain (no answer, or a 5xx) may have happened: look for
-     * what it made before creating again, so a lost answer never makes a second one.
-     */
-    async createOnce(what, create, findExisting) {
-        const attempts = defaultRetryPolicy.maxAttempts;
-        for (let attempt = 1;; attempt++) {
-            this.checkAborted();
-            try {
-                return await create();
-            }
-            catch (error) {
-                if (!isUncertain(error) || attempt >= attempts)
-                    throw error;
-                warning(`Creating ${what} got no clear answer (${error.message}); checking whether it was created before trying again.`);
-            }
-            await this.clock.sleep(backoffDelay(attempt, defaultRetryPolicy, () => this.clock.random()));
-            const existing = await findExisting();
-            if (existing) {
-                info(`Found ${what} ${existing.id} made by the request whose answer was lost: using it.`);
-                return existing;
-            }
-        }
-    }
-    /**
      * The configuration version a lost create may have made. Its upload URL is only ever in
      * the create answer, so it can be adopted only where the server repeats it; otherwise it
      * stays pending and unused (harmless: it has no run) and a new one is made.
      */
     async findLostConfigurationVersion(workspaceId, since) {
-        const recent = (await this.client.listConfigurationVersions(workspaceId)).filter(cv => {
+        const recent = (await this.api.listConfigurationVersions(workspaceId)).filter(cv => {
             const created = Date.parse(cv.attributes?.['created-at'] ?? '');
             // Allow for clock skew between the runner and the server.
             return (cv.attributes?.status === 'pending' && (Number.isNaN(created) || created >= since - 120_000));
         });
         const usable = recent.find(cv => cv.attributes?.['upload-url']);
         if (!usable && recent.length) {
-            warning(`Configuration version ${recent[0].id} was probably created by the lost request, but the server gives its upload URL only once; it stays pending and unused.`);
+            core_warning(`Configuration version ${recent[0].id} was probably created by the lost request, but the server gives its upload URL only once; it stays pending and unused.`);
         }
         return usable;
+    }
+    createOptions(what) {
+        return {
+            what,
+            clock: this.clock,
+            policy: defaultRetryPolicy,
+            signal: this.deps.signal,
+            warn: (message) => core_warning(message),
+            info: (message) => info(message)
+        };
     }
     async pause(poll) {
         const delay = Math.min(this.poll.maxMs, this.poll.firstMs * this.poll.factor ** poll);
@@ -38245,25 +38657,26 @@ class RunDriver {
         if (left <= 0) {
             throw new RunTimeoutError(`The run did not settle within the timeout (${formatDuration(this.inputs.timeoutMs)}).`);
         }
-        await this.clock.sleep(Math.min(delay, left), this.deps.signal).catch(error => {
-            if (this.deps.signal.aborted)
-                throw new JobCancelledError();
-            throw error;
-        });
+        await this.clock.sleep(Math.min(delay, left), this.deps.signal);
     }
     checkAborted() {
         if (this.deps.signal.aborted)
             throw new JobCancelledError();
     }
-    publish() {
-        this.deps.onFacts?.(this.facts);
+    requireFact(name) {
+        const value = this.current[name];
+        if (!value)
+            throw new Error(`internal: ${name} is not known yet`);
+        return value;
     }
-}
-/** No answer, or a server error: the request may or may not have been processed. */
-function isUncertain(error) {
-    if (error instanceof TfeNetworkError)
-        return !error.notSent;
-    return error instanceof TfeApiError && error.status >= 500;
+    update(patch) {
+        this.current = Object.freeze({ ...this.current, ...patch });
+        this.deps.onProgress?.(this.current, this.stopOnExit);
+    }
+    setStopOnExit(value) {
+        this.stopOnExit = value;
+        this.deps.onProgress?.(this.current, value);
+    }
 }
 
 ;// CONCATENATED MODULE: external "node:os"
@@ -39562,16 +39975,42 @@ async function packDirectory(options) {
 }
 
 ;// CONCATENATED MODULE: ./src/state.ts
-/** Names of the state the main step saves (core.saveState) for the post step. */
-const STATE_RUN_ID = 'run-id';
-/** 'true' while a run may exist that must be stopped if the main step dies. */
-const STATE_STOP_ON_EXIT = 'stop-on-exit';
 /**
- * Where to look for a run whose create was answered after the main step died: the run
- * of this configuration version in this workspace.
+ * What the main step saves for the post step (core.saveState), typed: the post step needs
+ * this and three inputs, nothing else, so it works even when the rest of the job is gone.
  */
-const STATE_WORKSPACE_ID = 'workspace-id';
-const STATE_CONFIGURATION_VERSION_ID = 'configuration-version-id';
+
+const NAMES = {
+    workspaceId: 'workspace-id',
+    configurationVersionId: 'configuration-version-id',
+    runId: 'run-id',
+    stopOnExit: 'stop-on-exit'
+};
+/** Saves state as it changes, writing each value only when it differs from the last one. */
+class PostStateWriter {
+    saved = new Map();
+    save(state) {
+        for (const key of Object.keys(NAMES)) {
+            const value = state[key];
+            if (value === undefined)
+                continue;
+            const text = String(value);
+            if (this.saved.get(key) === text)
+                continue;
+            this.saved.set(key, text);
+            saveState(NAMES[key], text);
+        }
+    }
+}
+function loadPostState() {
+    const read = (key) => core.getState(NAMES[key]) || undefined;
+    return {
+        workspaceId: read('workspaceId'),
+        configurationVersionId: read('configurationVersionId'),
+        runId: read('runId'),
+        stopOnExit: read('stopOnExit') === 'true'
+    };
+}
 
 ;// CONCATENATED MODULE: ./src/tfe/client.ts
 /**
@@ -39632,7 +40071,7 @@ class TfeClient {
         const path = `/workspaces/${seg(workspaceId)}/configuration-versions`;
         const response = await this.api('POST', path, {
             body,
-            retry: 'unprocessed'
+            retry: 'once'
         });
         return required(response, 'POST', path).data;
     }
@@ -39684,7 +40123,7 @@ class TfeClient {
         };
         const response = await this.api('POST', '/runs', {
             body,
-            retry: 'unprocessed'
+            retry: 'once'
         });
         return required(response, 'POST', '/runs').data;
     }
@@ -39798,7 +40237,7 @@ class TfeClient {
         const label = `${method} ${path}`;
         const response = await this.withRetries(label, request.retry, () => this.send(method, url.toString(), label, payload, headers));
         if (response.status >= 400 && !request.accept?.includes(response.status)) {
-            throw new TfeApiError(method, path, response.status, bodyMessages(response), headerValue(response.headers['x-request-id']));
+            throw new TfeApiError(method, path, response.status, bodyMessages(response), headerValue(response.headers['x-request-id']), serverDelayMs(response.headers, this.clock.now()));
         }
         return {
             status: response.status,
@@ -39819,9 +40258,10 @@ class TfeClient {
                     throw error;
                 failure = error;
             }
-            const retryable = failure
-                ? mode === 'idempotent' || failure.notSent
-                : response.status === 429 || (mode === 'idempotent' && response.status >= 500);
+            const retryable = mode !== 'once' &&
+                (failure
+                    ? mode === 'idempotent' || failure.notSent
+                    : response.status === 429 || (mode === 'idempotent' && response.status >= 500));
             if (!retryable || number >= this.policy.maxAttempts) {
                 if (failure)
                     throw failure;
@@ -39831,7 +40271,7 @@ class TfeClient {
             const reason = failure ? (failure.code ?? 'network error') : `HTTP ${response.status}`;
             this.log(`${label}: ${reason}; retry ${number} in ${delay} ms`);
             this.options.onRetry?.(label, number, delay, reason);
-            await this.clock.sleep(delay);
+            await this.clock.sleep(delay, this.options.signal);
         }
     }
     /** One HTTP exchange; the body is read whole (API answers are small). */
@@ -39894,19 +40334,22 @@ function required(response, method, path) {
 
 
 
+
+
 /** How long to wait for a stopped run to reach its final status, for the report. */
 const SETTLE_AFTER_STOP_MS = 20_000;
 async function run(options = {}) {
     const clock = options.clock ?? systemClock;
     const cancellation = new AbortController();
+    // Every wait rejects with this reason, so a cancellation reads the same everywhere.
+    const cancel = () => cancellation.abort(new JobCancelledError());
     const onSignal = (signal) => {
         info(`Received ${signal}: the job is being cancelled.`);
-        cancellation.abort();
+        cancel();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    options.signal?.addEventListener('abort', () => cancellation.abort(), { once: true });
-    const facts = {};
+    options.signal?.addEventListener('abort', cancel, { once: true });
     let inputs;
     let client;
     let driver;
@@ -39914,45 +40357,29 @@ async function run(options = {}) {
     let outcome;
     try {
         inputs = getInputs();
-        const active = inputs;
-        client = new TfeClient({
-            baseUrl: active.baseUrl,
-            token: active.token,
-            clock,
-            log: line => core_debug(line),
-            onRetry: (what, attempt, delayMs, reason) => info(`${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`)
-        });
-        driver = new RunDriver(active, facts, {
-            client,
+        client = makeClient(inputs, clock, cancellation.signal);
+        const state = new PostStateWriter();
+        driver = new RunDriver(inputs, {
+            api: client,
             clock,
             signal: cancellation.signal,
-            onFacts: saveStateFor(facts)
+            onProgress: (facts, stopOnExit) => state.save({
+                workspaceId: facts.workspaceId,
+                configurationVersionId: facts.configurationVersionId,
+                runId: facts.runId,
+                stopOnExit
+            })
         });
-        const activeDriver = driver;
-        // Pack first: a bad directory or an escaping symlink must stop us before anything exists.
-        archive = await group('Packing the configuration', async () => {
-            const packed = await packDirectory({
-                directory: active.directory,
-                workspaceRoot: active.workspaceRoot,
-                onWarning: message => warning(message)
-            });
-            info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${active.directory}`);
-            return packed;
-        });
-        await activeDriver.resolveWorkspace();
-        const configurationVersionId = await activeDriver.uploadConfiguration(archive);
-        await archive.remove();
-        const created = await activeDriver.createRun(configurationVersionId);
-        outcome = active.wait
-            ? await activeDriver.follow(created.id)
-            : { outcome: 'success', headline: 'Run created; not waiting for it (wait: false).' };
+        archive = await pack(inputs);
+        outcome = await drive(inputs, driver, archive);
     }
     catch (error) {
-        outcome = await failure(error, inputs, driver, facts);
+        outcome = await failure(error, inputs, driver);
     }
     finally {
         await archive?.remove();
     }
+    const facts = driver?.facts ?? {};
     const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
     await publishReport(report, inputs);
     client?.dispose();
@@ -39966,31 +40393,51 @@ async function run(options = {}) {
         info(outcome.headline);
     }
 }
+function makeClient(inputs, clock, signal) {
+    return new TfeClient({
+        baseUrl: inputs.baseUrl,
+        token: inputs.token,
+        clock,
+        signal,
+        log: line => core_debug(line),
+        onRetry: (what, attempt, delayMs, reason) => info(`${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`)
+    });
+}
+/** Packs first: a bad directory or an escaping symlink must stop us before anything exists. */
+async function pack(inputs) {
+    return group('Packing the configuration', async () => {
+        const packed = await packDirectory({
+            directory: inputs.directory,
+            workspaceRoot: inputs.workspaceRoot,
+            onWarning: message => core_warning(message)
+        });
+        info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${inputs.directory}`);
+        return packed;
+    });
+}
+async function drive(inputs, driver, archive) {
+    await driver.resolveWorkspace();
+    const configurationVersionId = await driver.uploadConfiguration(archive);
+    await archive.remove();
+    const created = await driver.createRun(configurationVersionId);
+    if (!inputs.wait) {
+        return { outcome: 'success', headline: 'Run created; not waiting for it (wait: false).' };
+    }
+    return driver.follow(created.id);
+}
 /** Everything the step learnt, as the one report all outputs are rendered from. */
 function buildReport(outcome, facts, inputs, resourceChanges) {
     return {
-        outcome: outcome.outcome,
-        headline: outcome.headline,
-        error: outcome.error,
-        nothingCreated: !facts.configurationVersionId,
+        ...facts,
+        ...outcome,
         organization: facts.organization ?? inputs?.organization,
         workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
-        workspaceId: facts.workspaceId,
-        runId: facts.runId,
-        runUrl: facts.runUrl,
-        runStatus: facts.runStatus,
-        configurationVersionId: facts.configurationVersionId,
-        planId: facts.planId,
-        applyId: facts.applyId,
-        hasChanges: facts.hasChanges,
-        counts: facts.counts,
+        nothingCreated: !facts.configurationVersionId,
         speculative: inputs?.speculative,
         isDestroy: inputs?.isDestroy,
         commitSha: reportedCommitSha(),
         message: inputs?.message,
-        ...resourceChanges,
-        logTail: facts.logTail,
-        policyFailures: facts.policyFailures
+        ...resourceChanges
     };
 }
 /** Outputs, job summary and (on pull requests) the sticky comment; none of them throws. */
@@ -40006,15 +40453,14 @@ async function publishReport(report, inputs) {
     }
 }
 /** Turns what went wrong into the step's outcome, stopping the run where it must. */
-async function failure(error, inputs, driver, facts) {
+async function failure(error, inputs, driver) {
     const message = error instanceof Error ? error.message : String(error);
-    if (error instanceof InputError) {
-        return { outcome: 'failure', headline: 'Input error.', error: message };
-    }
-    const stop = inputs?.cancelOnTimeout !== false;
+    if (error instanceof input_parsers_InputError)
+        return inputErrorOutcome(message);
+    const runId = driver?.facts.runId;
     if (error instanceof RunTimeoutError || error instanceof JobCancelledError) {
         const cancelled = error instanceof JobCancelledError;
-        if (facts.runId && driver && stop) {
+        if (runId && driver && inputs?.cancelOnTimeout !== false) {
             try {
                 await driver.stopRun(cancelled ? 'the job was cancelled' : 'the action timed out');
                 // A cancelled job has seconds before it is killed: report what is known, do not wait.
@@ -40022,29 +40468,22 @@ async function failure(error, inputs, driver, facts) {
                     await driver.awaitFinal(SETTLE_AFTER_STOP_MS);
             }
             catch (stopError) {
-                warning(`Stopping run ${facts.runId} failed: ${stopError.message}`);
+                core_warning(`Stopping run ${runId} failed: ${stopError.message}`);
             }
         }
-        else if (facts.runId) {
-            warning(`Run ${facts.runId} goes on (cancel-on-timeout: false): ${facts.runUrl}`);
+        else if (runId) {
+            core_warning(`Run ${runId} goes on (cancel-on-timeout: false): ${driver?.facts.runUrl}`);
         }
-        return {
-            outcome: 'failure',
-            headline: cancelled ? 'The job was cancelled.' : 'Timed out waiting for the run.',
-            error: message
-        };
+        return cancelled ? cancelledOutcome(message) : timedOutOutcome(message);
     }
-    if (!facts.configurationVersionId) {
-        return { outcome: 'failure', headline: 'The run could not start.', error: message };
-    }
-    return { outcome: 'failure', headline: 'The run could not be completed.', error: message };
+    return failedOutcome(message, runId !== undefined);
 }
 /** Resource-level changes for the report; a missing permission is a line, never a failure. */
-async function readResourceChanges(client, facts) {
-    if (!client || !facts.planId || facts.planStatus !== 'finished')
+async function readResourceChanges(api, facts) {
+    if (!api || !facts.planId || facts.planStatus !== 'finished')
         return {};
     try {
-        const result = await client.getPlanJson(facts.planId);
+        const result = await api.getPlanJson(facts.planId);
         if (!result.available) {
             return { resourceChangesUnavailable: planJsonUnavailableReason(result.status) };
         }
@@ -40054,26 +40493,6 @@ async function readResourceChanges(client, facts) {
         core_debug(`plan JSON: ${error.message}`);
         return { resourceChangesUnavailable: planJsonUnavailableReason(undefined) };
     }
-}
-/** Keeps the post step informed, writing state only when it changes. */
-function saveStateFor(facts) {
-    const saved = {};
-    const save = (name, value) => {
-        if (saved[name] === value)
-            return;
-        saved[name] = value;
-        saveState(name, value);
-    };
-    return () => {
-        if (facts.workspaceId)
-            save(STATE_WORKSPACE_ID, facts.workspaceId);
-        if (facts.configurationVersionId) {
-            save(STATE_CONFIGURATION_VERSION_ID, facts.configurationVersionId);
-        }
-        if (facts.runId)
-            save(STATE_RUN_ID, facts.runId);
-        save(STATE_STOP_ON_EXIT, String(facts.stopOnExit === true));
-    };
 }
 
 

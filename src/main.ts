@@ -4,6 +4,13 @@
  */
 import * as core from '@actions/core';
 import { InputError, type Inputs, getInputs } from './inputs.js';
+import {
+  type Outcome,
+  cancelledOutcome,
+  failedOutcome,
+  inputErrorOutcome,
+  timedOutOutcome
+} from './outcome.js';
 import { reportedCommitSha } from './report/commit.js';
 import { setRunOutputs } from './report/outputs.js';
 import { planJsonUnavailableReason, resourceChangesFromPlanJson } from './report/plan-changes.js';
@@ -11,20 +18,12 @@ import { upsertPrComment } from './report/pr-comment.js';
 import { planSummary, writeJobSummary } from './report/summary.js';
 import type { RunReport } from './report/types.js';
 import { type Clock, systemClock } from './retry.js';
-import {
-  type DriveResult,
-  JobCancelledError,
-  RunDriver,
-  type RunFacts,
-  RunTimeoutError
-} from './run-driver.js';
+import { RunDriver } from './run-driver.js';
+import type { RunFacts } from './run-facts.js';
 import { type PackResult, packDirectory } from './slug/index.js';
-import {
-  STATE_CONFIGURATION_VERSION_ID,
-  STATE_RUN_ID,
-  STATE_STOP_ON_EXIT,
-  STATE_WORKSPACE_ID
-} from './state.js';
+import { PostStateWriter } from './state.js';
+import { JobCancelledError, RunTimeoutError } from './step-errors.js';
+import type { TfeApi } from './tfe/api.js';
 import { TfeClient } from './tfe/client.js';
 
 /** How long to wait for a stopped run to reach its final status, for the report. */
@@ -36,22 +35,19 @@ export interface RunOptions {
   readonly signal?: AbortSignal;
 }
 
-interface Outcome extends DriveResult {
-  readonly error?: string;
-}
-
 export async function run(options: RunOptions = {}): Promise<void> {
   const clock = options.clock ?? systemClock;
   const cancellation = new AbortController();
+  // Every wait rejects with this reason, so a cancellation reads the same everywhere.
+  const cancel = (): void => cancellation.abort(new JobCancelledError());
   const onSignal = (signal: NodeJS.Signals): void => {
     core.info(`Received ${signal}: the job is being cancelled.`);
-    cancellation.abort();
+    cancel();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  options.signal?.addEventListener('abort', () => cancellation.abort(), { once: true });
+  options.signal?.addEventListener('abort', cancel, { once: true });
 
-  const facts: RunFacts = {};
   let inputs: Inputs | undefined;
   let client: TfeClient | undefined;
   let driver: RunDriver | undefined;
@@ -59,48 +55,29 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let outcome: Outcome;
   try {
     inputs = getInputs();
-    const active = inputs;
-    client = new TfeClient({
-      baseUrl: active.baseUrl,
-      token: active.token,
-      clock,
-      log: line => core.debug(line),
-      onRetry: (what, attempt, delayMs, reason) =>
-        core.info(
-          `${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`
-        )
-    });
-    driver = new RunDriver(active, facts, {
-      client,
+    client = makeClient(inputs, clock, cancellation.signal);
+    const state = new PostStateWriter();
+    driver = new RunDriver(inputs, {
+      api: client,
       clock,
       signal: cancellation.signal,
-      onFacts: saveStateFor(facts)
+      onProgress: (facts, stopOnExit) =>
+        state.save({
+          workspaceId: facts.workspaceId,
+          configurationVersionId: facts.configurationVersionId,
+          runId: facts.runId,
+          stopOnExit
+        })
     });
-    const activeDriver = driver;
-
-    // Pack first: a bad directory or an escaping symlink must stop us before anything exists.
-    archive = await core.group('Packing the configuration', async () => {
-      const packed = await packDirectory({
-        directory: active.directory,
-        workspaceRoot: active.workspaceRoot,
-        onWarning: message => core.warning(message)
-      });
-      core.info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${active.directory}`);
-      return packed;
-    });
-    await activeDriver.resolveWorkspace();
-    const configurationVersionId = await activeDriver.uploadConfiguration(archive);
-    await archive.remove();
-    const created = await activeDriver.createRun(configurationVersionId);
-    outcome = active.wait
-      ? await activeDriver.follow(created.id)
-      : { outcome: 'success', headline: 'Run created; not waiting for it (wait: false).' };
+    archive = await pack(inputs);
+    outcome = await drive(inputs, driver, archive);
   } catch (error) {
-    outcome = await failure(error, inputs, driver, facts);
+    outcome = await failure(error, inputs, driver);
   } finally {
     await archive?.remove();
   }
 
+  const facts = driver?.facts ?? {};
   const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
   await publishReport(report, inputs);
   client?.dispose();
@@ -115,6 +92,44 @@ export async function run(options: RunOptions = {}): Promise<void> {
   }
 }
 
+function makeClient(inputs: Inputs, clock: Clock, signal: AbortSignal): TfeClient {
+  return new TfeClient({
+    baseUrl: inputs.baseUrl,
+    token: inputs.token,
+    clock,
+    signal,
+    log: line => core.debug(line),
+    onRetry: (what, attempt, delayMs, reason) =>
+      core.info(
+        `${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`
+      )
+  });
+}
+
+/** Packs first: a bad directory or an escaping symlink must stop us before anything exists. */
+async function pack(inputs: Inputs): Promise<PackResult> {
+  return core.group('Packing the configuration', async () => {
+    const packed = await packDirectory({
+      directory: inputs.directory,
+      workspaceRoot: inputs.workspaceRoot,
+      onWarning: message => core.warning(message)
+    });
+    core.info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${inputs.directory}`);
+    return packed;
+  });
+}
+
+async function drive(inputs: Inputs, driver: RunDriver, archive: PackResult): Promise<Outcome> {
+  await driver.resolveWorkspace();
+  const configurationVersionId = await driver.uploadConfiguration(archive);
+  await archive.remove();
+  const created = await driver.createRun(configurationVersionId);
+  if (!inputs.wait) {
+    return { outcome: 'success', headline: 'Run created; not waiting for it (wait: false).' };
+  }
+  return driver.follow(created.id);
+}
+
 /** Everything the step learnt, as the one report all outputs are rendered from. */
 function buildReport(
   outcome: Outcome,
@@ -123,28 +138,16 @@ function buildReport(
   resourceChanges: Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>
 ): RunReport {
   return {
-    outcome: outcome.outcome,
-    headline: outcome.headline,
-    error: outcome.error,
-    nothingCreated: !facts.configurationVersionId,
+    ...facts,
+    ...outcome,
     organization: facts.organization ?? inputs?.organization,
     workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
-    workspaceId: facts.workspaceId,
-    runId: facts.runId,
-    runUrl: facts.runUrl,
-    runStatus: facts.runStatus,
-    configurationVersionId: facts.configurationVersionId,
-    planId: facts.planId,
-    applyId: facts.applyId,
-    hasChanges: facts.hasChanges,
-    counts: facts.counts,
+    nothingCreated: !facts.configurationVersionId,
     speculative: inputs?.speculative,
     isDestroy: inputs?.isDestroy,
     commitSha: reportedCommitSha(),
     message: inputs?.message,
-    ...resourceChanges,
-    logTail: facts.logTail,
-    policyFailures: facts.policyFailures
+    ...resourceChanges
   };
 }
 
@@ -165,47 +168,37 @@ async function publishReport(report: RunReport, inputs: Inputs | undefined): Pro
 async function failure(
   error: unknown,
   inputs: Inputs | undefined,
-  driver: RunDriver | undefined,
-  facts: RunFacts
+  driver: RunDriver | undefined
 ): Promise<Outcome> {
   const message = error instanceof Error ? error.message : String(error);
-  if (error instanceof InputError) {
-    return { outcome: 'failure', headline: 'Input error.', error: message };
-  }
-  const stop = inputs?.cancelOnTimeout !== false;
+  if (error instanceof InputError) return inputErrorOutcome(message);
+  const runId = driver?.facts.runId;
   if (error instanceof RunTimeoutError || error instanceof JobCancelledError) {
     const cancelled = error instanceof JobCancelledError;
-    if (facts.runId && driver && stop) {
+    if (runId && driver && inputs?.cancelOnTimeout !== false) {
       try {
         await driver.stopRun(cancelled ? 'the job was cancelled' : 'the action timed out');
         // A cancelled job has seconds before it is killed: report what is known, do not wait.
         if (!cancelled) await driver.awaitFinal(SETTLE_AFTER_STOP_MS);
       } catch (stopError) {
-        core.warning(`Stopping run ${facts.runId} failed: ${(stopError as Error).message}`);
+        core.warning(`Stopping run ${runId} failed: ${(stopError as Error).message}`);
       }
-    } else if (facts.runId) {
-      core.warning(`Run ${facts.runId} goes on (cancel-on-timeout: false): ${facts.runUrl}`);
+    } else if (runId) {
+      core.warning(`Run ${runId} goes on (cancel-on-timeout: false): ${driver?.facts.runUrl}`);
     }
-    return {
-      outcome: 'failure',
-      headline: cancelled ? 'The job was cancelled.' : 'Timed out waiting for the run.',
-      error: message
-    };
+    return cancelled ? cancelledOutcome(message) : timedOutOutcome(message);
   }
-  if (!facts.configurationVersionId) {
-    return { outcome: 'failure', headline: 'The run could not start.', error: message };
-  }
-  return { outcome: 'failure', headline: 'The run could not be completed.', error: message };
+  return failedOutcome(message, runId !== undefined);
 }
 
 /** Resource-level changes for the report; a missing permission is a line, never a failure. */
 async function readResourceChanges(
-  client: TfeClient | undefined,
+  api: TfeApi | undefined,
   facts: RunFacts
 ): Promise<Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>> {
-  if (!client || !facts.planId || facts.planStatus !== 'finished') return {};
+  if (!api || !facts.planId || facts.planStatus !== 'finished') return {};
   try {
-    const result = await client.getPlanJson(facts.planId);
+    const result = await api.getPlanJson(facts.planId);
     if (!result.available) {
       return { resourceChangesUnavailable: planJsonUnavailableReason(result.status) };
     }
@@ -214,22 +207,4 @@ async function readResourceChanges(
     core.debug(`plan JSON: ${(error as Error).message}`);
     return { resourceChangesUnavailable: planJsonUnavailableReason(undefined) };
   }
-}
-
-/** Keeps the post step informed, writing state only when it changes. */
-function saveStateFor(facts: RunFacts): (facts: RunFacts) => void {
-  const saved: Record<string, string> = {};
-  const save = (name: string, value: string): void => {
-    if (saved[name] === value) return;
-    saved[name] = value;
-    core.saveState(name, value);
-  };
-  return () => {
-    if (facts.workspaceId) save(STATE_WORKSPACE_ID, facts.workspaceId);
-    if (facts.configurationVersionId) {
-      save(STATE_CONFIGURATION_VERSION_ID, facts.configurationVersionId);
-    }
-    if (facts.runId) save(STATE_RUN_ID, facts.runId);
-    save(STATE_STOP_ON_EXIT, String(facts.stopOnExit === true));
-  };
 }

@@ -1,72 +1,49 @@
 /**
- * The run sequence: workspace → configuration version → upload → exactly one run →
- * follow it → confirm when asked → settle. Everything learnt on the way goes into
- * `RunFacts`, so outputs and the summary can say how far the run got on any path.
+ * The run's I/O loop: workspace → configuration version → upload → exactly one run →
+ * follow it → confirm when asked → settle. What each answer means is decided elsewhere
+ * (workspace-check.ts, run-facts.ts, outcome.ts); this file only asks, waits and logs.
+ * The driver owns the facts it learns and hands out read-only snapshots.
  */
 import * as core from '@actions/core';
+import { createOnce } from './create-once.js';
+import { formatBytes, formatDuration } from './format.js';
 import type { Inputs } from './inputs.js';
-import type { PlanCounts } from './report/types.js';
-import { type Clock, backoffDelay, defaultRetryPolicy } from './retry.js';
+import { type Outcome, decisionWarning, nextStep, settledOutcome } from './outcome.js';
+import { type Clock, defaultRetryPolicy } from './retry.js';
+import { type RunFacts, factsFromRun, policyFailureLines } from './run-facts.js';
 import { PhaseLog } from './run-log.js';
+import { runCreateAttributes } from './run-options.js';
+import { findRunOf, stopRun } from './run-stop.js';
 import {
-  APPLY_STARTED,
-  FINAL_PHASE,
-  RUN_APPLYING,
-  WAITS_FOR_PERSON,
-  countsSentence,
-  failedPolicyNames,
-  formatBytes,
-  formatDuration,
+  isFinalPhase,
   isFinalRunStatus,
+  phaseStatusMeaning,
   runActions,
   runUrl
 } from './run-status.js';
-import type { TfeClient } from './tfe/client.js';
-import { TfeApiError, TfeNetworkError } from './tfe/errors.js';
+import { JobCancelledError, RunRefusedError, RunTimeoutError } from './step-errors.js';
+import type { TfeApi } from './tfe/api.js';
+import { TfeApiError } from './tfe/errors.js';
 import {
   type ConfigurationVersionAttributes,
   type Document,
   type PhaseAttributes,
   type Resource,
   type RunAttributes,
-  type RunCreateAttributes,
-  type WorkspaceAttributes,
   relatedId
 } from './tfe/types.js';
-
-/** What is known about the run so far; filled in as the run goes. */
-export interface RunFacts {
-  organization?: string;
-  workspaceName?: string;
-  workspaceId?: string;
-  configurationVersionId?: string;
-  runId?: string;
-  runUrl?: string;
-  runStatus?: string;
-  planId?: string;
-  planStatus?: string;
-  applyId?: string;
-  hasChanges?: boolean;
-  counts?: PlanCounts;
-  logTail?: string;
-  policyFailures?: string[];
-  /** True while a run exists that this step must stop if the job is cancelled. */
-  stopOnExit?: boolean;
-}
-
-export interface DriveResult {
-  readonly outcome: 'success' | 'failure';
-  /** One sentence for the log, the summary and the PR comment. */
-  readonly headline: string;
-}
+import { checkWorkspace } from './workspace-check.js';
 
 export interface DriverDeps {
-  readonly client: TfeClient;
+  readonly api: TfeApi;
   readonly clock: Clock;
   /** Aborts when the job is cancelled (SIGINT/SIGTERM). */
   readonly signal: AbortSignal;
-  /** Called whenever facts change that the post step needs (run ID, stop-on-exit). */
-  readonly onFacts?: (facts: RunFacts) => void;
+  /**
+   * Called whenever facts change, with whether a run exists that must be stopped if the
+   * main step dies (for the post step's state).
+   */
+  readonly onProgress?: (facts: RunFacts, stopOnExit: boolean) => void;
   /** Milliseconds between polls: first value, growth factor, ceiling. */
   readonly poll?: { readonly firstMs: number; readonly factor: number; readonly maxMs: number };
 }
@@ -74,41 +51,23 @@ export interface DriverDeps {
 /** How often an unchanged status is repeated in the log. */
 const HEARTBEAT_MS = 30_000;
 
-export class RunTimeoutError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunTimeoutError';
-  }
-}
-
-export class JobCancelledError extends Error {
-  constructor() {
-    super('The job was cancelled while the action waited for the run.');
-    this.name = 'JobCancelledError';
-  }
-}
-
-/** The action's own refusal: a workspace or run state that makes going on wrong. */
-export class RunRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'RunRefusedError';
-  }
-}
+type Phase = Resource<PhaseAttributes> | undefined;
 
 export class RunDriver {
-  private readonly client: TfeClient;
+  private readonly api: TfeApi;
   private readonly clock: Clock;
-  private readonly deadline: number;
   private readonly poll: { firstMs: number; factor: number; maxMs: number };
+  /** Bounds every wait: set from the start, then again from the run's creation. */
+  private deadline: number;
+  private current: RunFacts = Object.freeze({});
+  private stopOnExit = false;
   private workspaceAutoApply = false;
 
   constructor(
     private readonly inputs: Inputs,
-    private readonly facts: RunFacts,
     private readonly deps: DriverDeps
   ) {
-    this.client = deps.client;
+    this.api = deps.api;
     this.clock = deps.clock;
     this.deadline = deps.clock.now() + inputs.timeoutMs;
     // Fast at first (a short speculative plan settles in seconds), never slower than 2 s
@@ -116,77 +75,46 @@ export class RunDriver {
     this.poll = deps.poll ?? { firstMs: 400, factor: 1.3, maxMs: 2000 };
   }
 
+  /** What is known so far: a frozen snapshot. */
+  get facts(): RunFacts {
+    return this.current;
+  }
+
   /** Finds the workspace and refuses states in which no run could (or should) start. */
-  async resolveWorkspace(): Promise<Resource<WorkspaceAttributes>> {
-    const { inputs, facts } = this;
+  async resolveWorkspace(): Promise<void> {
+    const { inputs } = this;
     const workspace = inputs.workspaceIsId
-      ? await this.client.getWorkspaceById(inputs.workspace)
-      : await this.client.getWorkspaceByName(inputs.organization ?? '', inputs.workspace);
+      ? await this.api.getWorkspaceById(inputs.workspace)
+      : await this.api.getWorkspaceByName(inputs.organization ?? '', inputs.workspace);
     const attributes = workspace.attributes ?? {};
     this.workspaceAutoApply = attributes['auto-apply'] === true;
-    facts.workspaceId = workspace.id;
-    facts.workspaceName = attributes.name ?? inputs.workspace;
-    // The organization relationship's ID is the organization's name.
-    facts.organization = relatedId(workspace, 'organization') ?? inputs.organization;
-    this.publish();
-    core.info(`Workspace ${facts.organization}/${facts.workspaceName} (${workspace.id})`);
-
-    const label = `Workspace "${facts.workspaceName}"`;
-    if (attributes['execution-mode'] === 'local') {
-      throw new RunRefusedError(
-        `${label} uses the local execution mode: HCP Terraform only stores its state and cannot run plans. Set its execution mode to remote or agent.`
-      );
-    }
-    if (attributes['vcs-repo'] && !inputs.speculative) {
-      throw new RunRefusedError(
-        `${label} is connected to a VCS repository, so its runs must come from that repository; API-driven runs that can be applied would bypass it. Use speculative: true for plan previews, or disconnect the workspace from VCS.`
-      );
-    }
-    const permissions = attributes.permissions ?? {};
-    // Missing keys mean "unknown" (OTF sends fewer), only an explicit false refuses.
-    if (permissions['can-queue-run'] === false) {
-      throw new RunRefusedError(`The token may not queue runs in ${label.toLowerCase()}.`);
-    }
-    if (
-      inputs.apply &&
-      permissions['can-queue-apply'] === false &&
-      permissions['can-update'] !== true
-    ) {
-      throw new RunRefusedError(
-        `The token may not apply runs in ${label.toLowerCase()} (apply: true).`
-      );
-    }
-    if (inputs.isDestroy && permissions['can-queue-destroy'] === false) {
-      throw new RunRefusedError(`The token may not queue destroy runs in ${label.toLowerCase()}.`);
-    }
-    if (inputs.isDestroy && attributes['allow-destroy-plan'] === false) {
-      throw new RunRefusedError(
-        `${label} does not allow destroy plans (its "Allow destroy plans" setting is off).`
-      );
-    }
-    if (attributes.locked && !inputs.speculative) {
-      core.warning(
-        `${label} is locked: the run will stay pending until someone unlocks it (or the timeout of the action ends).`
-      );
-    }
-    return workspace;
+    const name = attributes.name ?? inputs.workspace;
+    this.update({
+      workspaceId: workspace.id,
+      workspaceName: name,
+      // The organization relationship's ID is the organization's name.
+      organization: relatedId(workspace, 'organization') ?? inputs.organization
+    });
+    core.info(`Workspace ${this.current.organization}/${name} (${workspace.id})`);
+    const verdict = checkWorkspace(name, attributes, inputs);
+    if (verdict.refusal) throw new RunRefusedError(verdict.refusal);
+    for (const warning of verdict.warnings) core.warning(warning);
   }
 
   /** Creates the configuration version, uploads the archive and waits until it is usable. */
   async uploadConfiguration(archive: { path: string; size: number }): Promise<string> {
-    const workspaceId = this.facts.workspaceId!;
+    const workspaceId = this.requireFact('workspaceId');
     const started = this.clock.now();
-    const cv = await this.createOnce(
-      'the configuration version',
-      () =>
-        this.client.createConfigurationVersion(workspaceId, {
+    const cv = await createOnce({
+      ...this.createOptions('the configuration version'),
+      create: () =>
+        this.api.createConfigurationVersion(workspaceId, {
           speculative: this.inputs.speculative,
           provisional: this.inputs.savePlan
         }),
-      () => this.findLostConfigurationVersion(workspaceId, started)
-    );
-    this.facts.configurationVersionId = cv.id;
-    this.publish();
+      findExisting: () => this.findLostConfigurationVersion(workspaceId, started)
+    });
+    this.update({ configurationVersionId: cv.id });
     const uploadUrl = cv.attributes?.['upload-url'];
     if (!uploadUrl) {
       throw new RunRefusedError(
@@ -194,76 +122,57 @@ export class RunDriver {
       );
     }
     core.info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
-    await this.client.uploadArchive(uploadUrl, archive.path, archive.size);
+    await this.api.uploadArchive(uploadUrl, archive.path, archive.size);
     await this.waitForConfiguration(cv.id);
     return cv.id;
   }
 
   /** Creates the one run of this step (adopting it when the answer to the create was lost). */
   async createRun(configurationVersionId: string): Promise<Resource<RunAttributes>> {
-    const { inputs, facts } = this;
-    const attributes: RunCreateAttributes = {
-      message: inputs.message,
-      ...(inputs.speculative ? { 'plan-only': true } : {}),
-      ...(inputs.isDestroy ? { 'is-destroy': true } : {}),
-      ...(inputs.refresh ? {} : { refresh: false }),
-      ...(inputs.refreshOnly ? { 'refresh-only': true } : {}),
-      ...(inputs.savePlan ? { 'save-plan': true } : {}),
-      ...(inputs.targets.length ? { 'target-addrs': [...inputs.targets] } : {}),
-      ...(inputs.replace.length ? { 'replace-addrs': [...inputs.replace] } : {}),
-      ...(inputs.variables.length
-        ? { variables: inputs.variables.map(({ key, value }) => ({ key, value })) }
-        : {}),
-      ...(inputs.terraformVersion ? { 'terraform-version': inputs.terraformVersion } : {})
-    };
-    const workspaceId = facts.workspaceId!;
+    const workspaceId = this.requireFact('workspaceId');
     // From here on a run may exist even if this process dies before it hears of it: the
     // post step then finds it by its configuration version.
-    facts.stopOnExit = inputs.wait;
-    this.publish();
-    const run = await this.createOnce(
-      'the run',
-      () => this.client.createRun(workspaceId, configurationVersionId, attributes),
-      () => this.findRunOf(configurationVersionId)
-    );
-    facts.runId = run.id;
-    facts.runStatus = run.attributes?.status;
-    facts.planId = relatedId(run, 'plan');
-    facts.runUrl = runUrl(this.inputs.baseUrl, facts.organization, facts.workspaceName, run.id);
-    this.publish();
-    core.notice(`Run ${run.id}: ${facts.runUrl}`, { title: 'Terraform run' });
+    this.setStopOnExit(this.inputs.wait);
+    const run = await createOnce({
+      ...this.createOptions('the run'),
+      create: () =>
+        this.api.createRun(workspaceId, configurationVersionId, runCreateAttributes(this.inputs)),
+      findExisting: () => findRunOf(this.api, workspaceId, configurationVersionId)
+    });
+    // "Longest wait for the run": counted from the run's creation, not from packing.
+    this.deadline = this.clock.now() + this.inputs.timeoutMs;
+    const { organization, workspaceName } = this.current;
+    this.update({
+      runId: run.id,
+      runStatus: run.attributes?.status,
+      planId: relatedId(run, 'plan'),
+      runUrl: runUrl(this.inputs.baseUrl, organization, workspaceName, run.id)
+    });
+    core.notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
     return run;
   }
 
-  /** The run made from `configurationVersionId`, if any (one list call: 30/min limit). */
-  async findRunOf(configurationVersionId: string): Promise<Resource<RunAttributes> | undefined> {
-    return (await this.client.listRuns(this.facts.workspaceId!)).find(
-      candidate => relatedId(candidate, 'configuration-version') === configurationVersionId
-    );
-  }
-
   /**
-   * Follows the run until it settles: confirms the apply when asked (once), streams the
-   * logs, and decides the step's result as interface.md lists it.
+   * Follows the run until it settles or the step's goal is reached: confirms the apply when
+   * asked (once), streams the logs, and returns the step's outcome.
    */
-  async follow(runId: string): Promise<DriveResult> {
-    const { inputs, facts } = this;
-    const planLog = new PhaseLog(this.client, line => core.info(line), core.debug);
-    const applyLog = new PhaseLog(this.client, line => core.info(line), core.debug);
+  async follow(runId: string): Promise<Outcome> {
+    const planLog = new PhaseLog(this.api, line => core.info(line), core.debug);
+    const applyLog = new PhaseLog(this.api, line => core.info(line), core.debug);
     let confirmed = false;
-    let announcedWait = '';
+    let announcedDecision = '';
     let lastStatus = '';
     let statusSince = this.clock.now();
     let lastHeartbeat = statusSince;
     for (let poll = 0; ; poll++) {
       this.checkAborted();
-      const document = await this.client.getRun(runId);
+      const document = await this.api.getRun(runId);
       const run = document.data;
       const status = run.attributes?.status ?? 'unknown';
       const { plan, apply } = await this.phases(document);
-      this.record(run, plan, apply);
+      this.update(factsFromRun(this.current, run, plan, apply));
       await this.streamLog(planLog, plan, 'Plan');
-      if (apply && APPLY_STARTED.has(apply.attributes?.status ?? '')) {
+      if (phaseStatusMeaning(apply?.attributes?.status).started) {
         await this.streamLog(applyLog, apply, 'Apply');
       }
       if (status !== lastStatus) {
@@ -278,97 +187,88 @@ export class RunDriver {
         core.info(`Run status: ${status} (for ${waited})`);
       }
 
-      if (isFinalRunStatus(status)) {
-        if (status === 'policy_soft_failed' || status === 'errored') {
-          await this.collectPolicyFailures(runId);
+      const step = nextStep(
+        {
+          status,
+          actions: runActions(run.attributes),
+          planOnly: run.attributes?.['plan-only'] === true,
+          autoApply: run.attributes?.['auto-apply'] ?? this.workspaceAutoApply,
+          hasChanges: run.attributes?.['has-changes']
+        },
+        this.current,
+        { apply: this.inputs.apply, confirmed }
+      );
+      switch (step.kind) {
+        case 'settled': {
+          if (status === 'policy_soft_failed' || status === 'errored') {
+            await this.collectPolicyFailures(runId);
+          }
+          // Catch the last lines of the log, which may land just after the status changed.
+          await this.finishLogs([planLog, plan, 'Plan'], [applyLog, apply, 'Apply']);
+          if (status === 'errored') {
+            const log = this.current.applyStatus === 'errored' ? applyLog : planLog;
+            this.update({ logTail: log.lastLines() || undefined });
+          }
+          this.setStopOnExit(false);
+          return settledOutcome(status, this.current);
         }
-        // Catch the last lines of the log, which may land just after the status changed.
-        await this.finishLogs(planLog, plan, applyLog, apply);
-        facts.stopOnExit = false;
-        this.publish();
-        return this.settle(status, plan, apply, planLog, applyLog);
-      }
-
-      const actions = runActions(run.attributes);
-      const autoApply = run.attributes?.['auto-apply'] ?? this.workspaceAutoApply;
-      if (actions.confirmable && !run.attributes?.['plan-only'] && !confirmed) {
-        const hasChanges = run.attributes?.['has-changes'] ?? facts.hasChanges;
-        if (inputs.apply && hasChanges && !autoApply) {
-          await this.finishLogs(planLog, plan);
+        case 'confirm':
+          await this.finishLogs([planLog, plan, 'Plan']);
           core.info('Plan has changes and apply: true: confirming the apply.');
           // A 409 means our call applied nothing (the run moved on): read it again and decide
           // again, so a confirmation is never sent twice for one pause.
-          confirmed = await this.client.runAction(
+          confirmed = await this.api.runAction(
             runId,
             'apply',
             'Confirmed by tfe-run-action (apply: true)'
           );
           if (!confirmed)
             core.info('The run could not be confirmed just now (409): reading it again.');
-        } else if (!autoApply) {
-          await this.finishLogs(planLog, plan);
-          // Waiting for confirmation is this step's goal without apply: true; the run stays
-          // for someone to confirm in the UI, so the post step must not discard it.
-          facts.stopOnExit = false;
-          this.publish();
-          return {
-            outcome: 'success',
-            headline: inputs.apply
-              ? `Plan awaits confirmation but reports no changes, so it was not confirmed: ${countsSentence(facts.counts)}`
-              : `Plan finished and awaits confirmation: ${countsSentence(facts.counts)} Confirm it in the UI, or set apply: true.`
-          };
-        }
-      }
-      if (WAITS_FOR_PERSON.has(status) && announcedWait !== status) {
-        announcedWait = status;
-        await this.collectPolicyFailures(runId);
-        core.warning(
-          `Run ${runId} is ${status.replace(/_/g, ' ')}: it waits for someone to override or discard it in the UI (${facts.runUrl}). The action keeps waiting until the timeout.`
-        );
+          break;
+        case 'stop-waiting':
+          await this.finishLogs([planLog, plan, 'Plan']);
+          // The run stays for someone to confirm in the UI: the post step must not discard it.
+          this.setStopOnExit(false);
+          return step.outcome;
+        case 'wait':
+          if (step.pausedForDecision && announcedDecision !== status) {
+            announcedDecision = status;
+            await this.collectPolicyFailures(runId);
+            core.warning(decisionWarning(runId, status, this.current.runUrl));
+          }
+          break;
       }
       await this.pause(poll);
     }
   }
 
   /** Cancels (or discards) the run this step started, as far as the run allows. */
-  async stopRun(reason: string): Promise<string | undefined> {
-    const runId = this.facts.runId;
-    if (!runId) return undefined;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const run = (await this.client.getRun(runId)).data;
-      const status = run.attributes?.status;
-      const actions = runActions(run.attributes);
-      this.facts.runStatus = status;
-      if (isFinalRunStatus(status)) return status;
-      const action = actions.cancelable ? 'cancel' : actions.discardable ? 'discard' : undefined;
-      if (action) {
-        // 409 means the run moved on meanwhile: read it again and decide again.
-        if (await this.client.runAction(runId, action, `tfe-run-action: ${reason}`)) {
-          core.warning(
-            `Run ${runId}: ${action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`
-          );
-          this.facts.stopOnExit = false;
-          this.publish();
-          return status;
-        }
-      }
-      await this.clock.sleep(500);
+  async stopRun(reason: string): Promise<void> {
+    const runId = this.current.runId;
+    if (!runId) return;
+    const result = await stopRun(this.api, runId, `tfe-run-action: ${reason}`, this.clock);
+    this.update({ runStatus: result.status ?? this.current.runStatus });
+    if (result.action) {
+      core.warning(
+        `Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`
+      );
+      this.setStopOnExit(false);
+    } else if (!isFinalRunStatus(result.status)) {
+      core.warning(
+        `Run ${runId} could not be canceled or discarded; check it at ${this.current.runUrl}`
+      );
     }
-    core.warning(
-      `Run ${runId} could not be canceled or discarded; check it at ${this.facts.runUrl}`
-    );
-    return this.facts.runStatus;
   }
 
   /** After a stop: waits a little for the final status, for the outputs and summary. */
   async awaitFinal(maxMs: number): Promise<void> {
-    const runId = this.facts.runId;
+    const runId = this.current.runId;
     if (!runId) return;
     const until = this.clock.now() + maxMs;
     while (this.clock.now() < until) {
-      const document = await this.client.getRun(runId);
+      const document = await this.api.getRun(runId);
       const { plan, apply } = await this.phases(document);
-      this.record(document.data, plan, apply);
+      this.update(factsFromRun(this.current, document.data, plan, apply));
       if (isFinalRunStatus(document.data.attributes?.status)) return;
       await this.clock.sleep(500);
     }
@@ -376,66 +276,15 @@ export class RunDriver {
 
   // ---- pieces --------------------------------------------------------------------------
 
-  private settle(
-    status: string,
-    plan: Resource<PhaseAttributes> | undefined,
-    apply: Resource<PhaseAttributes> | undefined,
-    planLog: PhaseLog,
-    applyLog: PhaseLog
-  ): DriveResult {
-    const { facts } = this;
-    const counts = countsSentence(facts.counts);
-    switch (status) {
-      case 'applied':
-        return {
-          outcome: 'success',
-          headline: `Apply finished: ${countsSentence(facts.counts, true)}`
-        };
-      case 'planned_and_finished':
-        return {
-          outcome: 'success',
-          headline:
-            facts.hasChanges === false ? 'Plan finished: no changes.' : `Plan finished: ${counts}`
-        };
-      case 'planned_and_saved':
-        return { outcome: 'success', headline: `Plan saved, to be applied later: ${counts}` };
-      case 'errored': {
-        const applyFailed = apply?.attributes?.status === 'errored';
-        facts.logTail = (applyFailed ? applyLog : planLog).lastLines() || undefined;
-        const phase = applyFailed
-          ? 'Apply'
-          : plan?.attributes?.status === 'errored'
-            ? 'Plan'
-            : 'Run';
-        return { outcome: 'failure', headline: `${phase} errored.` };
-      }
-      case 'policy_soft_failed':
-        return {
-          outcome: 'failure',
-          headline: 'A soft-mandatory policy check failed and was not overridden.'
-        };
-      case 'discarded':
-        return { outcome: 'failure', headline: 'The run was discarded.' };
-      default:
-        return { outcome: 'failure', headline: `The run was ${status.replace(/_/g, ' ')}.` };
-    }
-  }
-
   /** Plan and apply from `included`, or fetched one by one when the server ignores includes. */
-  private async phases(document: Document<RunAttributes>): Promise<{
-    plan: Resource<PhaseAttributes> | undefined;
-    apply: Resource<PhaseAttributes> | undefined;
-  }> {
-    const find = async (
-      name: string,
-      type: string
-    ): Promise<Resource<PhaseAttributes> | undefined> => {
+  private async phases(document: Document<RunAttributes>): Promise<{ plan: Phase; apply: Phase }> {
+    const find = async (name: string, type: 'plans' | 'applies'): Promise<Phase> => {
       const id = relatedId(document.data, name);
       if (!id) return undefined;
       const included = document.included?.find(item => item.type === type && item.id === id);
       if (included) return included;
       try {
-        return await (type === 'plans' ? this.client.getPlan(id) : this.client.getApply(id));
+        return await (type === 'plans' ? this.api.getPlan(id) : this.api.getApply(id));
       } catch (error) {
         // The run decides the result; a server without these endpoints costs only counts.
         if (!(error instanceof TfeApiError) || error.status >= 500) throw error;
@@ -446,78 +295,19 @@ export class RunDriver {
     return { plan: await find('plan', 'plans'), apply: await find('apply', 'applies') };
   }
 
-  private record(
-    run: Resource<RunAttributes>,
-    plan: Resource<PhaseAttributes> | undefined,
-    apply: Resource<PhaseAttributes> | undefined
-  ): void {
-    const { facts } = this;
-    facts.runStatus = run.attributes?.status ?? facts.runStatus;
-    if (plan) {
-      facts.planId = plan.id;
-      facts.planStatus = plan.attributes?.status;
-      const a = plan.attributes ?? {};
-      if (typeof a['resource-additions'] === 'number') {
-        facts.counts = {
-          additions: a['resource-additions'],
-          changes: a['resource-changes'] ?? 0,
-          destructions: a['resource-destructions'] ?? 0,
-          // Older TFE and OTF have no imports count.
-          imports: a['resource-imports'] ?? 0
-        };
-      }
-      if (typeof a['has-changes'] === 'boolean') {
-        facts.hasChanges = a['has-changes'];
-      } else if (facts.counts && FINAL_PHASE.has(facts.planStatus ?? '')) {
-        // Older servers: the counts say it too.
-        const { additions, changes, destructions, imports } = facts.counts;
-        facts.hasChanges = additions + changes + destructions + imports > 0;
-      }
-    }
-    if (
-      typeof run.attributes?.['has-changes'] === 'boolean' &&
-      FINAL_PHASE.has(facts.planStatus ?? '')
-    ) {
-      facts.hasChanges = run.attributes['has-changes'];
-    }
-    // The apply resource exists from the start; it only counts once an apply began, which
-    // its own status tells, or else the run's (for servers whose apply says little).
-    const applyId = apply?.id ?? relatedId(run, 'apply');
-    if (
-      applyId &&
-      (APPLY_STARTED.has(apply?.attributes?.status ?? '') ||
-        RUN_APPLYING.has(run.attributes?.status ?? ''))
-    ) {
-      facts.applyId = applyId;
-    }
-    this.publish();
-  }
-
-  private async streamLog(
-    log: PhaseLog,
-    phase: Resource<PhaseAttributes> | undefined,
-    title: string
-  ): Promise<void> {
+  private async streamLog(log: PhaseLog, phase: Phase, title: string): Promise<void> {
     const url = phase?.attributes?.['log-read-url'];
-    const status = phase?.attributes?.status ?? '';
-    if (!url || log.done || !(status === 'running' || FINAL_PHASE.has(status))) return;
-    if (status === 'unreachable') return;
+    const status = phase?.attributes?.status;
+    if (!url || log.done || status === 'unreachable') return;
+    if (status !== 'running' && !isFinalPhase(status)) return;
     await log.pump(url, `${title} log:`);
   }
 
-  private async finishLogs(
-    planLog: PhaseLog,
-    plan: Resource<PhaseAttributes> | undefined,
-    applyLog?: PhaseLog,
-    apply?: Resource<PhaseAttributes>
-  ): Promise<void> {
-    for (const [log, phase, title] of [
-      [planLog, plan, 'Plan'],
-      [applyLog, apply, 'Apply']
-    ] as const) {
-      if (!log || !phase) continue;
-      // A few quick reads: the end marker usually arrives with or right after the status.
-      for (let i = 0; i < 3 && !log.done && FINAL_PHASE.has(phase.attributes?.status ?? ''); i++) {
+  /** A few quick reads per finished phase: the end marker usually comes right after. */
+  private async finishLogs(...logs: [PhaseLog, Phase, string][]): Promise<void> {
+    for (const [log, phase, title] of logs) {
+      if (!phase) continue;
+      for (let i = 0; i < 3 && !log.done && isFinalPhase(phase.attributes?.status); i++) {
         await this.streamLog(log, phase, title);
         if (!log.done) await this.clock.sleep(200);
       }
@@ -527,19 +317,8 @@ export class RunDriver {
 
   private async collectPolicyFailures(runId: string): Promise<void> {
     try {
-      const checks = await this.client.listPolicyChecks(runId);
-      const failures = checks
-        .filter(check =>
-          ['soft_failed', 'hard_failed', 'errored'].includes(check.attributes?.status ?? '')
-        )
-        .map(check => {
-          const result = check.attributes?.result ?? {};
-          const names = failedPolicyNames(result.sentinel);
-          const counts = `${result['soft-failed'] ?? 0} soft-mandatory, ${result['hard-failed'] ?? 0} hard-mandatory, ${result['advisory-failed'] ?? 0} advisory failed`;
-          const status = (check.attributes?.status ?? '').replace('_', ' ');
-          return `${check.attributes?.scope ?? 'policy'} check ${check.id}: ${status} (${counts})${names.length ? `: ${names.join(', ')}` : ''}`;
-        });
-      if (failures.length) this.facts.policyFailures = failures;
+      const failures = policyFailureLines(await this.api.listPolicyChecks(runId));
+      if (failures.length) this.update({ policyFailures: failures });
     } catch (error) {
       core.debug(`policy checks: ${(error as Error).message}`);
     }
@@ -548,7 +327,7 @@ export class RunDriver {
   private async waitForConfiguration(id: string): Promise<void> {
     for (let poll = 0; ; poll++) {
       this.checkAborted();
-      const cv = await this.client.getConfigurationVersion(id);
+      const cv = await this.api.getConfigurationVersion(id);
       const status = cv.attributes?.status;
       if (status === 'uploaded') return;
       if (status === 'errored' || status === 'archived' || status?.startsWith('backing_data')) {
@@ -556,37 +335,6 @@ export class RunDriver {
         throw new RunRefusedError(`Configuration version ${id} could not be processed: ${reason}`);
       }
       await this.pause(poll);
-    }
-  }
-
-  /**
-   * A create whose answer is uncertain (no answer, or a 5xx) may have happened: look for
-   * what it made before creating again, so a lost answer never makes a second one.
-   */
-  private async createOnce<T extends { id: string }>(
-    what: string,
-    create: () => Promise<T>,
-    findExisting: () => Promise<T | undefined>
-  ): Promise<T> {
-    const attempts = defaultRetryPolicy.maxAttempts;
-    for (let attempt = 1; ; attempt++) {
-      this.checkAborted();
-      try {
-        return await create();
-      } catch (error) {
-        if (!isUncertain(error) || attempt >= attempts) throw error;
-        core.warning(
-          `Creating ${what} got no clear answer (${(error as Error).message}); checking whether it was created before trying again.`
-        );
-      }
-      await this.clock.sleep(backoffDelay(attempt, defaultRetryPolicy, () => this.clock.random()));
-      const existing = await findExisting();
-      if (existing) {
-        core.info(
-          `Found ${what} ${existing.id} made by the request whose answer was lost: using it.`
-        );
-        return existing;
-      }
     }
   }
 
@@ -599,7 +347,7 @@ export class RunDriver {
     workspaceId: string,
     since: number
   ): Promise<Resource<ConfigurationVersionAttributes> | undefined> {
-    const recent = (await this.client.listConfigurationVersions(workspaceId)).filter(cv => {
+    const recent = (await this.api.listConfigurationVersions(workspaceId)).filter(cv => {
       const created = Date.parse(cv.attributes?.['created-at'] ?? '');
       // Allow for clock skew between the runner and the server.
       return (
@@ -615,6 +363,17 @@ export class RunDriver {
     return usable;
   }
 
+  private createOptions(what: string) {
+    return {
+      what,
+      clock: this.clock,
+      policy: defaultRetryPolicy,
+      signal: this.deps.signal,
+      warn: (message: string) => core.warning(message),
+      info: (message: string) => core.info(message)
+    };
+  }
+
   private async pause(poll: number): Promise<void> {
     const delay = Math.min(this.poll.maxMs, this.poll.firstMs * this.poll.factor ** poll);
     const left = this.deadline - this.clock.now();
@@ -623,23 +382,26 @@ export class RunDriver {
         `The run did not settle within the timeout (${formatDuration(this.inputs.timeoutMs)}).`
       );
     }
-    await this.clock.sleep(Math.min(delay, left), this.deps.signal).catch(error => {
-      if (this.deps.signal.aborted) throw new JobCancelledError();
-      throw error;
-    });
+    await this.clock.sleep(Math.min(delay, left), this.deps.signal);
   }
 
   private checkAborted(): void {
     if (this.deps.signal.aborted) throw new JobCancelledError();
   }
 
-  private publish(): void {
-    this.deps.onFacts?.(this.facts);
+  private requireFact(name: 'workspaceId'): string {
+    const value = this.current[name];
+    if (!value) throw new Error(`internal: ${name} is not known yet`);
+    return value;
   }
-}
 
-/** No answer, or a server error: the request may or may not have been processed. */
-function isUncertain(error: unknown): boolean {
-  if (error instanceof TfeNetworkError) return !error.notSent;
-  return error instanceof TfeApiError && error.status >= 500;
+  private update(patch: Partial<RunFacts>): void {
+    this.current = Object.freeze({ ...this.current, ...patch });
+    this.deps.onProgress?.(this.current, this.stopOnExit);
+  }
+
+  private setStopOnExit(value: boolean): void {
+    this.stopOnExit = value;
+    this.deps.onProgress?.(this.current, value);
+  }
 }

@@ -3,7 +3,7 @@
  * blob store's protocol (tfe-api.md §8.4): byte offsets, STX (0x02) before the first byte,
  * ETX (0x03) after the last one.
  */
-import type { TfeClient } from './tfe/client.js';
+import type { TfeApi } from './tfe/api.js';
 
 const STX = 0x02;
 const ETX = 0x03;
@@ -21,7 +21,7 @@ export class PhaseLog {
   private readonly tail: string[] = [];
 
   constructor(
-    private readonly client: TfeClient,
+    private readonly client: Pick<TfeApi, 'readLogChunk'>,
     private readonly print: (line: string) => void,
     private readonly debug: (line: string) => void
   ) {}

@@ -1,59 +1,164 @@
 /**
- * What the API's run and phase statuses mean for this step (tfe-api.md §6.4, §8.2, §9),
- * and the wording built from them.
+ * What the API's run, plan and apply statuses mean for this step (docs/tfe-api-notes.md
+ * §6.4, §6.5, §8.2, §9). Each status list is a string-literal union and each meaning table
+ * a Record over it, so a status nobody decided about, or a typo, fails the type check.
+ * Servers may send statuses newer than this list: those mean "not settled, keep watching".
  */
-import type { PlanCounts } from './report/types.js';
 import type { RunAttributes } from './tfe/types.js';
 
-const SUCCESS_STATUSES = new Set(['applied', 'planned_and_finished', 'planned_and_saved']);
-const FAILURE_STATUSES = new Set([
-  'errored',
-  'canceled',
-  'force_canceled',
-  'discarded',
-  'policy_soft_failed'
-]);
-/** Statuses in which a run waits for a person (override or decision in the UI). */
-export const WAITS_FOR_PERSON = new Set([
-  'policy_override',
-  'tf_policy_override',
+export const RUN_STATUSES = [
+  'pending',
+  'fetching',
+  'fetching_completed',
+  'pre_plan_running',
+  'pre_plan_completed',
   'pre_plan_awaiting_decision',
+  'queuing',
+  'plan_queued',
+  'planning',
+  'planned',
+  'cost_estimating',
+  'cost_estimated',
+  'policy_checking',
+  'policy_override',
+  'policy_soft_failed',
+  'policy_checked',
+  'tf_policy_checked',
+  'tf_policy_override',
+  'post_plan_running',
+  'post_plan_completed',
   'post_plan_awaiting_decision',
-  'pre_apply_awaiting_decision'
-]);
-export const FINAL_PHASE = new Set(['finished', 'errored', 'canceled', 'unreachable']);
-/** Apply statuses that mean an apply began. */
-export const APPLY_STARTED = new Set(['queued', 'running', 'finished', 'errored', 'canceled']);
-/** Run statuses that mean an apply began (confirmed by someone, or by auto-apply). */
-export const RUN_APPLYING = new Set([
+  'planned_and_finished',
+  'planned_and_saved',
   'confirmed',
   'pre_apply_running',
   'pre_apply_completed',
+  'pre_apply_awaiting_decision',
   'queuing_apply',
   'apply_queued',
   'applying',
   'post_apply_running',
   'post_apply_completed',
-  'applied'
-]);
+  'applied',
+  'discarded',
+  'errored',
+  'canceled',
+  'force_canceled'
+] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/** Pauses for an apply confirmation (tfe-api.md §6.5). */
-const AWAITS_CONFIRMATION = new Set([
-  'planned',
-  'cost_estimated',
-  'policy_checked',
-  'post_plan_completed'
-]);
-const CANCELABLE = new Set([
+export interface RunStatusMeaning {
+  /** The run will not change any more during this step, and how the step ends then. */
+  readonly settled?: 'success' | 'failure';
+  /** The run pauses: for an apply confirmation, or for a person's decision in the UI. */
+  readonly pause?: 'confirmation' | 'decision';
+  /** A cancel request is accepted (used only when a server sends no `actions` flags). */
+  readonly cancelable?: boolean;
+  /** An apply began: confirmed by someone, or by auto-apply. */
+  readonly applying?: boolean;
+}
+
+const RUN_STATUS_MEANING: Record<RunStatus, RunStatusMeaning> = {
+  pending: { cancelable: true },
+  fetching: {},
+  fetching_completed: {},
+  pre_plan_running: {},
+  pre_plan_completed: {},
+  pre_plan_awaiting_decision: { pause: 'decision' },
+  queuing: {},
+  plan_queued: { cancelable: true },
+  planning: { cancelable: true },
+  planned: { pause: 'confirmation' },
+  cost_estimating: { cancelable: true },
+  cost_estimated: { pause: 'confirmation' },
+  policy_checking: { cancelable: true },
+  policy_override: { pause: 'decision' },
+  policy_soft_failed: { settled: 'failure' },
+  policy_checked: { pause: 'confirmation' },
+  tf_policy_checked: {},
+  tf_policy_override: { pause: 'decision' },
+  post_plan_running: {},
+  post_plan_completed: { pause: 'confirmation' },
+  post_plan_awaiting_decision: { pause: 'decision' },
+  planned_and_finished: { settled: 'success' },
+  // Final for this step; the saved plan can still be confirmed later (by run-id).
+  planned_and_saved: { settled: 'success' },
+  confirmed: { cancelable: true, applying: true },
+  pre_apply_running: { applying: true },
+  pre_apply_completed: { applying: true },
+  pre_apply_awaiting_decision: { pause: 'decision' },
+  queuing_apply: { applying: true },
+  apply_queued: { cancelable: true, applying: true },
+  applying: { cancelable: true, applying: true },
+  post_apply_running: { applying: true },
+  post_apply_completed: { applying: true },
+  applied: { settled: 'success', applying: true },
+  discarded: { settled: 'failure' },
+  errored: { settled: 'failure' },
+  canceled: { settled: 'failure' },
+  force_canceled: { settled: 'failure' }
+};
+
+export function isKnownRunStatus(status: string | undefined): status is RunStatus {
+  return status !== undefined && Object.hasOwn(RUN_STATUS_MEANING, status);
+}
+
+/** The meaning of a status as the API spells it; unknown or missing ones mean nothing yet. */
+export function runStatusMeaning(status: string | undefined): RunStatusMeaning {
+  return isKnownRunStatus(status) ? RUN_STATUS_MEANING[status] : {};
+}
+
+export function isFinalRunStatus(status: string | undefined): boolean {
+  return runStatusMeaning(status).settled !== undefined;
+}
+
+export const PHASE_STATUSES = [
   'pending',
-  'plan_queued',
-  'planning',
-  'cost_estimating',
-  'policy_checking',
-  'confirmed',
-  'apply_queued',
-  'applying'
-]);
+  'managed_queued',
+  'queued',
+  'agent_queued',
+  'created',
+  'mfa_waiting',
+  'running',
+  'finished',
+  'errored',
+  'canceled',
+  'unreachable'
+] as const;
+/** Plan and apply statuses (the lists overlap; §8.2 and §9). */
+export type PhaseStatus = (typeof PHASE_STATUSES)[number];
+
+export interface PhaseStatusMeaning {
+  /** The phase will not change any more. */
+  readonly final: boolean;
+  /** For an apply: it began (it was confirmed). */
+  readonly started: boolean;
+}
+
+const PHASE_STATUS_MEANING: Record<PhaseStatus, PhaseStatusMeaning> = {
+  pending: { final: false, started: false },
+  managed_queued: { final: false, started: true },
+  queued: { final: false, started: true },
+  agent_queued: { final: false, started: true },
+  created: { final: false, started: false },
+  mfa_waiting: { final: false, started: false },
+  running: { final: false, started: true },
+  finished: { final: true, started: true },
+  errored: { final: true, started: true },
+  canceled: { final: true, started: true },
+  // The phase will never run (a plan-only run's apply, a discarded run).
+  unreachable: { final: true, started: false }
+};
+
+export function phaseStatusMeaning(status: string | undefined): PhaseStatusMeaning {
+  return status !== undefined && Object.hasOwn(PHASE_STATUS_MEANING, status)
+    ? PHASE_STATUS_MEANING[status as PhaseStatus]
+    : { final: false, started: false };
+}
+
+export function isFinalPhase(status: string | undefined): boolean {
+  return phaseStatusMeaning(status).final;
+}
 
 export interface KnownRunActions {
   readonly confirmable: boolean;
@@ -63,45 +168,24 @@ export interface KnownRunActions {
 
 /**
  * The run's `actions` flags. A server that leaves them out (a minimal TFE-compatible one)
- * gets them from the status as tfe-api.md §6.5 describes; flags that are sent always win.
+ * gets them from the status as §6.5 describes; flags that are sent always win.
  */
 export function runActions(attributes: RunAttributes | undefined): KnownRunActions {
-  const status = attributes?.status ?? '';
+  const meaning = runStatusMeaning(attributes?.status);
   const sent = attributes?.actions;
-  const paused = AWAITS_CONFIRMATION.has(status) || WAITS_FOR_PERSON.has(status);
+  const guess = sent === undefined;
   return {
     confirmable:
       sent?.['is-confirmable'] ??
-      (sent === undefined && AWAITS_CONFIRMATION.has(status) && attributes?.['plan-only'] !== true),
-    cancelable: sent?.['is-cancelable'] ?? (sent === undefined && CANCELABLE.has(status)),
+      (guess && meaning.pause === 'confirmation' && attributes?.['plan-only'] !== true),
+    cancelable: sent?.['is-cancelable'] ?? (guess && meaning.cancelable === true),
     discardable:
-      sent?.['is-discardable'] ?? (sent === undefined && (paused || status === 'pending'))
+      sent?.['is-discardable'] ??
+      (guess && (meaning.pause !== undefined || attributes?.status === 'pending'))
   };
 }
 
-export function isFinalRunStatus(status: string | undefined): boolean {
-  return status !== undefined && (SUCCESS_STATUSES.has(status) || FAILURE_STATUSES.has(status));
-}
-
-/**
- * Names of the failed policies in a Sentinel result (`data.<policy set>.policies[]` with
- * `policy` and `result`), read defensively: the shape is not part of the documented API.
- */
-export function failedPolicyNames(sentinel: unknown): string[] {
-  const sets = (sentinel as { data?: unknown } | null | undefined)?.data;
-  if (!sets || typeof sets !== 'object') return [];
-  const names: string[] = [];
-  for (const set of Object.values(sets as Record<string, unknown>)) {
-    const policies = (set as { policies?: unknown } | null)?.policies;
-    if (!Array.isArray(policies)) continue;
-    for (const policy of policies as { policy?: unknown; result?: unknown }[]) {
-      if (policy?.result === false && typeof policy.policy === 'string') names.push(policy.policy);
-    }
-  }
-  return names;
-}
-
-/** The run's page in the web UI (tfe-api.md §12). */
+/** The run's page in the web UI (§12). */
 export function runUrl(
   baseUrl: string,
   organization: string | undefined,
@@ -111,39 +195,4 @@ export function runUrl(
   const org = encodeURIComponent(organization ?? '');
   const name = encodeURIComponent(workspaceName ?? '');
   return `${baseUrl}/app/${org}/workspaces/${name}/runs/${runId}`;
-}
-
-/** "2 to add, 0 to change, 1 to destroy." (or "2 added, …" for an apply). */
-export function countsSentence(counts: PlanCounts | undefined, applied = false): string {
-  if (!counts) return 'counts not available.';
-  const words = applied
-    ? ['added', 'changed', 'destroyed', 'imported']
-    : ['to add', 'to change', 'to destroy', 'to import'];
-  const parts = [
-    `${counts.additions} ${words[0]}`,
-    `${counts.changes} ${words[1]}`,
-    `${counts.destructions} ${words[2]}`
-  ];
-  if (counts.imports) parts.push(`${counts.imports} ${words[3]}`);
-  return `${parts.join(', ')}.`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-
-export function formatDuration(ms: number): string {
-  const total = Math.round(ms / 1000);
-  const parts = [
-    [Math.floor(total / 3600), 'h'],
-    [Math.floor((total % 3600) / 60), 'm'],
-    [total % 60, 's']
-  ] as const;
-  const text = parts
-    .filter(([value]) => value > 0)
-    .map(([value, unit]) => `${value}${unit}`)
-    .join('');
-  return text || '0s';
 }

@@ -1,10 +1,47 @@
-/** Names of the state the main step saves (core.saveState) for the post step. */
-export const STATE_RUN_ID = 'run-id';
-/** 'true' while a run may exist that must be stopped if the main step dies. */
-export const STATE_STOP_ON_EXIT = 'stop-on-exit';
 /**
- * Where to look for a run whose create was answered after the main step died: the run
- * of this configuration version in this workspace.
+ * What the main step saves for the post step (core.saveState), typed: the post step needs
+ * this and three inputs, nothing else, so it works even when the rest of the job is gone.
  */
-export const STATE_WORKSPACE_ID = 'workspace-id';
-export const STATE_CONFIGURATION_VERSION_ID = 'configuration-version-id';
+import * as core from '@actions/core';
+
+export interface PostState {
+  /** Where to look for a run whose create was answered after the main step died. */
+  readonly workspaceId?: string;
+  readonly configurationVersionId?: string;
+  readonly runId?: string;
+  /** True while a run may exist that must be stopped if the main step dies. */
+  readonly stopOnExit: boolean;
+}
+
+const NAMES = {
+  workspaceId: 'workspace-id',
+  configurationVersionId: 'configuration-version-id',
+  runId: 'run-id',
+  stopOnExit: 'stop-on-exit'
+} as const satisfies Record<keyof PostState, string>;
+
+/** Saves state as it changes, writing each value only when it differs from the last one. */
+export class PostStateWriter {
+  private readonly saved = new Map<string, string>();
+
+  save(state: PostState): void {
+    for (const key of Object.keys(NAMES) as (keyof PostState)[]) {
+      const value = state[key];
+      if (value === undefined) continue;
+      const text = String(value);
+      if (this.saved.get(key) === text) continue;
+      this.saved.set(key, text);
+      core.saveState(NAMES[key], text);
+    }
+  }
+}
+
+export function loadPostState(): PostState {
+  const read = (key: keyof PostState) => core.getState(NAMES[key]) || undefined;
+  return {
+    workspaceId: read('workspaceId'),
+    configurationVersionId: read('configurationVersionId'),
+    runId: read('runId'),
+    stopOnExit: read('stopOnExit') === 'true'
+  };
+}

@@ -241,4 +241,58 @@ describe('renderReport', () => {
     });
     expect(renderContextFromEnv({})).toEqual({});
   });
+
+  it('shows every section of a complete report once, in the order of the section list', () => {
+    const markdown = renderReport(
+      speculativeReport({
+        outcome: 'failure',
+        error: 'the error text',
+        resourceChangesUnavailable: undefined,
+        policyFailures: ['organization check polchk-1: soft failed'],
+        logTail: 'Error: the last log line'
+      }),
+      {
+        maxLength: COMMENT_MAX_LENGTH,
+        marker: '<!-- marker -->',
+        context: { footer: 'the footer' }
+      }
+    );
+    const order = [
+      '<!-- marker -->',
+      '### Terraform plan (speculative)',
+      '**Failed:**',
+      '| Run | Status |',
+      '**Plan:** 3 to add',
+      '**Error**',
+      '#### Resource changes (7)',
+      '#### Failed policies',
+      '<details><summary>Log (last 1 line)',
+      '<sub>the footer</sub>'
+    ];
+    const positions = order.map(text => markdown.indexOf(text));
+    expect(positions.every(position => position >= 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(
+      renderReport(
+        speculativeReport({ resourceChanges: undefined, resourceChangesUnavailable: 'no access' }),
+        { maxLength: COMMENT_MAX_LENGTH }
+      )
+    ).toContain('> Resource-level changes are not shown: no access');
+  });
+
+  it('never cuts a section in half: a report that does not fit drops list lines, not markup', () => {
+    for (const max of [900, 1_200, 2_000, 4_000]) {
+      const markdown = renderReport(
+        speculativeReport({ logTail: 'x\n'.repeat(5_000), resourceChanges: manyChanges(400) }),
+        { maxLength: max }
+      );
+      expect(bytes(markdown)).toBeLessThanOrEqual(max);
+      expect(markdown.endsWith('\n')).toBe(true);
+      // Every opened block is closed.
+      expect((markdown.match(/<details>/g) ?? []).length).toBe(
+        (markdown.match(/<\/details>/g) ?? []).length
+      );
+      expect((markdown.match(/^```/gm) ?? []).length % 2).toBe(0);
+    }
+  });
 });

@@ -2,6 +2,7 @@
  * The one renderer of the run report: the job summary, the sticky PR comment and the
  * `plan-summary` output all show this markdown. The result always fits in `maxLength`.
  */
+import { countsSentence } from '../outcome.js';
 import { ACTION_ORDER, compareResourceChanges } from './plan-changes.js';
 import {
   byteLength,
@@ -119,13 +120,7 @@ function countsLine(report: RunReport): string | undefined {
   if (total === 0 && report.hasChanges !== true) {
     return '**Plan:** no changes. The infrastructure matches the configuration.';
   }
-  const parts = [
-    `${c.additions} to add`,
-    `${c.changes} to change`,
-    `${c.destructions} to destroy`,
-    `${c.imports} to import`
-  ];
-  return `**Plan:** ${parts.join(', ')}.`;
+  return `**Plan:** ${countsSentence(c)}`;
 }
 
 function errorBlock(report: RunReport): string | undefined {
@@ -225,35 +220,70 @@ function moreOnly(count: number, report: RunReport, budget: number): string | un
   return byteLength(text) <= budget ? text : undefined;
 }
 
-function join(sections: readonly (string | undefined)[]): string {
-  return sections.filter((s): s is string => s !== undefined && s !== '').join('\n\n');
+/**
+ * One report section. Fixed sections cap their own size; flexible ones (long lists) share
+ * what room is left, in `fill` order, each taking `share` of the room still free.
+ */
+interface Section {
+  readonly render: (report: RunReport, context: RenderContext, room: number) => string | undefined;
+  readonly flexible?: { readonly fill: number; readonly share: (report: RunReport) => number };
 }
+
+/**
+ * The report's sections, in the order they appear. This one list both measures and joins
+ * the report, so the size guard never cuts a section in half: adding a section is one entry.
+ */
+const SECTIONS: readonly Section[] = [
+  { render: title },
+  { render: verdict },
+  { render: (report, context) => detailsTable(report, context) },
+  { render: countsLine },
+  { render: errorBlock },
+  {
+    render: (report, _context, room) => changesSection(report, report.resourceChanges ?? [], room),
+    flexible: { fill: 2, share: () => 1 }
+  },
+  { render: unavailableNote },
+  { render: policiesSection },
+  {
+    render: (report, _context, room) => logSection(report, room),
+    // An errored plan rarely has changes; when it does, the list gets most of the room.
+    flexible: { fill: 1, share: report => (report.resourceChanges?.length ? 0.3 : 1) }
+  },
+  {
+    render: (_report, context) =>
+      context.footer ? `<sub>${escapeInline(context.footer)}</sub>` : undefined
+  }
+];
+
+const SEPARATOR = '\n\n';
 
 /** Renders the report as GitHub-flavoured markdown of at most `options.maxLength` bytes. */
 export function renderReport(report: RunReport, options: RenderOptions): string {
   const max = Number.isNaN(options.maxLength) ? 0 : Math.max(0, Math.floor(options.maxLength));
-  const context = options.context;
-  const head = join([
-    options.marker,
-    title(report),
-    verdict(report),
-    detailsTable(report, context),
-    countsLine(report),
-    errorBlock(report)
-  ]);
-  const footer = context?.footer ? `<sub>${escapeInline(context.footer)}</sub>` : undefined;
-  const fixed = join([head, policiesSection(report), unavailableNote(report), footer]);
-  // The blank lines between sections and the final newline.
-  const separators = 12;
-  let room = max - byteLength(fixed) - separators;
-
-  const changes = report.resourceChanges ?? [];
-  // An errored plan rarely has changes; when it does, the list gets most of the room.
-  const log = logSection(report, changes.length > 0 ? Math.floor(room * 0.3) : room);
-  if (log !== undefined) room -= byteLength(log) + 2;
-  const list = changesSection(report, changes, room);
-
-  const text = join([head, list, unavailableNote(report), policiesSection(report), log, footer]);
+  const context = options.context ?? {};
+  const rendered: (string | undefined)[] = SECTIONS.map(section =>
+    section.flexible ? undefined : section.render(report, context, Infinity)
+  );
+  const parts = (extra: number) =>
+    [options.marker, ...rendered].filter(part => part !== undefined && part !== '').length + extra;
+  const size = () =>
+    [options.marker, ...rendered].reduce((sum, part) => sum + (part ? byteLength(part) : 0), 0);
+  const flexible = SECTIONS.map((section, index) => ({ section, index }))
+    .filter(entry => entry.section.flexible)
+    .sort((a, b) => a.section.flexible!.fill - b.section.flexible!.fill);
+  // Room left once every fixed section, every separator (flexible ones counted as present)
+  // and the final newline are paid for.
+  let room = max - size() - (parts(flexible.length) - 1) * SEPARATOR.length - 1;
+  for (const { section, index } of flexible) {
+    const share = Math.floor(room * section.flexible!.share(report));
+    const text = share > 0 ? section.render(report, context, share) : undefined;
+    rendered[index] = text;
+    if (text) room -= byteLength(text);
+  }
+  const text = [options.marker, ...rendered]
+    .filter((part): part is string => part !== undefined && part !== '')
+    .join(SEPARATOR);
   // Last guard, for tiny limits or huge fixed fields: cut, never exceed the limit.
   const withNewline = `${text}\n`;
   return byteLength(withNewline) <= max ? withNewline : cutToBytes(text, max);

@@ -1,11 +1,8 @@
 /** What the action knows about its run when it reports: filled in as far as the run got. */
+import type { Outcome } from '../outcome.js';
+import type { RunFacts } from '../run-facts.js';
 
-export interface PlanCounts {
-  readonly additions: number;
-  readonly changes: number;
-  readonly destructions: number;
-  readonly imports: number;
-}
+export type { PlanCounts } from '../run-facts.js';
 
 /** The action of one resource in the plan, in the words people use. */
 export type ResourceAction =
@@ -23,37 +20,20 @@ export interface ResourceChange {
   readonly deposed?: string;
 }
 
-export interface RunReport {
-  /** The step's result. */
-  readonly outcome: 'success' | 'failure';
-  /** One sentence saying what happened, e.g. "Plan finished: 2 to add, 0 to change, 0 to destroy." */
-  readonly headline: string;
-  /** Why the step failed, when it failed. */
-  readonly error?: string;
+/**
+ * The report: the run's facts, the step's outcome, and what the step itself adds (what it
+ * was asked, and the resource list from the plan's JSON).
+ */
+export interface RunReport extends RunFacts, Outcome {
   /** True when the step stopped before creating anything (input or packing error). */
   readonly nothingCreated?: boolean;
-  readonly organization?: string;
-  readonly workspaceName?: string;
-  readonly workspaceId?: string;
-  readonly runId?: string;
-  readonly runUrl?: string;
-  readonly runStatus?: string;
-  readonly configurationVersionId?: string;
-  readonly planId?: string;
-  readonly applyId?: string;
-  readonly hasChanges?: boolean;
-  readonly counts?: PlanCounts;
   readonly speculative?: boolean;
   readonly isDestroy?: boolean;
-  /** The commit the configuration came from (GITHUB_SHA). */
+  /** The commit the configuration came from (GITHUB_SHA, or the PR's head). */
   readonly commitSha?: string;
   readonly message?: string;
   /** Resource-level changes from the plan's JSON output, when it could be read. */
   readonly resourceChanges?: readonly ResourceChange[];
   /** Why the resource-level changes are missing (e.g. the token may not read the plan JSON). */
   readonly resourceChangesUnavailable?: string;
-  /** The last lines of the plan (or apply) log, for errored runs. */
-  readonly logTail?: string;
-  /** Names of failed policies, for policy failures. */
-  readonly policyFailures?: readonly string[];
 }

@@ -10,8 +10,10 @@ import {
   type RetryPolicy,
   defaultRetryPolicy,
   retryDelay,
+  serverDelayMs,
   systemClock
 } from '../retry.js';
+import type { PlanJsonResult, RunActionName, TfeApi } from './api.js';
 import { TfeApiError, TfeNetworkError, errorMessages } from './errors.js';
 import type {
   ConfigurationVersionAttributes,
@@ -30,10 +32,12 @@ const JSONAPI = 'application/vnd.api+json';
 /**
  * How a request may be repeated:
  * - `idempotent`: GETs and the upload PUT: retry on network errors, 429 and 5xx.
- * - `unprocessed`: creates: retry only when the server certainly did not process the request
- *   (429 is rejected before processing; a refused connection never reached it).
+ * - `unprocessed`: run actions: retry only when the server certainly did not process the
+ *   request (429 is rejected before processing; a refused connection never reached it).
+ * - `once`: creates: sent once; createOnce() repeats them, looking first for what a lost
+ *   answer may have created, so repeats never nest.
  */
-export type RetryMode = 'idempotent' | 'unprocessed';
+export type RetryMode = 'idempotent' | 'unprocessed' | 'once';
 
 export interface TfeClientOptions {
   /** Scheme, host and port of the server, e.g. `https://app.terraform.io`. */
@@ -48,6 +52,8 @@ export interface TfeClientOptions {
   readonly userAgent?: string;
   /** Inactivity timeout of one request (default 60 s). */
   readonly socketTimeoutMs?: number;
+  /** Ends retry waits at once when aborted (job cancellation); rejects with its reason. */
+  readonly signal?: AbortSignal;
 }
 
 interface RawResponse {
@@ -70,12 +76,7 @@ interface ApiRequest {
   readonly accept?: readonly number[];
 }
 
-/** Result of reading the plan's JSON output; `status` says why it is not available. */
-export type PlanJsonResult =
-  | { readonly available: true; readonly json: unknown }
-  | { readonly available: false; readonly status: number };
-
-export class TfeClient {
+export class TfeClient implements TfeApi {
   readonly apiBase: string;
   private readonly http: HttpClient;
   private readonly clock: Clock;
@@ -135,7 +136,7 @@ export class TfeClient {
     const path = `/workspaces/${seg(workspaceId)}/configuration-versions`;
     const response = await this.api<Document<ConfigurationVersionAttributes>>('POST', path, {
       body,
-      retry: 'unprocessed'
+      retry: 'once'
     });
     return required(response, 'POST', path).data;
   }
@@ -198,7 +199,7 @@ export class TfeClient {
     };
     const response = await this.api<Document<RunAttributes>>('POST', '/runs', {
       body,
-      retry: 'unprocessed'
+      retry: 'once'
     });
     return required(response, 'POST', '/runs').data;
   }
@@ -230,11 +231,7 @@ export class TfeClient {
    * Calls a run action. Returns false on 409 (the run is not in a state that allows it):
    * the caller re-reads the run and judges by its status.
    */
-  async runAction(
-    id: string,
-    action: 'apply' | 'cancel' | 'discard' | 'force-cancel',
-    comment: string
-  ): Promise<boolean> {
+  async runAction(id: string, action: RunActionName, comment: string): Promise<boolean> {
     const path = `/runs/${seg(id)}/actions/${action}`;
     const response = await this.api('POST', path, {
       body: { comment },
@@ -331,7 +328,8 @@ export class TfeClient {
         path,
         response.status,
         bodyMessages(response),
-        headerValue(response.headers['x-request-id'])
+        headerValue(response.headers['x-request-id']),
+        serverDelayMs(response.headers, this.clock.now())
       );
     }
     return {
@@ -356,9 +354,11 @@ export class TfeClient {
         if (!(error instanceof TfeNetworkError)) throw error;
         failure = error;
       }
-      const retryable = failure
-        ? mode === 'idempotent' || failure.notSent
-        : response!.status === 429 || (mode === 'idempotent' && response!.status >= 500);
+      const retryable =
+        mode !== 'once' &&
+        (failure
+          ? mode === 'idempotent' || failure.notSent
+          : response!.status === 429 || (mode === 'idempotent' && response!.status >= 500));
       if (!retryable || number >= this.policy.maxAttempts) {
         if (failure) throw failure;
         return response!;
@@ -367,7 +367,7 @@ export class TfeClient {
       const reason = failure ? (failure.code ?? 'network error') : `HTTP ${response!.status}`;
       this.log(`${label}: ${reason}; retry ${number} in ${delay} ms`);
       this.options.onRetry?.(label, number, delay, reason);
-      await this.clock.sleep(delay);
+      await this.clock.sleep(delay, this.options.signal);
     }
   }
 

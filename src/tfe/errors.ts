@@ -31,7 +31,9 @@ export class TfeApiError extends Error {
     readonly path: string,
     readonly status: number,
     readonly messages: readonly string[],
-    readonly requestId?: string
+    readonly requestId?: string,
+    /** The wait the server asked for (Retry-After, X-RateLimit-Reset), in milliseconds. */
+    readonly retryDelayMs?: number
   ) {
     super(TfeApiError.describe(method, path, status, messages));
     this.name = 'TfeApiError';

@@ -1,0 +1,143 @@
+/**
+ * What the step has learnt about its run, and the pure functions that learn it from the
+ * API's documents. The run driver owns the one current value and hands out read-only
+ * snapshots; the report is built on top of it.
+ */
+import { phaseStatusMeaning, runStatusMeaning } from './run-status.js';
+import {
+  type PhaseAttributes,
+  type PolicyCheckAttributes,
+  type Resource,
+  type RunAttributes,
+  relatedId
+} from './tfe/types.js';
+
+export interface PlanCounts {
+  readonly additions: number;
+  readonly changes: number;
+  readonly destructions: number;
+  readonly imports: number;
+}
+
+export interface RunFacts {
+  readonly organization?: string;
+  readonly workspaceName?: string;
+  readonly workspaceId?: string;
+  readonly configurationVersionId?: string;
+  readonly runId?: string;
+  readonly runUrl?: string;
+  /** The run's last observed status, as the API spells it. */
+  readonly runStatus?: string;
+  readonly planId?: string;
+  readonly planStatus?: string;
+  readonly applyId?: string;
+  readonly applyStatus?: string;
+  readonly hasChanges?: boolean;
+  readonly counts?: PlanCounts;
+  /** The last lines of the plan (or apply) log, for errored runs. */
+  readonly logTail?: string;
+  /** One line per failed policy check, for policy failures. */
+  readonly policyFailures?: readonly string[];
+}
+
+/** Returns `facts` with what the run, its plan and its apply say now. */
+export function factsFromRun(
+  facts: RunFacts,
+  run: Resource<RunAttributes>,
+  plan: Resource<PhaseAttributes> | undefined,
+  apply: Resource<PhaseAttributes> | undefined
+): RunFacts {
+  const next: {
+    -readonly [K in keyof RunFacts]: RunFacts[K];
+  } = { ...facts, runId: run.id, runStatus: run.attributes?.status ?? facts.runStatus };
+  next.planId = plan?.id ?? relatedId(run, 'plan') ?? facts.planId;
+  if (plan) {
+    const a = plan.attributes ?? {};
+    next.planStatus = a.status ?? facts.planStatus;
+    const counts = planCounts(a);
+    if (counts) next.counts = counts;
+    if (typeof a['has-changes'] === 'boolean') {
+      next.hasChanges = a['has-changes'];
+    } else if (next.counts && phaseStatusMeaning(next.planStatus).final) {
+      // Older servers: the counts say it too.
+      next.hasChanges = totalChanges(next.counts) > 0;
+    }
+  }
+  if (
+    typeof run.attributes?.['has-changes'] === 'boolean' &&
+    phaseStatusMeaning(next.planStatus).final
+  ) {
+    next.hasChanges = run.attributes['has-changes'];
+  }
+  // The apply resource exists from the start; it only counts once an apply began, which
+  // its own status tells, or else the run's (for servers whose apply says little).
+  const applyId = apply?.id ?? relatedId(run, 'apply');
+  if (apply?.attributes?.status) next.applyStatus = apply.attributes.status;
+  if (
+    applyId &&
+    (phaseStatusMeaning(apply?.attributes?.status).started ||
+      runStatusMeaning(run.attributes?.status).applying === true)
+  ) {
+    next.applyId = applyId;
+  }
+  return Object.freeze(next);
+}
+
+/** The plan's four counts, once the server has them (older TFE and OTF lack imports). */
+export function planCounts(attributes: PhaseAttributes): PlanCounts | undefined {
+  if (typeof attributes['resource-additions'] !== 'number') return undefined;
+  return {
+    additions: attributes['resource-additions'],
+    changes: attributes['resource-changes'] ?? 0,
+    destructions: attributes['resource-destructions'] ?? 0,
+    imports: attributes['resource-imports'] ?? 0
+  };
+}
+
+export function totalChanges(counts: PlanCounts): number {
+  return counts.additions + counts.changes + counts.destructions + counts.imports;
+}
+
+/**
+ * Whether the plan changes anything, as far as known: the API's flag, else the counts.
+ * Undefined when neither is known yet.
+ */
+export function planHasChanges(facts: RunFacts): boolean | undefined {
+  if (facts.hasChanges !== undefined) return facts.hasChanges;
+  return facts.counts ? totalChanges(facts.counts) > 0 : undefined;
+}
+
+/** One line per failed Sentinel policy check: scope, status, counts and policy names. */
+export function policyFailureLines(
+  checks: readonly Resource<PolicyCheckAttributes>[]
+): readonly string[] {
+  return checks
+    .filter(check =>
+      ['soft_failed', 'hard_failed', 'errored'].includes(check.attributes?.status ?? '')
+    )
+    .map(check => {
+      const result = check.attributes?.result ?? {};
+      const names = failedPolicyNames(result.sentinel);
+      const counts = `${result['soft-failed'] ?? 0} soft-mandatory, ${result['hard-failed'] ?? 0} hard-mandatory, ${result['advisory-failed'] ?? 0} advisory failed`;
+      const status = (check.attributes?.status ?? '').replace('_', ' ');
+      return `${check.attributes?.scope ?? 'policy'} check ${check.id}: ${status} (${counts})${names.length ? `: ${names.join(', ')}` : ''}`;
+    });
+}
+
+/**
+ * Names of the failed policies in a Sentinel result (`data.<policy set>.policies[]` with
+ * `policy` and `result`), read defensively: the shape is not part of the documented API.
+ */
+export function failedPolicyNames(sentinel: unknown): string[] {
+  const sets = (sentinel as { data?: unknown } | null | undefined)?.data;
+  if (!sets || typeof sets !== 'object') return [];
+  const names: string[] = [];
+  for (const set of Object.values(sets as Record<string, unknown>)) {
+    const policies = (set as { policies?: unknown } | null)?.policies;
+    if (!Array.isArray(policies)) continue;
+    for (const policy of policies as { policy?: unknown; result?: unknown }[]) {
+      if (policy?.result === false && typeof policy.policy === 'string') names.push(policy.policy);
+    }
+  }
+  return names;
+}

@@ -1,0 +1,39 @@
+/**
+ * The attributes of the run this step creates (docs/tfe-api-notes.md §6.1), from the
+ * inputs. The combinations the API refuses are input rules (src/input-table.ts), checked
+ * before any request; this only maps what is left.
+ */
+import type { RunVariable } from './input-parsers.js';
+import type { RunCreateAttributes } from './tfe/types.js';
+
+/** The inputs that shape the run itself. */
+export interface RunOptions {
+  readonly message: string;
+  readonly speculative: boolean;
+  readonly isDestroy: boolean;
+  readonly refresh: boolean;
+  readonly refreshOnly: boolean;
+  readonly savePlan: boolean;
+  readonly targets: readonly string[];
+  readonly replace: readonly string[];
+  readonly variables: readonly RunVariable[];
+  readonly terraformVersion: string;
+}
+
+/** Only what differs from the API's defaults is sent, so older servers see fewer fields. */
+export function runCreateAttributes(options: RunOptions): RunCreateAttributes {
+  return {
+    message: options.message,
+    ...(options.speculative ? { 'plan-only': true } : {}),
+    ...(options.isDestroy ? { 'is-destroy': true } : {}),
+    ...(options.refresh ? {} : { refresh: false }),
+    ...(options.refreshOnly ? { 'refresh-only': true } : {}),
+    ...(options.savePlan ? { 'save-plan': true } : {}),
+    ...(options.targets.length ? { 'target-addrs': [...options.targets] } : {}),
+    ...(options.replace.length ? { 'replace-addrs': [...options.replace] } : {}),
+    ...(options.variables.length
+      ? { variables: options.variables.map(({ key, value }) => ({ key, value })) }
+      : {}),
+    ...(options.terraformVersion ? { 'terraform-version': options.terraformVersion } : {})
+  };
+}

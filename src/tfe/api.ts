@@ -1,0 +1,61 @@
+/**
+ * The TFE API as the action uses it: the seam between the run logic and HTTP. TfeClient is
+ * the real implementation; a test may stand in a fake where an emulator round trip adds
+ * nothing.
+ */
+import type {
+  ConfigurationVersionAttributes,
+  Document,
+  PhaseAttributes,
+  PolicyCheckAttributes,
+  Resource,
+  RunAttributes,
+  RunCreateAttributes,
+  WorkspaceAttributes
+} from './types.js';
+
+export type RunActionName = 'apply' | 'cancel' | 'discard' | 'force-cancel';
+
+/** Result of reading the plan's JSON output; `status` says why it is not available. */
+export type PlanJsonResult =
+  | { readonly available: true; readonly json: unknown }
+  | { readonly available: false; readonly status: number };
+
+export interface TfeApi {
+  getWorkspaceByName(organization: string, name: string): Promise<Resource<WorkspaceAttributes>>;
+  getWorkspaceById(id: string): Promise<Resource<WorkspaceAttributes>>;
+
+  /** Sends the create once: whoever calls it decides about repeats (see create-once.ts). */
+  createConfigurationVersion(
+    workspaceId: string,
+    options: { speculative: boolean; provisional: boolean }
+  ): Promise<Resource<ConfigurationVersionAttributes>>;
+  getConfigurationVersion(id: string): Promise<Resource<ConfigurationVersionAttributes>>;
+  /** The workspace's newest configuration versions, newest first. */
+  listConfigurationVersions(
+    workspaceId: string
+  ): Promise<readonly Resource<ConfigurationVersionAttributes>[]>;
+  /** PUTs the archive at `file` to the pre-signed URL, without the token. */
+  uploadArchive(uploadUrl: string, file: string, size: number): Promise<void>;
+
+  /** Sends the create once: whoever calls it decides about repeats (see create-once.ts). */
+  createRun(
+    workspaceId: string,
+    configurationVersionId: string,
+    attributes: RunCreateAttributes
+  ): Promise<Resource<RunAttributes>>;
+  /** The run, with its plan and apply in `included` where the server supports it. */
+  getRun(id: string): Promise<Document<RunAttributes>>;
+  /** Recent runs of every kind, newest first (a rate limit of 30 a minute applies). */
+  listRuns(workspaceId: string): Promise<readonly Resource<RunAttributes>[]>;
+  /** False on 409: the run is not in a state that allows the action; read it again. */
+  runAction(id: string, action: RunActionName, comment: string): Promise<boolean>;
+
+  getPlan(id: string): Promise<Resource<PhaseAttributes>>;
+  getApply(id: string): Promise<Resource<PhaseAttributes>>;
+  getPlanJson(planId: string): Promise<PlanJsonResult>;
+  /** One read of a phase log at `offset`, at most `limit` bytes, without the token. */
+  readLogChunk(logUrl: string, offset: number, limit: number): Promise<Buffer>;
+
+  listPolicyChecks(runId: string): Promise<readonly Resource<PolicyCheckAttributes>[]>;
+}
