@@ -38813,7 +38813,7 @@ class GzipPool {
         for (let i = 0; i < this.threads; i++) {
             const worker = new external_node_worker_threads_.Worker(WORKER_SOURCE, { eval: true });
             worker.on('message', (reply) => this.settle(reply));
-            worker.on('error', error => this.fail(error));
+            worker.on('error', (error) => this.fail(error));
             worker.on('exit', code => {
                 if (!this.closing)
                     this.fail(new Error(`a compression thread stopped (exit code ${code})`));

@@ -137,7 +137,7 @@ export class GzipPool {
     for (let i = 0; i < this.threads; i++) {
       const worker = new Worker(WORKER_SOURCE, { eval: true });
       worker.on('message', (reply: Reply) => this.settle(reply));
-      worker.on('error', error => this.fail(error));
+      worker.on('error', (error: Error) => this.fail(error));
       worker.on('exit', code => {
         if (!this.closing) this.fail(new Error(`a compression thread stopped (exit code ${code})`));
       });
