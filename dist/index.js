@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7782);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3808);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7782:
+/***/ 3808:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31691,11 +31691,64 @@ function input_table_readInputTable(read, names = Object.keys(INPUTS)) {
     return { values: values, problems };
 }
 
+;// CONCATENATED MODULE: ./src/paths.ts
+/**
+ * Path questions asked of untrusted paths, answered the way the runner's platform answers
+ * them. Each helper takes the path implementation (`path.win32`, `path.posix`) so the
+ * Windows and macOS logic is tested on any host; the default is the host's own.
+ */
+
+/**
+ * `candidate` relative to `root` (`''` for the root itself), or null when it lies
+ * outside. Both must be absolute. win32: case-insensitive, `/` or `\`, another drive or
+ * UNC share is outside (`relative` then answers with an absolute path).
+ */
+function relativeInside(root, candidate, p = external_node_path_namespaceObject) {
+    const rel = p.relative(root, candidate);
+    // `relative` normalises, so `..` can only lead; `..foo` is a name inside.
+    if (rel === '..' || rel.startsWith('..' + p.sep) || p.isAbsolute(rel))
+        return null;
+    return rel;
+}
+function isInside(root, candidate, p = external_node_path_namespaceObject) {
+    return relativeInside(root, candidate, p) !== null;
+}
+/**
+ * Whether one path segment names a `.git` directory on some runner. Git itself refuses
+ * every case variant in a tree (macOS and Windows file systems fold case); Windows also
+ * opens `.git` for `.git.`, `.git ` (trailing dots and spaces dropped), `.git::$DATA`
+ * style stream names and the 8.3 short name `GIT~1`.
+ */
+function isDotGit(segment, p = external_node_path_namespaceObject) {
+    let name = segment.toLowerCase();
+    if (p.sep === '\\') {
+        const stream = name.indexOf(':');
+        if (stream >= 0)
+            name = name.slice(0, stream);
+        name = name.replace(/[. ]+$/, '');
+        return name === '.git' || name === 'git~1';
+    }
+    return name === '.git';
+}
+/** Whether a relative path has a `.git` segment anywhere (win32: `\` or `/` separated). */
+function hasGitSegment(relative, p = external_node_path_namespaceObject) {
+    const segments = p.sep === '\\' ? relative.split(/[\\/]/) : relative.split('/');
+    return segments.some(segment => isDotGit(segment, p));
+}
+/**
+ * A relative path as a tar entry name or link target: `/` separators on every platform
+ * (Go's filepath.ToSlash). On POSIX a `\` is an ordinary file-name character and stays.
+ */
+function toArchiveName(relative, p = external_node_path_namespaceObject) {
+    return p.sep === '\\' ? relative.replaceAll('\\', '/') : relative;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * The action's inputs, read and validated in one place before any network call, from the
  * table in input-table.ts. Nothing else in the code calls core.getInput.
  */
+
 
 
 
@@ -31809,13 +31862,12 @@ function resolveDirectory(input, root) {
     catch {
         throw new input_parsers_InputError('directory', `Input "directory" must name an existing directory inside the workspace (relative to GITHUB_WORKSPACE); ${JSON.stringify(input)} does not exist.`);
     }
-    const relative = external_node_path_namespaceObject.relative(workspaceRoot, directory);
-    const outside = relative === '..' || relative.startsWith(`..${external_node_path_namespaceObject.sep}`) || external_node_path_namespaceObject.isAbsolute(relative);
-    if (outside) {
+    const relative = relativeInside(workspaceRoot, directory);
+    if (relative === null) {
         throw new input_parsers_InputError('directory', `Input "directory" must stay inside the workspace ${JSON.stringify(workspaceRoot)} (relative to GITHUB_WORKSPACE, symlinks resolved); ${JSON.stringify(input)} leads to ${JSON.stringify(directory)}.`);
     }
     // actions/checkout may leave a token in .git/config: never pack git internals.
-    if (relative.split(external_node_path_namespaceObject.sep).includes('.git')) {
+    if (hasGitSegment(relative)) {
         throw new input_parsers_InputError('directory', `Input "directory" must not be or lie inside a .git directory; got ${JSON.stringify(input)}.`);
     }
     if (!external_node_fs_namespaceObject.statSync(directory).isDirectory()) {
@@ -38692,6 +38744,83 @@ class PackError extends Error {
 
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/slug/git-guard.ts
+/**
+ * `.git` directories are never packed, whatever `.terraformignore` says: actions/checkout
+ * keeps the job's token in `.git/config`, and go-slug excludes `.git` only by a default
+ * rule that any later `!` rule can override. The walk skips them; this says so, once per
+ * pack, when go-slug would have packed something there.
+ */
+
+
+const WHY = 'nothing below a .git directory is ever uploaded (actions/checkout keeps the job’s ' +
+    'token in .git/config); only the first such path is named';
+class GitGuard {
+    rules;
+    warn;
+    warned = false;
+    constructor(rules, warn) {
+        this.rules = rules;
+        this.warn = warn;
+    }
+    /**
+     * The walk skipped the directory `dir` named `.git`.
+     * @param prefix archive name prefix of the walk it belongs to
+     * @param subpath its path relative to that walk's root, which the rules match
+     */
+    skippedDirectory(dir, prefix, subpath) {
+        if (this.warned)
+            return;
+        const found = firstIncluded(this.rules, dir, subpath, true);
+        if (found === null)
+            return;
+        this.warned = true;
+        this.warn(`.terraformignore includes ${JSON.stringify(prefix + found)}, but ${WHY}`);
+    }
+    /** The walk did not dereference `archiveName`, a link named `.git` to a directory. */
+    skippedLink(archiveName) {
+        if (this.warned)
+            return;
+        this.warned = true;
+        this.warn(`symlink ${JSON.stringify(archiveName)} leads to a directory whose contents would be ` +
+            `packed below .git: skipped, as ${WHY}`);
+    }
+}
+/**
+ * go-slug's walk decisions (see walk.ts) without writing anything: the first path it would
+ * have packed, or null. Reads directory entries with their types only; runs at most until
+ * the first warning, and only descends where go-slug would have walked too.
+ */
+function firstIncluded(rules, full, subpath, isDir) {
+    if (rules.excludes(subpath).excluded)
+        return isDir ? firstInChildren(rules, full, subpath) : null;
+    if (!isDir)
+        return subpath;
+    const asDir = rules.excludes(subpath + '/');
+    if (!asDir.excluded)
+        return subpath + '/';
+    return asDir.dominating ? null : firstInChildren(rules, full, subpath);
+}
+function firstInChildren(rules, dir, subpath) {
+    let children;
+    try {
+        children = external_node_fs_namespaceObject.readdirSync(dir, { withFileTypes: true });
+    }
+    catch {
+        return null; // not packed either way; only the warning is at stake
+    }
+    children.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const child of children) {
+        const isDir = child.isDirectory();
+        if (!isDir && !child.isFile() && !child.isSymbolicLink())
+            continue;
+        const found = firstIncluded(rules, external_node_path_namespaceObject.join(dir, child.name), `${subpath}/${child.name}`, isDir);
+        if (found !== null)
+            return found;
+    }
+    return null;
+}
+
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
 // EXTERNAL MODULE: external "node:zlib"
@@ -39657,12 +39786,12 @@ class TarGzWriter {
 
 
 
+
 /** go-slug's escapingfs.TargetWithinRoot: lexical, `..foo` is a fine name. */
 function targetWithinRoot(root, target) {
     if (target === '')
         return false;
-    const rel = external_node_path_namespaceObject.relative(external_node_path_namespaceObject.resolve(root), external_node_path_namespaceObject.resolve(target));
-    return !rel.split(external_node_path_namespaceObject.sep).includes('..') && !external_node_path_namespaceObject.isAbsolute(rel);
+    return isInside(external_node_path_namespaceObject.resolve(root), external_node_path_namespaceObject.resolve(target));
 }
 /** The absolute target of a link as go-slug computes it: lexically, from the link's directory. */
 function lexicalTarget(linkPath, target) {
@@ -39685,12 +39814,12 @@ function resolveExternal(linkPath, linkName, target, workspaceRoot) {
         throw new PackError(`symlink ${JSON.stringify(linkName)} -> ${JSON.stringify(target)} points outside the ` +
             `directory to a target that cannot be resolved (${code})`);
     }
-    const rel = external_node_path_namespaceObject.relative(workspaceRoot, realPath);
-    if (rel.split(external_node_path_namespaceObject.sep)[0] === '..' || external_node_path_namespaceObject.isAbsolute(rel)) {
+    const rel = relativeInside(workspaceRoot, realPath);
+    if (rel === null) {
         throw new PackError(`symlink ${JSON.stringify(linkName)} -> ${JSON.stringify(target)} leads outside ` +
             'GITHUB_WORKSPACE; only links whose target stays inside the workspace are followed');
     }
-    if (rel.split(external_node_path_namespaceObject.sep).includes('.git')) {
+    if (hasGitSegment(rel)) {
         throw new PackError(`symlink ${JSON.stringify(linkName)} -> ${JSON.stringify(target)} leads into a .git ` +
             'directory, which is never uploaded');
     }
@@ -39702,6 +39831,7 @@ function resolveExternal(linkPath, linkName, target, workspaceRoot) {
  * The directory walk in go-slug's order (Go's filepath.Walk: depth first, names sorted by
  * bytes, lstat only), with `.terraformignore` rules and symlink handling applied.
  */
+
 
 
 
@@ -39765,6 +39895,11 @@ function* walkDirectory(context, dir, prefix, rel, active) {
         if (context.skip && stat.ino === context.skip.ino && stat.dev === context.skip.dev)
             continue;
         const isDir = stat.isDirectory();
+        // Never below `.git`, whatever the rules say (go-slug lets a `!` rule re-include it).
+        if (isDir && isDotGit(name)) {
+            context.gitGuard?.skippedDirectory(full, prefix, subpath);
+            continue;
+        }
         // go-slug: an excluded path gets no entry, but an excluded directory is still walked…
         if (context.rules.excludes(subpath).excluded) {
             if (isDir)
@@ -39806,12 +39941,18 @@ function* walkLink(context, full, archiveName, stat, active) {
             context.warn?.(`symlink "${archiveName}" has an absolute target (${target}); it is uploaded as is, ` +
                 'as the Terraform CLI does, but the server may reject the archive: prefer a relative link');
         }
-        yield entryFrom(archiveName, '2', stat, target, full);
+        // go-slug: filepath.ToSlash, so a Windows runner's `..\x` reads as `../x` everywhere.
+        yield entryFrom(archiveName, '2', stat, toArchiveName(target), full);
         return;
     }
     const external = resolveExternal(full, archiveName, target, context.workspaceRoot);
     if (external.stat.isDirectory()) {
-        if (active.has(external.realPath) || isAncestorOfAny(external.realPath, active)) {
+        // Its contents would land below `.git/` in the archive.
+        if (isDotGit(archiveName.slice(archiveName.lastIndexOf('/') + 1))) {
+            context.gitGuard?.skippedLink(archiveName);
+            return;
+        }
+        if (isAncestorOfAny(external.realPath, active)) {
             throw new PackError(`symlink "${archiveName}" -> "${target}" makes a cycle (it leads to a directory that contains it)`);
         }
         // go-slug writes the target's contents under the link's name, with no entry for the
@@ -39826,10 +39967,10 @@ function* walkLink(context, full, archiveName, stat, active) {
         throw new PackError(`symlink "${archiveName}" -> "${target}" leads to something that is neither a file nor a directory`);
     }
 }
+/** `dir` is one of `paths` or contains one. */
 function isAncestorOfAny(dir, paths) {
-    const withSep = dir.endsWith(external_node_path_namespaceObject.sep) ? dir : dir + external_node_path_namespaceObject.sep;
     for (const p of paths)
-        if (p.startsWith(withSep))
+        if (isInside(dir, p))
             return true;
     return false;
 }
@@ -39850,17 +39991,21 @@ function isAncestorOfAny(dir, paths) {
 
 
 
+
+
 const DEFAULT_CHUNK = 1024 * 1024;
 function loadRules(root, workspace, warn, nfc) {
     const file = external_node_path_namespaceObject.join(root, '.terraformignore');
     let text;
     try {
-        // v0.16.x reads the file through a symlink; one leading out of the workspace is not read
-        // (as v0.17+ does for any link out of the directory), so its lines cannot reach the log.
+        // v0.16.x reads the file through a symlink; one leading out of the workspace or into
+        // `.git` is not read (v0.17+ reads no link out of the directory), so that a runner's
+        // file or the checkout's token can neither steer the rules nor reach the log.
         const real = external_node_fs_namespaceObject.realpathSync(file);
-        const rel = external_node_path_namespaceObject.relative(workspace, real);
-        if (rel.split(external_node_path_namespaceObject.sep)[0] === '..' || external_node_path_namespaceObject.isAbsolute(rel)) {
-            warn('.terraformignore links outside GITHUB_WORKSPACE: not read, the default rules apply');
+        const rel = relativeInside(workspace, real);
+        if (rel === null || hasGitSegment(rel)) {
+            warn(`.terraformignore links ${rel === null ? 'outside GITHUB_WORKSPACE' : 'into a .git directory'}: ` +
+                'not read, the default rules apply');
             return new Ruleset(defaultRules(), warn, nfc);
         }
         text = external_node_fs_namespaceObject.readFileSync(real, 'utf8');
@@ -39902,7 +40047,7 @@ async function writeBody(writer, entry) {
         external_node_fs_namespaceObject.closeSync(fd);
     }
 }
-function realDirectory(directory) {
+function realDirectory(directory, workspace) {
     let root;
     try {
         root = external_node_fs_namespaceObject.realpathSync(directory);
@@ -39912,11 +40057,15 @@ function realDirectory(directory) {
     }
     if (!external_node_fs_namespaceObject.statSync(root).isDirectory())
         throw new PackError(`${directory} is not a directory`);
+    const rel = relativeInside(workspace, root);
+    if (rel !== null && hasGitSegment(rel)) {
+        throw new PackError(`${directory} lies inside a .git directory, which is never uploaded`);
+    }
     return root;
 }
 async function packToFile(directory, workspaceRoot, tempDir, warn, tuning = {}) {
-    const root = realDirectory(directory);
     const workspace = external_node_fs_namespaceObject.realpathSync(workspaceRoot);
+    const root = realDirectory(directory, workspace);
     const rules = loadRules(root, workspace, warn, tuning.normalizeNfc ?? false);
     const chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK;
     const workers = Math.max(1, tuning.workers ?? external_node_os_namespaceObject.availableParallelism());
@@ -39928,7 +40077,8 @@ async function packToFile(directory, workspaceRoot, tempDir, warn, tuning = {}) 
     const writer = new TarGzWriter(pool, chunkSize, workers * 2);
     let entries = 0;
     try {
-        const walk = walkTree({ root, workspaceRoot: workspace, rules, warn, skip: self });
+        const gitGuard = new GitGuard(rules, warn);
+        const walk = walkTree({ root, workspaceRoot: workspace, rules, warn, skip: self, gitGuard });
         for (const entry of walk) {
             writer.write(encodeHeader(entry));
             if (entry.type === '0') {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import * as core from '@actions/core';
 import { InputError, type RunVariable } from './input-parsers.js';
 import { type InputName, type InputValues, isWorkspaceId, readInputTable } from './input-table.js';
+import { hasGitSegment, relativeInside } from './paths.js';
 
 export { InputError, type RunVariable } from './input-parsers.js';
 
@@ -169,17 +170,15 @@ function resolveDirectory(
       `Input "directory" must name an existing directory inside the workspace (relative to GITHUB_WORKSPACE); ${JSON.stringify(input)} does not exist.`
     );
   }
-  const relative = path.relative(workspaceRoot, directory);
-  const outside =
-    relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-  if (outside) {
+  const relative = relativeInside(workspaceRoot, directory);
+  if (relative === null) {
     throw new InputError(
       'directory',
       `Input "directory" must stay inside the workspace ${JSON.stringify(workspaceRoot)} (relative to GITHUB_WORKSPACE, symlinks resolved); ${JSON.stringify(input)} leads to ${JSON.stringify(directory)}.`
     );
   }
   // actions/checkout may leave a token in .git/config: never pack git internals.
-  if (relative.split(path.sep).includes('.git')) {
+  if (hasGitSegment(relative)) {
     throw new InputError(
       'directory',
       `Input "directory" must not be or lie inside a .git directory; got ${JSON.stringify(input)}.`

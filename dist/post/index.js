@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1657:
+/***/ 1874:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31678,11 +31678,64 @@ function input_table_readInputTable(read, names = Object.keys(INPUTS)) {
     return { values: values, problems };
 }
 
+;// CONCATENATED MODULE: ./src/paths.ts
+/**
+ * Path questions asked of untrusted paths, answered the way the runner's platform answers
+ * them. Each helper takes the path implementation (`path.win32`, `path.posix`) so the
+ * Windows and macOS logic is tested on any host; the default is the host's own.
+ */
+
+/**
+ * `candidate` relative to `root` (`''` for the root itself), or null when it lies
+ * outside. Both must be absolute. win32: case-insensitive, `/` or `\`, another drive or
+ * UNC share is outside (`relative` then answers with an absolute path).
+ */
+function paths_relativeInside(root, candidate, p = nodePath) {
+    const rel = p.relative(root, candidate);
+    // `relative` normalises, so `..` can only lead; `..foo` is a name inside.
+    if (rel === '..' || rel.startsWith('..' + p.sep) || p.isAbsolute(rel))
+        return null;
+    return rel;
+}
+function isInside(root, candidate, p = nodePath) {
+    return paths_relativeInside(root, candidate, p) !== null;
+}
+/**
+ * Whether one path segment names a `.git` directory on some runner. Git itself refuses
+ * every case variant in a tree (macOS and Windows file systems fold case); Windows also
+ * opens `.git` for `.git.`, `.git ` (trailing dots and spaces dropped), `.git::$DATA`
+ * style stream names and the 8.3 short name `GIT~1`.
+ */
+function isDotGit(segment, p = nodePath) {
+    let name = segment.toLowerCase();
+    if (p.sep === '\\') {
+        const stream = name.indexOf(':');
+        if (stream >= 0)
+            name = name.slice(0, stream);
+        name = name.replace(/[. ]+$/, '');
+        return name === '.git' || name === 'git~1';
+    }
+    return name === '.git';
+}
+/** Whether a relative path has a `.git` segment anywhere (win32: `\` or `/` separated). */
+function paths_hasGitSegment(relative, p = nodePath) {
+    const segments = p.sep === '\\' ? relative.split(/[\\/]/) : relative.split('/');
+    return segments.some(segment => isDotGit(segment, p));
+}
+/**
+ * A relative path as a tar entry name or link target: `/` separators on every platform
+ * (Go's filepath.ToSlash). On POSIX a `\` is an ordinary file-name character and stays.
+ */
+function toArchiveName(relative, p = nodePath) {
+    return p.sep === '\\' ? relative.replaceAll('\\', '/') : relative;
+}
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * The action's inputs, read and validated in one place before any network call, from the
  * table in input-table.ts. Nothing else in the code calls core.getInput.
  */
+
 
 
 
@@ -31796,13 +31849,12 @@ function resolveDirectory(input, root) {
     catch {
         throw new InputError('directory', `Input "directory" must name an existing directory inside the workspace (relative to GITHUB_WORKSPACE); ${JSON.stringify(input)} does not exist.`);
     }
-    const relative = path.relative(workspaceRoot, directory);
-    const outside = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
-    if (outside) {
+    const relative = relativeInside(workspaceRoot, directory);
+    if (relative === null) {
         throw new InputError('directory', `Input "directory" must stay inside the workspace ${JSON.stringify(workspaceRoot)} (relative to GITHUB_WORKSPACE, symlinks resolved); ${JSON.stringify(input)} leads to ${JSON.stringify(directory)}.`);
     }
     // actions/checkout may leave a token in .git/config: never pack git internals.
-    if (relative.split(path.sep).includes('.git')) {
+    if (hasGitSegment(relative)) {
         throw new InputError('directory', `Input "directory" must not be or lie inside a .git directory; got ${JSON.stringify(input)}.`);
     }
     if (!fs.statSync(directory).isDirectory()) {
@@ -32572,7 +32624,7 @@ async function runPost(options = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1657);
+/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1874);
 
 await (0,_post_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 

@@ -21,7 +21,9 @@ export interface PackOptions {
   readonly tempDir?: string;
   /**
    * Receives non-fatal problems: `.terraformignore` lines skipped (go-slug would crash on
-   * them), patterns that are invalid and never match, an unreadable ignore file.
+   * them), patterns that are invalid and never match, an unreadable or unsafe ignore file,
+   * `.git` contents that rules would have included (never packed). Messages name paths
+   * and rules of the pull request: log them as untrusted text.
    */
   readonly onWarning?: (message: string) => void;
 }

@@ -6,6 +6,8 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { hasGitSegment, relativeInside } from '../paths.js';
+import { GitGuard } from './git-guard.js';
 import { GzipPool } from './gzip-pool.js';
 import { parseIgnoreFile, defaultRules } from './ignore-file.js';
 import { PackError } from './pack-error.js';
@@ -42,12 +44,16 @@ function loadRules(
   const file = path.join(root, '.terraformignore');
   let text: string;
   try {
-    // v0.16.x reads the file through a symlink; one leading out of the workspace is not read
-    // (as v0.17+ does for any link out of the directory), so its lines cannot reach the log.
+    // v0.16.x reads the file through a symlink; one leading out of the workspace or into
+    // `.git` is not read (v0.17+ reads no link out of the directory), so that a runner's
+    // file or the checkout's token can neither steer the rules nor reach the log.
     const real = fs.realpathSync(file);
-    const rel = path.relative(workspace, real);
-    if (rel.split(path.sep)[0] === '..' || path.isAbsolute(rel)) {
-      warn('.terraformignore links outside GITHUB_WORKSPACE: not read, the default rules apply');
+    const rel = relativeInside(workspace, real);
+    if (rel === null || hasGitSegment(rel)) {
+      warn(
+        `.terraformignore links ${rel === null ? 'outside GITHUB_WORKSPACE' : 'into a .git directory'}: ` +
+          'not read, the default rules apply'
+      );
       return new Ruleset(defaultRules(), warn, nfc);
     }
     text = fs.readFileSync(real, 'utf8');
@@ -90,7 +96,7 @@ async function writeBody(writer: TarGzWriter, entry: WalkEntry): Promise<void> {
   }
 }
 
-function realDirectory(directory: string): string {
+function realDirectory(directory: string, workspace: string): string {
   let root: string;
   try {
     root = fs.realpathSync(directory);
@@ -98,6 +104,10 @@ function realDirectory(directory: string): string {
     throw new PackError(`cannot pack ${directory}: ${errorCode(error)}`);
   }
   if (!fs.statSync(root).isDirectory()) throw new PackError(`${directory} is not a directory`);
+  const rel = relativeInside(workspace, root);
+  if (rel !== null && hasGitSegment(rel)) {
+    throw new PackError(`${directory} lies inside a .git directory, which is never uploaded`);
+  }
   return root;
 }
 
@@ -108,8 +118,8 @@ export async function packToFile(
   warn: (message: string) => void,
   tuning: PackTuning = {}
 ): Promise<PackFileResult> {
-  const root = realDirectory(directory);
   const workspace = fs.realpathSync(workspaceRoot);
+  const root = realDirectory(directory, workspace);
   const rules = loadRules(root, workspace, warn, tuning.normalizeNfc ?? false);
   const chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK;
   const workers = Math.max(1, tuning.workers ?? os.availableParallelism());
@@ -121,7 +131,8 @@ export async function packToFile(
   const writer = new TarGzWriter(pool, chunkSize, workers * 2);
   let entries = 0;
   try {
-    const walk = walkTree({ root, workspaceRoot: workspace, rules, warn, skip: self });
+    const gitGuard = new GitGuard(rules, warn);
+    const walk = walkTree({ root, workspaceRoot: workspace, rules, warn, skip: self, gitGuard });
     for (const entry of walk) {
       writer.write(encodeHeader(entry));
       if (entry.type === '0') {

@@ -5,13 +5,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { hasGitSegment, isInside, relativeInside } from '../paths.js';
 import { PackError } from './pack-error.js';
 
 /** go-slug's escapingfs.TargetWithinRoot: lexical, `..foo` is a fine name. */
 export function targetWithinRoot(root: string, target: string): boolean {
   if (target === '') return false;
-  const rel = path.relative(path.resolve(root), path.resolve(target));
-  return !rel.split(path.sep).includes('..') && !path.isAbsolute(rel);
+  return isInside(path.resolve(root), path.resolve(target));
 }
 
 /** The absolute target of a link as go-slug computes it: lexically, from the link's directory. */
@@ -48,14 +48,14 @@ export function resolveExternal(
         `directory to a target that cannot be resolved (${code})`
     );
   }
-  const rel = path.relative(workspaceRoot, realPath);
-  if (rel.split(path.sep)[0] === '..' || path.isAbsolute(rel)) {
+  const rel = relativeInside(workspaceRoot, realPath);
+  if (rel === null) {
     throw new PackError(
       `symlink ${JSON.stringify(linkName)} -> ${JSON.stringify(target)} leads outside ` +
         'GITHUB_WORKSPACE; only links whose target stays inside the workspace are followed'
     );
   }
-  if (rel.split(path.sep).includes('.git')) {
+  if (hasGitSegment(rel)) {
     throw new PackError(
       `symlink ${JSON.stringify(linkName)} -> ${JSON.stringify(target)} leads into a .git ` +
         'directory, which is never uploaded'

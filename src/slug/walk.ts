@@ -4,6 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isDotGit, isInside, toArchiveName } from '../paths.js';
+import { type GitGuard } from './git-guard.js';
 import { PackError } from './pack-error.js';
 import { type Ruleset } from './ruleset.js';
 import { lexicalTarget, resolveExternal, targetWithinRoot } from './symlinks.js';
@@ -32,6 +34,8 @@ export interface WalkContext {
   readonly warn?: (message: string) => void;
   /** A file never to pack (the archive being written, when it lies inside the tree). */
   readonly skip?: { readonly dev: bigint; readonly ino: bigint };
+  /** Told about each `.git` directory skipped, to warn when rules wanted part of it. */
+  readonly gitGuard?: GitGuard;
 }
 
 const ASCII = /^\p{ASCII}*$/u;
@@ -110,6 +114,11 @@ function* walkDirectory(
     }
     if (context.skip && stat.ino === context.skip.ino && stat.dev === context.skip.dev) continue;
     const isDir = stat.isDirectory();
+    // Never below `.git`, whatever the rules say (go-slug lets a `!` rule re-include it).
+    if (isDir && isDotGit(name)) {
+      context.gitGuard?.skippedDirectory(full, prefix, subpath);
+      continue;
+    }
     // go-slug: an excluded path gets no entry, but an excluded directory is still walked…
     if (context.rules.excludes(subpath).excluded) {
       if (isDir) yield* walkDirectory(context, full, prefix, subpath + '/', active);
@@ -155,12 +164,18 @@ function* walkLink(
           'as the Terraform CLI does, but the server may reject the archive: prefer a relative link'
       );
     }
-    yield entryFrom(archiveName, '2', stat, target, full);
+    // go-slug: filepath.ToSlash, so a Windows runner's `..\x` reads as `../x` everywhere.
+    yield entryFrom(archiveName, '2', stat, toArchiveName(target), full);
     return;
   }
   const external = resolveExternal(full, archiveName, target, context.workspaceRoot);
   if (external.stat.isDirectory()) {
-    if (active.has(external.realPath) || isAncestorOfAny(external.realPath, active)) {
+    // Its contents would land below `.git/` in the archive.
+    if (isDotGit(archiveName.slice(archiveName.lastIndexOf('/') + 1))) {
+      context.gitGuard?.skippedLink(archiveName);
+      return;
+    }
+    if (isAncestorOfAny(external.realPath, active)) {
       throw new PackError(
         `symlink "${archiveName}" -> "${target}" makes a cycle (it leads to a directory that contains it)`
       );
@@ -178,8 +193,8 @@ function* walkLink(
   }
 }
 
+/** `dir` is one of `paths` or contains one. */
 function isAncestorOfAny(dir: string, paths: Set<string>): boolean {
-  const withSep = dir.endsWith(path.sep) ? dir : dir + path.sep;
-  for (const p of paths) if (p.startsWith(withSep)) return true;
+  for (const p of paths) if (isInside(dir, p)) return true;
   return false;
 }
