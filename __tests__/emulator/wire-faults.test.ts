@@ -112,7 +112,7 @@ describe('emulator wire faults', () => {
     const stalled = await call('/runs', {
       method: 'POST',
       body: JSON.stringify(runBody(wsId, cvId, { 'plan-only': true })),
-      timeoutMs: 200
+      timeoutMs: 500
     });
     expect(stalled.status).toBe(201);
     expect(Number(stalled.headers['content-length'])).toBeGreaterThan(100);
@@ -253,7 +253,7 @@ describe('emulator close() with faults in flight', () => {
     const [a, b] = await Promise.all([stalled, trickled]);
     expect(a).toMatchObject({ status: null, timedOut: false });
     expect(b).toMatchObject({ status: 200, complete: false, timedOut: false });
-    expect(b.received).toBe(1);
+    expect(b.received).toBeLessThanOrEqual(1);
     expect(emu.writer.waiting.size).toBe(0);
     await sleep(10);
     const timersAfter = process.getActiveResourcesInfo().filter(r => r === 'Timeout').length;
