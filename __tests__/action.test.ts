@@ -61,7 +61,7 @@ describe('speculative plan', () => {
     expect(result.outputs['resource-imports']).toBe('0');
     expect(result.summary).toContain(runId);
     expect(result.summary).toContain('planned_and_finished');
-    expect(emulator.actionCalls(runId)).toEqual([]);
+    expect(emulator.actionNames(runId)).toEqual([]);
   });
 
   it('uploads the directory as the archive root, without ignored files', async () => {
@@ -98,7 +98,7 @@ describe('applyable runs', () => {
     expect(result.exitCode).toBe(0);
     expectOneOfEach(ws.id);
     const runId = runsOf(ws.id)[0].id;
-    expect(emulator.actionCalls(runId)).toEqual(['apply']);
+    expect(emulator.actionNames(runId)).toEqual(['apply']);
     expect(result.outputs['run-status']).toBe('applied');
     expect(result.outputs['apply-id']).toMatch(/^apply-/);
     expect(result.outputs['has-changes']).toBe('true');
@@ -119,7 +119,7 @@ describe('applyable runs', () => {
     const result = await runStep(ws.name, {});
     expect(result.exitCode).toBe(0);
     const runId = runsOf(ws.id)[0].id;
-    expect(emulator.actionCalls(runId)).toEqual([]);
+    expect(emulator.actionNames(runId)).toEqual([]);
     expect(result.outputs['run-status']).toBe('applied');
     expect(result.outputs['apply-id']).toMatch(/^apply-/);
   });
@@ -134,7 +134,7 @@ describe('applyable runs', () => {
     expect(runsOf(ws.id)).toHaveLength(2);
     const runId = result.outputs['run-id'];
     expect(runId).toBe(runsOf(ws.id)[1].id);
-    expect(emulator.actionCalls(runId)).toEqual([]);
+    expect(emulator.actionNames(runId)).toEqual([]);
     expect(result.outputs['run-status']).toBe('planned_and_finished');
     expect(result.outputs['has-changes']).toBe('false');
     expect(result.outputs['resource-additions']).toBe('0');
@@ -147,7 +147,7 @@ describe('applyable runs', () => {
     const result = await runStep(ws.name, { apply: 'false' });
     expect(result.exitCode).toBe(0);
     const runId = runsOf(ws.id)[0].id;
-    expect(emulator.actionCalls(runId)).toEqual([]);
+    expect(emulator.actionNames(runId)).toEqual([]);
     expect(result.outputs['run-status']).toBe('cost_estimated');
     expect(result.outputs['apply-id']).toBeUndefined();
     // The run waits for a person: the post step must leave it alone.
@@ -278,7 +278,7 @@ describe('retries', () => {
     const result = await runStep(ws.name, { apply: 'true' });
     expect(result.exitCode).toBe(0);
     expectOneOfEach(ws.id);
-    expect(emulator.actionCalls(runsOf(ws.id)[0].id)).toEqual(['apply']);
+    expect(emulator.actionNames(runsOf(ws.id)[0].id)).toEqual(['apply']);
   });
 
   it('adopts the run when the answer to its create was lost', async () => {
@@ -320,7 +320,7 @@ describe('stopping the run', () => {
     const result = await runStep(ws.name, { apply: 'true', timeout: '2s' });
     expect(result.exitCode).toBe(1);
     const runId = runsOf(ws.id)[0].id;
-    expect(emulator.actionCalls(runId)).toEqual(['cancel']);
+    expect(emulator.actionNames(runId)).toEqual(['cancel']);
     expect(result.stdout).toMatch(/did not settle within the timeout \(2s\)/);
     expect(result.outputs['run-status']).toBe('canceled');
   });
@@ -330,7 +330,7 @@ describe('stopping the run', () => {
     emulator.setScenario(ws.name, { holdStatus: 'planning' });
     const result = await runStep(ws.name, { timeout: '1s', 'cancel-on-timeout': 'false' });
     expect(result.exitCode).toBe(1);
-    expect(emulator.actionCalls(runsOf(ws.id)[0].id)).toEqual([]);
+    expect(emulator.actionNames(runsOf(ws.id)[0].id)).toEqual([]);
     emulator.release(runsOf(ws.id)[0].id);
   });
 
@@ -345,7 +345,7 @@ describe('stopping the run', () => {
       signal: controller.signal
     }).finally(() => clearInterval(watcher));
     expect(result.exitCode).toBe(1);
-    expect(emulator.actionCalls(runsOf(ws.id)[0].id)).toEqual(['cancel']);
+    expect(emulator.actionNames(runsOf(ws.id)[0].id)).toEqual(['cancel']);
     expect(result.summary).toContain(runsOf(ws.id)[0].id);
   });
 });

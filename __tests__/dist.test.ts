@@ -78,7 +78,7 @@ describe('dist/index.js as the runner runs it', () => {
     const result = await done;
     expect(result.code).toBe(1);
     const runId = runsOf(ws.id)[0].id;
-    expect(emulator.actionCalls(runId)).toEqual(['cancel']);
+    expect(emulator.actionNames(runId)).toEqual(['cancel']);
     const state = readCommandFile(step.state);
     expect(state['run-id']).toBe(runId);
     expect(state['stop-on-exit']).toBe('false');
@@ -101,7 +101,7 @@ describe('dist/index.js as the runner runs it', () => {
     main.child.kill('SIGKILL');
     await main.done;
     const runId = runsOf(ws.id)[0].id;
-    expect(emulator.actionCalls(runId)).toEqual([]);
+    expect(emulator.actionNames(runId)).toEqual([]);
     return { runId, env, state: readCommandFile(step.state) };
   }
 
@@ -118,7 +118,7 @@ describe('dist/index.js as the runner runs it', () => {
     expect(state['stop-on-exit']).toBe('true');
     const result = await postStep(env, state);
     expect(result.code).toBe(0);
-    expect(emulator.actionCalls(runId)).toEqual(['cancel']);
+    expect(emulator.actionNames(runId)).toEqual(['cancel']);
   });
 
   it('the post step finds the run when the main step died before hearing of it', async () => {
@@ -128,6 +128,6 @@ describe('dist/index.js as the runner runs it', () => {
     expect(state['configuration-version-id']).toMatch(/^cv-/);
     const result = await postStep(env, state);
     expect(result.code).toBe(0);
-    expect(emulator.actionCalls(runId)).toEqual(['cancel']);
+    expect(emulator.actionNames(runId)).toEqual(['cancel']);
   });
 });

@@ -107,7 +107,7 @@ describe('run options', () => {
     expect(result.outputs['run-id']).toBe(created.id);
     expect(result.outputs['run-status']).toBe('pending');
     expect(result.state['stop-on-exit']).toBe('false');
-    expect(emulator.actionCalls(created.id)).toEqual([]);
+    expect(emulator.actionNames(created.id)).toEqual([]);
     emulator.release(created.id);
   });
 });
@@ -134,7 +134,7 @@ describe('checks and failures', () => {
     );
     expect(result.exitCode).toBe(0);
     expect(result.outputs['run-status']).toBe('applied');
-    expect(emulator.actionCalls(runsOf(ws.id)[0].id)).toEqual(['apply']);
+    expect(emulator.actionNames(runsOf(ws.id)[0].id)).toEqual(['apply']);
   });
 
   it('a configuration the server cannot process fails with its message', async () => {

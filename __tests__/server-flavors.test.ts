@@ -80,7 +80,7 @@ describe('server flavors', () => {
     expect(result.exitCode).toBe(0);
     expect(result.outputs['run-status']).toBe('applied');
     expect(result.outputs['has-changes']).toBe('true');
-    expect(emulator.actionCalls((emulator.runs as { id: string }[])[0].id)).toEqual(['apply']);
+    expect(emulator.actionNames((emulator.runs as { id: string }[])[0].id)).toEqual(['apply']);
   });
 
   it('a sparse server: the timeout still cancels the run', async () => {
@@ -102,7 +102,7 @@ describe('server flavors', () => {
       () => run()
     );
     expect(result.exitCode).toBe(1);
-    expect(emulator.actionCalls((emulator.runs as { id: string }[])[0].id)).toEqual(['cancel']);
+    expect(emulator.actionNames((emulator.runs as { id: string }[])[0].id)).toEqual(['cancel']);
   });
 
   it('a rate-limited server: 429s are waited out, one CV and one run', async () => {

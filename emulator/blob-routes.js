@@ -1,7 +1,8 @@
 // The blob host ("archivist"): pre-signed style paths that need no token for
 // uploads, logs (§8.4), JSON plans, policy output and configuration downloads.
 import { empty, notFound } from './http-util.js';
-import { planJson } from './plan.js';
+import { planJsonBody } from './huge-bodies.js';
+import { logText } from './planted-log.js';
 
 /**
  * @typedef {import('./store.js').Log} Log
@@ -16,7 +17,7 @@ export function logBytes(log) {
   if (!log.started) return Buffer.alloc(0);
   return Buffer.concat([
     Buffer.from([0x02]),
-    Buffer.from(log.text, 'utf8'),
+    logText(log),
     log.final ? Buffer.from([0x03]) : Buffer.alloc(0)
   ]);
 }
@@ -63,7 +64,7 @@ export function handleBlob(core, req) {
     return {
       status: 200,
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(planJson(run.plan, run.terraformVersion))
+      body: planJsonBody(run)
     };
   }
   if (blob.kind === 'policy') {

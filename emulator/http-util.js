@@ -4,7 +4,7 @@
 import { STATUS_CODES } from 'node:http';
 
 /**
- * @typedef {{ status: number, headers?: Record<string, string>, body?: string | Buffer }} Reply
+ * @typedef {{ status: number, headers?: Record<string, string>, body?: string | Buffer | import('./huge-bodies.js').StreamBody }} Reply
  */
 
 export const JSON_API = 'application/vnd.api+json';

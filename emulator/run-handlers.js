@@ -12,8 +12,9 @@ import {
 } from './serialize.js';
 import { runActions, isFinal } from './run-status.js';
 import { createRunRecord } from './run-records.js';
-import { newSecret } from './store.js';
-import { planJson } from './plan.js';
+import { newSecret, now } from './store.js';
+import { foreignCvRefusal } from './foreign-cv.js';
+import { planJsonBody } from './huge-bodies.js';
 
 /**
  * @typedef {import('./api-routes.js').Call} Call
@@ -119,7 +120,10 @@ export function createRun(call) {
     typeof cvId === 'string'
       ? store.cv(cvId)
       : [...store.configurationVersions].reverse().find(c => c.workspaceId === ws.id);
-  if (typeof cvId === 'string' && (!cv || cv.workspaceId !== ws.id)) return notFound();
+  if (typeof cvId === 'string') {
+    const refused = foreignCvRefusal(store, ws, cv);
+    if (refused) return refused;
+  }
   if (!cv || cv.status !== 'uploaded') {
     return invalid(
       'Configuration version is not uploaded',
@@ -300,12 +304,22 @@ export function runAction(call) {
   };
   const entry = table[action];
   if (!entry) return notFound();
-  run.actionCalls.push(action);
+  /** @type {import('./store.js').ActionCall} */
+  const record = { action, comment: null, status: 0, at: now() };
+  run.actionCalls.push(record);
   const parsed = parseJson(call.body);
-  if ('reply' in parsed) return parsed.reply;
+  if ('reply' in parsed) {
+    record.status = parsed.reply.status;
+    return parsed.reply;
+  }
+  if (typeof parsed.doc?.comment === 'string') record.comment = parsed.doc.comment;
   const [allowed, perform, detail] = entry;
-  if (!allowed) return error(409, 'conflict', detail);
+  if (!allowed) {
+    record.status = 409;
+    return error(409, 'conflict', detail);
+  }
   perform(run);
+  record.status = 202;
   return empty(202);
 }
 
@@ -344,7 +358,7 @@ export function planJsonOutput(call) {
     return {
       status: 200,
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(planJson(run.plan, run.terraformVersion))
+      body: planJsonBody(run)
     };
   }
   if (plan.status === 'finished') {

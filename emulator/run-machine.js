@@ -12,6 +12,7 @@ import {
   applyChangeLines,
   applySummaryLine
 } from './plan.js';
+import { plantLog } from './planted-log.js';
 
 /**
  * @typedef {import('./store.js').Store} Store
@@ -265,6 +266,7 @@ export class RunMachine {
     const result = /** @type {import('./plan.js').PlanResult} */ (run.plan);
     if (run.ticks === 1) {
       if (!run.scenario.planError) writeLog(plan, ['', ...planChangeLines(result)]);
+      plantLog(plan.log, run.scenario.planLog);
       return;
     }
     if (run.scenario.planError) {
@@ -391,6 +393,7 @@ export class RunMachine {
       );
     if (run.ticks === 1) {
       writeLog(apply, ['', ...result.changes.flatMap(applyChangeLines)]);
+      plantLog(apply.log, run.scenario.applyLog);
       return;
     }
     if (run.scenario.applyError) {

@@ -9,7 +9,8 @@ import { UploadProcessor } from './upload-processor.js';
 import { handleApi } from './api-routes.js';
 import { handleBlob } from './blob-routes.js';
 import { readBody, error, json } from './http-util.js';
-import { Faults, faultReply } from './faults.js';
+import { Faults, faultReply, faultMode, answersItself } from './faults.js';
+import { ReplyWriter } from './reply-writer.js';
 import { RateLimiter } from './rate-limiter.js';
 
 /**
@@ -43,7 +44,7 @@ import { RateLimiter } from './rate-limiter.js';
  * @property {number | undefined} contentLength
  * @property {number} status 0 when the socket was destroyed without an answer
  * @property {number} time ms since the epoch, at arrival
- * @property {'reject' | 'lost' | 'refuse'} [fault]
+ * @property {import('./faults.js').FaultMode} [fault]
  *
  * @typedef {object} WorkspaceOptions
  * @property {string} [organization]
@@ -98,6 +99,9 @@ export class Emulator {
     /** @type {RecordedRequest[]} */
     this.requests = [];
     this.faults = new Faults();
+    this.writer = new ReplyWriter();
+    /** @type {string | null} */
+    this.advertisedBlobUrl = null;
     // OTF has no rate limiting and sends no rate-limit headers.
     this.limiter = this.rateLimit && !this.otf ? new RateLimiter(this.rateLimit.limit) : null;
     this.url = '';
@@ -124,7 +128,7 @@ export class Emulator {
     return {
       store: this.store,
       machine: this.machine,
-      blobUrl: this.blobUrl,
+      blobUrl: this.advertisedBlobUrl ?? this.blobUrl,
       token: this.token,
       otf: this.otf,
       sparse: this.sparse,
@@ -238,14 +242,36 @@ export class Emulator {
     this.machine.cancel(run);
   }
 
-  /** @param {string} runId */
+  /**
+   * The run actions the API received for the run, in order, refused ones included.
+   * @param {string} runId
+   * @returns {import('./store.js').ActionCall[]}
+   */
   actionCalls(runId) {
-    return [...this.getRun(runId).actionCalls];
+    return this.getRun(runId).actionCalls.map(call => ({ ...call }));
+  }
+
+  /**
+   * Just the action names of `actionCalls(runId)`, e.g. `['cancel']`.
+   * @param {string} runId
+   */
+  actionNames(runId) {
+    return this.getRun(runId).actionCalls.map(call => call.action);
   }
 
   /** @param {Fault} fault */
   addFault(fault) {
     this.faults.add(fault);
+  }
+
+  /**
+   * Hands out blob URLs (upload, log, JSON plan, download, policy output) under
+   * `origin` instead of the blob host, e.g. `ftp://127.0.0.2` or `file:///tmp`,
+   * so a client's scheme and host checks can be tested; null restores them.
+   * @param {string | null} origin
+   */
+  setBlobOrigin(origin) {
+    this.advertisedBlobUrl = origin === null ? null : origin.replace(/\/+$/, '');
   }
 
   /**
@@ -275,9 +301,13 @@ export class Emulator {
     };
     this.requests.push(entry);
     const fault = this.faults.take(host, method, host === 'blob' ? blobPath : url.pathname);
-    if (fault) entry.fault = fault.mode ?? 'reject';
+    if (fault) entry.fault = faultMode(fault);
     if (fault?.mode === 'refuse') {
       req.socket.destroy();
+      return;
+    }
+    if (fault?.mode === 'stall') {
+      await this.writer.stall(res, fault);
       return;
     }
     /** @type {Reply} */
@@ -304,12 +334,11 @@ export class Emulator {
     }
     entry.status = reply.status;
     try {
-      res.writeHead(reply.status, reply.headers);
-      res.end(reply.body);
+      await this.writer.send(res, reply, fault);
     } catch {
       // e.g. a fault with a header value Node refuses: drop the connection
       // rather than crash the process that hosts the tests.
-      entry.status = 0;
+      if (!res.headersSent) entry.status = 0;
       req.socket.destroy();
     }
   }
@@ -325,7 +354,7 @@ export class Emulator {
    * @returns {Reply}
    */
   answer(host, method, url, blobPath, body, req, fault) {
-    if (fault && (fault.mode ?? 'reject') === 'reject') return faultReply(fault);
+    if (fault && answersItself(fault)) return faultReply(fault, req.headers.authorization);
     if (host === 'blob') {
       return handleBlob(this.core, { method, path: blobPath, query: url.searchParams, body });
     }
@@ -358,6 +387,7 @@ export class Emulator {
   async close() {
     this.machine.stop();
     this.uploadProcessor.stop();
+    this.writer.stop();
     const servers = this.sharedHost ? [this.apiServer] : [this.apiServer, this.blobServer];
     const closing = servers.map(
       server =>

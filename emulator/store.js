@@ -16,6 +16,11 @@ import { randomBytes } from 'node:crypto';
  * @property {'ok' | 'forbidden' | 'not-found'} [planJson]
  * @property {boolean | string} [cvError] a string is used as the error message
  * @property {boolean} [ignoreCancel] a requested cancel never takes effect (force-cancel does)
+ * @property {'accept' | 'not-found' | 'invalid'} [foreignCv] how `POST /runs` on this
+ *   workspace answers a configuration version of another workspace of the organization
+ * @property {import('./planted-log.js').Planted} [planLog] raw bytes written into the plan log
+ * @property {import('./planted-log.js').Planted} [applyLog] raw bytes written into the apply log
+ * @property {number} [planJsonBytes] the JSON plan is padded to exactly this many bytes
  *
  * @typedef {object} Workspace
  * @property {string} id
@@ -49,7 +54,8 @@ import { randomBytes } from 'node:crypto';
  * @property {Buffer | null} body
  * @property {ArchiveContent | null} archive
  *
- * @typedef {{ text: string, started: boolean, final: boolean }} Log
+ * @typedef {{ text: string, started: boolean, final: boolean, planted?: { at: number, bytes: Buffer }[] }} Log
+ *   `planted`: raw bytes inserted at character offsets of `text` (scenario `planLog`/`applyLog`)
  *
  * @typedef {object} Phase a plan or an apply
  * @property {string} id
@@ -104,7 +110,16 @@ import { randomBytes } from 'node:crypto';
  * @property {boolean} paused waiting for a human (confirm, override)
  * @property {number} ticks ticks spent in the current status
  * @property {PlanResult | null} plan
- * @property {string[]} actionCalls
+ * @property {ActionCall[]} actionCalls
+ *
+ * @typedef {object} ActionCall a `POST /runs/:id/actions/:action` the API received
+ * @property {string} action `apply`, `discard`, `cancel` or `force-cancel`
+ * @property {string | null} comment the body's `comment`, when it is a string
+ * @property {number} status what the server answered (202, 409, 422)
+ * @property {string} at arrival time (ISO 8601)
+ *
+ * @typedef {ArchiveContent & { bytes: Buffer, sha256: string }} Upload an accepted upload:
+ *   its content and the exact bytes received
  */
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
@@ -151,7 +166,7 @@ export class Store {
     this.policyChecks = new Map();
     /** @type {Map<string, CostEstimate>} */
     this.costEstimates = new Map();
-    /** @type {Map<string, ArchiveContent>} */
+    /** @type {Map<string, Upload>} */
     this.uploads = new Map();
     /**
      * Secret blob-host paths -> what they serve.

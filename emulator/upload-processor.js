@@ -1,6 +1,7 @@
 // What happens after `PUT <upload-url>`: one step later the archive is checked
 // like go-slug's Unpack would, the CV becomes `uploaded` or `errored`, and with
 // `auto-queue-runs` left at its default the upload queues a run by itself.
+import { createHash } from 'node:crypto';
 import { readArchive, IllegalSlugError } from './archive.js';
 import { now } from './store.js';
 import { createRunRecord } from './run-records.js';
@@ -56,7 +57,9 @@ export class UploadProcessor {
       }
       const archive = await readArchive(cv.body);
       cv.archive = archive;
-      this.store.uploads.set(cv.id, archive);
+      // The raw bytes too: a download or a promotion must serve exactly what was sent.
+      const sha256 = createHash('sha256').update(cv.body).digest('hex');
+      this.store.uploads.set(cv.id, { ...archive, bytes: cv.body, sha256 });
       cv.status = 'uploaded';
       cv.statusTimestamps['uploaded-at'] = now();
     } catch (err) {

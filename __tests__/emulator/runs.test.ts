@@ -95,7 +95,7 @@ describe('emulator runs', () => {
       'resource-additions': 2
     });
     expect((await api(emu, `/runs/${run.id}/actions/apply`, post({}))).status).toBe(409);
-    expect(emu.actionCalls(run.id)).toEqual(['apply', 'apply']);
+    expect(emu.actionNames(run.id)).toEqual(['apply', 'apply']);
     expect([...emu.workspace(wsId).state.keys()].sort()).toEqual(['aws_subnet.a', 'aws_vpc.main']);
 
     const second = await createRun(emu, wsId, cvId);
@@ -115,7 +115,7 @@ describe('emulator runs', () => {
     expect(run.attributes['auto-apply']).toBe(true);
     const done = await waitForStatus(emu, run.id, ['applied', 'errored']);
     expect(done.data.attributes.status).toBe('applied');
-    expect(emu.actionCalls(run.id)).toEqual([]);
+    expect(emu.actionNames(run.id)).toEqual([]);
 
     const other = await setup();
     const explicit = await createRun(emu, other.wsId, other.cvId, { 'auto-apply': true });
@@ -283,7 +283,7 @@ describe('emulator runs', () => {
     const discarded = await getRun(emu, second.id);
     expect(discarded.data.attributes.status).toBe('discarded');
     expect(included(discarded, 'applies').attributes.status).toBe('unreachable');
-    expect(emu.actionCalls(second.id)).toEqual(['cancel', 'discard']);
+    expect(emu.actionNames(second.id)).toEqual(['cancel', 'discard']);
   });
 
   it('queues runs per workspace and keeps them pending while manually locked', async () => {
