@@ -11,6 +11,7 @@ import { handleBlob } from './blob-routes.js';
 import { readBody, error, json } from './http-util.js';
 import { Faults, faultReply } from './faults.js';
 import { RateLimiter } from './rate-limiter.js';
+import { publishOutputs } from './state-outputs.js';
 
 /**
  * @typedef {import('./store.js').Scenario} Scenario
@@ -93,6 +94,7 @@ export class Emulator {
     this.appName =
       options.appName === undefined ? (this.otf ? null : 'HCP Terraform') : options.appName;
     this.store = new Store();
+    this.store.otf = this.otf;
     this.machine = new RunMachine(this.store, this.stepMs);
     this.uploadProcessor = new UploadProcessor(this.store, this.stepMs);
     /** @type {RecordedRequest[]} */
@@ -222,6 +224,27 @@ export class Emulator {
     const run = this.getRun(runId);
     if (run.status !== 'policy_override') throw new Error(`run ${runId} is ${run.status}`);
     this.machine.overridePolicy(run);
+  }
+
+  /**
+   * Overrides the task stage a run waits in (failed mandatory run tasks or
+   * policy evaluations), as a human would in the UI.
+   * @param {string} runId
+   */
+  overrideTaskStage(runId) {
+    if (!this.machine.overrideTaskStage(this.getRun(runId))) {
+      throw new Error(`run ${runId} has no task stage awaiting an override`);
+    }
+  }
+
+  /**
+   * Replaces the workspace's current outputs at once, as a new state would;
+   * null removes the state (the list answers 404).
+   * @param {string} nameOrId
+   * @param {import('./state-outputs.js').OutputSpec[] | null} outputs
+   */
+  setOutputs(nameOrId, outputs) {
+    publishOutputs(this.store, this.workspace(nameOrId), outputs);
   }
 
   /** @param {string} runId */
