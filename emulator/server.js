@@ -12,6 +12,7 @@ import { readBody, error, json } from './http-util.js';
 import { Faults, faultReply } from './faults.js';
 import { RateLimiter } from './rate-limiter.js';
 import { publishOutputs } from './state-outputs.js';
+import { checkStageSpecs } from './task-records.js';
 
 /**
  * @typedef {import('./store.js').Scenario} Scenario
@@ -198,6 +199,8 @@ export class Emulator {
    */
   setScenario(nameOrId, scenario) {
     const ws = this.workspace(nameOrId);
+    // Refused here: a run created from an upload has no caller to tell.
+    checkStageSpecs(scenario.taskStages ?? []);
     ws.scenario = { ...scenario };
     for (const run of this.store.runs) {
       if (run.workspaceId === ws.id && !isFinal(run)) run.hold = scenario.holdStatus ?? null;

@@ -102,6 +102,20 @@ export const STAGE_NAMES = /** @type {const} */ ([
   'post_apply'
 ]);
 
+/**
+ * Throws for a stage the API does not have, or one given twice.
+ * @param {StageSpec[]} specs
+ */
+export function checkStageSpecs(specs) {
+  const seen = new Set();
+  for (const spec of specs) {
+    if (!STAGE_NAMES.includes(spec.stage) || seen.has(spec.stage)) {
+      throw new Error(`task stage ${String(spec.stage)} is unknown or given twice`);
+    }
+    seen.add(spec.stage);
+  }
+}
+
 export class TaskStageRecords {
   constructor() {
     /** @type {Map<string, TaskStage>} */
@@ -126,7 +140,6 @@ export class TaskStageRecords {
       (a, b) => STAGE_NAMES.indexOf(a.stage) - STAGE_NAMES.indexOf(b.stage)
     );
     return ordered.map(spec => {
-      if (!STAGE_NAMES.includes(spec.stage)) throw new Error(`unknown task stage ${spec.stage}`);
       const created = new Date().toISOString();
       /** @type {TaskStage} */
       const stage = {

@@ -494,6 +494,15 @@ describe('emulator task stages', () => {
     expect(broken.data.attributes.error).toBe(hostile);
   });
 
+  it('refuses a scenario with an unknown or repeated stage', () => {
+    const ws = emu.addWorkspace({ name: `tasks-${++counter}` });
+    const bad = [{ stage: 'mid_plan' }] as unknown as StageSpec[];
+    expect(() => emu.setScenario(ws.id, { taskStages: bad })).toThrow(/mid_plan/);
+    expect(() =>
+      emu.setScenario(ws.id, { taskStages: [{ stage: 'pre_plan' }, { stage: 'pre_plan' }] })
+    ).toThrow(/pre_plan/);
+  });
+
   it('answers 400 for an unknown include and 404 for unknown records', async () => {
     const r = await run({ taskStages: [{ stage: 'post_plan' }] }, { 'plan-only': true });
     await waitForStatus(emu, r.id, ['planned_and_finished']);
