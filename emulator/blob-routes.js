@@ -1,8 +1,8 @@
 // The blob host ("archivist"): pre-signed style paths that need no token for
 // uploads, logs (§8.4), JSON plans, policy output and configuration downloads.
+import { policyCheckText } from './policy-checks.js';
 import { empty, notFound } from './http-util.js';
 import { planJson } from './plan.js';
-import { policyCheckText } from './policy-checks.js';
 
 /**
  * @typedef {import('./store.js').Log} Log

@@ -1,17 +1,6 @@
 // The run status machine (tfe-api.md §6.4, §8.2, §9, §10): every `stepMs` each
 // active run moves one step, so clients see the same sequences of statuses,
 // `actions` flags and progressively written logs as on the real service.
-import { now } from './store.js';
-import { isFinal, mark } from './run-status.js';
-import { readConfig } from './terraform-config.js';
-import {
-  computePlan,
-  applyPlan,
-  planChangeLines,
-  planSummaryLine,
-  applyChangeLines,
-  applySummaryLine
-} from './plan.js';
 import { finishCostEstimate } from './cost-estimates.js';
 import { finishPolicyCheck } from './policy-checks.js';
 import { publishOutputs } from './state-outputs.js';
@@ -23,6 +12,17 @@ import {
   overrideStage,
   endStages
 } from './task-stages.js';
+import { now } from './store.js';
+import { isFinal, mark } from './run-status.js';
+import { readConfig } from './terraform-config.js';
+import {
+  computePlan,
+  applyPlan,
+  planChangeLines,
+  planSummaryLine,
+  applyChangeLines,
+  applySummaryLine
+} from './plan.js';
 
 /**
  * @typedef {import('./store.js').Store} Store
