@@ -52,7 +52,7 @@ describe('the post step', () => {
     const { runId, state } = await abandonedRun();
     const result = await post(state);
     expect(result.exitCode).toBe(0);
-    expect(fixture.emulator.actionCalls(runId)).toEqual(['cancel']);
+    expect(fixture.emulator.actionNames(runId)).toEqual(['cancel']);
     expect(result.stdout).toContain(
       `Run ${runId}: canceled (the job ended while the action waited)`
     );
@@ -67,7 +67,7 @@ describe('the post step', () => {
       apply: 'maybe'
     });
     expect(result.stdout).not.toMatch(/Could not stop run/);
-    expect(fixture.emulator.actionCalls(runId)).toEqual(['cancel']);
+    expect(fixture.emulator.actionNames(runId)).toEqual(['cancel']);
   });
 
   it('also works after the checkout directory was removed', async () => {
@@ -78,27 +78,27 @@ describe('the post step', () => {
       ...state
     });
     expect(result.stdout).not.toMatch(/Could not stop run/);
-    expect(fixture.emulator.actionCalls(runId)).toEqual(['cancel']);
+    expect(fixture.emulator.actionNames(runId)).toEqual(['cancel']);
   });
 
   it('finds the run by its configuration version when the main step never heard of it', async () => {
     const { runId, state } = await abandonedRun();
     delete state['STATE_run-id'];
     await post(state);
-    expect(fixture.emulator.actionCalls(runId)).toEqual(['cancel']);
+    expect(fixture.emulator.actionNames(runId)).toEqual(['cancel']);
   });
 
   it('leaves the run alone with cancel-on-timeout: false', async () => {
     const { runId, state } = await abandonedRun();
     const result = await post(state, { 'cancel-on-timeout': 'false' });
     expect(result.stdout).toContain('cancel-on-timeout: false');
-    expect(fixture.emulator.actionCalls(runId)).toEqual([]);
+    expect(fixture.emulator.actionNames(runId)).toEqual([]);
   });
 
   it('does nothing when the main step said nothing is left to stop', async () => {
     const { runId, state } = await abandonedRun();
     await post({ ...state, 'STATE_stop-on-exit': 'false' });
-    expect(fixture.emulator.actionCalls(runId)).toEqual([]);
+    expect(fixture.emulator.actionNames(runId)).toEqual([]);
   });
 
   it('leaves a run that already settled', async () => {
@@ -106,7 +106,7 @@ describe('the post step', () => {
     fixture.emulator.cancelRun(runId);
     await runReaches(fixture.emulator, runId, ['canceled']);
     await post(state);
-    expect(fixture.emulator.actionCalls(runId)).toEqual([]);
+    expect(fixture.emulator.actionNames(runId)).toEqual([]);
   });
 
   it('warns, never fails, when the server cannot be reached', async () => {

@@ -3,6 +3,7 @@
 import { JSON_API, empty, error, notFound } from './http-util.js';
 import * as ws from './workspace-handlers.js';
 import * as runs from './run-handlers.js';
+import { REPORT_ROUTES, NOT_IN_OTF } from './report-handlers.js';
 
 /**
  * What handlers may use.
@@ -25,7 +26,6 @@ const ROUTES = [
   ['POST', '/workspaces/:id/actions/:action', ws.lockAction],
   ['GET', '/workspaces/:id/configuration-versions', ws.listConfigurationVersions],
   ['POST', '/workspaces/:id/configuration-versions', ws.createConfigurationVersion],
-  ['GET', '/workspaces/:id/current-state-version-outputs', ws.currentStateVersionOutputs],
   ['GET', '/workspaces/:id/runs', runs.listRuns],
   ['GET', '/configuration-versions/:id', ws.showConfigurationVersion],
   ['GET', '/configuration-versions/:id/download', ws.downloadConfigurationVersion],
@@ -36,15 +36,10 @@ const ROUTES = [
   ['GET', '/runs/:runId/plan', runs.showPlan],
   ['GET', '/runs/:runId/plan/json-output', runs.planJsonOutput],
   ['GET', '/runs/:runId/apply', runs.showApply],
-  ['GET', '/runs/:id/policy-checks', runs.listPolicyChecks],
-  ['GET', '/runs/:id/task-stages', runs.listTaskStages],
   ['GET', '/plans/:id', runs.showPlan],
   ['GET', '/plans/:id/json-output', runs.planJsonOutput],
   ['GET', '/applies/:id', runs.showApply],
-  ['GET', '/policy-checks/:id', runs.showPolicyCheck],
-  ['GET', '/policy-checks/:id/output', runs.policyCheckOutput],
-  ['POST', '/policy-checks/:id/actions/override', runs.overridePolicyCheck],
-  ['GET', '/cost-estimates/:id', runs.showCostEstimate]
+  ...REPORT_ROUTES
 ];
 
 const COMPILED = ROUTES.map(([method, pattern, handler]) => {
@@ -71,8 +66,8 @@ export function handleApi(core, req) {
     if (!m) continue;
     pathMatched = true;
     if (route.method !== req.method) continue;
-    // OTF has no policy-check or cost-estimate endpoints.
-    if (core.otf && /^\/(policy-checks|cost-estimates)\/|\/policy-checks$/.test(req.path)) {
+    // OTF has no policy-check, cost-estimate or task-stage endpoints.
+    if (core.otf && NOT_IN_OTF.test(req.path)) {
       return notFound();
     }
     if (req.method !== 'GET' && !(req.contentType ?? '').toLowerCase().startsWith(JSON_API)) {

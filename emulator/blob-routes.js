@@ -1,5 +1,6 @@
 // The blob host ("archivist"): pre-signed style paths that need no token for
 // uploads, logs (§8.4), JSON plans, policy output and configuration downloads.
+import { policyCheckText } from './policy-checks.js';
 import { empty, notFound } from './http-util.js';
 import { planJsonBody } from './huge-bodies.js';
 import { logText } from './planted-log.js';
@@ -70,21 +71,7 @@ export function handleBlob(core, req) {
   if (blob.kind === 'policy') {
     const pc = core.store.policyChecks.get(blob.id);
     if (!pc) return notFound();
-    const failed = pc.softFail;
-    const text = [
-      `Sentinel Result: ${String(!failed)}`,
-      '',
-      failed
-        ? 'This result means that Sentinel policies returned false and the protected\nbehavior is not allowed by Sentinel policies.'
-        : 'This result means that Sentinel policies returned true and the protected\nbehavior is allowed by Sentinel policies.',
-      '',
-      '1 policies evaluated.',
-      '',
-      `## Policy 1: emulator/require-tags.sentinel (soft-mandatory)`,
-      '',
-      `Result: ${String(!failed)}`,
-      ''
-    ].join('\n');
+    const text = policyCheckText(pc);
     return { status: 200, headers: { 'Content-Type': 'text/plain' }, body: text };
   }
   const cv = core.store.cv(blob.id);

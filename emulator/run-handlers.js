@@ -1,16 +1,12 @@
-// Runs, their actions, plans, applies, policy checks and cost estimates
-// (tfe-api.md §6, §8, §9, §10).
+// Runs, their actions, plans and applies (tfe-api.md §6, §8, §9); what runs
+// produced is served by report-handlers.js.
 import { json, empty, error, notFound, invalid, paginate } from './http-util.js';
 import { parseJson } from './workspace-handlers.js';
-import {
-  runResource,
-  phaseResource,
-  workspaceResource,
-  cvResource,
-  policyCheckResource,
-  costEstimateResource
-} from './serialize.js';
-import { runActions, isFinal } from './run-status.js';
+import { runResource, phaseResource, workspaceResource, cvResource } from './serialize.js';
+import { policyCheckResource } from './policy-checks.js';
+import { costEstimateResource } from './cost-estimates.js';
+import { taskStageResource } from './task-stage-resources.js';
+import { runActions } from './run-status.js';
 import { createRunRecord } from './run-records.js';
 import { newSecret, now } from './store.js';
 import { foreignCvRefusal } from './foreign-cv.js';
@@ -232,6 +228,12 @@ export function showRun(call) {
           if (pc) included.push(policyCheckResource(pc, run));
         }
       }
+      if (name === 'task_stages') {
+        for (const id of run.taskStageIds) {
+          const stage = store.taskStages.stages.get(id);
+          if (stage) included.push(taskStageResource(stage));
+        }
+      }
     }
     doc.included = included;
   }
@@ -367,71 +369,4 @@ export function planJsonOutput(call) {
     return { status: 307, headers: { Location: `${call.core.blobUrl}/json/${secret}` } };
   }
   return ['errored', 'canceled', 'unreachable'].includes(plan.status) ? notFound() : empty(204);
-}
-
-/** @param {Call} call */
-export function listPolicyChecks(call) {
-  const { store } = call.core;
-  const run = store.run(call.params.id);
-  if (!run) return notFound();
-  const checks = run.policyCheckIds.flatMap(id => store.policyChecks.get(id) ?? []);
-  const { page, links, meta } = paginate(
-    checks,
-    call.query,
-    `/api/v2/runs/${run.id}/policy-checks`
-  );
-  return json(200, { data: page.map(pc => policyCheckResource(pc, run)), links, meta });
-}
-
-/** @param {Call} call */
-export function showPolicyCheck(call) {
-  const { store } = call.core;
-  const pc = store.policyChecks.get(call.params.id);
-  return pc ? json(200, { data: policyCheckResource(pc, store.run(pc.runId)) }) : notFound();
-}
-
-/** @param {Call} call */
-export function overridePolicyCheck(call) {
-  const { store, machine } = call.core;
-  const pc = store.policyChecks.get(call.params.id);
-  const run = pc ? store.run(pc.runId) : undefined;
-  if (!pc || !run) return notFound();
-  if (pc.status !== 'soft_failed' || run.status !== 'policy_override' || isFinal(run)) {
-    return error(409, 'conflict', 'Policy check is not overridable');
-  }
-  machine.overridePolicy(run);
-  return json(200, { data: policyCheckResource(pc, run) });
-}
-
-/** @param {Call} call */
-export function showCostEstimate(call) {
-  const ce = call.core.store.costEstimates.get(call.params.id);
-  return ce ? json(200, { data: costEstimateResource(ce) }) : notFound();
-}
-
-/**
- * `GET /runs/:id/task-stages`: the emulator has no run tasks, so always an
- * empty list (the CLI lists them before following a run).
- * @param {Call} call
- */
-export function listTaskStages(call) {
-  const run = call.core.store.run(call.params.id);
-  if (!run) return notFound();
-  const { page, links, meta } = paginate([], call.query, `/api/v2/runs/${run.id}/task-stages`);
-  return json(200, { data: page, links, meta });
-}
-
-/**
- * `GET /policy-checks/:id/output`: 204 until there is a result, then a
- * redirect to the Sentinel output on the blob host (§10.1).
- * @param {Call} call
- */
-export function policyCheckOutput(call) {
-  const { store } = call.core;
-  const pc = store.policyChecks.get(call.params.id);
-  if (!pc) return notFound();
-  if (!['passed', 'soft_failed', 'overridden'].includes(pc.status)) return empty(204);
-  const secret = newSecret();
-  store.blobs.set(secret, { kind: 'policy', id: pc.id });
-  return { status: 307, headers: { Location: `${call.core.blobUrl}/policy/${secret}` } };
 }

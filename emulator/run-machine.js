@@ -1,6 +1,17 @@
 // The run status machine (tfe-api.md §6.4, §8.2, §9, §10): every `stepMs` each
 // active run moves one step, so clients see the same sequences of statuses,
 // `actions` flags and progressively written logs as on the real service.
+import { finishCostEstimate } from './cost-estimates.js';
+import { finishPolicyCheck } from './policy-checks.js';
+import { publishOutputs } from './state-outputs.js';
+import {
+  pendingStage,
+  currentStage,
+  startStage,
+  settleStage,
+  overrideStage,
+  endStages
+} from './task-stages.js';
 import { now } from './store.js';
 import { isFinal, mark } from './run-status.js';
 import { readConfig } from './terraform-config.js';
@@ -103,15 +114,29 @@ export class RunMachine {
   }
 
   /**
-   * Overrides the soft-failed policy check of a run waiting in `policy_override`.
+   * Overrides the soft-failed policy check of a run waiting in `policy_override`
+   * (or the failed policy evaluation of the task stage it waits in).
    * @param {Run} run
    */
   overridePolicy(run) {
+    if (this.overrideTaskStage(run)) return;
     for (const id of run.policyCheckIds) {
       const pc = this.store.policyChecks.get(id);
       if (pc && pc.status === 'soft_failed') mark(pc, 'overridden');
     }
     if (run.status === 'policy_override') this.enterStage(run, 'policy_checked');
+  }
+
+  /**
+   * Overrides the task stage the run waits in; it goes on at the next step.
+   * @param {Run} run
+   * @returns {boolean} false when no stage of the run waits for an override
+   */
+  overrideTaskStage(run) {
+    const stage = currentStage(this.store, run);
+    if (!stage || !overrideStage(this.store, stage)) return false;
+    run.paused = false;
+    return true;
   }
 
   /**
@@ -143,11 +168,12 @@ export class RunMachine {
       if (phase.log.started) closeLog(phase);
     }
     const ce = run.costEstimateId ? this.store.costEstimates.get(run.costEstimateId) : undefined;
-    if (ce && ['pending', 'queued'].includes(ce.status)) mark(ce, 'canceled');
+    if (ce && ['pending', 'queued'].includes(ce.status)) mark(ce, how);
     for (const id of run.policyCheckIds) {
       const pc = this.store.policyChecks.get(id);
       if (pc && ['pending', 'queued'].includes(pc.status)) mark(pc, 'unreachable');
     }
+    endStages(this.store, run, how);
   }
 
   tick() {
@@ -198,6 +224,11 @@ export class RunMachine {
       case 'pending':
         if (!this.mayStart(run)) return;
         run.statusTimestamps['plan-queueable-at'] = now();
+        if (this.startTaskStage(run, 'pre_plan')) return;
+        this.setStatus(run, 'plan_queued');
+        markPhase(plan, 'queued', 'queued-at');
+        return;
+      case 'pre_plan_completed':
         this.setStatus(run, 'plan_queued');
         markPhase(plan, 'queued', 'queued-at');
         return;
@@ -216,14 +247,33 @@ export class RunMachine {
       case 'planned':
       case 'cost_estimated':
       case 'policy_checked':
+      case 'post_plan_completed':
         return this.continueAfter(run, run.status);
+      // A run waiting for an override (the last four) steps only once overridden.
+      case 'pre_plan_running':
+      case 'post_plan_running':
+      case 'pre_apply_running':
+      case 'post_apply_running':
+      case 'policy_override':
+      case 'pre_plan_awaiting_decision':
+      case 'post_plan_awaiting_decision':
+      case 'pre_apply_awaiting_decision':
+        return this.finishTaskStage(run);
       case 'cost_estimating':
         return this.finishCostEstimate(run);
       case 'policy_checking':
         return this.finishPolicyCheck(run);
       case 'confirmed':
+        if (this.startTaskStage(run, 'pre_apply')) return;
         this.setStatus(run, 'apply_queued');
         markPhase(apply, 'queued', 'queued-at');
+        return;
+      case 'pre_apply_completed':
+        this.setStatus(run, 'apply_queued');
+        markPhase(apply, 'queued', 'queued-at');
+        return;
+      case 'post_apply_completed':
+        this.setStatus(run, 'applied');
         return;
       case 'apply_queued':
         this.setStatus(run, 'applying');
@@ -309,8 +359,12 @@ export class RunMachine {
    * @param {string} status
    */
   nextStage(run, status) {
-    if (status === 'planned' && run.costEstimateId) return 'cost_estimating';
-    if (status !== 'policy_checked' && run.policyCheckIds.length > 0) return 'policy_checking';
+    const at = ['planned', 'cost_estimated', 'policy_checked', 'post_plan_completed'].indexOf(
+      status
+    );
+    if (at < 1 && run.costEstimateId) return 'cost_estimating';
+    if (at < 2 && run.policyCheckIds.length > 0) return 'policy_checking';
+    if (at < 3 && pendingStage(this.store, run, 'post_plan')) return 'post_plan_running';
     return null;
   }
 
@@ -341,6 +395,8 @@ export class RunMachine {
         if (pc) mark(pc, 'queued');
       }
       this.setStatus(run, next);
+    } else if (next === 'post_plan_running') {
+      this.startTaskStage(run, 'post_plan');
     } else if (run.planOnly) {
       this.setStatus(run, 'planned_and_finished');
       this.endPhases(run, 'unreachable');
@@ -349,10 +405,46 @@ export class RunMachine {
     }
   }
 
+  /**
+   * Starts the run's task stage `name` if it has one.
+   * @param {Run} run
+   * @param {import('./task-records.js').StageName} name
+   */
+  startTaskStage(run, name) {
+    const stage = pendingStage(this.store, run, name);
+    if (!stage) return false;
+    startStage(this.store, stage);
+    this.setStatus(run, `${name}_running`);
+    return true;
+  }
+
+  /**
+   * Ends the task stage in progress: the run completes the stage, waits for
+   * an override, or fails.
+   * @param {Run} run
+   */
+  finishTaskStage(run) {
+    const stage = currentStage(this.store, run);
+    if (!stage) return;
+    const settled = settleStage(this.store, run, stage);
+    if (settled.kind === 'completed') {
+      const done = `${stage.stage}_completed`;
+      // Post-plan completion may be where an applyable run waits to be confirmed.
+      if (stage.stage === 'post_plan' && !run.planOnly) this.enterStage(run, done);
+      else this.setStatus(run, done);
+    } else if (settled.kind === 'wait') {
+      this.setStatus(run, settled.runStatus);
+      run.paused = true;
+    } else {
+      this.setStatus(run, settled.runStatus);
+      this.endPhases(run, 'unreachable');
+    }
+  }
+
   /** @param {Run} run */
   finishCostEstimate(run) {
     const ce = this.store.costEstimates.get(/** @type {string} */ (run.costEstimateId));
-    if (ce && ce.status === 'queued') mark(ce, 'finished');
+    if (ce) finishCostEstimate(ce, run.plan?.changes.length ?? 0);
     if (run.planOnly) {
       this.setStatus(run, 'cost_estimated');
     } else {
@@ -362,14 +454,14 @@ export class RunMachine {
 
   /** @param {Run} run */
   finishPolicyCheck(run) {
-    let softFailed = false;
-    for (const id of run.policyCheckIds) {
-      const pc = this.store.policyChecks.get(id);
-      if (!pc) continue;
-      mark(pc, pc.softFail ? 'soft_failed' : 'passed');
-      softFailed ||= pc.softFail;
-    }
-    if (!softFailed) {
+    const checks = run.policyCheckIds.flatMap(id => this.store.policyChecks.get(id) ?? []);
+    for (const pc of checks) finishPolicyCheck(pc);
+    const softFailed = checks.some(pc => pc.status === 'soft_failed');
+    if (checks.some(pc => pc.status === 'hard_failed' || pc.status === 'errored')) {
+      // A hard-mandatory failure cannot be overridden: the run ends (§10.1).
+      this.setStatus(run, 'errored');
+      this.endPhases(run, 'unreachable');
+    } else if (!softFailed) {
       if (run.planOnly) this.setStatus(run, 'policy_checked');
       else this.enterStage(run, 'policy_checked');
     } else if (run.planOnly) {
@@ -410,12 +502,17 @@ export class RunMachine {
     }
     const ws = /** @type {Workspace} */ (this.store.workspaces.get(run.workspaceId));
     applyPlan(result, ws.state);
-    ws.outputs = run.isDestroy ? [] : result.outputs;
+    publishOutputs(
+      this.store,
+      ws,
+      run.isDestroy ? [] : (run.scenario.outputs ?? result.outputs),
+      run.scenario.outputsPending
+    );
     apply.counts = result.counts;
     apply.hasChanges = result.hasChanges;
     writeLog(apply, ['', applySummaryLine(result.counts)]);
     markPhase(apply, 'finished', 'finished-at');
     closeLog(apply);
-    this.setStatus(run, 'applied');
+    if (!this.startTaskStage(run, 'post_apply')) this.setStatus(run, 'applied');
   }
 }

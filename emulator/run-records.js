@@ -1,7 +1,10 @@
 // Creating a run: the run record with its plan, apply and, when the scenario
-// asks for them, a policy check and a cost estimate (all exist from creation, §6.2).
+// asks for them, a policy check, a cost estimate and task stages (all exist
+// from creation, §6.2).
 import { newId, newSecret, now, emptyLog } from './store.js';
 import { mark } from './run-status.js';
+import { createCostEstimate } from './cost-estimates.js';
+import { createPolicyChecks } from './policy-checks.js';
 
 /**
  * @typedef {import('./store.js').Store} Store
@@ -33,7 +36,7 @@ function newPhase(store, runId, prefix) {
 }
 
 /**
- * Creates a run with its plan, apply and optional policy check and cost estimate.
+ * Creates a run with its plan, apply and optional checks.
  * @param {Store} store
  * @param {Workspace} ws
  * @param {ConfigurationVersion} cv
@@ -48,35 +51,15 @@ export function createRunRecord(store, ws, cv, attrs, source) {
   const apply = newPhase(store, id, 'apply');
   store.plans.set(plan.id, plan);
   store.applies.set(apply.id, apply);
-  /** @type {string | null} */
-  let costEstimateId = null;
-  if (scenario.costEstimate) {
-    const costs = typeof scenario.costEstimate === 'object' ? scenario.costEstimate : {};
-    const ce = {
-      id: newId('ce'),
-      runId: id,
-      status: 'pending',
-      prior: costs.prior ?? 25.488,
-      proposed: costs.proposed ?? 40.32,
-      statusTimestamps: {}
-    };
-    store.costEstimates.set(ce.id, ce);
-    costEstimateId = ce.id;
-  }
-  /** @type {string[]} */
-  const policyCheckIds = [];
-  if (scenario.policySoftFail || scenario.policyPass) {
-    const pc = {
-      id: newId('polchk'),
-      runId: id,
-      status: 'pending',
-      softFail: scenario.policySoftFail === true,
-      statusTimestamps: {}
-    };
-    store.policyChecks.set(pc.id, pc);
-    policyCheckIds.push(pc.id);
-  }
+  const costEstimateId = scenario.costEstimate
+    ? createCostEstimate(store, id, scenario.costEstimate)
+    : null;
+  // OTF has neither policy checks nor run tasks (tfe-api.md §13).
+  const policyCheckIds = store.otf ? [] : createPolicyChecks(store, id, scenario);
   const planOnly = attrs['plan-only'] === true;
+  const taskStageIds = store.otf
+    ? []
+    : store.taskStages.create(id, scenario.taskStages ?? [], planOnly);
   /** @type {Run} */
   const run = {
     id,
@@ -102,6 +85,7 @@ export function createRunRecord(store, ws, cv, attrs, source) {
     applyId: apply.id,
     costEstimateId,
     policyCheckIds,
+    taskStageIds,
     cancelRequested: false,
     paused: false,
     ticks: 0,

@@ -21,15 +21,26 @@ const CONFIRM_PAUSES = new Set([
   'planned',
   'cost_estimated',
   'policy_checked',
+  'post_plan_completed',
   'planned_and_saved'
 ]);
-const DISCARD_PAUSES = new Set([...CONFIRM_PAUSES, 'policy_override']);
+const DISCARD_PAUSES = new Set([
+  ...CONFIRM_PAUSES,
+  'policy_override',
+  'post_plan_running',
+  'pre_plan_awaiting_decision',
+  'post_plan_awaiting_decision',
+  'pre_apply_awaiting_decision'
+]);
 const CANCELABLE = new Set([
   'pending',
   'plan_queued',
   'planning',
   'cost_estimating',
   'policy_checking',
+  'pre_plan_running',
+  'post_plan_running',
+  'pre_apply_running',
   'confirmed',
   'apply_queued',
   'applying'

@@ -194,7 +194,10 @@ export function runResource(run, ctx) {
         data: run.policyCheckIds.map(id => ({ id, type: 'policy-checks' })),
         links: { related: `${API}/runs/${run.id}/policy-checks` }
       },
-      'task-stages': { data: [] }
+      'task-stages': {
+        data: run.taskStageIds.map(id => ({ id, type: 'task-stages' })),
+        links: { related: `${API}/runs/${run.id}/task-stages` }
+      }
     },
     links: { self: `${API}/runs/${run.id}` }
   };
@@ -231,63 +234,5 @@ export function phaseResource(phase, type, ctx) {
             'json-output': `${API}/plans/${phase.id}/json-output`
           }
         : { self: `${API}/applies/${phase.id}` }
-  };
-}
-
-/**
- * @param {import('./store.js').PolicyCheck} pc
- * @param {Run | undefined} run
- */
-export function policyCheckResource(pc, run) {
-  const failed = pc.status === 'soft_failed' || pc.status === 'overridden';
-  const done = ['passed', 'soft_failed', 'overridden'].includes(pc.status);
-  return {
-    id: pc.id,
-    type: 'policy-checks',
-    attributes: {
-      status: pc.status,
-      scope: 'organization',
-      result: done
-        ? {
-            result: !failed,
-            passed: failed ? 0 : 1,
-            'total-failed': failed ? 1 : 0,
-            'hard-failed': 0,
-            'soft-failed': failed ? 1 : 0,
-            'advisory-failed': 0,
-            'duration-ms': 12,
-            sentinel: null
-          }
-        : null,
-      actions: {
-        'is-overridable': pc.status === 'soft_failed' && run?.status === 'policy_override'
-      },
-      permissions: { 'can-override': true },
-      'status-timestamps': pc.statusTimestamps
-    },
-    relationships: { run: rel('runs', pc.runId) },
-    links: { output: `${API}/policy-checks/${pc.id}/output` }
-  };
-}
-
-/** @param {import('./store.js').CostEstimate} ce */
-export function costEstimateResource(ce) {
-  const done = ce.status === 'finished';
-  const money = (/** @type {number} */ n) => (done ? n.toFixed(3) : null);
-  return {
-    id: ce.id,
-    type: 'cost-estimates',
-    attributes: {
-      status: ce.status,
-      'status-timestamps': ce.statusTimestamps,
-      'prior-monthly-cost': money(ce.prior),
-      'proposed-monthly-cost': money(ce.proposed),
-      'delta-monthly-cost': money(ce.proposed - ce.prior),
-      'resources-count': done ? 2 : null,
-      'matched-resources-count': done ? 2 : null,
-      'unmatched-resources-count': done ? 0 : null,
-      'error-message': null
-    },
-    links: { self: `${API}/cost-estimates/${ce.id}` }
   };
 }

@@ -12,6 +12,8 @@ import { readBody, error, json } from './http-util.js';
 import { Faults, faultReply, faultMode, answersItself } from './faults.js';
 import { ReplyWriter } from './reply-writer.js';
 import { RateLimiter } from './rate-limiter.js';
+import { publishOutputs } from './state-outputs.js';
+import { checkStageSpecs } from './task-records.js';
 
 /**
  * @typedef {import('./store.js').Scenario} Scenario
@@ -94,6 +96,7 @@ export class Emulator {
     this.appName =
       options.appName === undefined ? (this.otf ? null : 'HCP Terraform') : options.appName;
     this.store = new Store();
+    this.store.otf = this.otf;
     this.machine = new RunMachine(this.store, this.stepMs);
     this.uploadProcessor = new UploadProcessor(this.store, this.stepMs);
     /** @type {RecordedRequest[]} */
@@ -200,6 +203,8 @@ export class Emulator {
    */
   setScenario(nameOrId, scenario) {
     const ws = this.workspace(nameOrId);
+    // Refused here: a run created from an upload has no caller to tell.
+    checkStageSpecs(scenario.taskStages ?? []);
     ws.scenario = { ...scenario };
     for (const run of this.store.runs) {
       if (run.workspaceId === ws.id && !isFinal(run)) run.hold = scenario.holdStatus ?? null;
@@ -226,6 +231,27 @@ export class Emulator {
     const run = this.getRun(runId);
     if (run.status !== 'policy_override') throw new Error(`run ${runId} is ${run.status}`);
     this.machine.overridePolicy(run);
+  }
+
+  /**
+   * Overrides the task stage a run waits in (failed mandatory run tasks or
+   * policy evaluations), as a human would in the UI.
+   * @param {string} runId
+   */
+  overrideTaskStage(runId) {
+    if (!this.machine.overrideTaskStage(this.getRun(runId))) {
+      throw new Error(`run ${runId} has no task stage awaiting an override`);
+    }
+  }
+
+  /**
+   * Replaces the workspace's current outputs at once, as a new state would;
+   * null removes the state (the list answers 404).
+   * @param {string} nameOrId
+   * @param {import('./state-outputs.js').OutputSpec[] | null} outputs
+   */
+  setOutputs(nameOrId, outputs) {
+    publishOutputs(this.store, this.workspace(nameOrId), outputs);
   }
 
   /** @param {string} runId */

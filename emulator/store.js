@@ -1,5 +1,6 @@
 // In-memory records of everything the emulator serves, and their IDs.
 import { randomBytes } from 'node:crypto';
+import { TaskStageRecords } from './task-records.js';
 
 /**
  * @typedef {import('./terraform-config.js').OutputBlock} OutputBlock
@@ -11,7 +12,13 @@ import { randomBytes } from 'node:crypto';
  * @property {boolean} [applyError]
  * @property {boolean} [policySoftFail]
  * @property {boolean} [policyPass] a passing policy check stage
- * @property {boolean | { prior?: number, proposed?: number }} [costEstimate]
+ * @property {boolean | import('./cost-estimates.js').CostKnob} [costEstimate]
+ * @property {import('./policy-checks.js').PolicySpec[]} [policies] Sentinel policies and their results
+ * @property {boolean | string} [policyError] the policy check ends errored
+ * @property {'organization' | 'workspace'} [policyScope]
+ * @property {import('./task-records.js').StageSpec[]} [taskStages] run tasks and policy evaluations
+ * @property {import('./state-outputs.js').OutputSpec[]} [outputs] what an apply leaves as outputs
+ * @property {number | { ms: number }} [outputsPending] 503s of the outputs list after an apply
  * @property {string} [holdStatus]
  * @property {'ok' | 'forbidden' | 'not-found'} [planJson]
  * @property {boolean | string} [cvError] a string is used as the error message
@@ -36,7 +43,8 @@ import { randomBytes } from 'node:crypto';
  * @property {boolean} allowDestroyPlan
  * @property {Record<string, boolean>} permissions
  * @property {Map<string, string>} state applied address -> block hash
- * @property {OutputBlock[] | null} outputs null while nothing was applied
+ * @property {import('./state-outputs.js').StateOutput[] | null} outputs null while nothing was applied
+ * @property {{ left: number, until: number } | null} [outputsPending] the list answers 503 meanwhile
  * @property {Scenario} scenario
  * @property {string} createdAt
  *
@@ -67,20 +75,8 @@ import { randomBytes } from 'node:crypto';
  * @property {Log} log
  * @property {string} logPath secret path on the blob host
  *
- * @typedef {object} PolicyCheck
- * @property {string} id
- * @property {string} runId
- * @property {string} status
- * @property {boolean} softFail
- * @property {Record<string, string>} statusTimestamps
- *
- * @typedef {object} CostEstimate
- * @property {string} id
- * @property {string} runId
- * @property {string} status
- * @property {number} prior
- * @property {number} proposed
- * @property {Record<string, string>} statusTimestamps
+ * @typedef {import('./policy-checks.js').PolicyCheck} PolicyCheck
+ * @typedef {import('./cost-estimates.js').CostEstimate} CostEstimate
  *
  * @typedef {object} Run
  * @property {string} id
@@ -106,6 +102,7 @@ import { randomBytes } from 'node:crypto';
  * @property {string} applyId
  * @property {string | null} costEstimateId
  * @property {string[]} policyCheckIds
+ * @property {string[]} taskStageIds
  * @property {boolean} cancelRequested
  * @property {boolean} paused waiting for a human (confirm, override)
  * @property {number} ticks ticks spent in the current status
@@ -162,6 +159,12 @@ export class Store {
     this.plans = new Map();
     /** @type {Map<string, Phase>} */
     this.applies = new Map();
+    /** Run task stages and what hangs off them (tfe-api.md §10.3). */
+    this.taskStages = new TaskStageRecords();
+    /** @type {Map<string, import('./state-outputs.js').StateOutput & { workspaceId: string }>} */
+    this.stateOutputs = new Map();
+    /** The OTF flavor has no policy checks or task stages (tfe-api.md §13). */
+    this.otf = false;
     /** @type {Map<string, PolicyCheck>} */
     this.policyChecks = new Map();
     /** @type {Map<string, CostEstimate>} */

@@ -3,10 +3,11 @@
 // can derive a believable plan from what the client uploaded.
 import { createHash } from 'node:crypto';
 import path from 'node:path';
+import { parseLiteral } from './hcl-literal.js';
 
 /**
  * @typedef {{ address: string, type: string, name: string, hash: string, text: string }} ResourceBlock
- * @typedef {{ name: string, value: unknown, type: string, sensitive: boolean }} OutputBlock
+ * @typedef {{ name: string, value: unknown, type: import('./hcl-literal.js').TerraformType, sensitive: boolean }} OutputBlock
  * @typedef {{ resources: Map<string, ResourceBlock>, imports: Map<string, string>, outputs: OutputBlock[] }} TerraformConfig
  */
 
@@ -53,20 +54,6 @@ function* blocks(text, keyword) {
 }
 
 /**
- * Turns a simple HCL literal into a value and a Terraform type name;
- * anything else is reported as its source text.
- * @param {string} expr
- * @returns {{ value: unknown, type: string }}
- */
-function literal(expr) {
-  const e = expr.trim();
-  if (/^"[^"]*"$/.test(e)) return { value: e.slice(1, -1), type: 'string' };
-  if (/^-?\d+(\.\d+)?$/.test(e)) return { value: Number(e), type: 'number' };
-  if (e === 'true' || e === 'false') return { value: e === 'true', type: 'bool' };
-  return { value: e, type: 'string' };
-}
-
-/**
  * Reads the root module: the `.tf` files directly inside `workingDirectory`
  * (Terraform does not descend into subdirectories).
  * @param {Map<string, string>} files archive path -> text
@@ -98,9 +85,16 @@ export function readConfig(files, workingDirectory) {
     for (const block of blocks(text, 'output')) {
       const [outName] = block.labels;
       if (!outName) continue;
-      const value = /\bvalue\s*=\s*(.+)/.exec(block.body);
-      const sensitive = /\bsensitive\s*=\s*true\b/.test(block.body);
-      const lit = literal(value ? value[1] : 'null');
+      const value = /^[ \t]*value[ \t]*=[ \t]*/m.exec(block.body);
+      const at = value ? value.index + value[0].length : -1;
+      const sensitive = /^[ \t]*sensitive[ \t]*=[ \t]*true\b/m.test(block.body);
+      // An expression that needs evaluating is reported as its source text.
+      const lit = value
+        ? (parseLiteral(block.body, at) ?? {
+            value: (/.*/.exec(block.body.slice(at))?.[0] ?? '').trim(),
+            type: 'string'
+          })
+        : { value: null, type: 'dynamic' };
       config.outputs.push({ name: outName, value: lit.value, type: lit.type, sensitive });
     }
   }

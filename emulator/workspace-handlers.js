@@ -1,5 +1,4 @@
-// Workspaces, locks, configuration versions and state outputs (tfe-api.md §4, §5, §11).
-import { createHash } from 'node:crypto';
+// Workspaces, locks and configuration versions (tfe-api.md §4, §5).
 import { json, error, notFound, invalid, paginate } from './http-util.js';
 import { workspaceResource, cvResource } from './serialize.js';
 import { newId, newSecret, now } from './store.js';
@@ -132,23 +131,4 @@ export function downloadConfigurationVersion(call) {
   const secret = newSecret();
   store.blobs.set(secret, { kind: 'download', id: cv.id });
   return { status: 302, headers: { Location: `${call.core.blobUrl}/download/${secret}` } };
-}
-
-/** @param {Call} call */
-export function currentStateVersionOutputs(call) {
-  const ws = call.core.store.workspaces.get(call.params.id);
-  if (!ws || ws.outputs === null) return notFound();
-  const data = ws.outputs.map(o => ({
-    id: `wsout-${createHash('sha256').update(`${ws.id}/${o.name}`).digest('hex').slice(0, 16)}`,
-    type: 'state-version-outputs',
-    attributes: {
-      name: o.name,
-      sensitive: o.sensitive,
-      type: o.type,
-      // The list endpoint never reveals sensitive values (§11).
-      value: o.sensitive ? null : o.value,
-      'detailed-type': o.type
-    }
-  }));
-  return json(200, { data });
 }
