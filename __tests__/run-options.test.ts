@@ -1,5 +1,5 @@
 /**
- * Every run option of interface.md reaches the API as documented, and the workspace states
+ * Every run option of docs/contract.md ("Inputs") reaches the API as documented, and the workspace states
  * that must stop or warn do so before anything is created.
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';

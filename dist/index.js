@@ -40165,7 +40165,7 @@ function loadPostState() {
 ;// CONCATENATED MODULE: ./src/tfe/client.ts
 /**
  * The TFE API client: JSON:API over @actions/http-client, the token only ever sent to the
- * API, and the retry rules of interface.md ("Retries") applied per kind of request.
+ * API, and the retry rules of docs/contract.md ("Retries") applied per kind of request.
  */
 
 
@@ -40348,7 +40348,7 @@ class TfeClient {
         return { available: true, json: parseJson(blob.text) };
     }
     /**
-     * One read of a phase log (tfe-api.md §8.4): the URL's query is replaced by
+     * One read of a phase log (docs/tfe-api-notes.md §8.4): the URL's query is replaced by
      * limit/offset; no token, no retries (the caller polls again anyway).
      */
     async readLogChunk(logUrl, offset, limit) {

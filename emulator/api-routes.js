@@ -1,5 +1,5 @@
 // The `/api/v2` router: authentication, the JSON:API content-type rule and the
-// route table (tfe-api.md §1.2, §1.3, §14).
+// route table (docs/tfe-api-notes.md §1.2, §1.3, §14).
 import { JSON_API, empty, error, notFound } from './http-util.js';
 import * as ws from './workspace-handlers.js';
 import * as runs from './run-handlers.js';

@@ -1,5 +1,5 @@
 // Reads an uploaded configuration archive and applies go-slug's Unpack rules
-// (slug.md §6, §8.2), so that a client packing something the real server would
+// (docs/packing-notes.md §6, §8.2), so that a client packing something the real server would
 // refuse sees its configuration version end `errored`.
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';

@@ -1,5 +1,5 @@
 // The blob host ("archivist"): pre-signed style paths that need no token for
-// uploads, logs (§8.4), JSON plans, policy output and configuration downloads.
+// uploads, logs (docs/tfe-api-notes.md §8.4), JSON plans, policy output and configuration downloads.
 import { policyCheckText } from './policy-checks.js';
 import { empty, notFound } from './http-util.js';
 import { planJsonBody } from './huge-bodies.js';

@@ -1,4 +1,4 @@
-// Cost estimates (tfe-api.md §10.2): created with the run when the scenario
+// Cost estimates (docs/tfe-api-notes.md §10.2): created with the run when the scenario
 // asks for one, finished or errored when the run passes `cost_estimating`.
 // A failed estimate never fails the run.
 import { newId } from './store.js';

@@ -1,4 +1,4 @@
-// Runs from a configuration version of another workspace (tfe-api.md §6.1:
+// Runs from a configuration version of another workspace (docs/tfe-api-notes.md §6.1:
 // the Runs API accepts "a pre-existing configuration version, even one from
 // another workspace", which is how a staging archive gets promoted). The
 // `foreignCv` scenario knob of the run's workspace plays a server that refuses

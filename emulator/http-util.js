@@ -71,7 +71,7 @@ export function readBody(req) {
 }
 
 /**
- * Slices a list the JSON:API way (§1.5): `page[number]`, `page[size]` (max 100).
+ * Slices a list the JSON:API way (docs/tfe-api-notes.md §1.5): `page[number]`, `page[size]` (max 100).
  * @template T
  * @param {T[]} items
  * @param {URLSearchParams} query

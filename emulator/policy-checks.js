@@ -1,4 +1,4 @@
-// Sentinel policy checks, the legacy workflow (tfe-api.md §10.1): which
+// Sentinel policy checks, the legacy workflow (docs/tfe-api-notes.md §10.1): which
 // policies a run's check holds, the status their results add up to, and the
 // check as the API and its output log show it.
 import { newId } from './store.js';

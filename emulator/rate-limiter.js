@@ -1,5 +1,5 @@
 // An optional per-second request budget for the API host, answering like TFC
-// (tfe-api.md §3.1): 429 with a float `X-RateLimit-Reset` in seconds.
+// (docs/tfe-api-notes.md §3.1): 429 with a float `X-RateLimit-Reset` in seconds.
 import { json } from './http-util.js';
 
 export class RateLimiter {

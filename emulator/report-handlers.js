@@ -1,6 +1,6 @@
 // What a run produced, over HTTP: policy checks, cost estimates, task stages
 // with their task results, policy evaluations and policy set outcomes, and
-// the workspace's outputs (tfe-api.md §10, §11).
+// the workspace's outputs (docs/tfe-api-notes.md §10, §11).
 import { json, empty, error, notFound, paginate } from './http-util.js';
 import { parseJson } from './workspace-handlers.js';
 import { newSecret } from './store.js';
@@ -282,6 +282,6 @@ export const REPORT_ROUTES = [
   ['GET', '/task-results/:id', showTaskResult]
 ];
 
-/** Paths OTF has no endpoint for (tfe-api.md §13). */
+/** Paths OTF has no endpoint for (docs/tfe-api-notes.md §13). */
 export const NOT_IN_OTF =
   /^\/(policy-checks|cost-estimates|task-stages|task-results|policy-evaluations|policy-set-outcomes)\/|^\/runs\/[^/]+\/(policy-checks|task-stages)$/;

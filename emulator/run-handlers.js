@@ -1,4 +1,4 @@
-// Runs, their actions, plans and applies (tfe-api.md §6, §8, §9); what runs
+// Runs, their actions, plans and applies (docs/tfe-api-notes.md §6, §8, §9); what runs
 // produced is served by report-handlers.js.
 import { json, empty, error, notFound, invalid, paginate } from './http-util.js';
 import { parseJson } from './workspace-handlers.js';

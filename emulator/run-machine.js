@@ -1,4 +1,4 @@
-// The run status machine (tfe-api.md §6.4, §8.2, §9, §10): every `stepMs` each
+// The run status machine (docs/tfe-api-notes.md §6.4, §8.2, §9, §10): every `stepMs` each
 // active run moves one step, so clients see the same sequences of statuses,
 // `actions` flags and progressively written logs as on the real service.
 import { finishCostEstimate } from './cost-estimates.js';

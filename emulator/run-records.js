@@ -1,6 +1,6 @@
 // Creating a run: the run record with its plan, apply and, when the scenario
 // asks for them, a policy check, a cost estimate and task stages (all exist
-// from creation, §6.2).
+// from creation, docs/tfe-api-notes.md §6.2).
 import { newId, newSecret, now, emptyLog } from './store.js';
 import { mark } from './run-status.js';
 import { createCostEstimate } from './cost-estimates.js';
@@ -54,7 +54,7 @@ export function createRunRecord(store, ws, cv, attrs, source) {
   const costEstimateId = scenario.costEstimate
     ? createCostEstimate(store, id, scenario.costEstimate)
     : null;
-  // OTF has neither policy checks nor run tasks (tfe-api.md §13).
+  // OTF has neither policy checks nor run tasks (docs/tfe-api-notes.md §13).
   const policyCheckIds = store.otf ? [] : createPolicyChecks(store, id, scenario);
   const planOnly = attrs['plan-only'] === true;
   const taskStageIds = store.otf

@@ -1,5 +1,5 @@
 // Status rules of runs shared by the machine and the serializer: which
-// statuses are final, and the `actions` flags (tfe-api.md §6.4, §6.5).
+// statuses are final, and the `actions` flags (docs/tfe-api-notes.md §6.4, §6.5).
 import { now } from './store.js';
 
 /** @typedef {import('./store.js').Run} Run */

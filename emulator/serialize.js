@@ -1,4 +1,4 @@
-// Turns records into JSON:API resource objects (tfe-api.md §1.4, §4-§11).
+// Turns records into JSON:API resource objects (docs/tfe-api-notes.md §1.4, §4-§11).
 import { runActions, isFinal } from './run-status.js';
 
 /**

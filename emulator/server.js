@@ -25,7 +25,7 @@ import { checkStageSpecs } from './task-records.js';
  * @property {number} [port]
  * @property {string} [blobHost]
  * @property {boolean} [sharedHost] serve blobs on the API host under `/_archivist`, as TFE does
- * @property {'tfc' | 'otf'} [flavor] `otf` answers like leg100/otf (tfe-api.md §13)
+ * @property {'tfc' | 'otf'} [flavor] `otf` answers like leg100/otf (docs/tfe-api-notes.md §13)
  * @property {boolean} [sparse] a minimal TFE-compatible server: runs carry no `actions`
  *   flags and no `has-changes` (clients must read the status and the plan)
  * @property {number} [blobPort]

@@ -1,5 +1,5 @@
 // The workspace's current Terraform outputs as the state-version-outputs
-// endpoints serve them (tfe-api.md §11): sensitive values nulled in the list,
+// endpoints serve them (docs/tfe-api-notes.md §11): sensitive values nulled in the list,
 // readable one by one, and a 503 window while a new state is processed.
 import { json, error, notFound, paginate } from './http-util.js';
 import { newId } from './store.js';

@@ -159,11 +159,11 @@ export class Store {
     this.plans = new Map();
     /** @type {Map<string, Phase>} */
     this.applies = new Map();
-    /** Run task stages and what hangs off them (tfe-api.md §10.3). */
+    /** Run task stages and what hangs off them (docs/tfe-api-notes.md §10.3). */
     this.taskStages = new TaskStageRecords();
     /** @type {Map<string, import('./state-outputs.js').StateOutput & { workspaceId: string }>} */
     this.stateOutputs = new Map();
-    /** The OTF flavor has no policy checks or task stages (tfe-api.md §13). */
+    /** The OTF flavor has no policy checks or task stages (docs/tfe-api-notes.md §13). */
     this.otf = false;
     /** @type {Map<string, PolicyCheck>} */
     this.policyChecks = new Map();

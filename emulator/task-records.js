@@ -1,4 +1,4 @@
-// Records of run task stages (tfe-api.md §10.3): a stage per run stage that
+// Records of run task stages (docs/tfe-api-notes.md §10.3): a stage per run stage that
 // has run tasks or policy evaluations, its task results, its policy
 // evaluations and their policy set outcomes, all created with the run.
 import { newId as id } from './store.js';

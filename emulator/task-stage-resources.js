@@ -1,5 +1,5 @@
 // Task stages, task results, policy evaluations and policy set outcomes as
-// JSON:API resources (tfe-api.md §10.3).
+// JSON:API resources (docs/tfe-api-notes.md §10.3).
 import { setOutcomesOf, resultCount } from './task-stages.js';
 
 /**

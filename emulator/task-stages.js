@@ -1,4 +1,4 @@
-// How a run's task stages play out (tfe-api.md §6.4, §10.3): a stage runs its
+// How a run's task stages play out (docs/tfe-api-notes.md §6.4, §10.3): a stage runs its
 // tasks and policy evaluations, then passes, waits for an override, or fails
 // the run. Advisory failures only warn; post-apply failures never fail a run.
 import { mark } from './run-status.js';

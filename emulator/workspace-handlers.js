@@ -1,4 +1,4 @@
-// Workspaces, locks and configuration versions (tfe-api.md §4, §5).
+// Workspaces, locks and configuration versions (docs/tfe-api-notes.md §4, §5).
 import { json, error, notFound, invalid, paginate } from './http-util.js';
 import { workspaceResource, cvResource } from './serialize.js';
 import { newId, newSecret, now } from './store.js';

@@ -1,6 +1,6 @@
 /**
  * Streams a plan or apply log into the step's log while the phase runs, following the
- * blob store's protocol (tfe-api.md §8.4): byte offsets, STX (0x02) before the first byte,
+ * blob store's protocol (docs/tfe-api-notes.md §8.4): byte offsets, STX (0x02) before the first byte,
  * ETX (0x03) after the last one.
  */
 import type { TfeApi } from './tfe/api.js';

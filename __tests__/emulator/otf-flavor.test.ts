@@ -12,7 +12,7 @@ describe('emulator in the OTF flavor', () => {
     await emu.close();
   });
 
-  it('differs from TFC where OTF does (tfe-api.md §13)', async () => {
+  it('differs from TFC where OTF does (docs/tfe-api-notes.md §13)', async () => {
     const ws = emu.addWorkspace({ name: 'otf' });
     const ping = await fetch(`${emu.url}/api/v2/ping`);
     expect(ping.headers.get('tfp-api-version')).toBe('2.5');

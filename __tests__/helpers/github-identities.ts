@@ -1,5 +1,5 @@
 /**
- * Who a token is, as GitHub reports it on the comments the token writes (github.md §3):
+ * Who a token is, as GitHub reports it on the comments the token writes (docs/github-notes.md §3):
  * `GITHUB_TOKEN` is the installation of the GitHub Actions app and writes as
  * `github-actions[bot]`; another app's installation token writes as `<slug>[bot]`; a
  * personal access token writes as its user, the only kind `GET /user` answers for.

@@ -3,8 +3,8 @@
  * sticky PR comment uses, with GitHub's pagination (`per_page`, `page`, `Link`), its
  * 65,536-character body limit, and a switch that makes the token read-only (403), as the
  * token of a pull request from a fork is. Comments carry their author as GitHub reports
- * it: the identity of the token that wrote them (github.md §3). Also
- * `GET /repos/{o}/{r}/commits/{sha}/pulls` and `GET /user` (github.md §2).
+ * it: the identity of the token that wrote them (docs/github-notes.md §3). Also
+ * `GET /repos/{o}/{r}/commits/{sha}/pulls` and `GET /user` (docs/github-notes.md §2).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -1,4 +1,4 @@
-/** slug.md §4.6: how directory rules and plain names behave, packed end to end. */
+/** docs/packing-notes.md §4.6: how directory rules and plain names behave, packed end to end. */
 import * as fs from 'node:fs';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { packToFile } from '../../src/slug/pack.js';
@@ -181,7 +181,7 @@ const cases: Case[] = [
   }
 ];
 
-describe('.terraformignore cases (slug.md §4.6, §8.3, §8.5, §8.6)', () => {
+describe('.terraformignore cases (docs/packing-notes.md §4.6, §8.3, §8.5, §8.6)', () => {
   it.each(cases.map((c, index) => [c.title, index] as const))('%s', async (_title, index) => {
     const c = cases[index];
     const dir = `case-${index}`;
@@ -191,7 +191,7 @@ describe('.terraformignore cases (slug.md §4.6, §8.3, §8.5, §8.6)', () => {
   });
 });
 
-describe('TestPack_UnicodeNormalization (slug.md §8.1)', () => {
+describe('TestPack_UnicodeNormalization (docs/packing-notes.md §8.1)', () => {
   const nfd = 'donne\u0301es.txt';
   it.each([
     [false, ['.terraformignore', 'allowed.txt', nfd]],

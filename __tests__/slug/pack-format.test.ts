@@ -1,4 +1,4 @@
-/** slug.md §2: the archive format, entry order, modes, times, long names. */
+/** docs/packing-notes.md §2: the archive format, entry order, modes, times, long names. */
 import { execFileSync } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';

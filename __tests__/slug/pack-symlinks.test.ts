@@ -1,4 +1,4 @@
-/** slug.md §5, §8.1 and §8.5: symlinks, fixtures of go-slug's own tests, the workspace guard. */
+/** docs/packing-notes.md §5, §8.1 and §8.5: symlinks, fixtures of go-slug's own tests, the workspace guard. */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -237,7 +237,7 @@ describe('symlink cases (§5, §8.5)', () => {
   });
 });
 
-describe('the workspace guard (interface.md)', () => {
+describe('the workspace guard (docs/contract.md, "Packing rules")', () => {
   const outside = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'slug-outside-')));
   fs.writeFileSync(`${outside}/secret`, 'runner secret');
   afterAll(() => fs.rmSync(outside, { recursive: true, force: true }));

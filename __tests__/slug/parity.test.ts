@@ -3,7 +3,7 @@
  * (tools/go-slug-list, built here from Debian's golang-github-hashicorp-go-slug-dev) and by
  * us must give identical entries: path, type, size, content, mode, link target.
  *
- * Debian ships go-slug 0.9.1; we follow v0.16.x. The differences of slug.md §7, and how
+ * Debian ships go-slug 0.9.1; we follow v0.16.x. The differences of docs/packing-notes.md §7, and how
  * each is handled here:
  *  1. 0.9.1 excludes `terraform.tfstate` by default (removed in v0.12.0): the trees contain
  *     such files; they are dropped from our list before comparing.

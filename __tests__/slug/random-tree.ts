@@ -80,7 +80,7 @@ export interface RandomTree {
 
 /**
  * Builds a tree under `base/root` (and helpers under `base/ext`). Avoided on purpose,
- * because go-slug 0.9.1 differs there from v0.16+ (slug.md §7): chains of external links,
+ * because go-slug 0.9.1 differs there from v0.16+ (docs/packing-notes.md §7): chains of external links,
  * external siblings whose name starts with the root's name, links inside dereferenced
  * directories, lines go-slug crashes on.
  */

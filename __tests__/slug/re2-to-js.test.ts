@@ -1,5 +1,5 @@
 /**
- * RE2's accept/reject decisions and semantics, reproduced in JS (slug.md §4.4). Expected
+ * RE2's accept/reject decisions and semantics, reproduced in JS (docs/packing-notes.md §4.4). Expected
  * values were checked against Go's regexp package.
  */
 import { describe, expect, it } from '@jest/globals';

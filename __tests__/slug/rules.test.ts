@@ -1,4 +1,4 @@
-/** slug.md §4.2–4.5 and §8.3: parsing `.terraformignore` and evaluating rules. */
+/** docs/packing-notes.md §4.2–4.5 and §8.3: parsing `.terraformignore` and evaluating rules. */
 import { describe, expect, it } from '@jest/globals';
 import { defaultRules, parseIgnoreFile, type IgnoreRule } from '../../src/slug/ignore-file.js';
 import { Ruleset } from '../../src/slug/ruleset.js';

@@ -1,4 +1,4 @@
-/** slug.md §8.4: go-slug's lexical "inside the root" test, used to classify symlinks. */
+/** docs/packing-notes.md §8.4: go-slug's lexical "inside the root" test, used to classify symlinks. */
 import * as path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { lexicalTarget, targetWithinRoot } from '../../src/slug/symlinks.js';

@@ -1,6 +1,6 @@
 /**
  * The TFE API client: JSON:API over @actions/http-client, the token only ever sent to the
- * API, and the retry rules of interface.md ("Retries") applied per kind of request.
+ * API, and the retry rules of docs/contract.md ("Retries") applied per kind of request.
  */
 import * as fs from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
@@ -282,7 +282,7 @@ export class TfeClient implements TfeApi {
   }
 
   /**
-   * One read of a phase log (tfe-api.md §8.4): the URL's query is replaced by
+   * One read of a phase log (docs/tfe-api-notes.md §8.4): the URL's query is replaced by
    * limit/offset; no token, no retries (the caller polls again anyway).
    */
   async readLogChunk(logUrl: string, offset: number, limit: number): Promise<Buffer> {

@@ -97,7 +97,7 @@ export interface PolicyCheckAttributes {
   };
 }
 
-/** The run attributes the action sends on create (§6.1 of tfe-api.md). */
+/** The run attributes the action sends on create (docs/tfe-api-notes.md §6.1). */
 export interface RunCreateAttributes {
   readonly message: string;
   readonly 'plan-only'?: boolean;
