@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2547);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(14);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 2547:
+/***/ 14:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31236,7 +31236,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_warning(message, properties = {}) {
+function warning(message, properties = {}) {
     command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -32239,6 +32239,112 @@ function countsSentence(counts, applied = false) {
         parts.push(`${counts.imports} ${words[3]}`);
     return `${parts.join(', ')}.`;
 }
+
+;// CONCATENATED MODULE: ./src/redaction.ts
+/**
+ * Keeps the step's tokens out of everything the action publishes itself: the PR comment,
+ * the job summary and the outputs never pass through the runner's masking, and a server
+ * may repeat a token in an error (as sent, base64, URL-encoded; docs/contract.md,
+ * "Untrusted input"). Known secrets are replaced in every form, plus the shapes of
+ * well-known tokens whoever they belong to.
+ */
+const REDACTED = '***';
+/** Prefixes a token travels behind: `Authorization` schemes and git's basic-auth user. */
+const HEADER_FORMS = ['Bearer ', 'bearer ', 'token ', 'x-access-token:', ':'];
+/** Shorter base64 text would match ordinary words. */
+const MIN_BASE64_RUN = 8;
+/**
+ * Tokens of GitHub (`ghp_`, `ghs_`, `github_pat_`, …) and HCP Terraform / TFE
+ * (`<id>.atlasv1.<secret>`): nobody's such token belongs in a comment.
+ */
+const TOKEN_SHAPES = [
+    /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
+    /\bgithub_pat_[A-Za-z0-9_]{30,}/g,
+    /\b[A-Za-z0-9]{10,}\.atlasv1\.[A-Za-z0-9_-]{30,}/g
+];
+function base64(bytes) {
+    return bytes.toString('base64');
+}
+function unpadded(text) {
+    return text.replace(/=+$/, '');
+}
+function urlSafe(text) {
+    return text.replace(/\+/g, '-').replace(/\//g, '_');
+}
+/**
+ * The base64 characters that stand for `secret` whatever comes before and after it: one
+ * run per alignment of its first byte (0, 1 or 2 bytes into a 3-byte group), without the
+ * characters that also carry neighbouring bytes.
+ */
+function base64Runs(secret) {
+    const runs = [];
+    for (let shift = 0; shift < 3; shift++) {
+        const encoded = base64(Buffer.concat([Buffer.alloc(shift), secret]));
+        const whole = Math.floor((shift + secret.length) / 3) * 4;
+        runs.push(encoded.slice(shift === 0 ? 0 : 4, whole));
+    }
+    return runs.filter(run => run.length >= MIN_BASE64_RUN);
+}
+/** Every form of `secret` a server or a log may show. */
+function secretForms(secret) {
+    const bytes = Buffer.from(secret, 'utf8');
+    const forms = new Set([secret]);
+    forms.add(encodeURIComponent(secret));
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    const encodings = [...HEADER_FORMS.map(prefix => `${prefix}${secret}`), secret].map(text => base64(Buffer.from(text, 'utf8')));
+    for (const encoded of [...encodings, ...base64Runs(bytes)]) {
+        for (const form of [encoded, unpadded(encoded), urlSafe(encoded), urlSafe(unpadded(encoded))])
+            if (form.length >= MIN_BASE64_RUN)
+                forms.add(form);
+    }
+    return [...forms].filter(form => form.length > 0);
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Replaces secrets in text, or in every string of a plain value (a report). */
+class Redactor {
+    pattern;
+    secrets = new Set();
+    constructor(secrets = []) {
+        this.add(...secrets);
+    }
+    /** Adds secrets; empty values are ignored. */
+    add(...secrets) {
+        const before = this.secrets.size;
+        for (const secret of secrets)
+            if (secret)
+                this.secrets.add(secret);
+        if (this.secrets.size === before)
+            return;
+        const forms = [...this.secrets].flatMap(secretForms);
+        // Longest first: at one position the whole header form wins over the bare token.
+        forms.sort((a, b) => b.length - a.length);
+        this.pattern = new RegExp([...new Set(forms)].map(escapeRegExp).join('|'), 'g');
+    }
+    redact(text) {
+        let out = this.pattern ? text.replace(this.pattern, REDACTED) : text;
+        for (const shape of TOKEN_SHAPES)
+            out = out.replace(shape, REDACTED);
+        return out;
+    }
+    /** A copy of `value` with every string redacted (objects and arrays copied, deeply). */
+    redactDeep(value) {
+        return this.walk(value);
+    }
+    walk(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map(item => this.walk(item));
+        if (value !== null && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.walk(item)]));
+        }
+        return value;
+    }
+}
+/** The step's secrets: registered as soon as they are read, used by every writer. */
+const stepSecrets = new Redactor();
 
 ;// CONCATENATED MODULE: ./src/report/commit.ts
 /** The commit a report names: on pull requests the PR's head, not GitHub's merge commit. */
@@ -37871,7 +37977,7 @@ async function upsertPrComment(options) {
     }
     const target = await pullRequestFromEvent(env);
     if (typeof target === 'string') {
-        core_warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
+        warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
         return 'failed';
     }
     const marker = commentMarker(options.workspaceKey);
@@ -37926,7 +38032,7 @@ async function upsertPrComment(options) {
         return 'created';
     }
     catch (error) {
-        core_warning(failureWarning(error));
+        warning(failureWarning(error));
         return 'failed';
     }
 }
@@ -37974,7 +38080,7 @@ async function writeJobSummary(report, context = renderContextFromEnv()) {
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        core_warning(`Could not write the job summary: ${reason}`);
+        warning(`Could not write the job summary: ${reason}`);
     }
 }
 
@@ -38210,27 +38316,106 @@ function formatDuration(ms) {
     return text || '0s';
 }
 
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/safe-log.ts
+/**
+ * How the action writes to the step's log, so that nothing a run or a server says can steer
+ * the runner (docs/github-notes.md §1, docs/contract.md "Untrusted input"):
+ * - run output goes through `printUntrusted`: between `::stop-commands::<fresh token>` and
+ *   `::<token>::`, written in one synchronous call, so no command of the action's own can
+ *   ever fall inside a pause, whoever logs what and when;
+ * - the action's own lines, which quote server strings (names, statuses, error messages),
+ *   go through `log`: redacted, then neutralised (no line break of the runner's left raw, no
+ *   line that starts with `::`, no `##[`), with invisible characters shown.
+ */
+
+
+
+
+
+/** The legacy command prefix, which the runner finds anywhere in a line. */
+const LEGACY = /##\[/g;
+/** `::` after leading white space (the runner trims .NET white space, NEL included). */
+const LEADING_COMMAND = /^([\s\u0085]*):(?=:)/gm;
+/** Text the runner reads as no command, whatever part of a line it ends up in. */
+function neutralise(text) {
+    return revealInvisible(stripControls(text))
+        .replace(LEADING_COMMAND, '$1: ')
+        .replace(LEGACY, '# #[');
+}
+/** Redacted and neutralised: for every line the action writes itself. */
+function safe(text) {
+    return neutralise(stepSecrets.redact(text));
+}
+/**
+ * Prints lines from a run (or anything else outside the action) as they are, but with
+ * commands paused by a token nobody can guess. `##[` is shown as `# #[`, so that the
+ * log viewer draws no fake group or error line either.
+ */
+function printUntrusted(lines) {
+    if (lines.length === 0)
+        return;
+    // Built before the pause opens: nothing can throw between the pause and its end.
+    const body = lines.map(line => `${stepSecrets.redact(line).replace(LEGACY, '# #[')}${external_node_os_namespaceObject.EOL}`);
+    const token = (0,external_node_crypto_.randomUUID)();
+    process.stdout.write(`::stop-commands::${token}${external_node_os_namespaceObject.EOL}`);
+    try {
+        process.stdout.write(body.join(''));
+    }
+    finally {
+        process.stdout.write(`::${token}::${external_node_os_namespaceObject.EOL}`);
+    }
+}
+/** The action's own log lines and annotations; server text inside them is made harmless. */
+const log = {
+    info: (text) => info(safe(text)),
+    debug: (text) => core_debug(safe(text)),
+    warning: (text, properties) => warning(safe(text), properties),
+    error: (text, properties) => error(safe(text), properties),
+    notice: (text, properties) => notice(safe(text), properties),
+    /** The step's final `::error::` and exit code. */
+    failed: (text) => setFailed(safe(text))
+};
+
 ;// CONCATENATED MODULE: ./src/run-log.ts
+/**
+ * Streams a plan or apply log into the step's log while the phase runs, following the
+ * blob store's protocol (docs/tfe-api-notes.md §8.4): byte offsets, STX (0x02) before the first byte,
+ * ETX (0x03) after the last one. The log is the run's (a pull request decides what its plan
+ * prints): it is printed only through `printUntrusted` (src/safe-log.ts).
+ */
+
+
 const STX = 0x02;
 const ETX = 0x03;
 const CHUNK = 65_536;
 /** Reads per pump: bounded so one poll never spends long on a huge log. */
 const MAX_READS_PER_PUMP = 32;
 const TAIL_LINES = 40;
+/** A longer run without a newline is printed in pieces, so memory stays bounded. */
+const MAX_LINE = 65_536;
 class PhaseLog {
     client;
-    print;
     debug;
+    print;
     offset = 0;
     started = false;
     ended = false;
     failed = false;
+    /** An ETX was the last byte read: the end, unless more bytes follow (then it was text). */
+    heldEtx = false;
     partial = '';
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     tail = [];
-    constructor(client, print, debug) {
+    constructor(client, debug, print = printUntrusted) {
         this.client = client;
-        this.print = print;
         this.debug = debug;
+        this.print = print;
     }
     /** True once the end marker was read (or reading gave up). */
     get done() {
@@ -38242,9 +38427,10 @@ class PhaseLog {
     }
     /**
      * Reads what is new at `url` and prints complete lines, after `heading` when the first
-     * bytes come. Never throws.
+     * bytes come. `phaseFinal`: the phase has ended, so an ETX with nothing after it is the
+     * end (while it runs, a log may print an ETX byte of its own). Never throws.
      */
-    async pump(url, heading) {
+    async pump(url, heading, phaseFinal = true) {
         for (let read = 0; read < MAX_READS_PER_PUMP && !this.done; read++) {
             let chunk;
             try {
@@ -38258,10 +38444,12 @@ class PhaseLog {
                     this.failed = true;
                 return;
             }
-            if (chunk.length === 0)
+            if (chunk.length === 0) {
+                if (this.heldEtx && phaseFinal)
+                    this.ended = true;
                 return;
-            if (this.offset === 0)
-                this.print(heading);
+            }
+            const lines = this.offset === 0 ? [heading] : [];
             this.offset += chunk.length;
             let start = 0;
             let end = chunk.length;
@@ -38269,31 +38457,38 @@ class PhaseLog {
                 this.started = true;
                 start = 1;
             }
-            if (end > start && chunk[end - 1] === ETX) {
-                this.ended = true;
+            let text = this.heldEtx ? '\u0003' : '';
+            this.heldEtx = end > start && chunk[end - 1] === ETX;
+            if (this.heldEtx)
                 end -= 1;
-            }
-            this.write(chunk.subarray(start, end).toString('utf8'));
+            text += this.decoder.write(chunk.subarray(start, end));
+            this.collect(text, lines);
+            this.print(lines);
         }
     }
     /** Prints a last line that had no newline. */
     flush() {
-        if (this.partial)
-            this.emit(this.partial);
+        const rest = this.partial + this.decoder.end();
         this.partial = '';
+        if (rest)
+            this.print(this.collect(`${rest}\n`, []));
     }
-    write(text) {
-        const lines = (this.partial + text).split('\n');
-        this.partial = lines.pop() ?? '';
-        for (const line of lines)
-            this.emit(line.replace(/\r$/, ''));
-    }
-    emit(raw) {
-        const line = readable(raw);
-        this.tail.push(line);
-        if (this.tail.length > TAIL_LINES)
-            this.tail.shift();
-        this.print(line);
+    /** Adds the complete lines of `partial + text` to `lines`, keeping the rest for later. */
+    collect(text, lines) {
+        const split = (this.partial + text).split('\n');
+        this.partial = split.pop() ?? '';
+        if (this.partial.length > MAX_LINE) {
+            split.push(this.partial);
+            this.partial = '';
+        }
+        for (const raw of split) {
+            const line = readable(raw.replace(/\r$/, ''));
+            this.tail.push(line);
+            if (this.tail.length > TAIL_LINES)
+                this.tail.shift();
+            lines.push(line);
+        }
+        return lines;
     }
 }
 /** Structured run output is one JSON object a line: show its message, as the CLI does. */
@@ -38474,12 +38669,12 @@ class RunDriver {
             // The organization relationship's ID is the organization's name.
             organization: relatedId(workspace, 'organization') ?? inputs.organization
         });
-        info(`Workspace ${this.current.organization}/${name} (${workspace.id})`);
+        log.info(`Workspace ${this.current.organization}/${name} (${workspace.id})`);
         const verdict = checkWorkspace(name, attributes, inputs);
         if (verdict.refusal)
             throw new RunRefusedError(verdict.refusal);
         for (const warning of verdict.warnings)
-            core_warning(warning);
+            log.warning(warning);
     }
     /** Creates the configuration version, uploads the archive and waits until it is usable. */
     async uploadConfiguration(archive) {
@@ -38498,7 +38693,7 @@ class RunDriver {
         if (!uploadUrl) {
             throw new RunRefusedError(`The server gave no upload URL for configuration version ${cv.id}.`);
         }
-        info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
+        log.info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
         await this.api.uploadArchive(uploadUrl, archive.path, archive.size);
         await this.waitForConfiguration(cv.id);
         return cv.id;
@@ -38523,7 +38718,7 @@ class RunDriver {
             planId: relatedId(run, 'plan'),
             runUrl: runUrl(this.inputs.baseUrl, organization, workspaceName, run.id)
         });
-        notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
+        log.notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
         return run;
     }
     /**
@@ -38531,8 +38726,8 @@ class RunDriver {
      * asked (once), streams the logs, and returns the step's outcome.
      */
     async follow(runId) {
-        const planLog = new PhaseLog(this.api, line => info(line), core_debug);
-        const applyLog = new PhaseLog(this.api, line => info(line), core_debug);
+        const planLog = new PhaseLog(this.api, log.debug);
+        const applyLog = new PhaseLog(this.api, log.debug);
         let confirmed = false;
         let announcedDecision = '';
         let lastStatus = '';
@@ -38550,7 +38745,7 @@ class RunDriver {
                 await this.streamLog(applyLog, apply, 'Apply');
             }
             if (status !== lastStatus) {
-                info(`Run status: ${status}`);
+                log.info(`Run status: ${status}`);
                 lastStatus = status;
                 statusSince = this.clock.now();
                 lastHeartbeat = statusSince;
@@ -38559,7 +38754,7 @@ class RunDriver {
                 // A run queued behind others or a lock can sit for long: show that we still watch.
                 lastHeartbeat = this.clock.now();
                 const waited = formatDuration(Math.round((lastHeartbeat - statusSince) / 1000) * 1000);
-                info(`Run status: ${status} (for ${waited})`);
+                log.info(`Run status: ${status} (for ${waited})`);
             }
             const step = nextStep({
                 status,
@@ -38576,20 +38771,20 @@ class RunDriver {
                     // Catch the last lines of the log, which may land just after the status changed.
                     await this.finishLogs([planLog, plan, 'Plan'], [applyLog, apply, 'Apply']);
                     if (status === 'errored') {
-                        const log = this.current.applyStatus === 'errored' ? applyLog : planLog;
-                        this.update({ logTail: log.lastLines() || undefined });
+                        const failed = this.current.applyStatus === 'errored' ? applyLog : planLog;
+                        this.update({ logTail: failed.lastLines() || undefined });
                     }
                     this.setStopOnExit(false);
                     return settledOutcome(status, this.current);
                 }
                 case 'confirm':
                     await this.finishLogs([planLog, plan, 'Plan']);
-                    info('Plan has changes and apply: true: confirming the apply.');
+                    log.info('Plan has changes and apply: true: confirming the apply.');
                     // A 409 means our call applied nothing (the run moved on): read it again and decide
                     // again, so a confirmation is never sent twice for one pause.
                     confirmed = await this.api.runAction(runId, 'apply', 'Confirmed by tfe-run-action (apply: true)');
                     if (!confirmed)
-                        info('The run could not be confirmed just now (409): reading it again.');
+                        log.info('The run could not be confirmed just now (409): reading it again.');
                     break;
                 case 'stop-waiting':
                     await this.finishLogs([planLog, plan, 'Plan']);
@@ -38600,7 +38795,7 @@ class RunDriver {
                     if (step.pausedForDecision && announcedDecision !== status) {
                         announcedDecision = status;
                         await this.collectPolicyFailures(runId);
-                        core_warning(decisionWarning(runId, status, this.current.runUrl));
+                        log.warning(decisionWarning(runId, status, this.current.runUrl));
                     }
                     break;
             }
@@ -38615,11 +38810,11 @@ class RunDriver {
         const result = await stopRun(this.api, runId, `tfe-run-action: ${reason}`, this.clock);
         this.update({ runStatus: result.status ?? this.current.runStatus });
         if (result.action) {
-            core_warning(`Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
+            log.warning(`Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
             this.setStopOnExit(false);
         }
         else if (!isFinalRunStatus(result.status)) {
-            core_warning(`Run ${runId} could not be canceled or discarded; check it at ${this.current.runUrl}`);
+            log.warning(`Run ${runId} could not be canceled or discarded; check it at ${this.current.runUrl}`);
         }
     }
     /** After a stop: waits a little for the final status, for the outputs and summary. */
@@ -38654,32 +38849,32 @@ class RunDriver {
                 // The run decides the result; a server without these endpoints costs only counts.
                 if (!(error instanceof TfeApiError) || error.status >= 500)
                     throw error;
-                core_debug(`${type} ${id}: ${error.message}`);
+                log.debug(`${type} ${id}: ${error.message}`);
                 return undefined;
             }
         };
         return { plan: await find('plan', 'plans'), apply: await find('apply', 'applies') };
     }
-    async streamLog(log, phase, title) {
+    async streamLog(phaseLog, phase, title) {
         const url = phase?.attributes?.['log-read-url'];
         const status = phase?.attributes?.status;
-        if (!url || log.done || status === 'unreachable')
+        if (!url || phaseLog.done || status === 'unreachable')
             return;
         if (status !== 'running' && !isFinalPhase(status))
             return;
-        await log.pump(url, `${title} log:`);
+        await phaseLog.pump(url, `${title} log:`, isFinalPhase(status));
     }
     /** A few quick reads per finished phase: the end marker usually comes right after. */
     async finishLogs(...logs) {
-        for (const [log, phase, title] of logs) {
+        for (const [phaseLog, phase, title] of logs) {
             if (!phase)
                 continue;
-            for (let i = 0; i < 3 && !log.done && isFinalPhase(phase.attributes?.status); i++) {
-                await this.streamLog(log, phase, title);
-                if (!log.done)
+            for (let i = 0; i < 3 && !phaseLog.done && isFinalPhase(phase.attributes?.status); i++) {
+                await this.streamLog(phaseLog, phase, title);
+                if (!phaseLog.done)
                     await this.clock.sleep(200);
             }
-            log.flush();
+            phaseLog.flush();
         }
     }
     async collectPolicyFailures(runId) {
@@ -38689,7 +38884,7 @@ class RunDriver {
                 this.update({ policyFailures: failures });
         }
         catch (error) {
-            core_debug(`policy checks: ${error.message}`);
+            log.debug(`policy checks: ${error.message}`);
         }
     }
     async waitForConfiguration(id) {
@@ -38719,7 +38914,7 @@ class RunDriver {
         });
         const usable = recent.find(cv => cv.attributes?.['upload-url']);
         if (!usable && recent.length) {
-            core_warning(`Configuration version ${recent[0].id} was probably created by the lost request, but the server gives its upload URL only once; it stays pending and unused.`);
+            log.warning(`Configuration version ${recent[0].id} was probably created by the lost request, but the server gives its upload URL only once; it stays pending and unused.`);
         }
         return usable;
     }
@@ -38729,8 +38924,8 @@ class RunDriver {
             clock: this.clock,
             policy: defaultRetryPolicy,
             signal: this.deps.signal,
-            warn: (message) => core_warning(message),
-            info: (message) => info(message)
+            warn: log.warning,
+            info: log.info
         };
     }
     async pause(poll) {
@@ -38761,8 +38956,6 @@ class RunDriver {
     }
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/slug/pack-error.ts
 /** Packing failed (escaping symlink, unreadable file, file changed while packing…). */
 class PackError extends Error {
@@ -38772,8 +38965,6 @@ class PackError extends Error {
     }
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 ;// CONCATENATED MODULE: ./src/slug/git-guard.ts
 /**
  * `.git` directories are never packed, whatever `.terraformignore` says: actions/checkout
@@ -39075,7 +39266,7 @@ function defaultRules() {
     ];
 }
 // bufio.Scanner's default limit: a longer line makes go-slug drop the whole file.
-const MAX_LINE = 64 * 1024;
+const ignore_file_MAX_LINE = 64 * 1024;
 // Go's unicode.IsSpace, used by strings.TrimSpace. Differs from JS trim(): U+0085 is
 // space, U+FEFF (a BOM) is not.
 const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
@@ -39094,7 +39285,7 @@ function scanLines(text) {
 function parseIgnoreFile(text, warn) {
     const rules = defaultRules();
     const lines = scanLines(text);
-    const tooLong = lines.findIndex(line => Buffer.byteLength(line) >= MAX_LINE);
+    const tooLong = lines.findIndex(line => Buffer.byteLength(line) >= ignore_file_MAX_LINE);
     if (tooLong >= 0) {
         warn(`.terraformignore line ${tooLong + 1} is longer than 64 KiB: the file is ignored ` +
             '(only the default rules apply), as go-slug does');
@@ -40500,8 +40691,10 @@ function required(response, method, path) {
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The action's step: inputs → archive → workspace → configuration version → run → report.
- * The only place that decides the step's result (core.setFailed).
+ * The only place that decides the step's result (log.failed, which calls core.setFailed).
  */
+
+
 
 
 
@@ -40524,7 +40717,7 @@ async function run(options = {}) {
     // Every wait rejects with this reason, so a cancellation reads the same everywhere.
     const cancel = () => cancellation.abort(new JobCancelledError());
     const onSignal = (signal) => {
-        info(`Received ${signal}: the job is being cancelled.`);
+        log.info(`Received ${signal}: the job is being cancelled.`);
         cancel();
     };
     process.on('SIGINT', onSignal);
@@ -40537,6 +40730,8 @@ async function run(options = {}) {
     let outcome;
     try {
         inputs = getInputs();
+        // From here on, nothing the action writes itself can carry the tokens (docs/contract.md).
+        stepSecrets.add(inputs.token, inputs.githubToken);
         client = makeClient(inputs, clock, cancellation.signal);
         const state = new PostStateWriter();
         driver = new RunDriver(inputs, {
@@ -40561,16 +40756,17 @@ async function run(options = {}) {
     }
     const facts = driver?.facts ?? {};
     const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
-    await publishReport(report, inputs);
+    // The comment, the summary and the outputs never pass the runner's masking.
+    await publishReport(stepSecrets.redactDeep(report), inputs);
     client?.dispose();
     // Kept until the report is out: a cancellation now must not cut the summary short.
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (outcome.outcome === 'failure') {
-        setFailed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
+        log.failed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
     }
     else {
-        info(outcome.headline);
+        log.info(outcome.headline);
     }
 }
 function makeClient(inputs, clock, signal) {
@@ -40579,8 +40775,8 @@ function makeClient(inputs, clock, signal) {
         token: inputs.token,
         clock,
         signal,
-        log: line => core_debug(line),
-        onRetry: (what, attempt, delayMs, reason) => info(`${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`)
+        log: log.debug,
+        onRetry: (what, attempt, delayMs, reason) => log.info(`${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`)
     });
 }
 /** Packs first: a bad directory or an escaping symlink must stop us before anything exists. */
@@ -40589,9 +40785,9 @@ async function pack(inputs) {
         const packed = await packDirectory({
             directory: inputs.directory,
             workspaceRoot: inputs.workspaceRoot,
-            onWarning: message => core_warning(message)
+            onWarning: message => log.warning(message)
         });
-        info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${inputs.directory}`);
+        log.info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${inputs.directory}`);
         return packed;
     });
 }
@@ -40628,7 +40824,9 @@ async function publishReport(report, inputs) {
         await upsertPrComment({
             githubToken: inputs.githubToken,
             report,
-            workspaceKey: `${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`
+            // pr-comment.ts also logs the key. Names come from the server: neutralised, which
+            // leaves every valid name (letters, digits, - and _) and so the marker unchanged.
+            workspaceKey: neutralise(`${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`)
         });
     }
 }
@@ -40648,11 +40846,11 @@ async function failure(error, inputs, driver) {
                     await driver.awaitFinal(SETTLE_AFTER_STOP_MS);
             }
             catch (stopError) {
-                core_warning(`Stopping run ${runId} failed: ${stopError.message}`);
+                log.warning(`Stopping run ${runId} failed: ${stopError.message}`);
             }
         }
         else if (runId) {
-            core_warning(`Run ${runId} goes on (cancel-on-timeout: false): ${driver?.facts.runUrl}`);
+            log.warning(`Run ${runId} goes on (cancel-on-timeout: false): ${driver?.facts.runUrl}`);
         }
         return cancelled ? cancelledOutcome(message) : timedOutOutcome(message);
     }
@@ -40670,7 +40868,7 @@ async function readResourceChanges(api, facts) {
         return { resourceChanges: resourceChangesFromPlanJson(result.json) };
     }
     catch (error) {
-        core_debug(`plan JSON: ${error.message}`);
+        log.debug(`plan JSON: ${error.message}`);
         return { resourceChangesUnavailable: planJsonUnavailableReason(undefined) };
     }
 }

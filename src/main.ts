@@ -1,6 +1,6 @@
 /**
  * The action's step: inputs → archive → workspace → configuration version → run → report.
- * The only place that decides the step's result (core.setFailed).
+ * The only place that decides the step's result (log.failed, which calls core.setFailed).
  */
 import * as core from '@actions/core';
 import { InputError, type Inputs, getInputs } from './inputs.js';
@@ -11,6 +11,7 @@ import {
   inputErrorOutcome,
   timedOutOutcome
 } from './outcome.js';
+import { stepSecrets } from './redaction.js';
 import { reportedCommitSha } from './report/commit.js';
 import { setRunOutputs } from './report/outputs.js';
 import { planJsonUnavailableReason, resourceChangesFromPlanJson } from './report/plan-changes.js';
@@ -20,6 +21,7 @@ import type { RunReport } from './report/types.js';
 import { type Clock, systemClock } from './retry.js';
 import { RunDriver } from './run-driver.js';
 import type { RunFacts } from './run-facts.js';
+import { log, neutralise } from './safe-log.js';
 import { type PackResult, packDirectory } from './slug/index.js';
 import { PostStateWriter } from './state.js';
 import { JobCancelledError, RunTimeoutError } from './step-errors.js';
@@ -41,7 +43,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   // Every wait rejects with this reason, so a cancellation reads the same everywhere.
   const cancel = (): void => cancellation.abort(new JobCancelledError());
   const onSignal = (signal: NodeJS.Signals): void => {
-    core.info(`Received ${signal}: the job is being cancelled.`);
+    log.info(`Received ${signal}: the job is being cancelled.`);
     cancel();
   };
   process.on('SIGINT', onSignal);
@@ -55,6 +57,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let outcome: Outcome;
   try {
     inputs = getInputs();
+    // From here on, nothing the action writes itself can carry the tokens (docs/contract.md).
+    stepSecrets.add(inputs.token, inputs.githubToken);
     client = makeClient(inputs, clock, cancellation.signal);
     const state = new PostStateWriter();
     driver = new RunDriver(inputs, {
@@ -79,16 +83,17 @@ export async function run(options: RunOptions = {}): Promise<void> {
 
   const facts = driver?.facts ?? {};
   const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
-  await publishReport(report, inputs);
+  // The comment, the summary and the outputs never pass the runner's masking.
+  await publishReport(stepSecrets.redactDeep(report), inputs);
   client?.dispose();
   // Kept until the report is out: a cancellation now must not cut the summary short.
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
   if (outcome.outcome === 'failure') {
-    core.setFailed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
+    log.failed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
   } else {
-    core.info(outcome.headline);
+    log.info(outcome.headline);
   }
 }
 
@@ -98,9 +103,9 @@ function makeClient(inputs: Inputs, clock: Clock, signal: AbortSignal): TfeClien
     token: inputs.token,
     clock,
     signal,
-    log: line => core.debug(line),
+    log: log.debug,
     onRetry: (what, attempt, delayMs, reason) =>
-      core.info(
+      log.info(
         `${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`
       )
   });
@@ -112,9 +117,9 @@ async function pack(inputs: Inputs): Promise<PackResult> {
     const packed = await packDirectory({
       directory: inputs.directory,
       workspaceRoot: inputs.workspaceRoot,
-      onWarning: message => core.warning(message)
+      onWarning: message => log.warning(message)
     });
-    core.info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${inputs.directory}`);
+    log.info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${inputs.directory}`);
     return packed;
   });
 }
@@ -159,7 +164,11 @@ async function publishReport(report: RunReport, inputs: Inputs | undefined): Pro
     await upsertPrComment({
       githubToken: inputs.githubToken,
       report,
-      workspaceKey: `${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`
+      // pr-comment.ts also logs the key. Names come from the server: neutralised, which
+      // leaves every valid name (letters, digits, - and _) and so the marker unchanged.
+      workspaceKey: neutralise(
+        `${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`
+      )
     });
   }
 }
@@ -181,10 +190,10 @@ async function failure(
         // A cancelled job has seconds before it is killed: report what is known, do not wait.
         if (!cancelled) await driver.awaitFinal(SETTLE_AFTER_STOP_MS);
       } catch (stopError) {
-        core.warning(`Stopping run ${runId} failed: ${(stopError as Error).message}`);
+        log.warning(`Stopping run ${runId} failed: ${(stopError as Error).message}`);
       }
     } else if (runId) {
-      core.warning(`Run ${runId} goes on (cancel-on-timeout: false): ${driver?.facts.runUrl}`);
+      log.warning(`Run ${runId} goes on (cancel-on-timeout: false): ${driver?.facts.runUrl}`);
     }
     return cancelled ? cancelledOutcome(message) : timedOutOutcome(message);
   }
@@ -204,7 +213,7 @@ async function readResourceChanges(
     }
     return { resourceChanges: resourceChangesFromPlanJson(result.json) };
   } catch (error) {
-    core.debug(`plan JSON: ${(error as Error).message}`);
+    log.debug(`plan JSON: ${(error as Error).message}`);
     return { resourceChangesUnavailable: planJsonUnavailableReason(undefined) };
   }
 }

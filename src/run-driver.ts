@@ -4,7 +4,6 @@
  * (workspace-check.ts, run-facts.ts, outcome.ts); this file only asks, waits and logs.
  * The driver owns the facts it learns and hands out read-only snapshots.
  */
-import * as core from '@actions/core';
 import { createOnce } from './create-once.js';
 import { formatBytes, formatDuration } from './format.js';
 import type { Inputs } from './inputs.js';
@@ -12,6 +11,7 @@ import { type Outcome, decisionWarning, nextStep, settledOutcome } from './outco
 import { type Clock, defaultRetryPolicy } from './retry.js';
 import { type RunFacts, factsFromRun, policyFailureLines } from './run-facts.js';
 import { PhaseLog } from './run-log.js';
+import { log } from './safe-log.js';
 import { runCreateAttributes } from './run-options.js';
 import { findRunOf, stopRun } from './run-stop.js';
 import {
@@ -95,10 +95,10 @@ export class RunDriver {
       // The organization relationship's ID is the organization's name.
       organization: relatedId(workspace, 'organization') ?? inputs.organization
     });
-    core.info(`Workspace ${this.current.organization}/${name} (${workspace.id})`);
+    log.info(`Workspace ${this.current.organization}/${name} (${workspace.id})`);
     const verdict = checkWorkspace(name, attributes, inputs);
     if (verdict.refusal) throw new RunRefusedError(verdict.refusal);
-    for (const warning of verdict.warnings) core.warning(warning);
+    for (const warning of verdict.warnings) log.warning(warning);
   }
 
   /** Creates the configuration version, uploads the archive and waits until it is usable. */
@@ -121,7 +121,7 @@ export class RunDriver {
         `The server gave no upload URL for configuration version ${cv.id}.`
       );
     }
-    core.info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
+    log.info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
     await this.api.uploadArchive(uploadUrl, archive.path, archive.size);
     await this.waitForConfiguration(cv.id);
     return cv.id;
@@ -148,7 +148,7 @@ export class RunDriver {
       planId: relatedId(run, 'plan'),
       runUrl: runUrl(this.inputs.baseUrl, organization, workspaceName, run.id)
     });
-    core.notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
+    log.notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
     return run;
   }
 
@@ -157,8 +157,8 @@ export class RunDriver {
    * asked (once), streams the logs, and returns the step's outcome.
    */
   async follow(runId: string): Promise<Outcome> {
-    const planLog = new PhaseLog(this.api, line => core.info(line), core.debug);
-    const applyLog = new PhaseLog(this.api, line => core.info(line), core.debug);
+    const planLog = new PhaseLog(this.api, log.debug);
+    const applyLog = new PhaseLog(this.api, log.debug);
     let confirmed = false;
     let announcedDecision = '';
     let lastStatus = '';
@@ -176,7 +176,7 @@ export class RunDriver {
         await this.streamLog(applyLog, apply, 'Apply');
       }
       if (status !== lastStatus) {
-        core.info(`Run status: ${status}`);
+        log.info(`Run status: ${status}`);
         lastStatus = status;
         statusSince = this.clock.now();
         lastHeartbeat = statusSince;
@@ -184,7 +184,7 @@ export class RunDriver {
         // A run queued behind others or a lock can sit for long: show that we still watch.
         lastHeartbeat = this.clock.now();
         const waited = formatDuration(Math.round((lastHeartbeat - statusSince) / 1000) * 1000);
-        core.info(`Run status: ${status} (for ${waited})`);
+        log.info(`Run status: ${status} (for ${waited})`);
       }
 
       const step = nextStep(
@@ -206,15 +206,15 @@ export class RunDriver {
           // Catch the last lines of the log, which may land just after the status changed.
           await this.finishLogs([planLog, plan, 'Plan'], [applyLog, apply, 'Apply']);
           if (status === 'errored') {
-            const log = this.current.applyStatus === 'errored' ? applyLog : planLog;
-            this.update({ logTail: log.lastLines() || undefined });
+            const failed = this.current.applyStatus === 'errored' ? applyLog : planLog;
+            this.update({ logTail: failed.lastLines() || undefined });
           }
           this.setStopOnExit(false);
           return settledOutcome(status, this.current);
         }
         case 'confirm':
           await this.finishLogs([planLog, plan, 'Plan']);
-          core.info('Plan has changes and apply: true: confirming the apply.');
+          log.info('Plan has changes and apply: true: confirming the apply.');
           // A 409 means our call applied nothing (the run moved on): read it again and decide
           // again, so a confirmation is never sent twice for one pause.
           confirmed = await this.api.runAction(
@@ -223,7 +223,7 @@ export class RunDriver {
             'Confirmed by tfe-run-action (apply: true)'
           );
           if (!confirmed)
-            core.info('The run could not be confirmed just now (409): reading it again.');
+            log.info('The run could not be confirmed just now (409): reading it again.');
           break;
         case 'stop-waiting':
           await this.finishLogs([planLog, plan, 'Plan']);
@@ -234,7 +234,7 @@ export class RunDriver {
           if (step.pausedForDecision && announcedDecision !== status) {
             announcedDecision = status;
             await this.collectPolicyFailures(runId);
-            core.warning(decisionWarning(runId, status, this.current.runUrl));
+            log.warning(decisionWarning(runId, status, this.current.runUrl));
           }
           break;
       }
@@ -249,12 +249,12 @@ export class RunDriver {
     const result = await stopRun(this.api, runId, `tfe-run-action: ${reason}`, this.clock);
     this.update({ runStatus: result.status ?? this.current.runStatus });
     if (result.action) {
-      core.warning(
+      log.warning(
         `Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`
       );
       this.setStopOnExit(false);
     } else if (!isFinalRunStatus(result.status)) {
-      core.warning(
+      log.warning(
         `Run ${runId} could not be canceled or discarded; check it at ${this.current.runUrl}`
       );
     }
@@ -288,30 +288,30 @@ export class RunDriver {
       } catch (error) {
         // The run decides the result; a server without these endpoints costs only counts.
         if (!(error instanceof TfeApiError) || error.status >= 500) throw error;
-        core.debug(`${type} ${id}: ${error.message}`);
+        log.debug(`${type} ${id}: ${error.message}`);
         return undefined;
       }
     };
     return { plan: await find('plan', 'plans'), apply: await find('apply', 'applies') };
   }
 
-  private async streamLog(log: PhaseLog, phase: Phase, title: string): Promise<void> {
+  private async streamLog(phaseLog: PhaseLog, phase: Phase, title: string): Promise<void> {
     const url = phase?.attributes?.['log-read-url'];
     const status = phase?.attributes?.status;
-    if (!url || log.done || status === 'unreachable') return;
+    if (!url || phaseLog.done || status === 'unreachable') return;
     if (status !== 'running' && !isFinalPhase(status)) return;
-    await log.pump(url, `${title} log:`);
+    await phaseLog.pump(url, `${title} log:`, isFinalPhase(status));
   }
 
   /** A few quick reads per finished phase: the end marker usually comes right after. */
   private async finishLogs(...logs: [PhaseLog, Phase, string][]): Promise<void> {
-    for (const [log, phase, title] of logs) {
+    for (const [phaseLog, phase, title] of logs) {
       if (!phase) continue;
-      for (let i = 0; i < 3 && !log.done && isFinalPhase(phase.attributes?.status); i++) {
-        await this.streamLog(log, phase, title);
-        if (!log.done) await this.clock.sleep(200);
+      for (let i = 0; i < 3 && !phaseLog.done && isFinalPhase(phase.attributes?.status); i++) {
+        await this.streamLog(phaseLog, phase, title);
+        if (!phaseLog.done) await this.clock.sleep(200);
       }
-      log.flush();
+      phaseLog.flush();
     }
   }
 
@@ -320,7 +320,7 @@ export class RunDriver {
       const failures = policyFailureLines(await this.api.listPolicyChecks(runId));
       if (failures.length) this.update({ policyFailures: failures });
     } catch (error) {
-      core.debug(`policy checks: ${(error as Error).message}`);
+      log.debug(`policy checks: ${(error as Error).message}`);
     }
   }
 
@@ -356,7 +356,7 @@ export class RunDriver {
     });
     const usable = recent.find(cv => cv.attributes?.['upload-url']);
     if (!usable && recent.length) {
-      core.warning(
+      log.warning(
         `Configuration version ${recent[0].id} was probably created by the lost request, but the server gives its upload URL only once; it stays pending and unused.`
       );
     }
@@ -369,8 +369,8 @@ export class RunDriver {
       clock: this.clock,
       policy: defaultRetryPolicy,
       signal: this.deps.signal,
-      warn: (message: string) => core.warning(message),
-      info: (message: string) => core.info(message)
+      warn: log.warning,
+      info: log.info
     };
   }
 

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1874:
+/***/ 7996:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28379,6 +28379,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ runPost)
 });
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -28403,7 +28407,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -31216,7 +31220,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31224,7 +31228,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31232,7 +31236,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -31326,10 +31330,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/input-parsers.ts
 /**
  * Parsers of single input values: each takes the raw string (default already applied) and
@@ -31863,6 +31863,112 @@ function resolveDirectory(input, root) {
     return { workspaceRoot, directory };
 }
 
+;// CONCATENATED MODULE: ./src/redaction.ts
+/**
+ * Keeps the step's tokens out of everything the action publishes itself: the PR comment,
+ * the job summary and the outputs never pass through the runner's masking, and a server
+ * may repeat a token in an error (as sent, base64, URL-encoded; docs/contract.md,
+ * "Untrusted input"). Known secrets are replaced in every form, plus the shapes of
+ * well-known tokens whoever they belong to.
+ */
+const REDACTED = '***';
+/** Prefixes a token travels behind: `Authorization` schemes and git's basic-auth user. */
+const HEADER_FORMS = ['Bearer ', 'bearer ', 'token ', 'x-access-token:', ':'];
+/** Shorter base64 text would match ordinary words. */
+const MIN_BASE64_RUN = 8;
+/**
+ * Tokens of GitHub (`ghp_`, `ghs_`, `github_pat_`, …) and HCP Terraform / TFE
+ * (`<id>.atlasv1.<secret>`): nobody's such token belongs in a comment.
+ */
+const TOKEN_SHAPES = [
+    /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
+    /\bgithub_pat_[A-Za-z0-9_]{30,}/g,
+    /\b[A-Za-z0-9]{10,}\.atlasv1\.[A-Za-z0-9_-]{30,}/g
+];
+function base64(bytes) {
+    return bytes.toString('base64');
+}
+function unpadded(text) {
+    return text.replace(/=+$/, '');
+}
+function urlSafe(text) {
+    return text.replace(/\+/g, '-').replace(/\//g, '_');
+}
+/**
+ * The base64 characters that stand for `secret` whatever comes before and after it: one
+ * run per alignment of its first byte (0, 1 or 2 bytes into a 3-byte group), without the
+ * characters that also carry neighbouring bytes.
+ */
+function base64Runs(secret) {
+    const runs = [];
+    for (let shift = 0; shift < 3; shift++) {
+        const encoded = base64(Buffer.concat([Buffer.alloc(shift), secret]));
+        const whole = Math.floor((shift + secret.length) / 3) * 4;
+        runs.push(encoded.slice(shift === 0 ? 0 : 4, whole));
+    }
+    return runs.filter(run => run.length >= MIN_BASE64_RUN);
+}
+/** Every form of `secret` a server or a log may show. */
+function secretForms(secret) {
+    const bytes = Buffer.from(secret, 'utf8');
+    const forms = new Set([secret]);
+    forms.add(encodeURIComponent(secret));
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    const encodings = [...HEADER_FORMS.map(prefix => `${prefix}${secret}`), secret].map(text => base64(Buffer.from(text, 'utf8')));
+    for (const encoded of [...encodings, ...base64Runs(bytes)]) {
+        for (const form of [encoded, unpadded(encoded), urlSafe(encoded), urlSafe(unpadded(encoded))])
+            if (form.length >= MIN_BASE64_RUN)
+                forms.add(form);
+    }
+    return [...forms].filter(form => form.length > 0);
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Replaces secrets in text, or in every string of a plain value (a report). */
+class Redactor {
+    pattern;
+    secrets = new Set();
+    constructor(secrets = []) {
+        this.add(...secrets);
+    }
+    /** Adds secrets; empty values are ignored. */
+    add(...secrets) {
+        const before = this.secrets.size;
+        for (const secret of secrets)
+            if (secret)
+                this.secrets.add(secret);
+        if (this.secrets.size === before)
+            return;
+        const forms = [...this.secrets].flatMap(secretForms);
+        // Longest first: at one position the whole header form wins over the bare token.
+        forms.sort((a, b) => b.length - a.length);
+        this.pattern = new RegExp([...new Set(forms)].map(escapeRegExp).join('|'), 'g');
+    }
+    redact(text) {
+        let out = this.pattern ? text.replace(this.pattern, REDACTED) : text;
+        for (const shape of TOKEN_SHAPES)
+            out = out.replace(shape, REDACTED);
+        return out;
+    }
+    /** A copy of `value` with every string redacted (objects and arrays copied, deeply). */
+    redactDeep(value) {
+        return this.walk(value);
+    }
+    walk(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map(item => this.walk(item));
+        if (value !== null && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.walk(item)]));
+        }
+        return value;
+    }
+}
+/** The step's secrets: registered as soon as they are read, used by every writer. */
+const redaction_stepSecrets = new Redactor();
+
 ;// CONCATENATED MODULE: ./src/retry.ts
 /**
  * Backoff, jitter and server-given delays in one place, with an injectable clock so
@@ -32125,6 +32231,103 @@ async function stopRun(api, runId, comment, clock) {
 async function findRunOf(api, workspaceId, configurationVersionId) {
     return (await api.listRuns(workspaceId)).find(candidate => relatedId(candidate, 'configuration-version') === configurationVersionId);
 }
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/plain-text.ts
+/**
+ * What untrusted text keeps when it is shown to people, in the log or in markdown: no
+ * terminal escapes or control characters, and no character that changes how text looks
+ * without showing itself: bidirectional controls (U+202E makes `txt.exe` read `exe.txt`) and
+ * zero-width or blank format characters (two addresses that look alike but differ).
+ */
+// CSI/OSC escape sequences: Terraform colours its logs unless told otherwise.
+// Matching control characters is the point of these two patterns.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+// C0 controls other than tab and newline, DEL, and C1 controls (U+0085 is white space to
+// the runner, which trims it before looking for a command).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Bidi marks, embeddings, overrides and isolates; zero-width space, joiners, word joiner,
+// invisible operators, BOM; soft hyphen, grapheme joiner, Hangul and Khmer fillers,
+// Mongolian vowel separator, deprecated format controls, interlinear annotations, and the
+// tag characters that can smuggle ASCII unseen. Combining marks stand alone, outside the
+// class, where each is matched by itself.
+const INVISIBLE = /\u034f|\u17b4|\u17b5|[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+/** Line breaks as `\n` (a lone `\r` too), without colour codes or control characters. */
+function stripControls(text) {
+    return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
+}
+/** Replaces each invisible character with its code, e.g. `<U+202E>`. */
+function revealInvisible(text) {
+    return text.replace(INVISIBLE, char => {
+        const code = char.codePointAt(0) ?? 0;
+        return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/safe-log.ts
+/**
+ * How the action writes to the step's log, so that nothing a run or a server says can steer
+ * the runner (docs/github-notes.md §1, docs/contract.md "Untrusted input"):
+ * - run output goes through `printUntrusted`: between `::stop-commands::<fresh token>` and
+ *   `::<token>::`, written in one synchronous call, so no command of the action's own can
+ *   ever fall inside a pause, whoever logs what and when;
+ * - the action's own lines, which quote server strings (names, statuses, error messages),
+ *   go through `log`: redacted, then neutralised (no line break of the runner's left raw, no
+ *   line that starts with `::`, no `##[`), with invisible characters shown.
+ */
+
+
+
+
+
+/** The legacy command prefix, which the runner finds anywhere in a line. */
+const LEGACY = /##\[/g;
+/** `::` after leading white space (the runner trims .NET white space, NEL included). */
+const LEADING_COMMAND = /^([\s\u0085]*):(?=:)/gm;
+/** Text the runner reads as no command, whatever part of a line it ends up in. */
+function neutralise(text) {
+    return revealInvisible(stripControls(text))
+        .replace(LEADING_COMMAND, '$1: ')
+        .replace(LEGACY, '# #[');
+}
+/** Redacted and neutralised: for every line the action writes itself. */
+function safe(text) {
+    return neutralise(redaction_stepSecrets.redact(text));
+}
+/**
+ * Prints lines from a run (or anything else outside the action) as they are, but with
+ * commands paused by a token nobody can guess. `##[` is shown as `# #[`, so that the
+ * log viewer draws no fake group or error line either.
+ */
+function printUntrusted(lines) {
+    if (lines.length === 0)
+        return;
+    // Built before the pause opens: nothing can throw between the pause and its end.
+    const body = lines.map(line => `${stepSecrets.redact(line).replace(LEGACY, '# #[')}${EOL}`);
+    const token = randomUUID();
+    process.stdout.write(`::stop-commands::${token}${EOL}`);
+    try {
+        process.stdout.write(body.join(''));
+    }
+    finally {
+        process.stdout.write(`::${token}::${EOL}`);
+    }
+}
+/** The action's own log lines and annotations; server text inside them is made harmless. */
+const log = {
+    info: (text) => info(safe(text)),
+    debug: (text) => core_debug(safe(text)),
+    warning: (text, properties) => warning(safe(text), properties),
+    error: (text, properties) => error(safe(text), properties),
+    notice: (text, properties) => notice(safe(text), properties),
+    /** The step's final `::error::` and exit code. */
+    failed: (text) => setFailed(safe(text))
+};
 
 ;// CONCATENATED MODULE: ./src/state.ts
 /**
@@ -32561,18 +32764,20 @@ function required(response, method, path) {
 
 
 
+
 async function runPost(options = {}) {
     const state = loadPostState();
     if (!state.stopOnExit) {
-        core_debug('post: no run left to stop');
+        log.debug('post: no run left to stop');
         return;
     }
     let client;
     let runId = state.runId ?? '';
     try {
         const inputs = getPostInputs();
+        redaction_stepSecrets.add(inputs.token);
         if (!inputs.cancelOnTimeout) {
-            info('The run was left as it is (cancel-on-timeout: false).');
+            log.info('The run was left as it is (cancel-on-timeout: false).');
             return;
         }
         const clock = options.clock ?? systemClock;
@@ -32581,7 +32786,7 @@ async function runPost(options = {}) {
                 baseUrl: inputs.baseUrl,
                 token: inputs.token,
                 clock,
-                log: core_debug
+                log: log.debug
             });
         }
         const api = options.api ?? client;
@@ -32590,27 +32795,27 @@ async function runPost(options = {}) {
             runId = (await findRunOf(api, state.workspaceId, state.configurationVersionId))?.id ?? '';
         }
         if (!runId) {
-            core_debug('post: no run was created');
+            log.debug('post: no run was created');
             return;
         }
         const status = (await api.getRun(runId)).data.attributes?.status;
         if (isFinalRunStatus(status)) {
-            core_debug(`post: run ${runId} already ${status}`);
+            log.debug(`post: run ${runId} already ${status}`);
             return;
         }
-        info(`The main step ended while run ${runId} was ${status}: stopping it.`);
+        log.info(`The main step ended while run ${runId} was ${status}: stopping it.`);
         const reason = 'the job ended while the action waited';
         const result = await stopRun(api, runId, `tfe-run-action: ${reason}`, clock);
         if (result.action) {
-            warning(`Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
+            log.warning(`Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
         }
         else if (!isFinalRunStatus(result.status)) {
-            warning(`Run ${runId} could not be canceled or discarded; check it in the workspace.`);
+            log.warning(`Run ${runId} could not be canceled or discarded; check it in the workspace.`);
         }
     }
     catch (error) {
         // The post step never fails the job: it only reports.
-        warning(`Could not stop run ${runId || '(unknown)'}: ${error.message}`);
+        log.warning(`Could not stop run ${runId || '(unknown)'}: ${error.message}`);
     }
     finally {
         client?.dispose();
@@ -32624,7 +32829,7 @@ async function runPost(options = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1874);
+/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7996);
 
 await (0,_post_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 
