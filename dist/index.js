@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(14);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1863);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 14:
+/***/ 1863:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32398,7 +32398,368 @@ function setRunOutputs(report, planSummary) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/format.ts
+/** Sizes and durations in the words the log uses. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** "1h2m3s", "45s", "0s". */
+function formatDuration(ms) {
+    const total = Math.round(ms / 1000);
+    const parts = [
+        [Math.floor(total / 3600), 'h'],
+        [Math.floor((total % 3600) / 60), 'm'],
+        [total % 60, 's']
+    ];
+    const text = parts
+        .filter(([value]) => value > 0)
+        .map(([value, unit]) => `${value}${unit}`)
+        .join('');
+    return text || '0s';
+}
+
+;// CONCATENATED MODULE: ./src/tfe/errors.ts
+/** Errors the TFE client throws: one type for answers, one for requests that got none. */
+/** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
+function errorMessages(body) {
+    const errors = body?.errors;
+    if (!Array.isArray(errors))
+        return [];
+    const messages = [];
+    for (const item of errors) {
+        if (typeof item === 'string') {
+            messages.push(item);
+        }
+        else if (item && typeof item === 'object') {
+            const { title, detail } = item;
+            const text = [title, detail].filter(part => typeof part === 'string' && part).join(': ');
+            if (text)
+                messages.push(text);
+        }
+    }
+    return messages;
+}
+/** The API answered with an error status. */
+class TfeApiError extends Error {
+    method;
+    path;
+    status;
+    messages;
+    requestId;
+    retryDelayMs;
+    constructor(method, 
+    /** Path below the API base, without the query (never contains a secret). */
+    path, status, messages, requestId, 
+    /** The wait the server asked for (Retry-After, X-RateLimit-Reset), in milliseconds. */
+    retryDelayMs) {
+        super(TfeApiError.describe(method, path, status, messages));
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.messages = messages;
+        this.requestId = requestId;
+        this.retryDelayMs = retryDelayMs;
+        this.name = 'TfeApiError';
+    }
+    static describe(method, path, status, messages) {
+        const said = messages.length ? `: ${messages.join('; ')}` : '';
+        const request = `${method} ${path}`;
+        switch (status) {
+            case 401:
+                return `${request} was refused (401 unauthorized): the token is missing, invalid or expired${said}.`;
+            case 404:
+                // TFC and TFE answer 404 both for "does not exist" and for "you may not see it".
+                return `${request} answered 404: not found, or the token has no access to it${said}.`;
+            case 403:
+                return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
+            default:
+                if (status >= 300 && status < 400) {
+                    // Never followed: a redirect with a body is not the document asked for.
+                    return `${request} answered a redirect (HTTP ${status}) where the API answers itself; not followed${said || '.'}`;
+                }
+                return `${request} failed with HTTP ${status}${said || '.'}`;
+        }
+    }
+}
+/** No answer came: connection refused or reset, timeout, DNS failure… */
+class TfeNetworkError extends Error {
+    method;
+    path;
+    code;
+    constructor(method, path, code, cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        super(`${method} ${path} got no answer (${code ?? 'network error'}): ${reason}`, { cause });
+        this.method = method;
+        this.path = path;
+        this.code = code;
+        this.name = 'TfeNetworkError';
+    }
+    /** True when the request certainly never reached the server, so repeating it is safe. */
+    get notSent() {
+        return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(this.code ?? '');
+    }
+}
+/** An answer longer than the action reads for its kind (docs/contract.md, "Untrusted input"). */
+class BodyTooLargeError extends Error {
+    what;
+    limitBytes;
+    constructor(
+    /** What was being read, e.g. `GET /runs/run-1` or `the plan's JSON output`. */
+    what, limitBytes) {
+        super(`${what}: the answer is larger than ${limitBytes} bytes, more than the action reads.`);
+        this.what = what;
+        this.limitBytes = limitBytes;
+        this.name = 'BodyTooLargeError';
+    }
+}
+/**
+ * A URL from the server the action refuses to use: another scheme than http(s), or plain
+ * http while the API itself is https. The message names the scheme and host, never the path
+ * (a pre-signed URL's path is its secret).
+ */
+class UnsafeUrlError extends Error {
+    what;
+    reason;
+    constructor(what, reason) {
+        super(`Refused the ${what} the server gave: ${reason}.`);
+        this.what = what;
+        this.reason = reason;
+        this.name = 'UnsafeUrlError';
+    }
+}
+/**
+ * A request that got no complete answer, as the transport reports it: `code` is Node's
+ * (`ECONNRESET`, `ECONNREFUSED`, ...) or `ETIMEDOUT` for the action's own time limits.
+ * The client turns it into a TfeNetworkError.
+ */
+class TransportError extends Error {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.code = code;
+        this.name = 'TransportError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/plan-json-scanner.ts
+/**
+ * Finds the entries of a JSON plan's top-level `resource_changes` array in a byte stream
+ * without parsing the rest: planned values, prior state and configuration (most of a large
+ * plan) are only scanned for string ends and brackets. Each entry's text is handed on whole
+ * (one resource: address, actions, before/after values), so memory is one entry whatever
+ * the plan's size, and time is linear in it.
+ */
+/** The plan JSON is not what Terraform writes (malformed, cut, or an absurd entry). */
+class PlanJsonError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'PlanJsonError';
+    }
+}
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const KEY = 'resource_changes';
+/** Longer top-level keys are not the one we look for: no need to keep them. */
+const MAX_KEY_BYTES = 64;
+/** Bytes of a value spread over chunks, kept only while it is wanted. */
+class Capture {
+    max;
+    parts = [];
+    length = 0;
+    overflow = false;
+    constructor(max) {
+        this.max = max;
+    }
+    add(part) {
+        this.length += part.length;
+        if (this.length > this.max)
+            this.overflow = true;
+        if (!this.overflow)
+            this.parts.push(part);
+    }
+    bytes() {
+        return this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.length);
+    }
+}
+class ResourceChangesScanner {
+    events;
+    maxEntryBytes;
+    /** Open objects and arrays; the plan itself is depth 1, `resource_changes` depth 2. */
+    depth = 0;
+    inString = false;
+    /** The previous byte was a backslash inside a string (a chunk may end between the two). */
+    escaped = false;
+    topIsObject = false;
+    sawValue = false;
+    /** At depth 1, the next string is a key. */
+    keyNext = false;
+    key;
+    lastKey = '';
+    inChanges = false;
+    entry;
+    constructor(events, maxEntryBytes) {
+        this.events = events;
+        this.maxEntryBytes = maxEntryBytes;
+    }
+    write(chunk) {
+        // Where a key or entry being captured starts in this chunk.
+        let keyFrom = this.key ? 0 : -1;
+        let entryFrom = this.entry ? 0 : -1;
+        const n = chunk.length;
+        let i = 0;
+        while (i < n) {
+            if (this.inString) {
+                const end = this.stringEnd(chunk, i);
+                if (end < 0)
+                    break;
+                this.inString = false;
+                i = end + 1;
+                if (keyFrom >= 0 && this.key) {
+                    this.key.add(chunk.subarray(keyFrom, i));
+                    this.lastKey = this.key.overflow ? '' : keyText(this.key.bytes());
+                    this.key = undefined;
+                    keyFrom = -1;
+                }
+                continue;
+            }
+            const c = chunk[i];
+            if (c === QUOTE) {
+                this.inString = true;
+                if (this.depth === 0)
+                    this.sawValue = true;
+                if (this.depth === 1 && this.keyNext) {
+                    this.keyNext = false;
+                    this.key = new Capture(MAX_KEY_BYTES);
+                    keyFrom = i;
+                }
+            }
+            else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+                this.depth++;
+                if (this.depth === 1) {
+                    this.sawValue = true;
+                    this.topIsObject = c === OPEN_OBJECT;
+                    this.keyNext = this.topIsObject;
+                }
+                else if (this.depth === 2 &&
+                    c === OPEN_ARRAY &&
+                    this.topIsObject &&
+                    this.lastKey === KEY) {
+                    this.inChanges = true;
+                    this.events.arrayStart();
+                }
+                else if (this.depth === 3 && this.inChanges && c === OPEN_OBJECT) {
+                    this.entry = new Capture(this.maxEntryBytes);
+                    entryFrom = i;
+                }
+            }
+            else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+                if (this.depth === 3 && this.entry && entryFrom >= 0) {
+                    this.takeEntry(chunk.subarray(entryFrom, i + 1));
+                    entryFrom = -1;
+                }
+                this.depth--;
+                if (this.depth < 0)
+                    throw new PlanJsonError('the plan JSON closes more than it opens');
+                if (this.depth === 1)
+                    this.inChanges = false;
+            }
+            else if (c === COMMA) {
+                if (this.depth === 1 && this.topIsObject)
+                    this.keyNext = true;
+            }
+            else if (this.depth === 0 && c > 0x20) {
+                // A top-level number or literal: valid JSON, but not a plan.
+                this.sawValue = true;
+            }
+            i++;
+        }
+        if (keyFrom >= 0 && this.key)
+            this.key.add(chunk.subarray(keyFrom));
+        if (entryFrom >= 0 && this.entry) {
+            this.entry.add(chunk.subarray(entryFrom));
+            this.checkEntry(this.entry);
+        }
+    }
+    /** Checks that the document ended where it should. */
+    end() {
+        if (!this.sawValue || this.inString || this.depth !== 0) {
+            throw new PlanJsonError('the plan JSON ends before its last value does');
+        }
+    }
+    /**
+     * The index of the quote that ends the string in `chunk` from `from`, or -1 when the
+     * string goes on into the next chunk. Quotes are found natively; only the backslashes
+     * right before one are counted (an odd run escapes it).
+     */
+    stringEnd(chunk, from) {
+        let j = from;
+        if (this.escaped) {
+            this.escaped = false;
+            j++;
+        }
+        const n = chunk.length;
+        for (;;) {
+            const quote = chunk.indexOf(QUOTE, j);
+            if (quote < 0) {
+                this.escaped = backslashRun(chunk, j, n) % 2 === 1;
+                return -1;
+            }
+            if (backslashRun(chunk, j, quote) % 2 === 0)
+                return quote;
+            j = quote + 1;
+        }
+    }
+    takeEntry(last) {
+        const entry = this.entry;
+        this.entry = undefined;
+        entry.add(last);
+        this.checkEntry(entry);
+        this.events.entry(entry.bytes().toString('utf8'));
+    }
+    checkEntry(entry) {
+        if (entry.overflow) {
+            throw new PlanJsonError(`one of its resource changes is larger than ${this.maxEntryBytes} bytes`);
+        }
+    }
+}
+/** How many backslashes end `chunk[from, to)`. */
+function backslashRun(chunk, from, to) {
+    let k = to - 1;
+    while (k >= from && chunk[k] === BACKSLASH)
+        k--;
+    return to - 1 - k;
+}
+/** A key's text from its bytes, quotes included; escapes decoded as JSON.parse does. */
+function keyText(bytes) {
+    if (!bytes.includes(BACKSLASH))
+        return bytes.toString('utf8', 1, bytes.length - 1);
+    try {
+        const text = JSON.parse(bytes.toString('utf8'));
+        return typeof text === 'string' ? text : '';
+    }
+    catch {
+        return '';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/plan-changes.ts
+/**
+ * Resource-level changes from Terraform's JSON plan (`GET /plans/:id/json-output`).
+ * Reads only addresses and actions: `before`/`after` may hold sensitive values and are
+ * never touched.
+ */
+
+
+
 /** The order groups are shown in: what can lose data first, then the rest. */
 const ACTION_ORDER = [
     'destroy',
@@ -32449,7 +32810,8 @@ function actionOf(actions) {
             return undefined;
     }
 }
-function changeFromEntry(entry) {
+/** One `resource_changes` entry as the report lists it; undefined for what it leaves out. */
+function resourceChangeFromEntry(entry) {
     if (!isRecord(entry))
         return undefined;
     const address = nonEmptyString(entry['address']);
@@ -32506,7 +32868,7 @@ function resourceChangesFromPlanJson(json) {
         return [];
     const changes = [];
     for (const entry of plan['resource_changes']) {
-        const change = changeFromEntry(entry);
+        const change = resourceChangeFromEntry(entry);
         if (change !== undefined)
             changes.push(change);
     }
@@ -32532,6 +32894,55 @@ function planJsonUnavailableReason(status) {
             return "the plan's JSON output could not be fetched.";
         default:
             return `the plan's JSON output could not be read (HTTP ${status}).`;
+    }
+}
+/** The sentence the report shows when reading the plan JSON failed with `error`. */
+function planJsonErrorReason(error) {
+    if (error instanceof BodyTooLargeError) {
+        return (`the plan's JSON output is larger than ${formatBytes(error.limitBytes)}, more than ` +
+            'the action reads; the counts come from the run itself.');
+    }
+    if (error instanceof UnsafeUrlError)
+        return `the server's address for it was refused: ${error.reason}.`;
+    if (error instanceof PlanJsonError)
+        return `the plan's JSON output could not be read: ${error.message}.`;
+    return planJsonUnavailableReason(undefined);
+}
+
+;// CONCATENATED MODULE: ./src/report/plan-changes-reader.ts
+
+
+/** No single resource change is this large (its before/after values included). */
+const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+class PlanChangesReader {
+    changes = [];
+    scanner;
+    constructor(maxEntryBytes = MAX_ENTRY_BYTES) {
+        this.scanner = new ResourceChangesScanner({
+            arrayStart: () => {
+                this.changes = [];
+            },
+            entry: text => {
+                const change = resourceChangeFromEntry(parseEntry(text));
+                if (change)
+                    this.changes.push(change);
+            }
+        }, maxEntryBytes);
+    }
+    write(chunk) {
+        this.scanner.write(chunk);
+    }
+    end() {
+        this.scanner.end();
+        return this.changes.sort(compareResourceChanges);
+    }
+}
+function parseEntry(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new PlanJsonError('one of its resource changes is not valid JSON');
     }
 }
 
@@ -33161,7 +33572,7 @@ const SEMI = 59; // ";"
 const EQ = 61; // "="
 const DQUOTE = 34; // '"'
 const BSLASH = 92; // "\\"
-const COMMA = 44; // ","
+const dist_COMMA = 44; // ","
 const LOWER_CASE = 1;
 const OWS = 2;
 const SEMI_FLAG = 4;
@@ -33177,7 +33588,7 @@ const CHAR_MAP = new Uint8Array(0x100);
 CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
+CHAR_MAP[dist_COMMA] |= COMMA_FLAG;
 for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
     CHAR_MAP[code] |= LOWER_CASE;
 }
@@ -38159,84 +38570,6 @@ function retryDelay(retry, policy, clock, headers = {}) {
     return backoffDelay(retry, policy, () => clock.random());
 }
 
-;// CONCATENATED MODULE: ./src/tfe/errors.ts
-/** Errors the TFE client throws: one type for answers, one for requests that got none. */
-/** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
-function errorMessages(body) {
-    const errors = body?.errors;
-    if (!Array.isArray(errors))
-        return [];
-    const messages = [];
-    for (const item of errors) {
-        if (typeof item === 'string') {
-            messages.push(item);
-        }
-        else if (item && typeof item === 'object') {
-            const { title, detail } = item;
-            const text = [title, detail].filter(part => typeof part === 'string' && part).join(': ');
-            if (text)
-                messages.push(text);
-        }
-    }
-    return messages;
-}
-/** The API answered with an error status. */
-class TfeApiError extends Error {
-    method;
-    path;
-    status;
-    messages;
-    requestId;
-    retryDelayMs;
-    constructor(method, 
-    /** Path below the API base, without the query (never contains a secret). */
-    path, status, messages, requestId, 
-    /** The wait the server asked for (Retry-After, X-RateLimit-Reset), in milliseconds. */
-    retryDelayMs) {
-        super(TfeApiError.describe(method, path, status, messages));
-        this.method = method;
-        this.path = path;
-        this.status = status;
-        this.messages = messages;
-        this.requestId = requestId;
-        this.retryDelayMs = retryDelayMs;
-        this.name = 'TfeApiError';
-    }
-    static describe(method, path, status, messages) {
-        const said = messages.length ? `: ${messages.join('; ')}` : '';
-        const request = `${method} ${path}`;
-        switch (status) {
-            case 401:
-                return `${request} was refused (401 unauthorized): the token is missing, invalid or expired${said}.`;
-            case 404:
-                // TFC and TFE answer 404 both for "does not exist" and for "you may not see it".
-                return `${request} answered 404: not found, or the token has no access to it${said}.`;
-            case 403:
-                return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
-            default:
-                return `${request} failed with HTTP ${status}${said || '.'}`;
-        }
-    }
-}
-/** No answer came: connection refused or reset, timeout, DNS failure… */
-class TfeNetworkError extends Error {
-    method;
-    path;
-    code;
-    constructor(method, path, code, cause) {
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        super(`${method} ${path} got no answer (${code ?? 'network error'}): ${reason}`, { cause });
-        this.method = method;
-        this.path = path;
-        this.code = code;
-        this.name = 'TfeNetworkError';
-    }
-    /** True when the request certainly never reached the server, so repeating it is safe. */
-    get notSent() {
-        return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(this.code ?? '');
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/create-once.ts
 /**
  * Creates something at most once, although its request may have to be sent again
@@ -38290,30 +38623,6 @@ function classify(error) {
             return 'uncertain';
     }
     return 'final';
-}
-
-;// CONCATENATED MODULE: ./src/format.ts
-/** Sizes and durations in the words the log uses. */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-/** "1h2m3s", "45s", "0s". */
-function formatDuration(ms) {
-    const total = Math.round(ms / 1000);
-    const parts = [
-        [Math.floor(total / 3600), 'h'],
-        [Math.floor((total % 3600) / 60), 'm'],
-        [total % 60, 's']
-    ];
-    const text = parts
-        .filter(([value]) => value > 0)
-        .map(([value, unit]) => `${value}${unit}`)
-        .join('');
-    return text || '0s';
 }
 
 ;// CONCATENATED MODULE: external "node:string_decoder"
@@ -38572,6 +38881,82 @@ class RunRefusedError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/step-budget.ts
+/**
+ * The step's time as one abort signal that every request and retry wait shares
+ * (docs/contract.md, "Untrusted input"): it aborts at the deadline with the RunTimeoutError
+ * the step reports, or on job cancellation with the job's JobCancelledError, so a stalled or
+ * trickling server cannot hold the step. `timeout` counts from the start, then again from
+ * the run's creation ("longest wait for the run"). Once the wait is over (the run settled,
+ * the timeout passed, the job was cancelled), the few requests that stop the run and read
+ * the report get a short budget of their own that a cancellation no longer ends.
+ */
+
+
+class StepBudget {
+    clock;
+    timeoutMs;
+    controller = new AbortController();
+    timer;
+    until = 0;
+    message = '';
+    wrappingUp = false;
+    constructor(clock, job, timeoutMs) {
+        this.clock = clock;
+        this.timeoutMs = timeoutMs;
+        this.arm(timeoutMs, `No run was created within the timeout (${formatDuration(timeoutMs)}).`);
+        const onCancel = () => {
+            if (!this.wrappingUp)
+                this.controller.abort(job?.reason);
+        };
+        if (job?.aborted)
+            onCancel();
+        else
+            job?.addEventListener('abort', onCancel, { once: true });
+    }
+    /** Aborts when requests and waits must end; its reason is the error to throw. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** When the current budget ends, in the clock's milliseconds. */
+    get deadline() {
+        return this.until;
+    }
+    /** The error for a deadline that passed, for waits that check it themselves. */
+    expired() {
+        return new RunTimeoutError(this.message);
+    }
+    /** The run exists: the timeout counts again from now. */
+    runCreated() {
+        if (this.wrappingUp || this.signal.aborted)
+            return;
+        this.arm(this.timeoutMs, `The run did not settle within the timeout (${formatDuration(this.timeoutMs)}).`);
+    }
+    /**
+     * The wait is over: `ms` from now for stopping the run and writing the report, whatever
+     * the job's cancellation says. Only the first call counts, so the time is shared.
+     */
+    wrapUp(ms) {
+        if (this.wrappingUp)
+            return;
+        this.wrappingUp = true;
+        this.controller = new AbortController();
+        this.arm(ms, `Stopping the run and reading its report took longer than ${formatDuration(ms)}.`);
+    }
+    dispose() {
+        clearTimeout(this.timer);
+    }
+    arm(ms, message) {
+        clearTimeout(this.timer);
+        this.until = this.clock.now() + ms;
+        this.message = message;
+        const controller = this.controller;
+        // Real time, whatever the clock: a stalled socket does not follow a test's clock.
+        this.timer = setTimeout(() => controller.abort(new RunTimeoutError(message)), ms);
+        this.timer.unref();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/workspace-check.ts
 function checkWorkspace(name, attributes, use) {
     const label = `Workspace "${name}"`;
@@ -38627,6 +39012,7 @@ function checkWorkspace(name, attributes, use) {
 
 
 
+
 /** How often an unchanged status is repeated in the log. */
 const HEARTBEAT_MS = 30_000;
 class RunDriver {
@@ -38635,8 +39021,8 @@ class RunDriver {
     api;
     clock;
     poll;
-    /** Bounds every wait: set from the start, then again from the run's creation. */
-    deadline;
+    /** Bounds every wait and request: from the start, then again from the run's creation. */
+    budget;
     current = Object.freeze({});
     stopOnExit = false;
     workspaceAutoApply = false;
@@ -38645,7 +39031,7 @@ class RunDriver {
         this.deps = deps;
         this.api = deps.api;
         this.clock = deps.clock;
-        this.deadline = deps.clock.now() + inputs.timeoutMs;
+        this.budget = deps.budget ?? new StepBudget(deps.clock, deps.signal, inputs.timeoutMs);
         // Fast at first (a short speculative plan settles in seconds), never slower than 2 s
         // (one GET every 2 s is far below the 30 requests/second limit).
         this.poll = deps.poll ?? { firstMs: 400, factor: 1.3, maxMs: 2000 };
@@ -38710,7 +39096,7 @@ class RunDriver {
             findExisting: () => findRunOf(this.api, workspaceId, configurationVersionId)
         });
         // "Longest wait for the run": counted from the run's creation, not from packing.
-        this.deadline = this.clock.now() + this.inputs.timeoutMs;
+        this.budget.runCreated();
         const { organization, workspaceName } = this.current;
         this.update({
             runId: run.id,
@@ -38923,22 +39309,23 @@ class RunDriver {
             what,
             clock: this.clock,
             policy: defaultRetryPolicy,
-            signal: this.deps.signal,
+            signal: this.budget.signal,
             warn: log.warning,
             info: log.info
         };
     }
     async pause(poll) {
         const delay = Math.min(this.poll.maxMs, this.poll.firstMs * this.poll.factor ** poll);
-        const left = this.deadline - this.clock.now();
-        if (left <= 0) {
-            throw new RunTimeoutError(`The run did not settle within the timeout (${formatDuration(this.inputs.timeoutMs)}).`);
-        }
+        const left = this.budget.deadline - this.clock.now();
+        if (left <= 0)
+            throw this.budget.expired();
         await this.clock.sleep(Math.min(delay, left), this.deps.signal);
     }
     checkAborted() {
         if (this.deps.signal.aborted)
             throw new JobCancelledError();
+        if (this.budget.signal.aborted)
+            throw this.budget.signal.reason;
     }
     requireFact(name) {
         const value = this.current[name];
@@ -40383,40 +40770,276 @@ function loadPostState() {
     };
 }
 
-;// CONCATENATED MODULE: ./src/tfe/client.ts
+;// CONCATENATED MODULE: ./src/tfe/answer-limits.ts
 /**
- * The TFE API client: JSON:API over @actions/http-client, the token only ever sent to the
- * API, and the retry rules of docs/contract.md ("Retries") applied per kind of request.
+ * How much of each kind of answer the client reads, and for how long (docs/contract.md,
+ * "Untrusted input"): whatever a server sends, memory stays bounded and no answer holds the
+ * step. The step's own deadline bounds everything on top of these.
+ */
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const defaultAnswerLimits = {
+    documentBytes: 8 * MiB,
+    errorBytes: 64 * KiB,
+    planJsonBytes: 128 * MiB,
+    documentMs: 60_000,
+    planJsonMs: 120_000,
+    logReadMs: 5_000,
+    idleMs: 30_000
+};
+
+;// CONCATENATED MODULE: ./src/tfe/blob-url.ts
+/**
+ * Which URLs handed out by the server the client follows (upload, log, plan JSON): https,
+ * or http only when the API itself is http (a local server). An http URL from an https API
+ * would send the archive, or read logs and plans, unencrypted; other schemes are never
+ * fetched. A refusal names the scheme and host, never the path, where the secret lives.
+ */
+/** Why `raw` (absolute, or relative to the API) must not be fetched; undefined when it may. */
+function blobUrlProblem(raw, apiBase) {
+    let url;
+    try {
+        url = new URL(raw, apiBase);
+    }
+    catch {
+        return 'it is not a valid URL';
+    }
+    if (url.protocol === 'https:')
+        return undefined;
+    if (url.protocol === 'http:') {
+        if (new URL(apiBase).protocol === 'http:')
+            return undefined;
+        return `it uses plain http (host ${url.host}) while the API uses https, so the transfer could be read and changed on the way`;
+    }
+    return `its scheme ${url.protocol.replace(/:$/, '')} is neither https nor http`;
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/tfe/body-reader.ts
+
+const EMPTY = Buffer.alloc(0);
+function readBody(message, limits) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let length = 0;
+        let settled = false;
+        const done = (complete) => {
+            if (settled)
+                return;
+            settled = true;
+            if (!complete)
+                message.destroy();
+            resolve({ bytes: limits.sink ? EMPTY : Buffer.concat(chunks, length), length, complete });
+        };
+        const fail = (error) => {
+            if (settled)
+                return;
+            settled = true;
+            message.destroy();
+            reject(error);
+        };
+        // A body that breaks off is a failed request: sent again where that is safe.
+        const brokeOff = (cause) => {
+            const code = cause?.code ?? 'ECONNRESET';
+            fail(new TransportError(code, `the answer broke off after ${length} bytes`, { cause }));
+        };
+        const take = (chunk) => {
+            length += chunk.length;
+            if (limits.sink)
+                limits.sink(chunk);
+            else
+                chunks.push(chunk);
+        };
+        // A declared length over the cap is refused before a byte is read.
+        const declared = Number(message.headers['content-length']);
+        if (limits.overflow === 'fail' && declared > limits.maxBytes) {
+            fail(new BodyTooLargeError(limits.what, limits.maxBytes));
+            return;
+        }
+        message.on('data', (chunk) => {
+            if (settled)
+                return;
+            const room = limits.maxBytes - length;
+            try {
+                if (chunk.length <= room) {
+                    take(chunk);
+                }
+                else if (limits.overflow === 'fail') {
+                    fail(new BodyTooLargeError(limits.what, limits.maxBytes));
+                }
+                else {
+                    take(chunk.subarray(0, room));
+                    done(false);
+                }
+            }
+            catch (error) {
+                // The sink refused the body (e.g. it is not JSON): sending again would not help.
+                fail(error instanceof Error ? error : new Error(String(error)));
+            }
+        });
+        message.on('end', () => done(true));
+        message.on('error', error => brokeOff(error));
+        message.on('close', () => (message.complete ? done(true) : brokeOff()));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/tfe/transport.ts
+/**
+ * One HTTP exchange with every wait bounded: `signal` ends it (the step's deadline, the
+ * attempt's time limit, job cancellation), so does a socket silent for `idleMs`, and the
+ * answer is read by readBody within its limits. Connections are kept alive, through the
+ * runner's proxy when one is set: http-client's agents, one client per scheme, because a
+ * client caches a single agent whatever the scheme of the next URL.
  */
 
 
 
 
+
+class Transport {
+    userAgent;
+    clients = new Map();
+    constructor(userAgent) {
+        this.userAgent = userAgent;
+    }
+    dispose() {
+        for (const client of this.clients.values())
+            client.dispose();
+        this.clients.clear();
+    }
+    /**
+     * Sends the request and reads the answer. Rejects with a TransportError when no complete
+     * answer came (or the signal ended the wait), with BodyTooLargeError past a `fail` cap,
+     * or with what a sink threw.
+     */
+    send(exchange) {
+        const { url, signal } = exchange;
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            return Promise.reject(new TransportError('EPROTO', `unsupported scheme ${url.protocol}`));
+        }
+        if (signal.aborted)
+            return Promise.reject(interruption(signal));
+        return new Promise((resolve, reject) => {
+            let settled = false;
+            let answering = false;
+            let interrupted;
+            let stream;
+            const headers = { ...exchange.headers, 'User-Agent': this.userAgent };
+            if (typeof exchange.body === 'string') {
+                headers['Content-Length'] = String(Buffer.byteLength(exchange.body));
+            }
+            const request = (url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_).request(url, {
+                method: exchange.method,
+                headers,
+                agent: this.agent(url)
+            });
+            const finish = (error, answer) => {
+                if (settled)
+                    return;
+                settled = true;
+                signal.removeEventListener('abort', onAbort);
+                if (stream && !stream.readableEnded)
+                    stream.destroy();
+                if (error) {
+                    request.destroy();
+                    reject(error);
+                }
+                else {
+                    resolve(answer);
+                }
+            };
+            // Destroying the request also ends an answer being read: readBody settles then.
+            const stop = (reason) => {
+                interrupted ??= reason;
+                request.destroy(reason);
+            };
+            const onAbort = () => stop(interruption(signal));
+            signal.addEventListener('abort', onAbort, { once: true });
+            request.setTimeout(exchange.idleMs, () => stop(new TransportError('ETIMEDOUT', `nothing came for ${exchange.idleMs / 1000} s`)));
+            request.on('error', error => {
+                // Once an answer is being read, readBody reports how it ended.
+                if (!answering)
+                    finish(interrupted ?? asTransportError(error));
+            });
+            request.on('response', message => {
+                answering = true;
+                const status = message.statusCode ?? 0;
+                readBody(message, exchange.limits(status)).then(body => finish(undefined, { status, headers: message.headers, body }), (error) => finish(error instanceof TransportError && interrupted ? interrupted : error));
+            });
+            const body = exchange.body;
+            if (typeof body === 'function') {
+                stream = body();
+                stream.on('error', error => stop(asTransportError(error)));
+                stream.pipe(request);
+            }
+            else {
+                request.end(body);
+            }
+        });
+    }
+    agent(url) {
+        let client = this.clients.get(url.protocol);
+        if (!client) {
+            client = new lib_HttpClient(this.userAgent, [], { keepAlive: true });
+            this.clients.set(url.protocol, client);
+        }
+        return client.getAgent(url.toString());
+    }
+}
+/** What an aborted signal means to the exchange: its reason when a TransportError. */
+function interruption(signal) {
+    const reason = signal.reason;
+    return reason instanceof TransportError
+        ? reason
+        : new TransportError('EABORTED', 'the request was ended', { cause: reason });
+}
+function asTransportError(error) {
+    if (error instanceof TransportError)
+        return error;
+    const code = error.code ?? 'ECONNRESET';
+    return new TransportError(code, error.message, { cause: error });
+}
+
+;// CONCATENATED MODULE: ./src/tfe/client.ts
+/**
+ * The TFE API client: JSON:API over node's http with bounded answers (answer-limits.ts,
+ * body-reader.ts, transport.ts), the token only ever sent to the API, URLs from the server
+ * checked before use (blob-url.ts), and the retry rules of docs/contract.md ("Retries")
+ * applied per kind of request.
+ */
+
+
+
+
+
+
 const JSONAPI = 'application/vnd.api+json';
+const NEVER = new AbortController().signal;
 class TfeClient {
     options;
     apiBase;
-    http;
+    transport;
     clock;
     policy;
+    limits;
     log;
+    refusedLogUrls = new Set();
     constructor(options) {
         this.options = options;
         this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}/api/v2`;
         this.clock = options.clock ?? systemClock;
         this.policy = options.retryPolicy ?? defaultRetryPolicy;
+        this.limits = { ...defaultAnswerLimits, ...options.limits };
         this.log = options.log ?? (() => undefined);
-        // Redirects are handled by hand: their targets are pre-signed blob URLs that must never
-        // see the token, even when they live on the API host (TFE, OTF).
-        this.http = new lib_HttpClient(options.userAgent ?? 'tfe-run-action', [], {
-            allowRedirects: false,
-            allowRetries: false,
-            keepAlive: true,
-            socketTimeout: options.socketTimeoutMs ?? 60_000
-        });
+        // Redirects are never followed by the transport: their targets are pre-signed blob URLs
+        // that must not see the token, even when they live on the API host (TFE, OTF).
+        this.transport = new Transport(options.userAgent ?? 'tfe-run-action');
     }
     dispose() {
-        this.http.dispose();
+        this.transport.dispose();
     }
     // ---- workspaces -------------------------------------------------------------------
     async getWorkspaceByName(organization, name) {
@@ -40464,19 +41087,23 @@ class TfeClient {
      * No Authorization header: the URL itself is the credential.
      */
     async uploadArchive(uploadUrl, file, size) {
+        const url = this.blobUrl(uploadUrl, 'upload URL');
         const label = 'PUT <upload-url>';
-        await this.withRetries(label, 'idempotent', async () => {
-            const response = await this.send('PUT', uploadUrl, label, external_node_fs_namespaceObject.createReadStream(file), {
+        const response = await this.withRetries(label, 'idempotent', () => this.send({
+            method: 'PUT',
+            url,
+            label,
+            body: () => external_node_fs_namespaceObject.createReadStream(file),
+            headers: {
                 'Content-Type': 'application/octet-stream',
                 'Content-Length': String(size),
                 Accept: 'application/json, */*'
-            });
-            return response;
-        }).then(response => {
-            if (response.status >= 300) {
-                throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
-            }
-        });
+            },
+            limits: () => this.errorLimits(label)
+        }));
+        if (response.status >= 300) {
+            throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
+        }
     }
     // ---- runs -------------------------------------------------------------------------
     async createRun(workspaceId, configurationVersionId, attributes) {
@@ -40547,44 +41174,73 @@ class TfeClient {
         return response.status === 404 ? [] : (response.body?.data ?? []);
     }
     /**
-     * The plan in Terraform's JSON format. TFC/TFE answer 307 to a pre-signed URL (followed
-     * without the token), OTF answers 200 inline; 403/404 mean the token may not read it.
+     * The plan in Terraform's JSON format, streamed into `sink()` (docs/tfe-api-notes.md
+     * §8.3). TFC/TFE answer 307 to a pre-signed URL (followed without the token), OTF answers
+     * 200 inline; 403/404 mean the token may not read it. Only the documented redirects are
+     * followed, to https (or http from an http API) only.
      */
-    async getPlanJson(planId) {
+    async getPlanJson(planId, sink) {
         const path = `/plans/${seg(planId)}/json-output`;
-        const response = await this.api('GET', path, {
+        const read = {};
+        // A fresh sink per attempt: a read cut off starts again from the first byte.
+        const streamed = (what) => (status) => {
+            if (status !== 200)
+                return this.errorLimits(what);
+            const current = (read.taker = sink());
+            return {
+                what,
+                maxBytes: this.limits.planJsonBytes,
+                overflow: 'fail',
+                sink: chunk => current.write(chunk)
+            };
+        };
+        const first = await this.call('GET', path, {
             retry: 'idempotent',
-            accept: [204, 301, 302, 303, 307, 308, 401, 403, 404, 422]
+            accept: [204, 302, 307, 401, 403, 404, 422],
+            limits: streamed(`GET ${path}`),
+            timeMs: this.limits.planJsonMs
         });
-        if (response.status === 200)
-            return { available: true, json: response.body };
-        const location = headerValue(response.headers.location);
-        if (response.status < 300 || response.status >= 400 || !location) {
-            return { available: false, status: response.status };
+        if (first.status === 200 && read.taker)
+            return { available: true, value: read.taker.end() };
+        const location = headerValue(first.headers.location);
+        if ((first.status !== 302 && first.status !== 307) || !location) {
+            return { available: false, status: first.status };
         }
-        const target = new URL(location, this.apiBase).toString();
-        const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () => this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' }));
-        if (blob.status !== 200)
-            return { available: false, status: blob.status };
-        return { available: true, json: parseJson(blob.text) };
+        const url = this.blobUrl(location, 'plan JSON URL');
+        const label = 'GET <plan-json-url>';
+        const blob = await this.withRetries(label, 'idempotent', () => this.send({
+            method: 'GET',
+            url,
+            label,
+            headers: { Accept: 'application/json' },
+            limits: streamed("the plan's JSON output"),
+            timeMs: this.limits.planJsonMs
+        }));
+        if (blob.status === 200 && read.taker)
+            return { available: true, value: read.taker.end() };
+        return { available: false, status: blob.status };
     }
     /**
      * One read of a phase log (docs/tfe-api-notes.md §8.4): the URL's query is replaced by
-     * limit/offset; no token, no retries (the caller polls again anyway).
+     * limit/offset; no token, no retries (the caller polls again anyway). A server that
+     * ignores `limit` is cut at it, so the caller's offset grows by exactly what it got; a
+     * read that takes longer than `logReadMs` fails like a cut one.
      */
     async readLogChunk(logUrl, offset, limit) {
-        const url = new URL(logUrl);
+        const url = this.logUrl(logUrl);
         url.search = `limit=${limit}&offset=${offset}`;
-        const response = await this.http.request('GET', url.toString(), null, {
-            Accept: 'text/plain, */*'
+        const label = 'GET <log-url>';
+        const response = await this.send({
+            method: 'GET',
+            url,
+            label,
+            headers: { Accept: 'text/plain, */*' },
+            limits: status => client_ok(status) ? { what: label, maxBytes: limit, overflow: 'cut' } : this.errorLimits(label),
+            timeMs: this.limits.logReadMs
         });
-        const status = response.message.statusCode ?? 0;
-        const chunks = [];
-        for await (const chunk of response.message)
-            chunks.push(chunk);
-        if (status < 200 || status >= 400)
-            throw new Error(`log read answered HTTP ${status}`);
-        return Buffer.concat(chunks);
+        if (!client_ok(response.status))
+            throw new Error(`log read answered HTTP ${response.status}`);
+        return response.body;
     }
     // ---- plumbing ---------------------------------------------------------------------
     async getDocument(path) {
@@ -40593,6 +41249,26 @@ class TfeClient {
     }
     /** One API call: token, JSON:API headers, retries by mode, errors as TfeApiError. */
     async api(method, path, request) {
+        const label = `${method} ${path}`;
+        const response = await this.call(method, path, {
+            ...request,
+            limits: status => client_ok(status)
+                ? { what: label, maxBytes: this.limits.documentBytes, overflow: 'fail' }
+                : this.errorLimits(label),
+            timeMs: this.limits.documentMs
+        });
+        return {
+            status: response.status,
+            headers: response.headers,
+            body: response.body.length ? parseJson(response.body) : undefined
+        };
+    }
+    /**
+     * An API request with retries; a status outside 2xx that the caller does not accept is
+     * a TfeApiError. A 3xx is never success: the API redirects only where documented, to a
+     * blob URL the caller follows by hand.
+     */
+    async call(method, path, request) {
         const url = new URL(this.apiBase + path);
         for (const [key, value] of Object.entries(request.query ?? {})) {
             url.searchParams.set(key, String(value));
@@ -40604,17 +41280,21 @@ class TfeClient {
         // TFE answers 415 to writes without the JSON:API type, even when there is no body.
         if (method !== 'GET')
             headers['Content-Type'] = JSONAPI;
-        const payload = request.body === undefined ? null : JSON.stringify(request.body);
+        const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
         const label = `${method} ${path}`;
-        const response = await this.withRetries(label, request.retry, () => this.send(method, url.toString(), label, payload, headers));
-        if (response.status >= 400 && !request.accept?.includes(response.status)) {
+        const response = await this.withRetries(label, request.retry, () => this.send({
+            method,
+            url,
+            label,
+            body: payload,
+            headers,
+            limits: request.limits,
+            timeMs: request.timeMs
+        }));
+        if (!client_ok(response.status) && !request.accept?.includes(response.status)) {
             throw new TfeApiError(method, path, response.status, bodyMessages(response), headerValue(response.headers['x-request-id']), serverDelayMs(response.headers, this.clock.now()));
         }
-        return {
-            status: response.status,
-            headers: response.headers,
-            body: response.text ? parseJson(response.text) : undefined
-        };
+        return response;
     }
     /** Repeats `attempt` while the answer (or its absence) says it is safe and useful. */
     async withRetries(label, mode, attempt) {
@@ -40642,26 +41322,97 @@ class TfeClient {
             const reason = failure ? (failure.code ?? 'network error') : `HTTP ${response.status}`;
             this.log(`${label}: ${reason}; retry ${number} in ${delay} ms`);
             this.options.onRetry?.(label, number, delay, reason);
-            await this.clock.sleep(delay, this.options.signal);
+            await this.clock.sleep(delay, this.budget);
         }
     }
-    /** One HTTP exchange; the body is read whole (API answers are small). */
-    async send(method, url, label, body, headers) {
+    /**
+     * One HTTP exchange within the budget and the attempt's time. A missing or partial answer
+     * is a TfeNetworkError (retried where the mode allows); the budget's end throws its reason.
+     */
+    async send(attempt) {
         const started = this.clock.now();
+        const limit = timeLimit(this.budget, attempt.timeMs);
         try {
-            const response = await this.http.request(method, url, body, headers);
-            const text = await response.readBody();
-            const status = response.message.statusCode ?? 0;
-            this.log(`${label} -> ${status} (${this.clock.now() - started} ms)`);
-            return { status, headers: response.message.headers, text };
+            const answer = await this.transport.send({
+                ...attempt,
+                signal: limit.signal,
+                idleMs: this.limits.idleMs
+            });
+            this.log(`${attempt.label} -> ${answer.status} (${this.clock.now() - started} ms)`);
+            return { status: answer.status, headers: answer.headers, body: answer.body.bytes };
         }
         catch (error) {
-            const code = error.code;
-            this.log(`${label} -> ${code ?? 'error'} (${this.clock.now() - started} ms)`);
-            const [verb, ...rest] = label.split(' ');
+            const budget = this.budget;
+            if (budget.aborted)
+                throw client_abortReason(budget);
+            const code = error instanceof TransportError ? error.code : undefined;
+            this.log(`${attempt.label} -> ${code ?? error.name} (${this.clock.now() - started} ms)`);
+            // Too large, or refused by a sink: sending again would get the same answer.
+            if (!(error instanceof TransportError))
+                throw error;
+            const [verb, ...rest] = attempt.label.split(' ');
             throw new TfeNetworkError(verb, rest.join(' '), code, error);
         }
+        finally {
+            limit.dispose();
+        }
     }
+    get budget() {
+        return this.options.budget?.signal ?? NEVER;
+    }
+    errorLimits(what) {
+        return { what, maxBytes: this.limits.errorBytes, overflow: 'cut' };
+    }
+    /** A URL from the server, checked (blob-url.ts) before anything is sent to it. */
+    blobUrl(raw, what) {
+        const problem = blobUrlProblem(raw, this.apiBase);
+        if (problem)
+            throw new UnsafeUrlError(what, problem);
+        return new URL(raw, this.apiBase);
+    }
+    /** Log reads fail quietly (logs are a courtesy): a refused URL is said once, as a warning. */
+    logUrl(raw) {
+        try {
+            return this.blobUrl(raw, 'log URL');
+        }
+        catch (error) {
+            const message = error.message;
+            if (!this.refusedLogUrls.has(message)) {
+                this.refusedLogUrls.add(message);
+                this.options.warn?.(`${message} The run's log is not shown.`);
+            }
+            throw error;
+        }
+    }
+}
+function client_ok(status) {
+    return status >= 200 && status < 300;
+}
+/**
+ * A signal for one attempt: the budget's, and `ms` after which the attempt is given up
+ * as a network error (a trickle or a stall ends here; the request may be sent again).
+ */
+function timeLimit(budget, ms) {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(budget.reason);
+    if (budget.aborted)
+        onAbort();
+    else
+        budget.addEventListener('abort', onAbort, { once: true });
+    const timer = ms === undefined
+        ? undefined
+        : setTimeout(() => controller.abort(new TransportError('ETIMEDOUT', `no complete answer within ${ms / 1000} s`)), ms);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            clearTimeout(timer);
+            budget.removeEventListener('abort', onAbort);
+        }
+    };
+}
+function client_abortReason(signal) {
+    const reason = signal.reason;
+    return reason instanceof Error ? reason : new Error('aborted');
 }
 /** Percent-encodes one path segment (names and IDs go into the path). */
 function seg(value) {
@@ -40670,16 +41421,16 @@ function seg(value) {
 function headerValue(value) {
     return Array.isArray(value) ? value[0] : value;
 }
-function parseJson(text) {
+function parseJson(bytes) {
     try {
-        return JSON.parse(text);
+        return JSON.parse(bytes.toString('utf8'));
     }
     catch {
         return undefined;
     }
 }
 function bodyMessages(response) {
-    return errorMessages(parseJson(response.text));
+    return errorMessages(parseJson(response.body));
 }
 function required(response, method, path) {
     if (response.body === undefined) {
@@ -40709,8 +41460,12 @@ function required(response, method, path) {
 
 
 
+
+
 /** How long to wait for a stopped run to reach its final status, for the report. */
 const SETTLE_AFTER_STOP_MS = 20_000;
+/** The time for stopping the run and reading the report once the wait is over. */
+const WRAP_UP_MS = 45_000;
 async function run(options = {}) {
     const clock = options.clock ?? systemClock;
     const cancellation = new AbortController();
@@ -40727,17 +41482,20 @@ async function run(options = {}) {
     let client;
     let driver;
     let archive;
+    let budget;
     let outcome;
     try {
         inputs = getInputs();
         // From here on, nothing the action writes itself can carry the tokens (docs/contract.md).
         stepSecrets.add(inputs.token, inputs.githubToken);
-        client = makeClient(inputs, clock, cancellation.signal);
+        budget = new StepBudget(clock, cancellation.signal, inputs.timeoutMs);
+        client = makeClient(inputs, clock, budget);
         const state = new PostStateWriter();
         driver = new RunDriver(inputs, {
             api: client,
             clock,
             signal: cancellation.signal,
+            budget,
             onProgress: (facts, stopOnExit) => state.save({
                 workspaceId: facts.workspaceId,
                 configurationVersionId: facts.configurationVersionId,
@@ -40749,16 +41507,19 @@ async function run(options = {}) {
         outcome = await drive(inputs, driver, archive);
     }
     catch (error) {
+        budget?.wrapUp(WRAP_UP_MS);
         outcome = await failure(error, inputs, driver);
     }
     finally {
         await archive?.remove();
     }
+    budget?.wrapUp(WRAP_UP_MS);
     const facts = driver?.facts ?? {};
     const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
     // The comment, the summary and the outputs never pass the runner's masking.
     await publishReport(stepSecrets.redactDeep(report), inputs);
     client?.dispose();
+    budget?.dispose();
     // Kept until the report is out: a cancellation now must not cut the summary short.
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -40769,13 +41530,14 @@ async function run(options = {}) {
         log.info(outcome.headline);
     }
 }
-function makeClient(inputs, clock, signal) {
+function makeClient(inputs, clock, budget) {
     return new TfeClient({
         baseUrl: inputs.baseUrl,
         token: inputs.token,
         clock,
-        signal,
+        budget,
         log: log.debug,
+        warn: log.warning,
         onRetry: (what, attempt, delayMs, reason) => log.info(`${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`)
     });
 }
@@ -40861,15 +41623,15 @@ async function readResourceChanges(api, facts) {
     if (!api || !facts.planId || facts.planStatus !== 'finished')
         return {};
     try {
-        const result = await api.getPlanJson(facts.planId);
+        const result = await api.getPlanJson(facts.planId, () => new PlanChangesReader());
         if (!result.available) {
             return { resourceChangesUnavailable: planJsonUnavailableReason(result.status) };
         }
-        return { resourceChanges: resourceChangesFromPlanJson(result.json) };
+        return { resourceChanges: result.value };
     }
     catch (error) {
         log.debug(`plan JSON: ${error.message}`);
-        return { resourceChangesUnavailable: planJsonUnavailableReason(undefined) };
+        return { resourceChangesUnavailable: planJsonErrorReason(error) };
     }
 }
 

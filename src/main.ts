@@ -14,7 +14,8 @@ import {
 import { stepSecrets } from './redaction.js';
 import { reportedCommitSha } from './report/commit.js';
 import { setRunOutputs } from './report/outputs.js';
-import { planJsonUnavailableReason, resourceChangesFromPlanJson } from './report/plan-changes.js';
+import { planJsonErrorReason, planJsonUnavailableReason } from './report/plan-changes.js';
+import { PlanChangesReader } from './report/plan-changes-reader.js';
 import { upsertPrComment } from './report/pr-comment.js';
 import { planSummary, writeJobSummary } from './report/summary.js';
 import type { RunReport } from './report/types.js';
@@ -24,12 +25,15 @@ import type { RunFacts } from './run-facts.js';
 import { log, neutralise } from './safe-log.js';
 import { type PackResult, packDirectory } from './slug/index.js';
 import { PostStateWriter } from './state.js';
+import { StepBudget } from './step-budget.js';
 import { JobCancelledError, RunTimeoutError } from './step-errors.js';
 import type { TfeApi } from './tfe/api.js';
 import { TfeClient } from './tfe/client.js';
 
 /** How long to wait for a stopped run to reach its final status, for the report. */
 const SETTLE_AFTER_STOP_MS = 20_000;
+/** The time for stopping the run and reading the report once the wait is over. */
+const WRAP_UP_MS = 45_000;
 
 export interface RunOptions {
   readonly clock?: Clock;
@@ -54,17 +58,20 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let client: TfeClient | undefined;
   let driver: RunDriver | undefined;
   let archive: PackResult | undefined;
+  let budget: StepBudget | undefined;
   let outcome: Outcome;
   try {
     inputs = getInputs();
     // From here on, nothing the action writes itself can carry the tokens (docs/contract.md).
     stepSecrets.add(inputs.token, inputs.githubToken);
-    client = makeClient(inputs, clock, cancellation.signal);
+    budget = new StepBudget(clock, cancellation.signal, inputs.timeoutMs);
+    client = makeClient(inputs, clock, budget);
     const state = new PostStateWriter();
     driver = new RunDriver(inputs, {
       api: client,
       clock,
       signal: cancellation.signal,
+      budget,
       onProgress: (facts, stopOnExit) =>
         state.save({
           workspaceId: facts.workspaceId,
@@ -76,16 +83,19 @@ export async function run(options: RunOptions = {}): Promise<void> {
     archive = await pack(inputs);
     outcome = await drive(inputs, driver, archive);
   } catch (error) {
+    budget?.wrapUp(WRAP_UP_MS);
     outcome = await failure(error, inputs, driver);
   } finally {
     await archive?.remove();
   }
 
+  budget?.wrapUp(WRAP_UP_MS);
   const facts = driver?.facts ?? {};
   const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
   // The comment, the summary and the outputs never pass the runner's masking.
   await publishReport(stepSecrets.redactDeep(report), inputs);
   client?.dispose();
+  budget?.dispose();
   // Kept until the report is out: a cancellation now must not cut the summary short.
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
@@ -97,13 +107,14 @@ export async function run(options: RunOptions = {}): Promise<void> {
   }
 }
 
-function makeClient(inputs: Inputs, clock: Clock, signal: AbortSignal): TfeClient {
+function makeClient(inputs: Inputs, clock: Clock, budget: StepBudget): TfeClient {
   return new TfeClient({
     baseUrl: inputs.baseUrl,
     token: inputs.token,
     clock,
-    signal,
+    budget,
     log: log.debug,
+    warn: log.warning,
     onRetry: (what, attempt, delayMs, reason) =>
       log.info(
         `${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`
@@ -207,13 +218,13 @@ async function readResourceChanges(
 ): Promise<Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>> {
   if (!api || !facts.planId || facts.planStatus !== 'finished') return {};
   try {
-    const result = await api.getPlanJson(facts.planId);
+    const result = await api.getPlanJson(facts.planId, () => new PlanChangesReader());
     if (!result.available) {
       return { resourceChangesUnavailable: planJsonUnavailableReason(result.status) };
     }
-    return { resourceChanges: resourceChangesFromPlanJson(result.json) };
+    return { resourceChanges: result.value };
   } catch (error) {
     log.debug(`plan JSON: ${(error as Error).message}`);
-    return { resourceChangesUnavailable: planJsonUnavailableReason(undefined) };
+    return { resourceChangesUnavailable: planJsonErrorReason(error) };
   }
 }

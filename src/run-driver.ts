@@ -14,6 +14,7 @@ import { PhaseLog } from './run-log.js';
 import { log } from './safe-log.js';
 import { runCreateAttributes } from './run-options.js';
 import { findRunOf, stopRun } from './run-stop.js';
+import { StepBudget } from './step-budget.js';
 import {
   isFinalPhase,
   isFinalRunStatus,
@@ -21,7 +22,7 @@ import {
   runActions,
   runUrl
 } from './run-status.js';
-import { JobCancelledError, RunRefusedError, RunTimeoutError } from './step-errors.js';
+import { JobCancelledError, RunRefusedError } from './step-errors.js';
 import type { TfeApi } from './tfe/api.js';
 import { TfeApiError } from './tfe/errors.js';
 import {
@@ -39,6 +40,8 @@ export interface DriverDeps {
   readonly clock: Clock;
   /** Aborts when the job is cancelled (SIGINT/SIGTERM). */
   readonly signal: AbortSignal;
+  /** The step's time, shared with the API client; by default one made from `signal`. */
+  readonly budget?: StepBudget;
   /**
    * Called whenever facts change, with whether a run exists that must be stopped if the
    * main step dies (for the post step's state).
@@ -57,8 +60,8 @@ export class RunDriver {
   private readonly api: TfeApi;
   private readonly clock: Clock;
   private readonly poll: { firstMs: number; factor: number; maxMs: number };
-  /** Bounds every wait: set from the start, then again from the run's creation. */
-  private deadline: number;
+  /** Bounds every wait and request: from the start, then again from the run's creation. */
+  private readonly budget: StepBudget;
   private current: RunFacts = Object.freeze({});
   private stopOnExit = false;
   private workspaceAutoApply = false;
@@ -69,7 +72,7 @@ export class RunDriver {
   ) {
     this.api = deps.api;
     this.clock = deps.clock;
-    this.deadline = deps.clock.now() + inputs.timeoutMs;
+    this.budget = deps.budget ?? new StepBudget(deps.clock, deps.signal, inputs.timeoutMs);
     // Fast at first (a short speculative plan settles in seconds), never slower than 2 s
     // (one GET every 2 s is far below the 30 requests/second limit).
     this.poll = deps.poll ?? { firstMs: 400, factor: 1.3, maxMs: 2000 };
@@ -140,7 +143,7 @@ export class RunDriver {
       findExisting: () => findRunOf(this.api, workspaceId, configurationVersionId)
     });
     // "Longest wait for the run": counted from the run's creation, not from packing.
-    this.deadline = this.clock.now() + this.inputs.timeoutMs;
+    this.budget.runCreated();
     const { organization, workspaceName } = this.current;
     this.update({
       runId: run.id,
@@ -368,7 +371,7 @@ export class RunDriver {
       what,
       clock: this.clock,
       policy: defaultRetryPolicy,
-      signal: this.deps.signal,
+      signal: this.budget.signal,
       warn: log.warning,
       info: log.info
     };
@@ -376,17 +379,14 @@ export class RunDriver {
 
   private async pause(poll: number): Promise<void> {
     const delay = Math.min(this.poll.maxMs, this.poll.firstMs * this.poll.factor ** poll);
-    const left = this.deadline - this.clock.now();
-    if (left <= 0) {
-      throw new RunTimeoutError(
-        `The run did not settle within the timeout (${formatDuration(this.inputs.timeoutMs)}).`
-      );
-    }
+    const left = this.budget.deadline - this.clock.now();
+    if (left <= 0) throw this.budget.expired();
     await this.clock.sleep(Math.min(delay, left), this.deps.signal);
   }
 
   private checkAborted(): void {
     if (this.deps.signal.aborted) throw new JobCancelledError();
+    if (this.budget.signal.aborted) throw this.budget.signal.reason as Error;
   }
 
   private requireFact(name: 'workspaceId'): string {
