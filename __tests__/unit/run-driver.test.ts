@@ -47,7 +47,11 @@ const inputs = {
   refreshOnly: false,
   terraformVersion: '',
   githubToken: '',
-  commentOnPr: false
+  commentOnPr: false,
+  runId: undefined,
+  discard: false,
+  comment: 'GitHub Actions: acme/infra',
+  configurationVersion: undefined
 } satisfies Inputs;
 
 async function drive(
