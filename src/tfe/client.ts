@@ -14,6 +14,7 @@ import {
   systemClock
 } from '../retry.js';
 import type { PlanJsonResult, RunActionName, TfeApi } from './api.js';
+import { CutDownloadError, type SavedFile, saveBody } from './download.js';
 import { TfeApiError, TfeNetworkError, errorMessages } from './errors.js';
 import type {
   ConfigurationVersionAttributes,
@@ -60,6 +61,11 @@ interface RawResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly text: string;
+}
+
+/** An answer whose 200 body went to a file instead of `text`. */
+interface SavedResponse extends RawResponse {
+  readonly saved?: SavedFile;
 }
 
 export interface ApiResponse<T> {
@@ -176,6 +182,50 @@ export class TfeClient implements TfeApi {
         throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
       }
     });
+  }
+
+  /**
+   * Saves the configuration version's archive to `file`, byte for byte (docs/tfe-api-notes.md
+   * §5.5): the API answers a redirect to a pre-signed URL, followed without the token, or
+   * (some servers) the archive itself. Streamed, at most `maxBytes`; repeated from the API
+   * call when cut, as a pre-signed URL may have expired meanwhile.
+   */
+  async downloadConfigurationVersion(
+    id: string,
+    file: string,
+    maxBytes: number
+  ): Promise<SavedFile> {
+    const path = `/configuration-versions/${seg(id)}/download`;
+    const label = `GET ${path}`;
+    const accept = 'application/octet-stream, */*';
+    const response = await this.withRetries(label, 'idempotent', async () => {
+      const first = await this.sendToFile(
+        this.apiBase + path,
+        label,
+        { Accept: accept, Authorization: `Bearer ${this.options.token}` },
+        file,
+        maxBytes
+      );
+      const location = headerValue(first.headers.location);
+      if (first.status < 300 || first.status >= 400 || !location) return first;
+      const target = new URL(location, this.apiBase);
+      if (target.protocol !== 'https:' && target.protocol !== 'http:') {
+        throw new TfeApiError('GET', path, first.status, [
+          `the archive's address is not an http(s) URL (${target.protocol})`
+        ]);
+      }
+      return this.sendToFile(
+        target.toString(),
+        'GET <download-url>',
+        { Accept: accept },
+        file,
+        maxBytes
+      );
+    });
+    if (response.status !== 200 || !response.saved) {
+      throw new TfeApiError('GET', path, response.status, bodyMessages(response));
+    }
+    return response.saved;
   }
 
   // ---- runs -------------------------------------------------------------------------
@@ -340,13 +390,13 @@ export class TfeClient implements TfeApi {
   }
 
   /** Repeats `attempt` while the answer (or its absence) says it is safe and useful. */
-  private async withRetries(
+  private async withRetries<R extends RawResponse>(
     label: string,
     mode: RetryMode,
-    attempt: () => Promise<RawResponse>
-  ): Promise<RawResponse> {
+    attempt: () => Promise<R>
+  ): Promise<R> {
     for (let number = 1; ; number++) {
-      let response: RawResponse | undefined;
+      let response: R | undefined;
       let failure: TfeNetworkError | undefined;
       try {
         response = await attempt();
@@ -391,6 +441,46 @@ export class TfeClient implements TfeApi {
       this.log(`${label} -> ${code ?? 'error'} (${this.clock.now() - started} ms)`);
       const [verb, ...rest] = label.split(' ');
       throw new TfeNetworkError(verb, rest.join(' '), code, error);
+    }
+  }
+
+  /** One GET whose 200 body is streamed to `file`; other answers are read as text. */
+  private async sendToFile(
+    url: string,
+    label: string,
+    headers: Record<string, string>,
+    file: string,
+    maxBytes: number
+  ): Promise<SavedResponse> {
+    const started = this.clock.now();
+    const [verb, ...rest] = label.split(' ');
+    const failed = (code: string | undefined, error: unknown): TfeNetworkError => {
+      this.log(`${label} -> ${code ?? 'error'} (${this.clock.now() - started} ms)`);
+      return new TfeNetworkError(verb, rest.join(' '), code, error);
+    };
+    let response: Awaited<ReturnType<HttpClient['request']>>;
+    try {
+      response = await this.http.request('GET', url, null, headers);
+    } catch (error) {
+      throw failed((error as NodeJS.ErrnoException).code, error);
+    }
+    const status = response.message.statusCode ?? 0;
+    if (status !== 200) {
+      const text = await response.readBody();
+      this.log(`${label} -> ${status} (${this.clock.now() - started} ms)`);
+      return { status, headers: response.message.headers, text };
+    }
+    try {
+      const saved = await saveBody(response.message, file, maxBytes);
+      this.log(`${label} -> 200, ${saved.size} bytes (${this.clock.now() - started} ms)`);
+      return { status, headers: response.message.headers, text: '', saved };
+    } catch (error) {
+      // A cut or reset body is a network failure (the download is tried again); a file
+      // error (it names a path) or a body over the limit is not.
+      const { code, path } = error as NodeJS.ErrnoException;
+      if (error instanceof CutDownloadError) throw failed('cut', error);
+      if (code !== undefined && path === undefined) throw failed(code, error);
+      throw error;
     }
   }
 }
