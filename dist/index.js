@@ -38886,7 +38886,14 @@ class RunDriver {
             runUrl: runUrl(inputs.baseUrl, organization, workspaceName, run.id)
         });
         info(`Run ${run.id} of workspace ${organization ?? '?'}/${workspaceName ?? '?'} (${workspaceId ?? '?'}): ${run.attributes?.status ?? 'unknown'}`);
-        const refusal = existingRunRefusal(run.attributes ?? {}, { id: workspaceId, name: workspaceName, organization }, { ...inputs, runId, organization: inputs.organization });
+        const refusal = existingRunRefusal(run.attributes ?? {}, { id: workspaceId, name: workspaceName, organization }, {
+            runId,
+            workspace: inputs.workspace,
+            workspaceIsId: inputs.workspaceIsId,
+            organization: inputs.organization,
+            apply: inputs.apply,
+            discard: inputs.discard
+        });
         if (refusal)
             throw new RunRefusedError(refusal);
         notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
@@ -41171,7 +41178,8 @@ function buildReport(outcome, facts, inputs, resourceChanges) {
         ...outcome,
         organization: facts.organization ?? inputs?.organization,
         workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
-        nothingCreated: !facts.configurationVersionId,
+        // With run-id nothing is created, but a run was found: that is not "not started".
+        nothingCreated: !facts.configurationVersionId && !facts.runStatus,
         speculative: facts.planOnly ?? inputs?.speculative,
         isDestroy: facts.isDestroy ?? inputs?.isDestroy,
         commitSha: reportedCommitSha(),

@@ -164,7 +164,8 @@ function buildReport(
     ...outcome,
     organization: facts.organization ?? inputs?.organization,
     workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
-    nothingCreated: !facts.configurationVersionId,
+    // With run-id nothing is created, but a run was found: that is not "not started".
+    nothingCreated: !facts.configurationVersionId && !facts.runStatus,
     speculative: facts.planOnly ?? inputs?.speculative,
     isDestroy: facts.isDestroy ?? inputs?.isDestroy,
     commitSha: reportedCommitSha(),

@@ -275,7 +275,14 @@ export class RunDriver {
     const refusal = existingRunRefusal(
       run.attributes ?? {},
       { id: workspaceId, name: workspaceName, organization },
-      { ...inputs, runId, organization: inputs.organization }
+      {
+        runId,
+        workspace: inputs.workspace,
+        workspaceIsId: inputs.workspaceIsId,
+        organization: inputs.organization,
+        apply: inputs.apply,
+        discard: inputs.discard
+      }
     );
     if (refusal) throw new RunRefusedError(refusal);
     core.notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
