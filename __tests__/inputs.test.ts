@@ -96,7 +96,8 @@ describe('defaults', () => {
       refreshOnly: false,
       terraformVersion: '',
       githubToken: '',
-      commentOnPr: true
+      commentOnPr: true,
+      sensitiveOutputs: false
     });
   };
 
@@ -125,7 +126,8 @@ describe('defaults', () => {
       'refresh-only',
       'terraform-version',
       'github-token',
-      'comment-on-pr'
+      'comment-on-pr',
+      'sensitive-outputs'
     ]) {
       setInputs({ [name]: '' });
     }
@@ -297,7 +299,8 @@ describe('booleans', () => {
     ['save-plan', 'savePlan'],
     ['refresh', 'refresh'],
     ['refresh-only', 'refreshOnly'],
-    ['comment-on-pr', 'commentOnPr']
+    ['comment-on-pr', 'commentOnPr'],
+    ['sensitive-outputs', 'sensitiveOutputs']
   ];
 
   it.each(cases)('%s accepts true/True/TRUE and false/False/FALSE', (name, field) => {

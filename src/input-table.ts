@@ -85,7 +85,8 @@ export const INPUTS = {
     kind: 'secret',
     parse: (raw: string) => raw
   },
-  'comment-on-pr': boolean('true')
+  'comment-on-pr': boolean('true'),
+  'sensitive-outputs': boolean('false')
 } as const satisfies Record<string, InputSpec<unknown>>;
 
 export type InputName = keyof typeof INPUTS;

@@ -46,6 +46,8 @@ export interface Inputs {
   /** Empty string when not set; already masked with core.setSecret. */
   readonly githubToken: string;
   readonly commentOnPr: boolean;
+  /** Also read sensitive Terraform outputs and set them as step outputs, masked first. */
+  readonly sensitiveOutputs: boolean;
 }
 
 /** What the post step needs: it must work even when the rest of the inputs no longer would. */
@@ -102,6 +104,7 @@ export function getInputs(): Inputs {
     refresh: v.refresh,
     refreshOnly: v['refresh-only'],
     commentOnPr: v['comment-on-pr'],
+    sensitiveOutputs: v['sensitive-outputs'],
     message: v.message || deriveMessage(process.env),
     targets: Object.freeze(v.targets),
     replace: Object.freeze(v.replace),

@@ -12,7 +12,7 @@ import {
   timedOutOutcome
 } from './outcome.js';
 import { reportedCommitSha } from './report/commit.js';
-import { setRunOutputs } from './report/outputs.js';
+import { setRunOutputs, setTerraformOutputs, terraformStepOutputs } from './report/outputs.js';
 import { planJsonUnavailableReason, resourceChangesFromPlanJson } from './report/plan-changes.js';
 import { upsertPrComment } from './report/pr-comment.js';
 import { planSummary, writeJobSummary } from './report/summary.js';
@@ -20,11 +20,14 @@ import type { RunReport } from './report/types.js';
 import { type Clock, systemClock } from './retry.js';
 import { RunDriver } from './run-driver.js';
 import type { RunFacts } from './run-facts.js';
+import { type Collected, collectRunResults } from './run-results/collect.js';
+import type { RunResults, SensitiveValues } from './run-results/types.js';
 import { type PackResult, packDirectory } from './slug/index.js';
 import { PostStateWriter } from './state.js';
 import { JobCancelledError, RunTimeoutError } from './step-errors.js';
 import type { TfeApi } from './tfe/api.js';
 import { TfeClient } from './tfe/client.js';
+import { RunResultsClient } from './tfe/results-api.js';
 
 /** How long to wait for a stopped run to reach its final status, for the report. */
 const SETTLE_AFTER_STOP_MS = 20_000;
@@ -78,8 +81,10 @@ export async function run(options: RunOptions = {}): Promise<void> {
   }
 
   const facts = driver?.facts ?? {};
-  const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
-  await publishReport(report, inputs);
+  const produced = await readRunResults(client, driver, inputs, clock, cancellation.signal);
+  const changes = await readResourceChanges(client, facts);
+  const report = buildReport(outcome, facts, inputs, changes, produced.results);
+  await publishReport(report, inputs, produced.sensitiveValues);
   client?.dispose();
   // Kept until the report is out: a cancellation now must not cut the summary short.
   process.off('SIGINT', onSignal);
@@ -135,10 +140,12 @@ function buildReport(
   outcome: Outcome,
   facts: RunFacts,
   inputs: Inputs | undefined,
-  resourceChanges: Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>
+  resourceChanges: Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>,
+  results: RunResults
 ): RunReport {
   return {
     ...facts,
+    ...results,
     ...outcome,
     organization: facts.organization ?? inputs?.organization,
     workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
@@ -152,8 +159,17 @@ function buildReport(
 }
 
 /** Outputs, job summary and (on pull requests) the sticky comment; none of them throws. */
-async function publishReport(report: RunReport, inputs: Inputs | undefined): Promise<void> {
-  setRunOutputs(report, planSummary(report));
+async function publishReport(
+  report: RunReport,
+  inputs: Inputs | undefined,
+  sensitiveValues: SensitiveValues
+): Promise<void> {
+  // Sensitive values are masked before any output that holds them is set.
+  const terraform = report.terraformOutputs
+    ? terraformStepOutputs(report.terraformOutputs, sensitiveValues)
+    : undefined;
+  if (terraform) setTerraformOutputs(terraform);
+  setRunOutputs(report, { planSummary: planSummary(report), outputsJson: terraform?.json });
   await writeJobSummary(report);
   if (inputs?.commentOnPr && inputs.githubToken && report.runId) {
     await upsertPrComment({
@@ -189,6 +205,26 @@ async function failure(
     return cancelled ? cancelledOutcome(message) : timedOutOutcome(message);
   }
   return failedOutcome(message, runId !== undefined);
+}
+
+/** What the run produced (outputs, cost, policies, run tasks); nothing without a run. */
+async function readRunResults(
+  client: TfeClient | undefined,
+  driver: RunDriver | undefined,
+  inputs: Inputs | undefined,
+  clock: Clock,
+  signal: AbortSignal
+): Promise<Collected> {
+  if (!client || !driver || !inputs) return { results: {}, sensitiveValues: new Map() };
+  return collectRunResults(new RunResultsClient(client), driver.facts, {
+    sensitiveOutputs: inputs.sensitiveOutputs,
+    deadline: driver.deadlineAt,
+    clock,
+    signal,
+    info: message => core.info(message),
+    warn: message => core.warning(message),
+    debug: message => core.debug(message)
+  });
 }
 
 /** Resource-level changes for the report; a missing permission is a line, never a failure. */

@@ -10,7 +10,7 @@ import { formatBytes, formatDuration } from './format.js';
 import type { Inputs } from './inputs.js';
 import { type Outcome, decisionWarning, nextStep, settledOutcome } from './outcome.js';
 import { type Clock, defaultRetryPolicy } from './retry.js';
-import { type RunFacts, factsFromRun, policyFailureLines } from './run-facts.js';
+import { type RunFacts, factsFromRun } from './run-facts.js';
 import { PhaseLog } from './run-log.js';
 import { runCreateAttributes } from './run-options.js';
 import { findRunOf, stopRun } from './run-stop.js';
@@ -78,6 +78,11 @@ export class RunDriver {
   /** What is known so far: a frozen snapshot. */
   get facts(): RunFacts {
     return this.current;
+  }
+
+  /** When the step's timeout ends (epoch ms): reads after the run must not wait past it. */
+  get deadlineAt(): number {
+    return this.deadline;
   }
 
   /** Finds the workspace and refuses states in which no run could (or should) start. */
@@ -200,9 +205,6 @@ export class RunDriver {
       );
       switch (step.kind) {
         case 'settled': {
-          if (status === 'policy_soft_failed' || status === 'errored') {
-            await this.collectPolicyFailures(runId);
-          }
           // Catch the last lines of the log, which may land just after the status changed.
           await this.finishLogs([planLog, plan, 'Plan'], [applyLog, apply, 'Apply']);
           if (status === 'errored') {
@@ -233,7 +235,6 @@ export class RunDriver {
         case 'wait':
           if (step.pausedForDecision && announcedDecision !== status) {
             announcedDecision = status;
-            await this.collectPolicyFailures(runId);
             core.warning(decisionWarning(runId, status, this.current.runUrl));
           }
           break;
@@ -312,15 +313,6 @@ export class RunDriver {
         if (!log.done) await this.clock.sleep(200);
       }
       log.flush();
-    }
-  }
-
-  private async collectPolicyFailures(runId: string): Promise<void> {
-    try {
-      const failures = policyFailureLines(await this.api.listPolicyChecks(runId));
-      if (failures.length) this.update({ policyFailures: failures });
-    } catch (error) {
-      core.debug(`policy checks: ${(error as Error).message}`);
     }
   }
 

@@ -47,7 +47,8 @@ const inputs = {
   refreshOnly: false,
   terraformVersion: '',
   githubToken: '',
-  commentOnPr: false
+  commentOnPr: false,
+  sensitiveOutputs: false
 } satisfies Inputs;
 
 async function drive(

@@ -31581,7 +31581,8 @@ const INPUTS = {
         kind: 'secret',
         parse: (raw) => raw
     },
-    'comment-on-pr': input_table_boolean('true')
+    'comment-on-pr': input_table_boolean('true'),
+    'sensitive-outputs': input_table_boolean('false')
 };
 /** The names of the boolean inputs, derived from the table. */
 const BOOLEAN_INPUTS = Object.keys(INPUTS).filter(name => INPUTS[name].kind === 'boolean');
@@ -31790,6 +31791,7 @@ function getInputs() {
         refresh: v.refresh,
         refreshOnly: v['refresh-only'],
         commentOnPr: v['comment-on-pr'],
+        sensitiveOutputs: v['sensitive-outputs'],
         message: v.message || deriveMessage(process.env),
         targets: Object.freeze(v.targets),
         replace: Object.freeze(v.replace),
