@@ -233,6 +233,23 @@ describe('Terraform outputs after an apply', () => {
   });
 });
 
+describe('when nothing is read', () => {
+  it('reads nothing about a run it does not wait for (wait: false)', async () => {
+    const ws = newWorkspace();
+    emulator.setScenario(ws.name, { costEstimate: true, policyPass: true });
+    const result = await runStep(ws.name, { wait: 'false' });
+    expect(result.exitCode).toBe(0);
+    const runId = result.outputs['run-id'];
+    const asked = (emulator.requests as { path: string }[]).filter(r =>
+      r.path.includes(`/runs/${runId}`)
+    );
+    expect(asked).toEqual([]);
+    for (const name of ['outputs', 'policy-result', 'cost-monthly-prior']) {
+      expect(result.outputs[name]).toBeUndefined();
+    }
+  });
+});
+
 describe('cost estimate', () => {
   it('shows prior, proposed and the change, and sets the three outputs as the API spells them', async () => {
     const ws = newWorkspace();
