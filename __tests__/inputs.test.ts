@@ -101,7 +101,8 @@ describe('defaults', () => {
       runId: undefined,
       discard: false,
       comment: 'GitHub Actions',
-      configurationVersion: undefined
+      configurationVersion: undefined,
+      sensitiveOutputs: false
     });
   };
 
@@ -134,7 +135,8 @@ describe('defaults', () => {
       'run-id',
       'discard',
       'comment',
-      'configuration-version'
+      'configuration-version',
+      'sensitive-outputs'
     ]) {
       setInputs({ [name]: '' });
     }
@@ -306,7 +308,8 @@ describe('booleans', () => {
     ['save-plan', 'savePlan'],
     ['refresh', 'refresh'],
     ['refresh-only', 'refreshOnly'],
-    ['comment-on-pr', 'commentOnPr']
+    ['comment-on-pr', 'commentOnPr'],
+    ['sensitive-outputs', 'sensitiveOutputs']
   ];
 
   it.each(cases)('%s accepts true/True/TRUE and false/False/FALSE', (name, field) => {

@@ -98,7 +98,8 @@ export const INPUTS = {
   'run-id': checked('', parseRunId),
   discard: boolean('false'),
   comment: text(''),
-  'configuration-version': newRun(checked('', parseConfigurationVersionId))
+  'configuration-version': newRun(checked('', parseConfigurationVersionId)),
+  'sensitive-outputs': boolean('false')
 } as const satisfies Record<string, InputSpec<unknown>>;
 
 export type InputName = keyof typeof INPUTS;

@@ -57,6 +57,8 @@ export interface Inputs {
   readonly comment: string;
   /** Create the run from this configuration version instead of packing; undefined when not given. */
   readonly configurationVersion: string | undefined;
+  /** Also read sensitive Terraform outputs and set them as step outputs, masked first. */
+  readonly sensitiveOutputs: boolean;
 }
 
 /** What the post step needs: it must work even when the rest of the inputs no longer would. */
@@ -118,6 +120,7 @@ export function getInputs(): Inputs {
     refresh: v.refresh,
     refreshOnly: v['refresh-only'],
     commentOnPr: v['comment-on-pr'],
+    sensitiveOutputs: v['sensitive-outputs'],
     message: v.message || deriveMessage(process.env),
     targets: Object.freeze(v.targets),
     replace: Object.freeze(v.replace),

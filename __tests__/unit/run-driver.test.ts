@@ -51,7 +51,8 @@ const inputs = {
   runId: undefined,
   discard: false,
   comment: 'GitHub Actions: acme/infra',
-  configurationVersion: undefined
+  configurationVersion: undefined,
+  sensitiveOutputs: false
 } satisfies Inputs;
 
 async function drive(

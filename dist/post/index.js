@@ -31612,7 +31612,8 @@ const INPUTS = {
     'run-id': checked('', parseRunId),
     discard: input_table_boolean('false'),
     comment: input_table_text(''),
-    'configuration-version': newRun(checked('', parseConfigurationVersionId))
+    'configuration-version': newRun(checked('', parseConfigurationVersionId)),
+    'sensitive-outputs': input_table_boolean('false')
 };
 /** The names of the boolean inputs, derived from the table. */
 const BOOLEAN_INPUTS = Object.keys(INPUTS).filter(name => INPUTS[name].kind === 'boolean');
@@ -31868,6 +31869,7 @@ function getInputs() {
         refresh: v.refresh,
         refreshOnly: v['refresh-only'],
         commentOnPr: v['comment-on-pr'],
+        sensitiveOutputs: v['sensitive-outputs'],
         message: v.message || deriveMessage(process.env),
         targets: Object.freeze(v.targets),
         replace: Object.freeze(v.replace),
