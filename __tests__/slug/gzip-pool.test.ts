@@ -34,10 +34,10 @@ const stream = Buffer.concat([
 ]);
 const CHUNK = 96 * 1024;
 
-async function compress(portable: boolean) {
-  const file = path.join(dir, `${portable ? 'portable' : 'direct'}.gz`);
+async function compress(portable: boolean, threads = 2) {
+  const file = path.join(dir, `${portable ? 'portable' : 'direct'}-${threads}.gz`);
   const fd = fs.openSync(file, 'w');
-  const pool = new GzipPool(2, CHUNK, fd, portable);
+  const pool = new GzipPool(threads, CHUNK, fd, portable);
   const pending: Promise<void>[] = [];
   for (let at = 0; at < stream.length; at += CHUNK) {
     const chunk = pool.buffer();
@@ -53,7 +53,7 @@ async function compress(portable: boolean) {
 describe('GzipPool', () => {
   const chunks = Math.ceil(stream.length / CHUNK);
 
-  it('writes one member per chunk with the runtime’s deflate engine reused', async () => {
+  it('writes one member per chunk, deflating through the engine’s native handle', async () => {
     const direct = await compress(false);
     const bytes = fs.readFileSync(direct.file);
     expect(bytes.length).toBe(direct.size);
@@ -63,6 +63,12 @@ describe('GzipPool', () => {
     expect([...bytes.subarray(0, 10)]).toEqual([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255]);
     // This runtime offers what the reused engine needs: it must not fall back.
     expect(direct.fallbackChunks).toBe(0);
+  });
+
+  it('writes the same bytes whichever thread compresses which chunk', async () => {
+    const one = await compress(false, 1);
+    const three = await compress(false, 3);
+    expect(fs.readFileSync(three.file).equals(fs.readFileSync(one.file))).toBe(true);
   });
 
   it('falls back to one zlib call per run and writes the same content', async () => {

@@ -3,8 +3,8 @@
  * member: concatenated members form one valid gzip stream (RFC 1952), so N workers divide
  * the dominant cost. Level 1, as go-slug (since v0.10.1). Each worker writes its members
  * straight into the archive file at offsets the main thread hands out in chunk order, so
- * compressed data never travels back between threads. What a thread runs, and why it keeps
- * one deflate engine for its whole life: gzip-worker-source.ts.
+ * compressed data never travels back between threads. What a thread runs, and why it does
+ * not call zlib.gzipSync: gzip-worker-source.ts.
  */
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';

@@ -2,17 +2,18 @@
  * The code of a compression thread, as a string (`new Worker(source, { eval: true })`) so
  * the action's single-file ncc bundle needs no second file. Each chunk of tar becomes one
  * gzip member (RFC 1951/1952): runs of incompressible bytes as stored blocks copied by us,
- * the other runs deflated at level 1 by one zlib engine that lives as long as the thread.
+ * the other runs deflated at level 1 by one zlib engine for the whole chunk, writing
+ * straight into the thread's reused output buffer.
  *
- * Why one engine: every `zlib.gzipSync()` call builds an engine whose output buffer lives
- * as long as the engine. On Node 20 a young-generation collection frees both; on Node 24
- * the engine survives until a full collection, which V8 starts only after ~64 MB of such
- * buffers per thread (measured: +80 MB of peak RSS per thread). A reused engine writing
- * straight into our own output buffer leaves nothing to collect, on any runtime.
+ * Why not `zlib.gzipSync()` per run (as before): each call builds an engine whose output
+ * buffer lives as long as the engine. On Node 20 a young-generation collection frees both;
+ * on Node 24 the engine survives until a full collection, which V8 starts only after
+ * ~64 MB of such buffers per thread: +80 MB of peak RSS per thread, measured. Here the
+ * buffers are ours and reused, and each engine is closed (zlib's state freed) at once.
  *
  * The engine is driven through its native handle (`_handle.writeSync`, the call Node's own
  * `zlib.*Sync` functions loop on). Where a runtime lacks it (or `zlib.crc32`, Node < 20.15)
- * the thread falls back to one `gzipSync` member per run: the same archive, more memory.
+ * the thread falls back to one `gzipSync` member per run: the same content, more memory.
  */
 export const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -32,17 +33,22 @@ function incompressible(bytes, start, end) {
   return bits / n > 7.5;
 }
 
-const engine = new zlib.DeflateRaw({ level: 1 });
-// A failing native call destroys the engine at once (checked below); the event follows later.
-engine.on('error', () => {});
-const handle = engine._handle;
-const result = engine._writeState;
-const direct =
-  !workerData.portable &&
-  typeof zlib.crc32 === 'function' &&
-  typeof handle?.writeSync === 'function' &&
-  result instanceof Uint32Array &&
-  result.length === 2;
+// A raw deflate engine at level 1, driven through its native handle: null where this
+// runtime does not offer what that needs.
+function newEngine() {
+  // Its own output buffer goes unused (we pass ours): the smallest zlib accepts.
+  const engine = new zlib.DeflateRaw({ level: 1, chunkSize: 64 });
+  // A failing native call destroys the engine at once (checked below); the event follows.
+  engine.on('error', () => {});
+  const handle = engine._handle;
+  const result = engine._writeState;
+  const usable = typeof handle?.writeSync === 'function' && result instanceof Uint32Array && result.length === 2;
+  if (!usable) engine.close();
+  return usable ? { engine, handle, result } : null;
+}
+const probe = workerData.portable || typeof zlib.crc32 !== 'function' ? null : newEngine();
+probe?.engine.close();
+const direct = probe !== null;
 
 // Member under construction: bytes [0, size) of out.
 let out;
@@ -70,7 +76,7 @@ function putStored(bytes, start, end) {
 
 // A fresh deflate stream (reset: its matches must not reach into the stored bytes it never
 // saw), ended by a sync flush so the next blocks start on a byte boundary.
-function putDeflated(bytes, start, end) {
+function putDeflated(bytes, start, end, { engine, handle, result }) {
   engine.reset();
   let at = start;
   for (;;) {
@@ -100,12 +106,23 @@ function eachRun(bytes, visit) {
 }
 
 function member(bytes) {
+  // One engine per member, not per thread: deflateReset keeps the bytes of earlier runs in
+  // the window, and zlib's hashing peeks past the input into them, so an engine that had
+  // seen other chunks (which thread gets which varies) would make the archive vary.
+  const deflater = newEngine();
   size = 0;
   room(18);
   // Header as Go writes it: no name, mtime 0, XFL 4 (fastest), OS 255 (unknown).
   out.set([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 4, 255], 0);
   size = 10;
-  eachRun(bytes, (start, end, stored) => (stored ? putStored : putDeflated)(bytes, start, end));
+  try {
+    eachRun(bytes, (start, end, stored) =>
+      stored ? putStored(bytes, start, end) : putDeflated(bytes, start, end, deflater)
+    );
+  } finally {
+    // Frees zlib's state now; the small JS object waits for a full collection.
+    deflater.engine.close();
+  }
   room(10);
   out[size++] = 3; // an empty final block (fixed Huffman, end of block)
   out[size++] = 0;
