@@ -2,7 +2,6 @@
  * The TFE API client: JSON:API over @actions/http-client, the token only ever sent to the
  * API, and the retry rules of interface.md ("Retries") applied per kind of request.
  */
-import * as fs from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import { HttpClient } from '@actions/http-client';
 import {
@@ -13,6 +12,7 @@ import {
   systemClock
 } from '../retry.js';
 import { TfeApiError, TfeNetworkError, errorMessages } from './errors.js';
+import { FileBody } from './file-body.js';
 import type {
   ConfigurationVersionAttributes,
   Document,
@@ -164,7 +164,7 @@ export class TfeClient {
   async uploadArchive(uploadUrl: string, file: string, size: number): Promise<void> {
     const label = 'PUT <upload-url>';
     await this.withRetries(label, 'idempotent', async () => {
-      const response = await this.send('PUT', uploadUrl, label, fs.createReadStream(file), {
+      const response = await this.send('PUT', uploadUrl, label, new FileBody(file, size), {
         'Content-Type': 'application/octet-stream',
         'Content-Length': String(size),
         Accept: 'application/json, */*'
