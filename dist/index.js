@@ -39616,7 +39616,9 @@ async function packToFile(directory, workspaceRoot, tempDir, warn, tuning = {}) 
     const workspace = external_node_fs_namespaceObject.realpathSync(workspaceRoot);
     const rules = loadRules(root, workspace, warn, tuning.normalizeNfc ?? false);
     const chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK;
-    const workers = Math.max(1, tuning.workers ?? external_node_os_namespaceObject.availableParallelism());
+    // The main thread keeps a core busy too (walking, reading, tar headers: a third of the
+    // CPU time): a thread per core would only share the cores, for ~15 MB each on Node 24.
+    const workers = Math.max(1, tuning.workers ?? external_node_os_namespaceObject.availableParallelism() - 1);
     const file = external_node_path_namespaceObject.join(tempDir, `tfe-slug-${(0,external_node_crypto_.randomBytes)(8).toString('hex')}.tar.gz`);
     const fd = external_node_fs_namespaceObject.openSync(file, 'wx', 0o600);
     // If the temp dir lies inside the packed tree, the archive must not pack itself.
