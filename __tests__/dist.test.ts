@@ -1,13 +1,17 @@
 /**
  * The built bundle, run the way the GitHub runner runs it: `node dist/index.js` in a child
  * process with INPUT_* variables (hyphenated names as the runner writes them), then the post
- * step with the state the main step saved.
+ * step with the state the main step saved. On this machine's Node and on the one action.yml
+ * declares (the runtime every user gets).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readCommandFile, resources, stepEnv, useCheckouts } from './helpers/runner.js';
 import { type Emulator, useEmulator } from './helpers/emulator.js';
+import { type Runtime, runtimes } from './helpers/runtimes.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const fixture = useEmulator('dist', { stepMs: 10 });
@@ -25,10 +29,12 @@ interface Finished {
 }
 
 function spawnStep(
+  runtime: Runtime,
   script: string,
-  env: Record<string, string>
+  env: Record<string, string>,
+  nodeArgs: string[] = []
 ): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(process.execPath, [path.join(root, script)], {
+  const child = spawn(runtime.node, [...nodeArgs, path.join(root, script)], {
     // Only what the runner would give: no inherited INPUT_* or tokens from this process.
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe']
@@ -42,25 +48,45 @@ function spawnStep(
   return { child, done };
 }
 
+/**
+ * Writes about `mb` MB below the checkout's infra/: text files (compressible) alternating
+ * with random ones (stored), as in a repository with binaries checked in.
+ */
+function addBulk(workspace: string, mb: number): void {
+  const dir = path.join(workspace, 'infra', 'bulk');
+  fs.mkdirSync(dir, { recursive: true });
+  const line = (i: number) => `resource "aws_instance" "web_${i}" { count = ${i % 7} }\n`;
+  const text = Buffer.from(Array.from({ length: 1200 }, (_, i) => line(i)).join(''));
+  for (let i = 0; i * 96 * 1024 < mb * 1024 * 1024; i++) {
+    fs.writeFileSync(
+      path.join(dir, `notes-${i}.txt`),
+      Buffer.concat([Buffer.from(`${i}\n`), text])
+    );
+    fs.writeFileSync(path.join(dir, `blob-${i}.bin`), crypto.randomBytes(32 * 1024));
+  }
+}
+
 /** The post step as the runner runs it: the main step's state as STATE_* variables. */
-function postStep(env: Record<string, string>, state: Record<string, string>) {
+function postStep(runtime: Runtime, env: Record<string, string>, state: Record<string, string>) {
   const stateEnv = Object.fromEntries(
     Object.entries(state).map(([name, value]) => [`STATE_${name}`, value])
   );
-  return spawnStep('dist/post/index.js', { ...env, ...stateEnv }).done;
+  return spawnStep(runtime, 'dist/post/index.js', { ...env, ...stateEnv }).done;
 }
 
 function inputsFor(workspace: string, extra: Record<string, string>): Record<string, string> {
   return fixture.inputs(workspace, { 'cancel-on-timeout': 'true', ...extra });
 }
 
-describe('dist/index.js as the runner runs it', () => {
+describe.each(runtimes())('dist/index.js as the runner runs it, on $label', runtime => {
+  const spawnOn = (script: string, env: Record<string, string>) => spawnStep(runtime, script, env);
+
   it('plans and applies with hyphenated INPUT_ names', async () => {
     const ws = newWorkspace();
     const step = newCheckout({ 'main.tf': resources('a', 'b', 'c') });
     const env = stepEnv(step, inputsFor(ws.name, { apply: 'true', 'is-destroy': 'false' }));
     expect(Object.keys(env)).toContain('INPUT_CANCEL-ON-TIMEOUT');
-    const { done } = spawnStep('dist/index.js', env);
+    const { done } = spawnOn('dist/index.js', env);
     const result = await done;
     expect(result.code).toBe(0);
     const outputs = readCommandFile(step.output);
@@ -77,7 +103,7 @@ describe('dist/index.js as the runner runs it', () => {
     emulator.setScenario(ws.name, { holdStatus: 'planning' });
     const step = newCheckout({ 'main.tf': resources('a') });
     const env = stepEnv(step, inputsFor(ws.name, { apply: 'true' }));
-    const { child, done } = spawnStep('dist/index.js', env);
+    const { child, done } = spawnOn('dist/index.js', env);
     for (let i = 0; i < 800 && runsOf(ws.id).length === 0; i++) {
       await new Promise(resolve => setTimeout(resolve, 25));
     }
@@ -92,6 +118,26 @@ describe('dist/index.js as the runner runs it', () => {
     expect(state['stop-on-exit']).toBe('false');
   });
 
+  it('packs and uploads a 40 MB checkout in about the memory of an 8 MB one', async () => {
+    /** Peak RSS in MB of the main step packing and uploading `mb` MB. */
+    const peak = async (mb: number): Promise<number> => {
+      const step = newCheckout({ 'main.tf': resources('a') });
+      addBulk(step.workspace, mb);
+      const file = path.join(step.temp, 'peak-rss');
+      const env = { ...stepEnv(step, inputsFor(newWorkspace().name, {})), PEAK_RSS_FILE: file };
+      const preload = path.join(root, '__tests__/helpers/peak-rss.js');
+      const result = await spawnStep(runtime, 'dist/index.js', env, ['--import', preload]).done;
+      expect(result.code).toBe(0);
+      return Number(fs.readFileSync(file, 'utf8')) / 1024;
+    };
+    // Chunk and output buffers reach their bounds early, so growth stops after ~8 MB: what
+    // stays is a few MB of jitter. Before the fix for Node 24 it was +19 MB here (zlib
+    // engines kept alive), and grew with the tree up to ~80 MB per compression thread.
+    const small = await peak(8);
+    const large = await peak(40);
+    expect(large - small).toBeLessThan(12);
+  }, 60_000);
+
   /** Starts the main step on a run held in planning and kills it once the run exists. */
   async function killedMainStep(): Promise<{
     runId: string;
@@ -102,7 +148,7 @@ describe('dist/index.js as the runner runs it', () => {
     emulator.setScenario(ws.name, { holdStatus: 'planning' });
     const step = newCheckout({ 'main.tf': resources('a') });
     const env = stepEnv(step, inputsFor(ws.name, { apply: 'true' }));
-    const main = spawnStep('dist/index.js', env);
+    const main = spawnOn('dist/index.js', env);
     for (let i = 0; i < 800 && runsOf(ws.id).length === 0; i++) {
       await new Promise(resolve => setTimeout(resolve, 25));
     }
@@ -116,7 +162,7 @@ describe('dist/index.js as the runner runs it', () => {
   it('the post step stops a run the killed main step left behind', async () => {
     const { runId, env, state } = await killedMainStep();
     expect(state['stop-on-exit']).toBe('true');
-    const result = await postStep(env, state);
+    const result = await postStep(runtime, env, state);
     expect(result.code).toBe(0);
     expect(emulator.actionNames(runId)).toEqual(['cancel']);
   });
@@ -126,13 +172,15 @@ describe('dist/index.js as the runner runs it', () => {
     // As if the answer to POST /runs never reached the main step.
     delete state['run-id'];
     expect(state['configuration-version-id']).toMatch(/^cv-/);
-    const result = await postStep(env, state);
+    const result = await postStep(runtime, env, state);
     expect(result.code).toBe(0);
     expect(emulator.actionNames(runId)).toEqual(['cancel']);
   });
 });
 
 describe('two jobs with dist/index.js: plan, then apply or promote in another job', () => {
+  // The runtime every user gets: the last of the list (action.yml's).
+  const runtime = runtimes()[runtimes().length - 1];
   const approval = {
     GITHUB_ACTOR: 'approver',
     GITHUB_RUN_NUMBER: '12',
@@ -143,7 +191,10 @@ describe('two jobs with dist/index.js: plan, then apply or promote in another jo
   async function job(inputs: Record<string, string>, files = { 'main.tf': resources('a', 'b') }) {
     const checkout = newCheckout(files);
     const before = emulator.requests.length;
-    const { done } = spawnStep('dist/index.js', { ...stepEnv(checkout, inputs), ...approval });
+    const { done } = spawnStep(runtime, 'dist/index.js', {
+      ...stepEnv(checkout, inputs),
+      ...approval
+    });
     const result = await done;
     const requests = (
       emulator.requests as unknown as {
@@ -243,7 +294,7 @@ describe('two jobs with dist/index.js: plan, then apply or promote in another jo
       }),
       ...approval
     };
-    const main = spawnStep('dist/index.js', env);
+    const main = spawnStep(runtime, 'dist/index.js', env);
     for (let i = 0; i < 800 && !ready(); i++) {
       await new Promise(resolve => setTimeout(resolve, 25));
     }
@@ -263,7 +314,7 @@ describe('two jobs with dist/index.js: plan, then apply or promote in another jo
       )
     );
     expect(waiting.state['stop-on-exit']).not.toBe('true');
-    expect((await postStep(waiting.env, waiting.state)).code).toBe(0);
+    expect((await postStep(runtime, waiting.env, waiting.state)).code).toBe(0);
     expect(emulator.actionNames(planning)).toEqual([]);
     expect(emulator.getRun(planning).status).toBe('planning');
     emulator.release(planning);
@@ -277,7 +328,7 @@ describe('two jobs with dist/index.js: plan, then apply or promote in another jo
       () => emulator.getRun(runId).status === 'applying'
     );
     expect(confirmed.state['stop-on-exit']).toBe('true');
-    expect((await postStep(confirmed.env, confirmed.state)).code).toBe(0);
+    expect((await postStep(runtime, confirmed.env, confirmed.state)).code).toBe(0);
     expect(emulator.actionCalls(runId).map(c => [c.action, c.comment])).toEqual([
       ['apply', expect.stringContaining('actor approver')],
       [

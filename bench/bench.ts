@@ -1,12 +1,12 @@
 /**
  * `npm run bench`: times our packer against `tar -czf` (and go-slug when Go is present)
  * on a deterministic ~20,000-file / ~200 MB tree and on twice that tree, side by side in
- * the same run, and reports our peak RSS. Our packer runs in a child process so its
- * memory is measured alone; "pack+upload" also PUTs the archive to the upload URL of a
- * configuration version of the local TFE emulator, with the action's own upload code
- * (streamed from disk with Content-Length).
+ * the same run, on this machine's Node and on the one action.yml declares, and reports our
+ * peak RSS. Our packer runs in a child process so its memory is measured alone;
+ * "pack+upload" also PUTs the archive to the upload URL of a configuration version of the
+ * local TFE emulator, with the action's own upload code (streamed with Content-Length).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -20,6 +20,22 @@ interface ChildReport {
   readonly size: number;
   readonly entries: number;
   readonly maxRssMb: number;
+}
+
+/**
+ * This process's peak resident memory in MB: VmHWM counts this program alone, where
+ * getrusage's maxRSS keeps the larger of it and the memory of the process it was forked
+ * from (Linux copies the parent's high-water mark into the child at exec).
+ */
+function peakRssMb(): number {
+  try {
+    const status = fs.readFileSync('/proc/self/status', 'utf8');
+    const kb = /^VmHWM:\s+(\d+) kB$/m.exec(status)?.[1];
+    if (kb) return Number(kb) / 1024;
+  } catch {
+    // Not Linux: the rusage figure, which is right when the parent is small (as here).
+  }
+  return process.resourceUsage().maxRSS / 1024;
 }
 
 /** Child mode: pack (and upload), then report times and peak RSS as one JSON line. */
@@ -40,7 +56,7 @@ async function child(dir: string, temp: string, url: string | undefined): Promis
     totalMs,
     size: result.size,
     entries: result.entries,
-    maxRssMb: process.resourceUsage().maxRSS / 1024
+    maxRssMb: peakRssMb()
   };
   process.stdout.write(JSON.stringify(report) + '\n');
 }
@@ -92,116 +108,174 @@ async function buildGoSlug(scratch: string): Promise<string | null> {
   }
 }
 
+/** A Node binary the packer runs on, and its version. */
+interface Runtime {
+  readonly node: string;
+  readonly version: string;
+}
+
+/** Times and peak RSS of our packer on one runtime (medians of the rounds, worst RSS). */
+interface OurRow {
+  readonly runtime: Runtime;
+  readonly pack: number;
+  readonly packUpload: number;
+  readonly rss: number;
+  readonly archiveMb: number;
+}
+
 interface Row {
   readonly label: string;
   readonly files: number;
   readonly mb: number;
   readonly tar: number;
-  readonly pack: number;
-  readonly packUpload: number;
+  readonly ours: OurRow[];
   readonly goSlug: number | null;
-  readonly rss: number;
-  readonly archiveMb: number;
   readonly tarMb: number;
+}
+
+/** Runs the packer in a child on `runtime`; uploads too when given a target. */
+async function packInChild(
+  runtime: Runtime,
+  tree: string,
+  scratch: string,
+  url?: string
+): Promise<ChildReport> {
+  const args = [process.argv[1], '--child', tree, scratch, ...(url ? [url] : [])];
+  return JSON.parse((await run(runtime.node, args)).stdout) as ChildReport;
 }
 
 async function measure(
   label: string,
   tree: string,
   scratch: string,
-  uploadTarget: () => Promise<{ url: string; settled: () => Promise<void> }>,
+  runtimes: Runtime[],
   goSlug: string | null,
   rounds: number
 ): Promise<Row> {
-  const stats = { files: 0, bytes: 0 };
   const counted = await run('du', ['-sb', tree]);
-  stats.bytes = Number(counted.stdout.split('\t')[0]);
-  stats.files = Number((await run('sh', ['-c', `find "${tree}" -type f | wc -l`])).stdout.trim());
+  const bytes = Number(counted.stdout.split('\t')[0]);
+  const files = Number((await run('sh', ['-c', `find "${tree}" -type f | wc -l`])).stdout.trim());
   // Flush the freshly written tree (writeback would slow whichever run comes first), then
   // warm the page cache so every contender reads from memory.
   await run('sync', []);
   await run('tar', ['-cf', '/dev/null', '-C', tree, '.']);
   const tarOut = path.join(scratch, 'tar.tgz');
-  const times = {
-    tar: [] as number[],
+  const tar: number[] = [];
+  const go: number[] = [];
+  const ours = runtimes.map(() => ({
     pack: [] as number[],
     upload: [] as number[],
-    go: [] as number[]
-  };
-  let rss = 0;
-  let archive = 0;
+    rss: 0,
+    sizes: new Set<number>()
+  }));
   for (let round = 0; round < rounds; round++) {
-    times.tar.push((await run('tar', ['-czf', tarOut, '-C', tree, '.'])).ms);
-    const self = [process.argv[1], '--child', tree, scratch];
-    const packOnly = JSON.parse((await run(process.execPath, self)).stdout) as ChildReport;
-    const target = await uploadTarget();
-    const withUpload = JSON.parse(
-      (await run(process.execPath, [...self, target.url])).stdout
-    ) as ChildReport;
-    // Let the emulator finish reading the archive before the next timing starts.
-    await target.settled();
-    times.pack.push(packOnly.packMs);
-    times.upload.push(withUpload.totalMs);
-    rss = Math.max(rss, packOnly.maxRssMb, withUpload.maxRssMb);
-    archive = packOnly.size;
-    if (goSlug) {
-      times.go.push((await run(goSlug, ['-pack', tree, path.join(scratch, 'go.tgz')])).ms);
+    tar.push((await run('tar', ['-czf', tarOut, '-C', tree, '.'])).ms);
+    // A fresh emulator per round: it keeps every upload's files in memory.
+    const emulator = await startEmulatorProcess();
+    try {
+      for (const [i, runtime] of runtimes.entries()) {
+        const packOnly = await packInChild(runtime, tree, scratch);
+        const target = await uploadTarget(emulator);
+        const withUpload = await packInChild(runtime, tree, scratch, target.url);
+        // Let the emulator finish reading the archive before the next timing starts.
+        await target.settled();
+        ours[i].pack.push(packOnly.packMs);
+        ours[i].upload.push(withUpload.totalMs);
+        ours[i].rss = Math.max(ours[i].rss, packOnly.maxRssMb, withUpload.maxRssMb);
+        ours[i].sizes.add(packOnly.size).add(withUpload.size);
+      }
+    } finally {
+      await emulator.stop();
     }
+    if (goSlug) go.push((await run(goSlug, ['-pack', tree, path.join(scratch, 'go.tgz')])).ms);
     process.stderr.write(`  ${label}: round ${round + 1}/${rounds} done\n`);
+  }
+  // The archive depends on the tree and the runtime's zlib only: not on the round or on
+  // which thread compressed which chunk.
+  for (const [i, { sizes }] of ours.entries()) {
+    if (sizes.size !== 1) {
+      throw new Error(`${runtimes[i].version}: archive sizes differ: ${[...sizes].join(', ')}`);
+    }
   }
   const tarSize = fs.statSync(tarOut).size;
   fs.rmSync(tarOut, { force: true });
   fs.rmSync(path.join(scratch, 'go.tgz'), { force: true });
   return {
     label,
-    files: stats.files,
-    mb: stats.bytes / 1e6,
-    tar: median(times.tar),
-    pack: median(times.pack),
-    packUpload: median(times.upload),
-    goSlug: goSlug ? median(times.go) : null,
-    rss,
-    archiveMb: archive / 1e6,
+    files,
+    mb: bytes / 1e6,
+    tar: median(tar),
+    ours: runtimes.map((runtime, i) => ({
+      runtime,
+      pack: median(ours[i].pack),
+      packUpload: median(ours[i].upload),
+      rss: ours[i].rss,
+      archiveMb: [...ours[i].sizes][0] / 1e6
+    })),
+    goSlug: goSlug ? median(go) : null,
     tarMb: tarSize / 1e6
   };
 }
 
-function print(rows: Row[]): void {
+function print(rows: Row[], load: { before: number[]; after: number[] }): void {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+  const ratio = (ms: number, tar: number) => `${s(ms)} (${(ms / tar).toFixed(2)}×)`;
   const lines = [
-    `| tree | files | MB | tar -czf | our pack (ratio) | pack+upload (ratio) | go-slug 0.9.1 (ratio) | our peak RSS | archive MB (tar's) |`,
-    `| --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
-    ...rows.map(
-      r =>
-        `| ${r.label} | ${r.files} | ${r.mb.toFixed(0)} | ${s(r.tar)} | ${s(r.pack)} (${(r.pack / r.tar).toFixed(2)}×) | ` +
-        `${s(r.packUpload)} (${(r.packUpload / r.tar).toFixed(2)}×) | ` +
-        `${r.goSlug === null ? 'n/a (no Go)' : `${s(r.goSlug)} (${(r.goSlug / r.tar).toFixed(2)}×)`} | ` +
-        `${r.rss.toFixed(0)} MB | ${r.archiveMb.toFixed(1)} (${r.tarMb.toFixed(1)}) |`
+    `| tree | files | MB | tar -czf | Node | our pack (ratio) | pack+upload (ratio) | our peak RSS | go-slug 0.9.1 (ratio) | archive MB (tar's) |`,
+    `| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`,
+    ...rows.flatMap(r =>
+      r.ours.map(
+        o =>
+          `| ${r.label} | ${r.files} | ${r.mb.toFixed(0)} | ${s(r.tar)} | ${o.runtime.version} | ` +
+          `${ratio(o.pack, r.tar)} | ${ratio(o.packUpload, r.tar)} | ${o.rss.toFixed(0)} MB | ` +
+          `${r.goSlug === null ? 'n/a (no Go)' : ratio(r.goSlug, r.tar)} | ` +
+          `${o.archiveMb.toFixed(1)} (${r.tarMb.toFixed(1)}) |`
+      )
     )
   ];
   console.log(lines.join('\n'));
+  const avg = (l: number[]) => l.map(x => x.toFixed(1)).join(' ');
   console.log(
-    `\n${os.cpus().length} CPUs, Node ${process.version}; medians of the rounds; ` +
+    `\n${os.cpus().length} CPUs; load average ${avg(load.before)} before, ${avg(load.after)} after; ` +
+      'medians of the rounds, peak RSS the worst (VmHWM, MB = 2^20 bytes); ' +
       'targets: pack+upload ≤ 0.6× tar -czf, peak RSS < 120 MB and flat.'
   );
+}
+
+/** Where the project is: found through npm's variables at run time (see below). */
+function projectRoot(): string {
+  // A path ncc could work out at build time would be copied into the bench bundle as an
+  // asset, without its neighbours.
+  return process.env.npm_package_json ? path.dirname(process.env.npm_package_json) : process.cwd();
+}
+
+/** This machine's Node and the one action.yml declares (installed once when missing). */
+function benchRuntimes(): Runtime[] {
+  const script = path.join(projectRoot(), 'scripts', 'declared-node.js');
+  const declared = execFileSync(process.execPath, [script], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit']
+  }).trim();
+  const nodes = declared === process.execPath ? [declared] : [process.execPath, declared];
+  return nodes.map(node => ({
+    node,
+    version: execFileSync(node, ['-p', 'process.version'], { encoding: 'utf8' }).trim()
+  }));
+}
+
+interface EmulatorProcess {
+  readonly api: string;
+  readonly token: string;
+  readonly workspaceId: string;
+  readonly stop: () => Promise<void>;
 }
 
 /**
  * Starts the TFE emulator in a process of its own (`npm run emulator`): kept out of this
  * process, whose memory every child would otherwise inherit in its peak RSS (fork).
  */
-async function startEmulatorProcess(): Promise<{
-  api: string;
-  token: string;
-  workspaceId: string;
-  stop: () => void;
-}> {
-  // Found through npm's variables at run time: a path ncc could work out at build time would
-  // be copied into the bench bundle as an asset, without the emulator's other modules.
-  const root = process.env.npm_package_json
-    ? path.dirname(process.env.npm_package_json)
-    : process.cwd();
-  const cli = path.join(root, 'emulator', 'cli.js');
+async function startEmulatorProcess(): Promise<EmulatorProcess> {
+  const cli = path.join(projectRoot(), 'emulator', 'cli.js');
   const proc = spawn(process.execPath, [cli, '--step-ms', '20'], {
     stdio: ['ignore', 'pipe', 'inherit']
   });
@@ -214,52 +288,61 @@ async function startEmulatorProcess(): Promise<{
   const token = /token:\s+(\S+)/.exec(text)?.[1];
   const workspaceId = /\((ws-[^)]+)\)/.exec(text)?.[1];
   if (!api || !token || !workspaceId) throw new Error(`the emulator did not start:\n${text}`);
-  return { api, token, workspaceId, stop: () => proc.kill('SIGTERM') };
+  const stop = async (): Promise<void> => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise(resolve => proc.once('exit', resolve));
+    proc.kill('SIGTERM');
+    // It waits for open connections to close; the next round needs its memory back now.
+    const timer = setTimeout(() => proc.kill('SIGKILL'), 2000);
+    await exited;
+    clearTimeout(timer);
+  };
+  return { api, token, workspaceId, stop };
 }
 
-async function main(): Promise<void> {
-  const scratch = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'slug-bench-')));
-  const emulator = await startEmulatorProcess();
+/** A fresh configuration version's upload URL, and a wait for the emulator to read it. */
+async function uploadTarget(
+  emulator: EmulatorProcess
+): Promise<{ url: string; settled: () => Promise<void> }> {
   const headers = {
     Authorization: `Bearer ${emulator.token}`,
     'Content-Type': 'application/vnd.api+json'
   };
-  let uploaded = 0;
-  /** A fresh configuration version's upload URL, and a wait for the emulator to read it. */
-  const uploadTarget = async () => {
-    const response = await fetch(
-      `${emulator.api}/workspaces/${emulator.workspaceId}/configuration-versions`,
-      {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({
-          data: { type: 'configuration-versions', attributes: { 'auto-queue-runs': false } }
-        })
-      }
-    );
-    const created = (await response.json()) as {
-      data: { id: string; attributes: { 'upload-url': string } };
-    };
-    const id = created.data.id;
-    const settled = async (): Promise<void> => {
-      for (let i = 0; i < 1200; i++) {
-        const shown = (await (
-          await fetch(`${emulator.api}/configuration-versions/${id}`, { headers })
-        ).json()) as { data: { attributes: { status: string; 'error-message'?: string } } };
-        const { status } = shown.data.attributes;
-        if (status === 'errored') {
-          throw new Error(`upload errored: ${shown.data.attributes['error-message']}`);
-        }
-        if (status === 'uploaded') {
-          uploaded++;
-          return;
-        }
-        await new Promise(resolve => setTimeout(resolve, 100));
-      }
-      throw new Error(`the emulator did not process ${id}`);
-    };
-    return { url: created.data.attributes['upload-url'], settled };
+  const response = await fetch(
+    `${emulator.api}/workspaces/${emulator.workspaceId}/configuration-versions`,
+    {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({
+        data: { type: 'configuration-versions', attributes: { 'auto-queue-runs': false } }
+      })
+    }
+  );
+  const created = (await response.json()) as {
+    data: { id: string; attributes: { 'upload-url': string } };
   };
+  const id = created.data.id;
+  const settled = async (): Promise<void> => {
+    for (let i = 0; i < 1200; i++) {
+      const shown = (await (
+        await fetch(`${emulator.api}/configuration-versions/${id}`, { headers })
+      ).json()) as { data: { attributes: { status: string; 'error-message'?: string } } };
+      const { status } = shown.data.attributes;
+      if (status === 'errored') {
+        throw new Error(`upload errored: ${shown.data.attributes['error-message']}`);
+      }
+      if (status === 'uploaded') return;
+      await new Promise(resolve => setTimeout(resolve, 100));
+    }
+    throw new Error(`the emulator did not process ${id}`);
+  };
+  return { url: created.data.attributes['upload-url'], settled };
+}
+
+async function main(): Promise<void> {
+  const scratch = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'slug-bench-')));
+  const runtimes = benchRuntimes();
+  const before = os.loadavg();
   try {
     const goSlug = await buildGoSlug(scratch);
     if (!goSlug) console.error('go-slug timing skipped: Go or the go-slug sources are missing');
@@ -269,15 +352,11 @@ async function main(): Promise<void> {
       const tree = path.join(scratch, `tree-${scale}x`);
       process.stderr.write(`making the ${scale}× tree…\n`);
       makeBenchTree(tree, scale);
-      rows.push(
-        await measure(`${scale}×`, tree, scratch, uploadTarget, goSlug, scale === 1 ? 3 : 2)
-      );
+      rows.push(await measure(`${scale}×`, tree, scratch, runtimes, goSlug, scale === 1 ? 3 : 2));
       fs.rmSync(tree, { recursive: true, force: true });
     }
-    print(rows);
-    if (uploaded === 0) throw new Error('the emulator accepted no upload');
+    print(rows, { before, after: os.loadavg() });
   } finally {
-    emulator.stop();
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7211:
+/***/ 7076:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32692,6 +32692,113 @@ class TransportError extends Error {
     }
 }
 
+// EXTERNAL MODULE: external "node:stream"
+var external_node_stream_ = __nccwpck_require__(7075);
+;// CONCATENATED MODULE: ./src/tfe/file-body.ts
+/**
+ * The archive as a request body, sent through three reused buffers. `fs.createReadStream`
+ * allocates a buffer per 64 KiB chunk, and dead chunks pile up until V8 collects them:
+ * +33 MB (Node 24) and +42 MB (Node 20) of peak RSS for a 106 MB upload, against +5 MB
+ * and +8 MB this way (measured).
+ *
+ * @actions/http-client sends a stream body with `body.pipe(request)` (and ends the request
+ * on the body's `close`): `pipe` here writes the chunks itself and refills a buffer only
+ * once the request's write callback says its chunk was handled. Read as an ordinary stream
+ * (any other consumer), the body yields freshly allocated chunks instead.
+ */
+
+
+const PIECE = 256 * 1024;
+const BUFFERS = 3;
+class FileBody extends external_node_stream_.Readable {
+    file;
+    size;
+    position = 0;
+    fd = null;
+    /** `size` bytes of `file` (the size sent as Content-Length). */
+    constructor(file, size) {
+        super();
+        this.file = file;
+        this.size = size;
+    }
+    pipe(destination) {
+        void this.pump(destination);
+        return destination;
+    }
+    async pump(destination) {
+        const free = Array.from({ length: BUFFERS }, () => Buffer.allocUnsafeSlow(PIECE));
+        let wake = null;
+        let stopped = false;
+        const stop = () => {
+            stopped = true;
+            wake?.();
+        };
+        // A failed or aborted request may never call back for chunks it held: stop waiting then.
+        destination.once('close', stop);
+        destination.once('error', stop);
+        const file = await external_node_fs_namespaceObject.promises.open(this.file, 'r').catch((error) => error);
+        try {
+            if (file instanceof Error)
+                throw file;
+            let position = 0;
+            while (position < this.size) {
+                while (free.length === 0 && !stopped)
+                    await new Promise(resolve => (wake = resolve));
+                if (stopped)
+                    return;
+                const buffer = free.pop();
+                const want = Math.min(PIECE, this.size - position);
+                const { bytesRead } = await file.read(buffer, 0, want, position);
+                if (bytesRead === 0)
+                    throw new Error(`${this.file} ended after ${position} bytes`);
+                position += bytesRead;
+                destination.write(buffer.subarray(0, bytesRead), () => {
+                    free.push(buffer);
+                    const resume = wake;
+                    wake = null;
+                    resume?.();
+                });
+            }
+            destination.end();
+        }
+        catch (error) {
+            // The request fails with the reason (the client's retry rules decide what next).
+            destination.destroy(error);
+        }
+        finally {
+            if (!(file instanceof Error))
+                await file.close();
+            destination.removeListener('close', stop);
+            destination.removeListener('error', stop);
+        }
+    }
+    _read() {
+        const remaining = this.size - this.position;
+        if (remaining <= 0) {
+            this.push(null);
+            return;
+        }
+        try {
+            this.fd ??= external_node_fs_namespaceObject.openSync(this.file, 'r');
+            const chunk = Buffer.allocUnsafe(Math.min(PIECE, remaining));
+            const got = external_node_fs_namespaceObject.readSync(this.fd, chunk, 0, chunk.length, this.position);
+            if (got === 0)
+                throw new Error(`${this.file} ended after ${this.position} bytes`);
+            this.position += got;
+            this.push(chunk.subarray(0, got));
+        }
+        catch (error) {
+            this.destroy(error);
+        }
+    }
+    _destroy(error, callback) {
+        if (this.fd !== null)
+            external_node_fs_namespaceObject.closeSync(this.fd);
+        this.fd = null;
+        callback(error);
+    }
+}
+
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
@@ -32882,12 +32989,6 @@ function asTransportError(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/tfe/client.ts
-/**
- * The TFE API client: JSON:API over node's http with bounded answers (answer-limits.ts,
- * body-reader.ts, transport.ts), the token only ever sent to the API, URLs from the server
- * checked before use (blob-url.ts), and the retry rules of docs/contract.md ("Retries")
- * applied per kind of request.
- */
 
 
 
@@ -32972,7 +33073,7 @@ class TfeClient {
             method: 'PUT',
             url,
             label,
-            body: () => external_node_fs_namespaceObject.createReadStream(file),
+            body: () => new FileBody(file, size),
             headers: {
                 'Content-Type': 'application/octet-stream',
                 'Content-Length': String(size),
@@ -33453,7 +33554,7 @@ async function runPost(options = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7211);
+/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7076);
 
 await (0,_post_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 

@@ -19,7 +19,7 @@ import { walkTree, type WalkEntry } from './walk.js';
 export interface PackTuning {
   /** Bytes of tar per gzip member. */
   readonly chunkSize?: number;
-  /** Compression threads (default: os.availableParallelism()). */
+  /** Compression threads (default: one core fewer than os.availableParallelism(), min 1). */
   readonly workers?: number;
   /** Match rules against NFC-normalised paths, as go-slug v0.18.3 (default off: v0.16.x). */
   readonly normalizeNfc?: boolean;
@@ -122,7 +122,9 @@ export async function packToFile(
   const root = realDirectory(directory, workspace);
   const rules = loadRules(root, workspace, warn, tuning.normalizeNfc ?? false);
   const chunkSize = tuning.chunkSize ?? DEFAULT_CHUNK;
-  const workers = Math.max(1, tuning.workers ?? os.availableParallelism());
+  // The main thread keeps a core busy too (walking, reading, tar headers: a third of the
+  // CPU time): a thread per core would only share the cores, for ~15 MB each on Node 24.
+  const workers = Math.max(1, tuning.workers ?? os.availableParallelism() - 1);
   const file = path.join(tempDir, `tfe-slug-${randomBytes(8).toString('hex')}.tar.gz`);
   const fd = fs.openSync(file, 'wx', 0o600);
   // If the temp dir lies inside the packed tree, the archive must not pack itself.

@@ -4,7 +4,6 @@
  * checked before use (blob-url.ts), and the retry rules of docs/contract.md ("Retries")
  * applied per kind of request.
  */
-import * as fs from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
   type Clock,
@@ -27,6 +26,7 @@ import {
   UnsafeUrlError,
   errorMessages
 } from './errors.js';
+import { FileBody } from './file-body.js';
 import { type Exchange, Transport } from './transport.js';
 import type {
   ConfigurationVersionAttributes,
@@ -201,7 +201,7 @@ export class TfeClient implements TfeApi {
         method: 'PUT',
         url,
         label,
-        body: () => fs.createReadStream(file),
+        body: () => new FileBody(file, size),
         headers: {
           'Content-Type': 'application/octet-stream',
           'Content-Length': String(size),
