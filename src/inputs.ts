@@ -46,6 +46,11 @@ export interface Inputs {
   /** Empty string when not set; already masked with core.setSecret. */
   readonly githubToken: string;
   readonly commentOnPr: boolean;
+  /**
+   * Confirm only a plan equal to the preview reviewed on the commit's pull request; always
+   * false on pull request events (contract.md, "The reviewed plan").
+   */
+  readonly requireReviewedPlan: boolean;
 }
 
 /** What the post step needs: it must work even when the rest of the inputs no longer would. */
@@ -64,7 +69,17 @@ function readInput(name: string): string {
   }
   const value = core.getInput(name);
   if (name === 'github-token' && value) core.setSecret(value);
+  // Ignored where previews are written: one workflow may serve pull requests and pushes.
+  if (name === 'require-reviewed-plan' && isPullRequestEvent(process.env)) {
+    if (value.trim() === 'true') core.info('require-reviewed-plan is ignored on pull requests.');
+    return 'false';
+  }
   return value;
+}
+
+export function isPullRequestEvent(env: NodeJS.ProcessEnv): boolean {
+  const event = env.GITHUB_EVENT_NAME ?? '';
+  return event === 'pull_request' || event === 'pull_request_target';
 }
 
 /**
@@ -102,6 +117,7 @@ export function getInputs(): Inputs {
     refresh: v.refresh,
     refreshOnly: v['refresh-only'],
     commentOnPr: v['comment-on-pr'],
+    requireReviewedPlan: v['require-reviewed-plan'],
     message: v.message || deriveMessage(process.env),
     targets: Object.freeze(v.targets),
     replace: Object.freeze(v.replace),

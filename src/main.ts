@@ -15,6 +15,7 @@ import { reportedCommitSha } from './report/commit.js';
 import { setRunOutputs } from './report/outputs.js';
 import { planJsonUnavailableReason, resourceChangesFromPlanJson } from './report/plan-changes.js';
 import { upsertPrComment } from './report/pr-comment.js';
+import { reviewedPlanGate } from './review/reviewed-plan-gate.js';
 import { planSummary, writeJobSummary } from './report/summary.js';
 import type { RunReport } from './report/types.js';
 import { type Clock, systemClock } from './retry.js';
@@ -61,6 +62,16 @@ export async function run(options: RunOptions = {}): Promise<void> {
       api: client,
       clock,
       signal: cancellation.signal,
+      beforeConfirm: inputs.requireReviewedPlan
+        ? reviewedPlanGate({
+            api: client,
+            githubToken: inputs.githubToken,
+            env: process.env,
+            signal: cancellation.signal,
+            info: line => core.info(line),
+            warn: line => core.warning(line)
+          })
+        : undefined,
       onProgress: (facts, stopOnExit) =>
         state.save({
           workspaceId: facts.workspaceId,

@@ -46,7 +46,21 @@ export interface DriverDeps {
   readonly onProgress?: (facts: RunFacts, stopOnExit: boolean) => void;
   /** Milliseconds between polls: first value, growth factor, ceiling. */
   readonly poll?: { readonly firstMs: number; readonly factor: number; readonly maxMs: number };
+  /**
+   * Asked once, just before the driver would confirm the apply. A refusal discards the run
+   * and ends the step with that failure (require-reviewed-plan); so does an error.
+   */
+  readonly beforeConfirm?: (facts: RunFacts) => Promise<ConfirmVerdict>;
 }
+
+/** Whether the apply may be confirmed; a refusal says why, for the log and the report. */
+export type ConfirmVerdict =
+  | { readonly allow: true; readonly note?: string }
+  | { readonly allow: false; readonly headline: string; readonly reason: string };
+
+/** The comment sent with the discard of a refused run (the run's history shows it). */
+export const REFUSED_APPLY_COMMENT =
+  'Discarded by tfe-run-action: this plan is not the one reviewed on the pull request (require-reviewed-plan).';
 
 /** How often an unchanged status is repeated in the log. */
 const HEARTBEAT_MS = 30_000;
@@ -160,6 +174,7 @@ export class RunDriver {
     const planLog = new PhaseLog(this.api, line => core.info(line), core.debug);
     const applyLog = new PhaseLog(this.api, line => core.info(line), core.debug);
     let confirmed = false;
+    let allowed = false;
     let announcedDecision = '';
     let lastStatus = '';
     let statusSince = this.clock.now();
@@ -214,6 +229,12 @@ export class RunDriver {
         }
         case 'confirm':
           await this.finishLogs([planLog, plan, 'Plan']);
+          if (!allowed) {
+            const verdict = await this.askBeforeConfirm();
+            if (!verdict.allow) return this.refuseApply(runId, verdict);
+            if (verdict.note) core.info(verdict.note);
+            allowed = true;
+          }
           core.info('Plan has changes and apply: true: confirming the apply.');
           // A 409 means our call applied nothing (the run moved on): read it again and decide
           // again, so a confirmation is never sent twice for one pause.
@@ -275,6 +296,47 @@ export class RunDriver {
   }
 
   // ---- pieces --------------------------------------------------------------------------
+
+  /** The beforeConfirm hook's verdict; an error of the hook refuses (never confirms). */
+  private async askBeforeConfirm(): Promise<ConfirmVerdict> {
+    const hook = this.deps.beforeConfirm;
+    if (!hook) return { allow: true };
+    try {
+      return await hook(this.current);
+    } catch (error) {
+      this.checkAborted();
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        allow: false,
+        headline: 'Not applied: the check before confirming failed.',
+        reason: `The check before confirming the apply failed: ${message}`
+      };
+    }
+  }
+
+  /** Discards a run the hook refused, so nothing is applied, and ends the step failed. */
+  private async refuseApply(
+    runId: string,
+    verdict: Extract<ConfirmVerdict, { allow: false }>
+  ): Promise<Outcome> {
+    core.info(`${verdict.headline} Discarding run ${runId}.`);
+    try {
+      const result = await stopRun(this.api, runId, REFUSED_APPLY_COMMENT, this.clock);
+      this.update({ runStatus: result.status ?? this.current.runStatus });
+      if (result.action || isFinalRunStatus(result.status)) {
+        this.setStopOnExit(false);
+        await this.awaitFinal(10_000);
+      } else {
+        core.warning(
+          `Run ${runId} could not be discarded; it still awaits confirmation: discard it at ${this.current.runUrl}`
+        );
+      }
+    } catch (error) {
+      this.checkAborted();
+      core.warning(`Discarding run ${runId} failed: ${(error as Error).message}`);
+    }
+    return { outcome: 'failure', headline: verdict.headline, error: verdict.reason };
+  }
 
   /** Plan and apply from `included`, or fetched one by one when the server ignores includes. */
   private async phases(document: Document<RunAttributes>): Promise<{ plan: Phase; apply: Phase }> {

@@ -126,7 +126,9 @@ describe('upsertPrComment', () => {
       if (comment.id === mine.id) expect(comment.body).toContain('aws_vpc.main');
       else expect(comment.body).toBe(old?.body);
     }
-    expect(server.requests.filter(r => r.method === 'POST')).toHaveLength(0);
+    expect(server.requests.filter(r => r.method === 'POST' && r.url.includes('/comments'))).toEqual(
+      []
+    );
   });
 
   it('gives a second workspace on the same PR its own comment', async () => {

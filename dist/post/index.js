@@ -31581,7 +31581,9 @@ const INPUTS = {
         kind: 'secret',
         parse: (raw) => raw
     },
-    'comment-on-pr': input_table_boolean('true')
+    'comment-on-pr': input_table_boolean('true'),
+    // inputs.ts reads it as false on pull request events, where the action writes previews.
+    'require-reviewed-plan': input_table_boolean('false')
 };
 /** The names of the boolean inputs, derived from the table. */
 const BOOLEAN_INPUTS = Object.keys(INPUTS).filter(name => INPUTS[name].kind === 'boolean');
@@ -31634,6 +31636,12 @@ const INPUT_RULES = [
         reads: ['terraform-version', 'speculative'],
         broken: v => v['terraform-version'] !== '' && !v.speculative,
         message: 'Input "terraform-version" needs "speculative: true": the API accepts a Terraform version only on speculative (plan-only) runs.'
+    },
+    {
+        input: 'require-reviewed-plan',
+        reads: ['require-reviewed-plan', 'apply'],
+        broken: v => v['require-reviewed-plan'] && !v.apply,
+        message: 'Input "require-reviewed-plan" needs "apply: true": it decides whether the action may confirm an apply (on pull request events it is ignored).'
     },
     {
         input: 'apply',
@@ -31753,7 +31761,17 @@ function readInput(name) {
     const value = getInput(name);
     if (name === 'github-token' && value)
         core_setSecret(value);
+    // Ignored where previews are written: one workflow may serve pull requests and pushes.
+    if (name === 'require-reviewed-plan' && isPullRequestEvent(process.env)) {
+        if (value.trim() === 'true')
+            info('require-reviewed-plan is ignored on pull requests.');
+        return 'false';
+    }
     return value;
+}
+function isPullRequestEvent(env) {
+    const event = env.GITHUB_EVENT_NAME ?? '';
+    return event === 'pull_request' || event === 'pull_request_target';
 }
 /**
  * Reads, validates and freezes every input. Throws one InputError listing every problem:
@@ -31790,6 +31808,7 @@ function getInputs() {
         refresh: v.refresh,
         refreshOnly: v['refresh-only'],
         commentOnPr: v['comment-on-pr'],
+        requireReviewedPlan: v['require-reviewed-plan'],
         message: v.message || deriveMessage(process.env),
         targets: Object.freeze(v.targets),
         replace: Object.freeze(v.replace),
