@@ -246,7 +246,7 @@ describe('require-reviewed-plan', () => {
     const result = await push(ws, { 'main.tf': resources('web') });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('applies its runs automatically (auto-apply)');
-    expect(fixture.runsOf(emulator.workspace(ws).id as string)).toEqual([]);
+    expect(fixture.runsOf(emulator.workspace(ws).id)).toEqual([]);
   });
 
   it('is an input error without apply: true, but ignored on pull requests', async () => {
