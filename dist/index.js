@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5747);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5552);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5747:
+/***/ 5552:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -37537,11 +37537,33 @@ function describeIdentity(own) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/safe-label.ts
+/**
+ * Untrusted text (resource addresses, logins, error messages) shown on one line of the log,
+ * a refusal message or a warning: escaped so it cannot break lines, hide text or run long.
+ */
+// Control, bidi and line-separating characters: matching control characters is the point.
+// eslint-disable-next-line no-control-regex
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+/** Shows untrusted text on one line: control, bidi and line-breaking characters escaped. */
+function safeLabel(text, max = 200) {
+    const escaped = text.replace(UNSAFE, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const chars = [...escaped];
+    return chars.length <= max ? escaped : `${chars.slice(0, max - 1).join('')}…`;
+}
+
 ;// CONCATENATED MODULE: ./src/github/own-comment.ts
+
 
 const PER_PAGE = 100;
 /** 300 requests: the first 100 and the newest 29,900 comments of any pull request. */
 const MAX_PAGES = 300;
+/** "alice, bob and 3 more": the authors of impostor comments, bounded for a log line. */
+function authorsText(logins, max = 5) {
+    const shown = logins.slice(0, max).map(login => safeLabel(login, 60));
+    const more = logins.length > shown.length ? ` and ${logins.length - shown.length} more` : '';
+    return `${shown.join(', ')}${more}`;
+}
 /** The page number of `rel="last"` in a `Link` header; 1 when there is none. */
 function lastPageOf(link) {
     for (const part of (link ?? '').split(',')) {
@@ -37601,109 +37623,6 @@ async function findOwnComment(client, target, options) {
         pagesRead++;
     }
     return { comment, pagesRead, pagesTotal, impostors: [...impostors] };
-}
-
-;// CONCATENATED MODULE: ./src/review/plan-diff.ts
-/**
- * What differs between the reviewed preview's resource changes and the plan about to be
- * applied, in words bounded in length: the addresses come from the pull request's
- * configuration and may be long or hostile.
- */
-
-const keyOf = (change) => `${change.address}\u0000${change.deposed ?? ''}`;
-const detailOf = (change) => JSON.stringify([change.action, change.previousAddress ?? '', change.importing === true]);
-function diffPlans(reviewed, now) {
-    const before = groupByKey(reviewed);
-    const after = groupByKey(now);
-    const added = [];
-    const removed = [];
-    const changed = [];
-    for (const [key, nowList] of after) {
-        const reviewedList = [...(before.get(key) ?? [])];
-        for (const change of nowList) {
-            const same = reviewedList.findIndex(r => detailOf(r) === detailOf(change));
-            if (same >= 0) {
-                reviewedList.splice(same, 1);
-                continue;
-            }
-            const other = reviewedList.shift();
-            if (other)
-                changed.push({ reviewed: other, now: change });
-            else
-                added.push(change);
-        }
-        before.set(key, reviewedList);
-    }
-    for (const list of before.values())
-        removed.push(...list);
-    return { added, removed, changed };
-}
-function groupByKey(changes) {
-    const map = new Map();
-    for (const change of changes) {
-        const list = map.get(keyOf(change)) ?? [];
-        list.push(change);
-        map.set(keyOf(change), list);
-    }
-    return map;
-}
-// Control, bidi and line-separating characters: matching control characters is the point.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-/** Shows untrusted text on one line: control, bidi and line-breaking characters escaped. */
-function safeLabel(text, max = 200) {
-    const escaped = text.replace(UNSAFE, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-    const chars = [...escaped];
-    return chars.length <= max ? escaped : `${chars.slice(0, max - 1).join('')}…`;
-}
-/** The action with its details: "move (from a.b)", "update (importing)". */
-function actionText(change) {
-    let text = change.action;
-    if (change.previousAddress)
-        text += ` (from ${safeLabel(change.previousAddress)})`;
-    if (change.importing)
-        text += ' (importing)';
-    return text;
-}
-function objectText(change) {
-    const deposed = change.deposed ? ` (deposed ${safeLabel(change.deposed, 40)})` : '';
-    return `${safeLabel(change.address)}${deposed}`;
-}
-/** The most lines a diff shows; the rest are counted. */
-const MAX_LINES = 20;
-/**
- * "2 added, 1 removed, 1 changed:" then one line per difference (`+`, `-`, `~`), at most
- * MAX_LINES of them, then "… and N more". Never longer than about 5 KB.
- */
-function describePlanDiff(diff) {
-    const lines = [
-        ...diff.added.map(c => `+ ${actionText(c)} ${objectText(c)}`),
-        ...diff.removed.map(c => `- ${actionText(c)} ${objectText(c)}`),
-        ...diff.changed.map(({ reviewed, now }) => `~ ${objectText(now)}: ${actionText(reviewed)} → ${actionText(now)}`)
-    ];
-    const head = `${diff.added.length} not in the preview, ${diff.removed.length} in the preview only, ` +
-        `${diff.changed.length} with another action:`;
-    const shown = lines.slice(0, MAX_LINES);
-    if (lines.length > shown.length)
-        shown.push(`… and ${lines.length - shown.length} more`);
-    return [head, ...shown].join('\n');
-}
-/** "create 3 → 4, destroy 1 → 0": for a preview that kept only its hash. */
-function describeCountDiff(reviewed, now) {
-    const parts = [];
-    for (const action of ACTION_ORDER) {
-        const before = reviewed.counts[action] ?? 0;
-        const after = now.counts[action] ?? 0;
-        if (before !== after)
-            parts.push(`${action} ${before} → ${after}`);
-    }
-    return parts.length > 0
-        ? `Counts by action (preview → now): ${parts.join(', ')}.`
-        : 'The counts by action are the same, but the addresses or actions differ.';
-}
-function countsText(counts) {
-    const parts = ACTION_ORDER.filter(a => counts[a]).map(a => `${counts[a]} ${a}`);
-    return parts.length > 0 ? parts.join(', ') : 'no resource changes';
 }
 
 // EXTERNAL MODULE: external "node:crypto"
@@ -38265,10 +38184,8 @@ function commentHead(marker, report) {
     return `${marker}\n${fingerprintLine(report.resourceChanges)}`;
 }
 function impostorWarning(authors, own, pr) {
-    const names = authors.slice(0, 5).map(login => safeLabel(login, 60));
-    const more = authors.length > names.length ? ` and ${authors.length - names.length} more` : '';
     return (`Ignored comments on #${pr} that carry this workspace's marker but were written by ` +
-        `${names.join(', ')}${more}, not by ${safeLabel(own, 60)}: they are never edited or trusted.`);
+        `${authorsText(authors)}, not by ${safeLabel(own, 60)}: they are never edited or trusted.`);
 }
 /**
  * Creates or updates this workspace's comment on the pull request of the current event.
@@ -38366,6 +38283,101 @@ async function pullRequestsOfCommit(client, repository, sha, signal) {
     return pulls;
 }
 
+;// CONCATENATED MODULE: ./src/review/plan-diff.ts
+/**
+ * What differs between the reviewed preview's resource changes and the plan about to be
+ * applied, in words bounded in length: the addresses come from the pull request's
+ * configuration and may be long or hostile.
+ */
+
+
+const keyOf = (change) => `${change.address}\u0000${change.deposed ?? ''}`;
+const detailOf = (change) => JSON.stringify([change.action, change.previousAddress ?? '', change.importing === true]);
+function diffPlans(reviewed, now) {
+    const before = groupByKey(reviewed);
+    const after = groupByKey(now);
+    const added = [];
+    const removed = [];
+    const changed = [];
+    for (const [key, nowList] of after) {
+        const reviewedList = [...(before.get(key) ?? [])];
+        for (const change of nowList) {
+            const same = reviewedList.findIndex(r => detailOf(r) === detailOf(change));
+            if (same >= 0) {
+                reviewedList.splice(same, 1);
+                continue;
+            }
+            const other = reviewedList.shift();
+            if (other)
+                changed.push({ reviewed: other, now: change });
+            else
+                added.push(change);
+        }
+        before.set(key, reviewedList);
+    }
+    for (const list of before.values())
+        removed.push(...list);
+    return { added, removed, changed };
+}
+function groupByKey(changes) {
+    const map = new Map();
+    for (const change of changes) {
+        const list = map.get(keyOf(change)) ?? [];
+        list.push(change);
+        map.set(keyOf(change), list);
+    }
+    return map;
+}
+/** The action with its details: "move (from a.b)", "update (importing)". */
+function actionText(change) {
+    let text = change.action;
+    if (change.previousAddress)
+        text += ` (from ${safeLabel(change.previousAddress)})`;
+    if (change.importing)
+        text += ' (importing)';
+    return text;
+}
+function objectText(change) {
+    const deposed = change.deposed ? ` (deposed ${safeLabel(change.deposed, 40)})` : '';
+    return `${safeLabel(change.address)}${deposed}`;
+}
+/** The most lines a diff shows; the rest are counted. */
+const MAX_LINES = 20;
+/**
+ * "2 added, 1 removed, 1 changed:" then one line per difference (`+`, `-`, `~`), at most
+ * MAX_LINES of them, then "… and N more". Never longer than about 5 KB.
+ */
+function describePlanDiff(diff) {
+    const lines = [
+        ...diff.added.map(c => `+ ${actionText(c)} ${objectText(c)}`),
+        ...diff.removed.map(c => `- ${actionText(c)} ${objectText(c)}`),
+        ...diff.changed.map(({ reviewed, now }) => `~ ${objectText(now)}: ${actionText(reviewed)} → ${actionText(now)}`)
+    ];
+    const head = `${diff.added.length} not in the preview, ${diff.removed.length} in the preview only, ` +
+        `${diff.changed.length} with another action:`;
+    const shown = lines.slice(0, MAX_LINES);
+    if (lines.length > shown.length)
+        shown.push(`… and ${lines.length - shown.length} more`);
+    return [head, ...shown].join('\n');
+}
+/** "create 3 → 4, destroy 1 → 0": for a preview that kept only its hash. */
+function describeCountDiff(reviewed, now) {
+    const parts = [];
+    for (const action of ACTION_ORDER) {
+        const before = reviewed.counts[action] ?? 0;
+        const after = now.counts[action] ?? 0;
+        if (before !== after)
+            parts.push(`${action} ${before} → ${after}`);
+    }
+    return parts.length > 0
+        ? `Counts by action (preview → now): ${parts.join(', ')}.`
+        : 'The counts by action are the same, but the addresses or actions differ.';
+}
+function countsText(counts) {
+    const parts = ACTION_ORDER.filter(a => counts[a]).map(a => `${counts[a]} ${a}`);
+    return parts.length > 0 ? parts.join(', ') : 'no resource changes';
+}
+
 ;// CONCATENATED MODULE: ./src/review/reviewed-plan-gate.ts
 /**
  * require-reviewed-plan (contract.md, "The reviewed plan"): just before the driver confirms
@@ -38374,6 +38386,7 @@ async function pullRequestsOfCommit(client, repository, sha, signal) {
  * plan, no pull request, no preview, a plan or preview that cannot be read, a GitHub
  * error) refuses: nothing is applied unless the comparison says so.
  */
+
 
 
 
@@ -38505,18 +38518,27 @@ function reviewedPlanGate(options) {
             identity = own;
             if (own)
                 options.info(`Looking for the preview written by ${describeIdentity(own)}.`);
+            // One budget of pages for all the pull requests: a few requests in the usual case.
+            let pageBudget = options.maxPages ?? MAX_PAGES;
             for (const pull of pulls) {
                 if (!own)
                     break;
                 const target = { ...repository, number: pull.number };
-                const scan = await findOwnComment(client, target, { marker, identity: own, signal });
+                const scan = await findOwnComment(client, target, {
+                    marker,
+                    identity: own,
+                    signal,
+                    maxPages: pageBudget
+                });
+                pageBudget -= scan.pagesRead;
                 if (scan.impostors.length > 0) {
-                    const authors = scan.impostors.map(login => safeLabel(login, 60)).join(', ');
-                    options.warn(`#${pull.number}: ignored comments by ${authors} that look like this workspace's preview: only comments by ${safeLabel(own.login, 60)} count.`);
+                    options.warn(`#${pull.number}: ignored comments by ${authorsText(scan.impostors)} that look like this workspace's preview: only comments by ${safeLabel(own.login, 60)} count.`);
                 }
                 const reading = scan.comment ? readFingerprint(scan.comment.body, marker) : undefined;
                 lookups.push({ pull, reading: reading ?? { kind: 'no-comment' } });
                 if (reading?.kind === 'found' && samePlan(reading.fingerprint, current))
+                    break;
+                if (pageBudget <= 0)
                     break;
             }
         }

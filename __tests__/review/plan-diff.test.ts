@@ -1,12 +1,8 @@
 /** What a refusal says differs between the reviewed preview and the plan. */
 import { describe, expect, it } from '@jest/globals';
 import type { ResourceChange } from '../../src/report/types.js';
-import {
-  describeCountDiff,
-  describePlanDiff,
-  diffPlans,
-  safeLabel
-} from '../../src/review/plan-diff.js';
+import { describeCountDiff, describePlanDiff, diffPlans } from '../../src/review/plan-diff.js';
+import { safeLabel } from '../../src/safe-label.js';
 import { fingerprintOf } from '../../src/review/plan-fingerprint.js';
 import { manyChanges } from '../report/fixtures.js';
 

@@ -10,6 +10,7 @@
  * from the header, never its URLs.
  */
 import type { GitHubClient } from './client.js';
+import { safeLabel } from '../safe-label.js';
 import { type CommentAuthor, type OwnIdentity, isOwnAuthor } from './identity.js';
 
 export interface IssueTarget {
@@ -50,6 +51,13 @@ interface ListedComment {
   readonly id: number;
   readonly body?: string | null;
   readonly user?: CommentAuthor | null;
+}
+
+/** "alice, bob and 3 more": the authors of impostor comments, bounded for a log line. */
+export function authorsText(logins: readonly string[], max = 5): string {
+  const shown = logins.slice(0, max).map(login => safeLabel(login, 60));
+  const more = logins.length > shown.length ? ` and ${logins.length - shown.length} more` : '';
+  return `${shown.join(', ')}${more}`;
 }
 
 /** The page number of `rel="last"` in a `Link` header; 1 when there is none. */

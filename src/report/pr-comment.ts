@@ -6,8 +6,8 @@ import { readFile } from 'node:fs/promises';
 import * as core from '@actions/core';
 import { GITHUB_TIMEOUT_MS, gitHubClient, httpStatusOf, repositoryOf } from '../github/client.js';
 import { describeIdentity, resolveOwnIdentity } from '../github/identity.js';
-import { findOwnComment } from '../github/own-comment.js';
-import { safeLabel } from '../review/plan-diff.js';
+import { authorsText, findOwnComment } from '../github/own-comment.js';
+import { safeLabel } from '../safe-label.js';
 import { fingerprintLine } from '../review/plan-fingerprint.js';
 import { COMMENT_MAX_LENGTH, renderContextFromEnv, renderReport } from './render.js';
 import type { RunReport } from './types.js';
@@ -90,11 +90,9 @@ function commentHead(marker: string, report: RunReport): string {
 }
 
 function impostorWarning(authors: readonly string[], own: string, pr: number): string {
-  const names = authors.slice(0, 5).map(login => safeLabel(login, 60));
-  const more = authors.length > names.length ? ` and ${authors.length - names.length} more` : '';
   return (
     `Ignored comments on #${pr} that carry this workspace's marker but were written by ` +
-    `${names.join(', ')}${more}, not by ${safeLabel(own, 60)}: they are never edited or trusted.`
+    `${authorsText(authors)}, not by ${safeLabel(own, 60)}: they are never edited or trusted.`
   );
 }
 

@@ -5,6 +5,7 @@
  */
 import { ACTION_ORDER } from '../report/plan-changes.js';
 import type { ResourceAction, ResourceChange } from '../report/types.js';
+import { safeLabel } from '../safe-label.js';
 import type { PlanFingerprint } from './plan-fingerprint.js';
 
 export interface PlanDiff {
@@ -55,17 +56,6 @@ function groupByKey(changes: readonly ResourceChange[]): Map<string, ResourceCha
     map.set(keyOf(change), list);
   }
   return map;
-}
-
-// Control, bidi and line-separating characters: matching control characters is the point.
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-
-/** Shows untrusted text on one line: control, bidi and line-breaking characters escaped. */
-export function safeLabel(text: string, max = 200): string {
-  const escaped = text.replace(UNSAFE, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  const chars = [...escaped];
-  return chars.length <= max ? escaped : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /** The action with its details: "move (from a.b)", "update (importing)". */

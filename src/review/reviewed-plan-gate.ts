@@ -8,19 +8,14 @@
 import { GITHUB_TIMEOUT_MS, gitHubClient, httpStatusOf, repositoryOf } from '../github/client.js';
 import { type CommitPull, pullRequestsOfCommit } from '../github/commit-pulls.js';
 import { describeIdentity, type OwnIdentity, resolveOwnIdentity } from '../github/identity.js';
-import { findOwnComment } from '../github/own-comment.js';
+import { MAX_PAGES, authorsText, findOwnComment } from '../github/own-comment.js';
 import { planJsonUnavailableReason, resourceChangesFromPlanJson } from '../report/plan-changes.js';
 import { commentMarker } from '../report/pr-comment.js';
 import type { ConfirmVerdict } from '../run-driver.js';
 import type { RunFacts } from '../run-facts.js';
+import { safeLabel } from '../safe-label.js';
 import type { TfeApi } from '../tfe/api.js';
-import {
-  countsText,
-  describeCountDiff,
-  describePlanDiff,
-  diffPlans,
-  safeLabel
-} from './plan-diff.js';
+import { countsText, describeCountDiff, describePlanDiff, diffPlans } from './plan-diff.js';
 import {
   type FingerprintReading,
   type PlanFingerprint,
@@ -161,6 +156,8 @@ export interface GateOptions {
   readonly signal: AbortSignal;
   readonly info: (line: string) => void;
   readonly warn: (line: string) => void;
+  /** Comment pages read at most, over all the pull requests (default MAX_PAGES). */
+  readonly maxPages?: number;
 }
 
 /** The `beforeConfirm` hook of the driver for require-reviewed-plan. */
@@ -202,19 +199,27 @@ export function reviewedPlanGate(
       const own = pulls.length > 0 ? await resolveOwnIdentity(client, signal) : undefined;
       identity = own;
       if (own) options.info(`Looking for the preview written by ${describeIdentity(own)}.`);
+      // One budget of pages for all the pull requests: a few requests in the usual case.
+      let pageBudget = options.maxPages ?? MAX_PAGES;
       for (const pull of pulls) {
         if (!own) break;
         const target = { ...repository, number: pull.number };
-        const scan = await findOwnComment(client, target, { marker, identity: own, signal });
+        const scan = await findOwnComment(client, target, {
+          marker,
+          identity: own,
+          signal,
+          maxPages: pageBudget
+        });
+        pageBudget -= scan.pagesRead;
         if (scan.impostors.length > 0) {
-          const authors = scan.impostors.map(login => safeLabel(login, 60)).join(', ');
           options.warn(
-            `#${pull.number}: ignored comments by ${authors} that look like this workspace's preview: only comments by ${safeLabel(own.login, 60)} count.`
+            `#${pull.number}: ignored comments by ${authorsText(scan.impostors)} that look like this workspace's preview: only comments by ${safeLabel(own.login, 60)} count.`
           );
         }
         const reading = scan.comment ? readFingerprint(scan.comment.body, marker) : undefined;
         lookups.push({ pull, reading: reading ?? { kind: 'no-comment' } });
         if (reading?.kind === 'found' && samePlan(reading.fingerprint, current)) break;
+        if (pageBudget <= 0) break;
       }
     } catch (error) {
       if (options.signal.aborted) throw error;
