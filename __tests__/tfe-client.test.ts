@@ -8,6 +8,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
+import { PlanChangesReader } from '../src/report/plan-changes-reader.js';
 import type { Clock } from '../src/retry.js';
 import { TfeClient } from '../src/tfe/client.js';
 import { TfeApiError, TfeNetworkError, errorMessages } from '../src/tfe/errors.js';
@@ -181,7 +182,7 @@ describe('retries', () => {
     const tfe = new TfeClient({
       baseUrl: fixture.emulator.url,
       token: fixture.emulator.token,
-      signal: controller.signal,
+      budget: { signal: controller.signal },
       // A real clock: the wait would last about 0.4 s, the abort comes first.
       retryPolicy: { maxAttempts: 3, baseDelayMs: 60_000, maxDelayMs: 60_000 }
     });
@@ -233,7 +234,7 @@ describe('the token stays with the API', () => {
     const log = await tfe.readLogChunk(plan.attributes?.['log-read-url'] ?? '', 0, 65536);
     expect(log[0]).toBe(0x02);
     expect(log.toString('utf8')).toContain('Plan: 1 to add');
-    const json = await tfe.getPlanJson(planId);
+    const json = await tfe.getPlanJson(planId, () => new PlanChangesReader());
     expect(json.available).toBe(true);
 
     const blob = (fixture.emulator.requests as { host: string; authorization?: string }[]).filter(

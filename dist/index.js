@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5552);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7019);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5552:
+/***/ 7019:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31236,7 +31236,7 @@ function error(message, properties = {}) {
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_warning(message, properties = {}) {
+function warning(message, properties = {}) {
     command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -31751,11 +31751,215 @@ function toArchiveName(relative, p = external_node_path_namespaceObject) {
     return p.sep === '\\' ? relative.replaceAll('\\', '/') : relative;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/plain-text.ts
+/**
+ * What untrusted text keeps when it is shown to people, in the log or in markdown: no
+ * terminal escapes or control characters, and no character that changes how text looks
+ * without showing itself: bidirectional controls (U+202E makes `txt.exe` read `exe.txt`) and
+ * zero-width or blank format characters (two addresses that look alike but differ).
+ */
+// CSI/OSC escape sequences: Terraform colours its logs unless told otherwise.
+// Matching control characters is the point of these two patterns.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+// C0 controls other than tab and newline, DEL, and C1 controls (U+0085 is white space to
+// the runner, which trims it before looking for a command).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Bidi marks, embeddings, overrides and isolates; zero-width space, joiners, word joiner,
+// invisible operators, BOM; soft hyphen, grapheme joiner, Hangul and Khmer fillers,
+// Mongolian vowel separator, deprecated format controls, interlinear annotations, and the
+// tag characters that can smuggle ASCII unseen. Combining marks stand alone, outside the
+// class, where each is matched by itself.
+const INVISIBLE = /\u034f|\u17b4|\u17b5|[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+/** Line breaks as `\n` (a lone `\r` too), without colour codes or control characters. */
+function stripControls(text) {
+    return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
+}
+/** Replaces each invisible character with its code, e.g. `<U+202E>`. */
+function revealInvisible(text) {
+    return text.replace(INVISIBLE, char => {
+        const code = char.codePointAt(0) ?? 0;
+        return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/redaction.ts
+/**
+ * Keeps the step's tokens out of everything the action publishes itself: the PR comment,
+ * the job summary and the outputs never pass through the runner's masking, and a server
+ * may repeat a token in an error (as sent, base64, URL-encoded; docs/contract.md,
+ * "Untrusted input"). Known secrets are replaced in every form, plus the shapes of
+ * well-known tokens whoever they belong to.
+ */
+const REDACTED = '***';
+/** Prefixes a token travels behind: `Authorization` schemes and git's basic-auth user. */
+const HEADER_FORMS = ['Bearer ', 'bearer ', 'token ', 'x-access-token:', ':'];
+/** Shorter base64 text would match ordinary words. */
+const MIN_BASE64_RUN = 8;
+/**
+ * Tokens of GitHub (`ghp_`, `ghs_`, `github_pat_`, …) and HCP Terraform / TFE
+ * (`<id>.atlasv1.<secret>`): nobody's such token belongs in a comment.
+ */
+const TOKEN_SHAPES = [
+    /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
+    /\bgithub_pat_[A-Za-z0-9_]{30,}/g,
+    /\b[A-Za-z0-9]{10,}\.atlasv1\.[A-Za-z0-9_-]{30,}/g
+];
+function base64(bytes) {
+    return bytes.toString('base64');
+}
+function unpadded(text) {
+    return text.replace(/=+$/, '');
+}
+function urlSafe(text) {
+    return text.replace(/\+/g, '-').replace(/\//g, '_');
+}
+/**
+ * The base64 characters that stand for `secret` whatever comes before and after it: one
+ * run per alignment of its first byte (0, 1 or 2 bytes into a 3-byte group), without the
+ * characters that also carry neighbouring bytes.
+ */
+function base64Runs(secret) {
+    const runs = [];
+    for (let shift = 0; shift < 3; shift++) {
+        const encoded = base64(Buffer.concat([Buffer.alloc(shift), secret]));
+        const whole = Math.floor((shift + secret.length) / 3) * 4;
+        runs.push(encoded.slice(shift === 0 ? 0 : 4, whole));
+    }
+    return runs.filter(run => run.length >= MIN_BASE64_RUN);
+}
+/** Every form of `secret` a server or a log may show. */
+function secretForms(secret) {
+    const bytes = Buffer.from(secret, 'utf8');
+    const forms = new Set([secret]);
+    forms.add(encodeURIComponent(secret));
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    const encodings = [...HEADER_FORMS.map(prefix => `${prefix}${secret}`), secret].map(text => base64(Buffer.from(text, 'utf8')));
+    for (const encoded of [...encodings, ...base64Runs(bytes)]) {
+        for (const form of [encoded, unpadded(encoded), urlSafe(encoded), urlSafe(unpadded(encoded))])
+            if (form.length >= MIN_BASE64_RUN)
+                forms.add(form);
+    }
+    return [...forms].filter(form => form.length > 0);
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Replaces secrets in text, or in every string of a plain value (a report). */
+class Redactor {
+    pattern;
+    secrets = new Set();
+    constructor(secrets = []) {
+        this.add(...secrets);
+    }
+    /** Adds secrets; empty values are ignored. */
+    add(...secrets) {
+        const before = this.secrets.size;
+        for (const secret of secrets)
+            if (secret)
+                this.secrets.add(secret);
+        if (this.secrets.size === before)
+            return;
+        const forms = [...this.secrets].flatMap(secretForms);
+        // Longest first: at one position the whole header form wins over the bare token.
+        forms.sort((a, b) => b.length - a.length);
+        this.pattern = new RegExp([...new Set(forms)].map(escapeRegExp).join('|'), 'g');
+    }
+    redact(text) {
+        let out = this.pattern ? text.replace(this.pattern, REDACTED) : text;
+        for (const shape of TOKEN_SHAPES)
+            out = out.replace(shape, REDACTED);
+        return out;
+    }
+    /** A copy of `value` with every string redacted (objects and arrays copied, deeply). */
+    redactDeep(value) {
+        return this.walk(value);
+    }
+    walk(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map(item => this.walk(item));
+        if (value !== null && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.walk(item)]));
+        }
+        return value;
+    }
+}
+/** The step's secrets: registered as soon as they are read, used by every writer. */
+const stepSecrets = new Redactor();
+
+;// CONCATENATED MODULE: ./src/safe-log.ts
+/**
+ * How the action writes to the step's log, so that nothing a run or a server says can steer
+ * the runner (docs/github-notes.md §1, docs/contract.md "Untrusted input"):
+ * - run output goes through `printUntrusted`: between `::stop-commands::<fresh token>` and
+ *   `::<token>::`, written in one synchronous call, so no command of the action's own can
+ *   ever fall inside a pause, whoever logs what and when;
+ * - the action's own lines, which quote server strings (names, statuses, error messages),
+ *   go through `log`: redacted, then neutralised (no line break of the runner's left raw, no
+ *   line that starts with `::`, no `##[`), with invisible characters shown.
+ */
+
+
+
+
+
+/** The legacy command prefix, which the runner finds anywhere in a line. */
+const LEGACY = /##\[/g;
+/** `::` after leading white space (the runner trims .NET white space, NEL included). */
+const LEADING_COMMAND = /^([\s\u0085]*):(?=:)/gm;
+/** Text the runner reads as no command, whatever part of a line it ends up in. */
+function neutralise(text) {
+    return revealInvisible(stripControls(text))
+        .replace(LEADING_COMMAND, '$1: ')
+        .replace(LEGACY, '# #[');
+}
+/** Redacted and neutralised: for every line the action writes itself. */
+function safe(text) {
+    return neutralise(stepSecrets.redact(text));
+}
+/**
+ * Prints lines from a run (or anything else outside the action) as they are, but with
+ * commands paused by a token nobody can guess. `##[` is shown as `# #[`, so that the
+ * log viewer draws no fake group or error line either.
+ */
+function printUntrusted(lines) {
+    if (lines.length === 0)
+        return;
+    // Built before the pause opens: nothing can throw between the pause and its end.
+    const body = lines.map(line => `${stepSecrets.redact(line).replace(LEGACY, '# #[')}${external_node_os_namespaceObject.EOL}`);
+    const token = (0,external_node_crypto_.randomUUID)();
+    process.stdout.write(`::stop-commands::${token}${external_node_os_namespaceObject.EOL}`);
+    try {
+        process.stdout.write(body.join(''));
+    }
+    finally {
+        process.stdout.write(`::${token}::${external_node_os_namespaceObject.EOL}`);
+    }
+}
+/** The action's own log lines and annotations; server text inside them is made harmless. */
+const log = {
+    info: (text) => info(safe(text)),
+    debug: (text) => core_debug(safe(text)),
+    warning: (text, properties) => warning(safe(text), properties),
+    error: (text, properties) => error(safe(text), properties),
+    notice: (text, properties) => notice(safe(text), properties),
+    /** The step's final `::error::` and exit code. */
+    failed: (text) => setFailed(safe(text))
+};
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * The action's inputs, read and validated in one place before any network call, from the
  * table in input-table.ts. Nothing else in the code calls core.getInput.
  */
+
 
 
 
@@ -31777,7 +31981,7 @@ function readInput(name) {
     // Ignored where previews are written: one workflow may serve pull requests and pushes.
     if (name === 'require-reviewed-plan' && isPullRequestEvent(process.env)) {
         if (value.trim() === 'true')
-            info('require-reviewed-plan is ignored on pull requests.');
+            log.info('require-reviewed-plan is ignored on pull requests.');
         return 'false';
     }
     return value;
@@ -32311,7 +32515,369 @@ function setRunOutputs(report, planSummary) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/format.ts
+/** Sizes and durations in the words the log uses. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** "1h2m3s", "45s", "0s". */
+function formatDuration(ms) {
+    const total = Math.round(ms / 1000);
+    const parts = [
+        [Math.floor(total / 3600), 'h'],
+        [Math.floor((total % 3600) / 60), 'm'],
+        [total % 60, 's']
+    ];
+    const text = parts
+        .filter(([value]) => value > 0)
+        .map(([value, unit]) => `${value}${unit}`)
+        .join('');
+    return text || '0s';
+}
+
+;// CONCATENATED MODULE: ./src/tfe/errors.ts
+/** Errors the TFE client throws: one type for answers, one for requests that got none. */
+/** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
+function errorMessages(body) {
+    const errors = body?.errors;
+    if (!Array.isArray(errors))
+        return [];
+    const messages = [];
+    for (const item of errors) {
+        if (typeof item === 'string') {
+            messages.push(item);
+        }
+        else if (item && typeof item === 'object') {
+            const { title, detail } = item;
+            const text = [title, detail].filter(part => typeof part === 'string' && part).join(': ');
+            if (text)
+                messages.push(text);
+        }
+    }
+    return messages;
+}
+/** The API answered with an error status. */
+class TfeApiError extends Error {
+    method;
+    path;
+    status;
+    messages;
+    requestId;
+    retryDelayMs;
+    constructor(method, 
+    /** Path below the API base, without the query (never contains a secret). */
+    path, status, messages, requestId, 
+    /** The wait the server asked for (Retry-After, X-RateLimit-Reset), in milliseconds. */
+    retryDelayMs) {
+        super(TfeApiError.describe(method, path, status, messages));
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.messages = messages;
+        this.requestId = requestId;
+        this.retryDelayMs = retryDelayMs;
+        this.name = 'TfeApiError';
+    }
+    static describe(method, path, status, messages) {
+        const said = messages.length ? `: ${messages.join('; ')}` : '';
+        const request = `${method} ${path}`;
+        switch (status) {
+            case 401:
+                return `${request} was refused (401 unauthorized): the token is missing, invalid or expired${said}.`;
+            case 404:
+                // TFC and TFE answer 404 both for "does not exist" and for "you may not see it".
+                return `${request} answered 404: not found, or the token has no access to it${said}.`;
+            case 403:
+                return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
+            default:
+                if (status >= 300 && status < 400) {
+                    // Never followed: a redirect with a body is not the document asked for.
+                    return `${request} answered a redirect (HTTP ${status}) where the API answers itself; not followed${said || '.'}`;
+                }
+                return `${request} failed with HTTP ${status}${said || '.'}`;
+        }
+    }
+}
+/** No answer came: connection refused or reset, timeout, DNS failure… */
+class TfeNetworkError extends Error {
+    method;
+    path;
+    code;
+    constructor(method, path, code, cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        super(`${method} ${path} got no answer (${code ?? 'network error'}): ${reason}`, { cause });
+        this.method = method;
+        this.path = path;
+        this.code = code;
+        this.name = 'TfeNetworkError';
+    }
+    /** True when the request certainly never reached the server, so repeating it is safe. */
+    get notSent() {
+        return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(this.code ?? '');
+    }
+}
+/** An answer longer than the action reads for its kind (docs/contract.md, "Untrusted input"). */
+class BodyTooLargeError extends Error {
+    what;
+    limitBytes;
+    constructor(
+    /** What was being read, e.g. `GET /runs/run-1` or `the plan's JSON output`. */
+    what, limitBytes) {
+        super(`${what}: the answer is larger than ${limitBytes} bytes, more than the action reads.`);
+        this.what = what;
+        this.limitBytes = limitBytes;
+        this.name = 'BodyTooLargeError';
+    }
+}
+/**
+ * A URL from the server the action refuses to use: another scheme than http(s), or plain
+ * http while the API itself is https. The message names the scheme and host, never the path
+ * (a pre-signed URL's path is its secret).
+ */
+class UnsafeUrlError extends Error {
+    what;
+    reason;
+    constructor(what, reason) {
+        super(`Refused the ${what} the server gave: ${reason}.`);
+        this.what = what;
+        this.reason = reason;
+        this.name = 'UnsafeUrlError';
+    }
+}
+/**
+ * A request that got no complete answer, as the transport reports it: `code` is Node's
+ * (`ECONNRESET`, `ECONNREFUSED`, ...) or `ETIMEDOUT` for the action's own time limits.
+ * The client turns it into a TfeNetworkError.
+ */
+class TransportError extends Error {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.code = code;
+        this.name = 'TransportError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/plan-json-scanner.ts
+/**
+ * Finds the entries of a JSON plan's top-level `resource_changes` array in a byte stream
+ * without parsing the rest: planned values, prior state and configuration (most of a large
+ * plan) are only scanned for string ends and brackets. Each entry's text is handed on whole
+ * (one resource: address, actions, before/after values), so memory is one entry whatever
+ * the plan's size, and time is linear in it.
+ */
+/** The plan JSON is not what Terraform writes (malformed, cut, or an absurd entry). */
+class PlanJsonError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'PlanJsonError';
+    }
+}
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const KEY = 'resource_changes';
+/** Longer top-level keys are not the one we look for: no need to keep them. */
+const MAX_KEY_BYTES = 64;
+/** Bytes of a value spread over chunks, kept only while it is wanted. */
+class Capture {
+    max;
+    parts = [];
+    length = 0;
+    overflow = false;
+    constructor(max) {
+        this.max = max;
+    }
+    add(part) {
+        this.length += part.length;
+        if (this.length > this.max)
+            this.overflow = true;
+        if (!this.overflow)
+            this.parts.push(part);
+    }
+    bytes() {
+        return this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.length);
+    }
+}
+class ResourceChangesScanner {
+    events;
+    maxEntryBytes;
+    /** Open objects and arrays; the plan itself is depth 1, `resource_changes` depth 2. */
+    depth = 0;
+    inString = false;
+    /** The previous byte was a backslash inside a string (a chunk may end between the two). */
+    escaped = false;
+    topIsObject = false;
+    sawValue = false;
+    /** At depth 1, the next string is a key. */
+    keyNext = false;
+    key;
+    lastKey = '';
+    inChanges = false;
+    entry;
+    constructor(events, maxEntryBytes) {
+        this.events = events;
+        this.maxEntryBytes = maxEntryBytes;
+    }
+    write(chunk) {
+        // Where a key or entry being captured starts in this chunk.
+        let keyFrom = this.key ? 0 : -1;
+        let entryFrom = this.entry ? 0 : -1;
+        const n = chunk.length;
+        let i = 0;
+        while (i < n) {
+            if (this.inString) {
+                const end = this.stringEnd(chunk, i);
+                if (end < 0)
+                    break;
+                this.inString = false;
+                i = end + 1;
+                if (keyFrom >= 0 && this.key) {
+                    this.key.add(chunk.subarray(keyFrom, i));
+                    this.lastKey = this.key.overflow ? '' : keyText(this.key.bytes());
+                    this.events.key?.(this.lastKey);
+                    this.key = undefined;
+                    keyFrom = -1;
+                }
+                continue;
+            }
+            const c = chunk[i];
+            if (c === QUOTE) {
+                this.inString = true;
+                if (this.depth === 0)
+                    this.sawValue = true;
+                if (this.depth === 1 && this.keyNext) {
+                    this.keyNext = false;
+                    this.key = new Capture(MAX_KEY_BYTES);
+                    keyFrom = i;
+                }
+            }
+            else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+                this.depth++;
+                if (this.depth === 1) {
+                    this.sawValue = true;
+                    this.topIsObject = c === OPEN_OBJECT;
+                    this.keyNext = this.topIsObject;
+                }
+                else if (this.depth === 2 &&
+                    c === OPEN_ARRAY &&
+                    this.topIsObject &&
+                    this.lastKey === KEY) {
+                    this.inChanges = true;
+                    this.events.arrayStart();
+                }
+                else if (this.depth === 3 && this.inChanges && c === OPEN_OBJECT) {
+                    this.entry = new Capture(this.maxEntryBytes);
+                    entryFrom = i;
+                }
+            }
+            else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+                if (this.depth === 3 && this.entry && entryFrom >= 0) {
+                    this.takeEntry(chunk.subarray(entryFrom, i + 1));
+                    entryFrom = -1;
+                }
+                this.depth--;
+                if (this.depth < 0)
+                    throw new PlanJsonError('the plan JSON closes more than it opens');
+                if (this.depth === 1)
+                    this.inChanges = false;
+            }
+            else if (c === COMMA) {
+                if (this.depth === 1 && this.topIsObject)
+                    this.keyNext = true;
+            }
+            else if (this.depth === 0 && c > 0x20) {
+                // A top-level number or literal: valid JSON, but not a plan.
+                this.sawValue = true;
+            }
+            i++;
+        }
+        if (keyFrom >= 0 && this.key)
+            this.key.add(chunk.subarray(keyFrom));
+        if (entryFrom >= 0 && this.entry) {
+            this.entry.add(chunk.subarray(entryFrom));
+            this.checkEntry(this.entry);
+        }
+    }
+    /** Checks that the document ended where it should. */
+    end() {
+        if (!this.sawValue || this.inString || this.depth !== 0) {
+            throw new PlanJsonError('the plan JSON ends before its last value does');
+        }
+    }
+    /**
+     * The index of the quote that ends the string in `chunk` from `from`, or -1 when the
+     * string goes on into the next chunk. Quotes are found natively; only the backslashes
+     * right before one are counted (an odd run escapes it).
+     */
+    stringEnd(chunk, from) {
+        let j = from;
+        if (this.escaped) {
+            this.escaped = false;
+            j++;
+        }
+        const n = chunk.length;
+        for (;;) {
+            const quote = chunk.indexOf(QUOTE, j);
+            if (quote < 0) {
+                this.escaped = backslashRun(chunk, j, n) % 2 === 1;
+                return -1;
+            }
+            if (backslashRun(chunk, j, quote) % 2 === 0)
+                return quote;
+            j = quote + 1;
+        }
+    }
+    takeEntry(last) {
+        const entry = this.entry;
+        this.entry = undefined;
+        entry.add(last);
+        this.checkEntry(entry);
+        this.events.entry(entry.bytes().toString('utf8'));
+    }
+    checkEntry(entry) {
+        if (entry.overflow) {
+            throw new PlanJsonError(`one of its resource changes is larger than ${this.maxEntryBytes} bytes`);
+        }
+    }
+}
+/** How many backslashes end `chunk[from, to)`. */
+function backslashRun(chunk, from, to) {
+    let k = to - 1;
+    while (k >= from && chunk[k] === BACKSLASH)
+        k--;
+    return to - 1 - k;
+}
+/** A key's text from its bytes, quotes included; escapes decoded as JSON.parse does. */
+function keyText(bytes) {
+    if (!bytes.includes(BACKSLASH))
+        return bytes.toString('utf8', 1, bytes.length - 1);
+    try {
+        const text = JSON.parse(bytes.toString('utf8'));
+        return typeof text === 'string' ? text : '';
+    }
+    catch {
+        return '';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/report/plan-changes.ts
+/**
+ * Resource-level changes from Terraform's JSON plan (`GET /plans/:id/json-output`).
+ * Reads only addresses and actions: `before`/`after` may hold sensitive values and are
+ * never touched.
+ */
+
+
+
 /** The order groups are shown in: what can lose data first, then the rest. */
 const ACTION_ORDER = [
     'destroy',
@@ -32362,7 +32928,8 @@ function actionOf(actions) {
             return undefined;
     }
 }
-function changeFromEntry(entry) {
+/** One `resource_changes` entry as the report lists it; undefined for what it leaves out. */
+function resourceChangeFromEntry(entry) {
     if (!isRecord(entry))
         return undefined;
     const address = nonEmptyString(entry['address']);
@@ -32419,7 +32986,7 @@ function resourceChangesFromPlanJson(json) {
         return [];
     const changes = [];
     for (const entry of plan['resource_changes']) {
-        const change = changeFromEntry(entry);
+        const change = resourceChangeFromEntry(entry);
         if (change !== undefined)
             changes.push(change);
     }
@@ -32445,6 +33012,68 @@ function planJsonUnavailableReason(status) {
             return "the plan's JSON output could not be fetched.";
         default:
             return `the plan's JSON output could not be read (HTTP ${status}).`;
+    }
+}
+/** The sentence the report shows when reading the plan JSON failed with `error`. */
+function planJsonErrorReason(error) {
+    if (error instanceof BodyTooLargeError) {
+        return (`the plan's JSON output is larger than ${formatBytes(error.limitBytes)}, more than ` +
+            'the action reads; the counts come from the run itself.');
+    }
+    if (error instanceof UnsafeUrlError)
+        return `the server's address for it was refused: ${error.reason}.`;
+    if (error instanceof PlanJsonError)
+        return `the plan's JSON output could not be read: ${error.message}.`;
+    return planJsonUnavailableReason(undefined);
+}
+
+;// CONCATENATED MODULE: ./src/report/plan-changes-reader.ts
+
+
+/** No single resource change is this large (its before/after values included). */
+const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+class PlanChangesReader {
+    changes = [];
+    scanner;
+    formatVersion = false;
+    constructor(maxEntryBytes = MAX_ENTRY_BYTES) {
+        this.scanner = new ResourceChangesScanner({
+            arrayStart: () => {
+                this.changes = [];
+            },
+            entry: text => {
+                const change = resourceChangeFromEntry(parseEntry(text));
+                if (change)
+                    this.changes.push(change);
+            },
+            key: name => {
+                if (name === 'format_version')
+                    this.formatVersion = true;
+            }
+        }, maxEntryBytes);
+    }
+    write(chunk) {
+        this.scanner.write(chunk);
+    }
+    /**
+     * Whether the top-level object has Terraform's `format_version` key. Terraform leaves
+     * `resource_changes` out of a plan without changes, so only this tells an empty plan
+     * from a body that is no plan at all.
+     */
+    get isTerraformPlan() {
+        return this.formatVersion;
+    }
+    end() {
+        this.scanner.end();
+        return this.changes.sort(compareResourceChanges);
+    }
+}
+function parseEntry(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new PlanJsonError('one of its resource changes is not valid JSON');
     }
 }
 
@@ -33074,7 +33703,7 @@ const SEMI = 59; // ";"
 const EQ = 61; // "="
 const DQUOTE = 34; // '"'
 const BSLASH = 92; // "\\"
-const COMMA = 44; // ","
+const dist_COMMA = 44; // ","
 const LOWER_CASE = 1;
 const OWS = 2;
 const SEMI_FLAG = 4;
@@ -33090,7 +33719,7 @@ const CHAR_MAP = new Uint8Array(0x100);
 CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[COMMA] |= COMMA_FLAG;
+CHAR_MAP[dist_COMMA] |= COMMA_FLAG;
 for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
     CHAR_MAP[code] |= LOWER_CASE;
 }
@@ -37540,14 +38169,16 @@ function describeIdentity(own) {
 ;// CONCATENATED MODULE: ./src/safe-label.ts
 /**
  * Untrusted text (resource addresses, logins, error messages) shown on one line of the log,
- * a refusal message or a warning: escaped so it cannot break lines, hide text or run long.
+ * a refusal message or a warning: it cannot break the line, hide characters or run long.
  */
-// Control, bidi and line-separating characters: matching control characters is the point.
+
+// C0 and C1 controls and the Unicode line and paragraph separators: escaped, not dropped, so
+// two addresses that differ only there still read differently.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
-/** Shows untrusted text on one line: control, bidi and line-breaking characters escaped. */
+const BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** One line: controls as `\uXXXX`, invisible characters as `<U+XXXX>`, at most `max` characters. */
 function safeLabel(text, max = 200) {
-    const escaped = text.replace(UNSAFE, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const escaped = revealInvisible(text.replace(BREAKING, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
     const chars = [...escaped];
     return chars.length <= max ? escaped : `${chars.slice(0, max - 1).join('')}…`;
 }
@@ -37625,8 +38256,6 @@ async function findOwnComment(client, target, options) {
     return { comment, pagesRead, pagesTotal, impostors: [...impostors] };
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/review/plan-fingerprint.ts
@@ -37781,22 +38410,19 @@ function parsePayload(payload) {
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
  * Small GitHub-flavoured markdown helpers: escaping untrusted text (addresses, API
- * messages, logs) so it can neither break the layout nor ping people.
+ * messages, logs) so it can neither break the layout, ping people, nor look like other text.
  */
+
 /** UTF-8 size: GitHub counts comment characters, the summary in bytes; bytes bound both. */
 function byteLength(text) {
     return Buffer.byteLength(text, 'utf8');
 }
-// CSI/OSC escape sequences: Terraform colours its logs unless told otherwise.
-// Matching control characters is the point of these two patterns.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-// Control characters other than tab and newline.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
-/** Removes colour codes and control characters; keeps newlines and tabs. */
+/**
+ * Removes colour codes and control characters (keeps newlines and tabs), and shows
+ * invisible characters by their code, so an address cannot pass for another.
+ */
 function cleanText(text) {
-    return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
+    return revealInvisible(stripControls(text));
 }
 /** One line of text, markdown-escaped; `@name` gets a zero-width space so nobody is pinged. */
 function escapeInline(text) {
@@ -38196,16 +38822,16 @@ async function upsertPrComment(options) {
     const env = options.env ?? process.env;
     const eventName = env['GITHUB_EVENT_NAME'] ?? '';
     if (!PR_EVENTS.has(eventName)) {
-        core_debug(`No PR comment: the event is '${eventName}', not a pull request`);
+        log.debug(`No PR comment: the event is '${eventName}', not a pull request`);
         return 'skipped';
     }
     if (!options.githubToken) {
-        info('No PR comment: github-token is empty');
+        log.info('No PR comment: github-token is empty');
         return 'skipped';
     }
     const target = await pullRequestFromEvent(env);
     if (typeof target === 'string') {
-        core_warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
+        log.warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
         return 'failed';
     }
     const marker = commentMarker(options.workspaceKey);
@@ -38219,10 +38845,10 @@ async function upsertPrComment(options) {
     try {
         const octokit = gitHubClient(options.githubToken, env);
         const identity = await resolveOwnIdentity(octokit, signal);
-        core_debug(`The github-token writes as ${describeIdentity(identity)}`);
+        log.debug(`The github-token writes as ${describeIdentity(identity)}`);
         const scan = await findOwnComment(octokit, target, { marker, identity, signal });
         if (scan.impostors.length > 0) {
-            core_warning(impostorWarning(scan.impostors, identity.login, target.number));
+            log.warning(impostorWarning(scan.impostors, identity.login, target.number));
         }
         const existing = scan.comment;
         if (existing !== undefined) {
@@ -38235,11 +38861,11 @@ async function upsertPrComment(options) {
                     request
                 });
             }
-            info(`Updated the PR comment for ${options.workspaceKey} on #${target.number}`);
+            log.info(`Updated the PR comment for ${options.workspaceKey} on #${target.number}`);
             return 'updated';
         }
         if (scan.pagesRead < scan.pagesTotal) {
-            core_warning(`PR #${target.number} has ${scan.pagesTotal} pages of comments; this workspace's comment is not on the first page nor on the newest ${scan.pagesRead - 1}, so a new one is written.`);
+            log.warning(`PR #${target.number} has ${scan.pagesTotal} pages of comments; this workspace's comment is not on the first page nor on the newest ${scan.pagesRead - 1}, so a new one is written.`);
         }
         await octokit.rest.issues.createComment({
             owner: target.owner,
@@ -38248,11 +38874,11 @@ async function upsertPrComment(options) {
             body,
             request
         });
-        info(`Commented on #${target.number} for ${options.workspaceKey}`);
+        log.info(`Commented on #${target.number} for ${options.workspaceKey}`);
         return 'created';
     }
     catch (error) {
-        core_warning(failureWarning(error));
+        log.warning(failureWarning(error));
         return 'failed';
     }
 }
@@ -38395,6 +39021,8 @@ function countsText(counts) {
 
 
 
+
+
 /** Pull requests of one commit looked at, at most (each may cost a comment scan). */
 const MAX_PULLS = 10;
 const refuse = (headline, reason) => ({
@@ -38450,31 +39078,33 @@ function judgePreviews(current, lookups, context) {
     return refuse(`no reviewed preview of this plan was found.`, `No usable preview of this workspace's plan on the pull requests of commit ${short}; the ` +
         `run was discarded.\n${lines.join('\n')}`);
 }
+/** The plan reader for the comparison: a body that is not a Terraform plan is refused. */
+class StrictPlanReader {
+    reader = new PlanChangesReader();
+    write(chunk) {
+        this.reader.write(chunk);
+    }
+    end() {
+        const changes = this.reader.end();
+        // Strict: a body that is no JSON plan must not read as "no changes".
+        if (!this.reader.isTerraformPlan)
+            throw new PlanJsonError('it is not a Terraform JSON plan');
+        return changes;
+    }
+}
 /** The plan's resource changes, or why they cannot be compared. */
 async function currentPlan(api, facts) {
     if (!facts.planId)
         return 'the run names no plan.';
-    const result = await api.getPlanJson(facts.planId);
-    if (!result.available)
-        return planJsonUnavailableReason(result.status);
-    let json = result.json;
-    if (typeof json === 'string') {
-        try {
-            json = JSON.parse(json);
-        }
-        catch {
-            json = undefined;
-        }
+    try {
+        const result = await api.getPlanJson(facts.planId, () => new StrictPlanReader());
+        if (!result.available)
+            return planJsonUnavailableReason(result.status);
+        return fingerprintOf(result.value);
     }
-    // Strict: a body that is not a JSON plan must not read as "no changes".
-    const plan = (json ?? {});
-    if (typeof json !== 'object' ||
-        json === null ||
-        typeof plan.format_version !== 'string' ||
-        (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes))) {
-        return "the plan's JSON output is not a Terraform JSON plan.";
+    catch (error) {
+        return planJsonErrorReason(error);
     }
-    return fingerprintOf(resourceChangesFromPlanJson(json));
 }
 function gitHubFailure(error) {
     const status = httpStatusOf(error);
@@ -38487,15 +39117,9 @@ function gitHubFailure(error) {
 /** The `beforeConfirm` hook of the driver for require-reviewed-plan. */
 function reviewedPlanGate(options) {
     return async (facts) => {
-        let current;
-        try {
-            current = await currentPlan(options.api, facts);
-        }
-        catch (error) {
-            if (options.signal.aborted)
-                throw error;
-            current = `it could not be fetched (${safeLabel(error instanceof Error ? error.message : String(error), 300)}).`;
-        }
+        const current = await currentPlan(options.api, facts);
+        if (options.signal.aborted)
+            throw options.signal.reason;
         if (typeof current === 'string') {
             return refuse("the plan's resource changes cannot be read, so they cannot be compared with the reviewed preview.", `The plan's resource changes cannot be read: ${current} The run was discarded.`);
         }
@@ -38594,7 +39218,7 @@ async function writeJobSummary(report, context = renderContextFromEnv()) {
     }
     catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
-        core_warning(`Could not write the job summary: ${reason}`);
+        warning(`Could not write the job summary: ${reason}`);
     }
 }
 
@@ -38673,84 +39297,6 @@ function retryDelay(retry, policy, clock, headers = {}) {
     return backoffDelay(retry, policy, () => clock.random());
 }
 
-;// CONCATENATED MODULE: ./src/tfe/errors.ts
-/** Errors the TFE client throws: one type for answers, one for requests that got none. */
-/** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
-function errorMessages(body) {
-    const errors = body?.errors;
-    if (!Array.isArray(errors))
-        return [];
-    const messages = [];
-    for (const item of errors) {
-        if (typeof item === 'string') {
-            messages.push(item);
-        }
-        else if (item && typeof item === 'object') {
-            const { title, detail } = item;
-            const text = [title, detail].filter(part => typeof part === 'string' && part).join(': ');
-            if (text)
-                messages.push(text);
-        }
-    }
-    return messages;
-}
-/** The API answered with an error status. */
-class TfeApiError extends Error {
-    method;
-    path;
-    status;
-    messages;
-    requestId;
-    retryDelayMs;
-    constructor(method, 
-    /** Path below the API base, without the query (never contains a secret). */
-    path, status, messages, requestId, 
-    /** The wait the server asked for (Retry-After, X-RateLimit-Reset), in milliseconds. */
-    retryDelayMs) {
-        super(TfeApiError.describe(method, path, status, messages));
-        this.method = method;
-        this.path = path;
-        this.status = status;
-        this.messages = messages;
-        this.requestId = requestId;
-        this.retryDelayMs = retryDelayMs;
-        this.name = 'TfeApiError';
-    }
-    static describe(method, path, status, messages) {
-        const said = messages.length ? `: ${messages.join('; ')}` : '';
-        const request = `${method} ${path}`;
-        switch (status) {
-            case 401:
-                return `${request} was refused (401 unauthorized): the token is missing, invalid or expired${said}.`;
-            case 404:
-                // TFC and TFE answer 404 both for "does not exist" and for "you may not see it".
-                return `${request} answered 404: not found, or the token has no access to it${said}.`;
-            case 403:
-                return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
-            default:
-                return `${request} failed with HTTP ${status}${said || '.'}`;
-        }
-    }
-}
-/** No answer came: connection refused or reset, timeout, DNS failure… */
-class TfeNetworkError extends Error {
-    method;
-    path;
-    code;
-    constructor(method, path, code, cause) {
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        super(`${method} ${path} got no answer (${code ?? 'network error'}): ${reason}`, { cause });
-        this.method = method;
-        this.path = path;
-        this.code = code;
-        this.name = 'TfeNetworkError';
-    }
-    /** True when the request certainly never reached the server, so repeating it is safe. */
-    get notSent() {
-        return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(this.code ?? '');
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/create-once.ts
 /**
  * Creates something at most once, although its request may have to be sent again
@@ -38806,51 +39352,42 @@ function classify(error) {
     return 'final';
 }
 
-;// CONCATENATED MODULE: ./src/format.ts
-/** Sizes and durations in the words the log uses. */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-/** "1h2m3s", "45s", "0s". */
-function formatDuration(ms) {
-    const total = Math.round(ms / 1000);
-    const parts = [
-        [Math.floor(total / 3600), 'h'],
-        [Math.floor((total % 3600) / 60), 'm'],
-        [total % 60, 's']
-    ];
-    const text = parts
-        .filter(([value]) => value > 0)
-        .map(([value, unit]) => `${value}${unit}`)
-        .join('');
-    return text || '0s';
-}
-
+;// CONCATENATED MODULE: external "node:string_decoder"
+const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/run-log.ts
+/**
+ * Streams a plan or apply log into the step's log while the phase runs, following the
+ * blob store's protocol (docs/tfe-api-notes.md §8.4): byte offsets, STX (0x02) before the first byte,
+ * ETX (0x03) after the last one. The log is the run's (a pull request decides what its plan
+ * prints): it is printed only through `printUntrusted` (src/safe-log.ts).
+ */
+
+
 const STX = 0x02;
 const ETX = 0x03;
 const CHUNK = 65_536;
 /** Reads per pump: bounded so one poll never spends long on a huge log. */
 const MAX_READS_PER_PUMP = 32;
 const TAIL_LINES = 40;
+/** A longer run without a newline is printed in pieces, so memory stays bounded. */
+const MAX_LINE = 65_536;
 class PhaseLog {
     client;
-    print;
     debug;
+    print;
     offset = 0;
     started = false;
     ended = false;
     failed = false;
+    /** An ETX was the last byte read: the end, unless more bytes follow (then it was text). */
+    heldEtx = false;
     partial = '';
+    decoder = new external_node_string_decoder_namespaceObject.StringDecoder('utf8');
     tail = [];
-    constructor(client, print, debug) {
+    constructor(client, debug, print = printUntrusted) {
         this.client = client;
-        this.print = print;
         this.debug = debug;
+        this.print = print;
     }
     /** True once the end marker was read (or reading gave up). */
     get done() {
@@ -38862,9 +39399,10 @@ class PhaseLog {
     }
     /**
      * Reads what is new at `url` and prints complete lines, after `heading` when the first
-     * bytes come. Never throws.
+     * bytes come. `phaseFinal`: the phase has ended, so an ETX with nothing after it is the
+     * end (while it runs, a log may print an ETX byte of its own). Never throws.
      */
-    async pump(url, heading) {
+    async pump(url, heading, phaseFinal = true) {
         for (let read = 0; read < MAX_READS_PER_PUMP && !this.done; read++) {
             let chunk;
             try {
@@ -38878,10 +39416,12 @@ class PhaseLog {
                     this.failed = true;
                 return;
             }
-            if (chunk.length === 0)
+            if (chunk.length === 0) {
+                if (this.heldEtx && phaseFinal)
+                    this.ended = true;
                 return;
-            if (this.offset === 0)
-                this.print(heading);
+            }
+            const lines = this.offset === 0 ? [heading] : [];
             this.offset += chunk.length;
             let start = 0;
             let end = chunk.length;
@@ -38889,31 +39429,38 @@ class PhaseLog {
                 this.started = true;
                 start = 1;
             }
-            if (end > start && chunk[end - 1] === ETX) {
-                this.ended = true;
+            let text = this.heldEtx ? '\u0003' : '';
+            this.heldEtx = end > start && chunk[end - 1] === ETX;
+            if (this.heldEtx)
                 end -= 1;
-            }
-            this.write(chunk.subarray(start, end).toString('utf8'));
+            text += this.decoder.write(chunk.subarray(start, end));
+            this.collect(text, lines);
+            this.print(lines);
         }
     }
     /** Prints a last line that had no newline. */
     flush() {
-        if (this.partial)
-            this.emit(this.partial);
+        const rest = this.partial + this.decoder.end();
         this.partial = '';
+        if (rest)
+            this.print(this.collect(`${rest}\n`, []));
     }
-    write(text) {
-        const lines = (this.partial + text).split('\n');
-        this.partial = lines.pop() ?? '';
-        for (const line of lines)
-            this.emit(line.replace(/\r$/, ''));
-    }
-    emit(raw) {
-        const line = readable(raw);
-        this.tail.push(line);
-        if (this.tail.length > TAIL_LINES)
-            this.tail.shift();
-        this.print(line);
+    /** Adds the complete lines of `partial + text` to `lines`, keeping the rest for later. */
+    collect(text, lines) {
+        const split = (this.partial + text).split('\n');
+        this.partial = split.pop() ?? '';
+        if (this.partial.length > MAX_LINE) {
+            split.push(this.partial);
+            this.partial = '';
+        }
+        for (const raw of split) {
+            const line = readable(raw.replace(/\r$/, ''));
+            this.tail.push(line);
+            if (this.tail.length > TAIL_LINES)
+                this.tail.shift();
+            lines.push(line);
+        }
+        return lines;
     }
 }
 /** Structured run output is one JSON object a line: show its message, as the CLI does. */
@@ -38997,6 +39544,82 @@ class RunRefusedError extends Error {
     }
 }
 
+;// CONCATENATED MODULE: ./src/step-budget.ts
+/**
+ * The step's time as one abort signal that every request and retry wait shares
+ * (docs/contract.md, "Untrusted input"): it aborts at the deadline with the RunTimeoutError
+ * the step reports, or on job cancellation with the job's JobCancelledError, so a stalled or
+ * trickling server cannot hold the step. `timeout` counts from the start, then again from
+ * the run's creation ("longest wait for the run"). Once the wait is over (the run settled,
+ * the timeout passed, the job was cancelled), the few requests that stop the run and read
+ * the report get a short budget of their own that a cancellation no longer ends.
+ */
+
+
+class StepBudget {
+    clock;
+    timeoutMs;
+    controller = new AbortController();
+    timer;
+    until = 0;
+    message = '';
+    wrappingUp = false;
+    constructor(clock, job, timeoutMs) {
+        this.clock = clock;
+        this.timeoutMs = timeoutMs;
+        this.arm(timeoutMs, `No run was created within the timeout (${formatDuration(timeoutMs)}).`);
+        const onCancel = () => {
+            if (!this.wrappingUp)
+                this.controller.abort(job?.reason);
+        };
+        if (job?.aborted)
+            onCancel();
+        else
+            job?.addEventListener('abort', onCancel, { once: true });
+    }
+    /** Aborts when requests and waits must end; its reason is the error to throw. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** When the current budget ends, in the clock's milliseconds. */
+    get deadline() {
+        return this.until;
+    }
+    /** The error for a deadline that passed, for waits that check it themselves. */
+    expired() {
+        return new RunTimeoutError(this.message);
+    }
+    /** The run exists: the timeout counts again from now. */
+    runCreated() {
+        if (this.wrappingUp || this.signal.aborted)
+            return;
+        this.arm(this.timeoutMs, `The run did not settle within the timeout (${formatDuration(this.timeoutMs)}).`);
+    }
+    /**
+     * The wait is over: `ms` from now for stopping the run and writing the report, whatever
+     * the job's cancellation says. Only the first call counts, so the time is shared.
+     */
+    wrapUp(ms) {
+        if (this.wrappingUp)
+            return;
+        this.wrappingUp = true;
+        this.controller = new AbortController();
+        this.arm(ms, `Stopping the run and reading its report took longer than ${formatDuration(ms)}.`);
+    }
+    dispose() {
+        clearTimeout(this.timer);
+    }
+    arm(ms, message) {
+        clearTimeout(this.timer);
+        this.until = this.clock.now() + ms;
+        this.message = message;
+        const controller = this.controller;
+        // Real time, whatever the clock: a stalled socket does not follow a test's clock.
+        this.timer = setTimeout(() => controller.abort(new RunTimeoutError(message)), ms);
+        this.timer.unref();
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/workspace-check.ts
 function checkWorkspace(name, attributes, use) {
     const label = `Workspace "${name}"`;
@@ -39056,6 +39679,7 @@ function checkWorkspace(name, attributes, use) {
 
 
 
+
 /** The comment sent with the discard of a refused run (the run's history shows it). */
 const REFUSED_APPLY_COMMENT = 'Discarded by tfe-run-action: this plan is not the one reviewed on the pull request (require-reviewed-plan).';
 /** How often an unchanged status is repeated in the log. */
@@ -39066,8 +39690,8 @@ class RunDriver {
     api;
     clock;
     poll;
-    /** Bounds every wait: set from the start, then again from the run's creation. */
-    deadline;
+    /** Bounds every wait and request: from the start, then again from the run's creation. */
+    budget;
     current = Object.freeze({});
     stopOnExit = false;
     workspaceAutoApply = false;
@@ -39076,7 +39700,7 @@ class RunDriver {
         this.deps = deps;
         this.api = deps.api;
         this.clock = deps.clock;
-        this.deadline = deps.clock.now() + inputs.timeoutMs;
+        this.budget = deps.budget ?? new StepBudget(deps.clock, deps.signal, inputs.timeoutMs);
         // Fast at first (a short speculative plan settles in seconds), never slower than 2 s
         // (one GET every 2 s is far below the 30 requests/second limit).
         this.poll = deps.poll ?? { firstMs: 400, factor: 1.3, maxMs: 2000 };
@@ -39100,12 +39724,12 @@ class RunDriver {
             // The organization relationship's ID is the organization's name.
             organization: relatedId(workspace, 'organization') ?? inputs.organization
         });
-        info(`Workspace ${this.current.organization}/${name} (${workspace.id})`);
+        log.info(`Workspace ${this.current.organization}/${name} (${workspace.id})`);
         const verdict = checkWorkspace(name, attributes, inputs);
         if (verdict.refusal)
             throw new RunRefusedError(verdict.refusal);
         for (const warning of verdict.warnings)
-            core_warning(warning);
+            log.warning(warning);
     }
     /** Creates the configuration version, uploads the archive and waits until it is usable. */
     async uploadConfiguration(archive) {
@@ -39124,7 +39748,7 @@ class RunDriver {
         if (!uploadUrl) {
             throw new RunRefusedError(`The server gave no upload URL for configuration version ${cv.id}.`);
         }
-        info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
+        log.info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
         await this.api.uploadArchive(uploadUrl, archive.path, archive.size);
         await this.waitForConfiguration(cv.id);
         return cv.id;
@@ -39141,7 +39765,7 @@ class RunDriver {
             findExisting: () => findRunOf(this.api, workspaceId, configurationVersionId)
         });
         // "Longest wait for the run": counted from the run's creation, not from packing.
-        this.deadline = this.clock.now() + this.inputs.timeoutMs;
+        this.budget.runCreated();
         const { organization, workspaceName } = this.current;
         this.update({
             runId: run.id,
@@ -39149,7 +39773,7 @@ class RunDriver {
             planId: relatedId(run, 'plan'),
             runUrl: runUrl(this.inputs.baseUrl, organization, workspaceName, run.id)
         });
-        notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
+        log.notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
         return run;
     }
     /**
@@ -39157,8 +39781,8 @@ class RunDriver {
      * asked (once), streams the logs, and returns the step's outcome.
      */
     async follow(runId) {
-        const planLog = new PhaseLog(this.api, line => info(line), core_debug);
-        const applyLog = new PhaseLog(this.api, line => info(line), core_debug);
+        const planLog = new PhaseLog(this.api, log.debug);
+        const applyLog = new PhaseLog(this.api, log.debug);
         let confirmed = false;
         let allowed = false;
         let announcedDecision = '';
@@ -39177,7 +39801,7 @@ class RunDriver {
                 await this.streamLog(applyLog, apply, 'Apply');
             }
             if (status !== lastStatus) {
-                info(`Run status: ${status}`);
+                log.info(`Run status: ${status}`);
                 lastStatus = status;
                 statusSince = this.clock.now();
                 lastHeartbeat = statusSince;
@@ -39186,7 +39810,7 @@ class RunDriver {
                 // A run queued behind others or a lock can sit for long: show that we still watch.
                 lastHeartbeat = this.clock.now();
                 const waited = formatDuration(Math.round((lastHeartbeat - statusSince) / 1000) * 1000);
-                info(`Run status: ${status} (for ${waited})`);
+                log.info(`Run status: ${status} (for ${waited})`);
             }
             const step = nextStep({
                 status,
@@ -39203,8 +39827,8 @@ class RunDriver {
                     // Catch the last lines of the log, which may land just after the status changed.
                     await this.finishLogs([planLog, plan, 'Plan'], [applyLog, apply, 'Apply']);
                     if (status === 'errored') {
-                        const log = this.current.applyStatus === 'errored' ? applyLog : planLog;
-                        this.update({ logTail: log.lastLines() || undefined });
+                        const failed = this.current.applyStatus === 'errored' ? applyLog : planLog;
+                        this.update({ logTail: failed.lastLines() || undefined });
                     }
                     this.setStopOnExit(false);
                     return settledOutcome(status, this.current);
@@ -39216,15 +39840,15 @@ class RunDriver {
                         if (!verdict.allow)
                             return this.refuseApply(runId, verdict);
                         if (verdict.note)
-                            info(verdict.note);
+                            log.info(verdict.note);
                         allowed = true;
                     }
-                    info('Plan has changes and apply: true: confirming the apply.');
+                    log.info('Plan has changes and apply: true: confirming the apply.');
                     // A 409 means our call applied nothing (the run moved on): read it again and decide
                     // again, so a confirmation is never sent twice for one pause.
                     confirmed = await this.api.runAction(runId, 'apply', 'Confirmed by tfe-run-action (apply: true)');
                     if (!confirmed)
-                        info('The run could not be confirmed just now (409): reading it again.');
+                        log.info('The run could not be confirmed just now (409): reading it again.');
                     break;
                 case 'stop-waiting':
                     await this.finishLogs([planLog, plan, 'Plan']);
@@ -39235,7 +39859,7 @@ class RunDriver {
                     if (step.pausedForDecision && announcedDecision !== status) {
                         announcedDecision = status;
                         await this.collectPolicyFailures(runId);
-                        core_warning(decisionWarning(runId, status, this.current.runUrl));
+                        log.warning(decisionWarning(runId, status, this.current.runUrl));
                     }
                     break;
             }
@@ -39250,11 +39874,11 @@ class RunDriver {
         const result = await stopRun(this.api, runId, `tfe-run-action: ${reason}`, this.clock);
         this.update({ runStatus: result.status ?? this.current.runStatus });
         if (result.action) {
-            core_warning(`Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
+            log.warning(`Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
             this.setStopOnExit(false);
         }
         else if (!isFinalRunStatus(result.status)) {
-            core_warning(`Run ${runId} could not be canceled or discarded; check it at ${this.current.runUrl}`);
+            log.warning(`Run ${runId} could not be canceled or discarded; check it at ${this.current.runUrl}`);
         }
     }
     /** After a stop: waits a little for the final status, for the outputs and summary. */
@@ -39293,7 +39917,7 @@ class RunDriver {
     }
     /** Discards a run the hook refused, so nothing is applied, and ends the step failed. */
     async refuseApply(runId, verdict) {
-        info(`${verdict.headline} Discarding run ${runId}.`);
+        log.info(`${verdict.headline} Discarding run ${runId}.`);
         try {
             const result = await stopRun(this.api, runId, REFUSED_APPLY_COMMENT, this.clock);
             this.update({ runStatus: result.status ?? this.current.runStatus });
@@ -39302,12 +39926,12 @@ class RunDriver {
                 await this.awaitFinal(10_000);
             }
             else {
-                core_warning(`Run ${runId} could not be discarded; it still awaits confirmation: discard it at ${this.current.runUrl}`);
+                log.warning(`Run ${runId} could not be discarded; it still awaits confirmation: discard it at ${this.current.runUrl}`);
             }
         }
         catch (error) {
             this.checkAborted();
-            core_warning(`Discarding run ${runId} failed: ${error.message}`);
+            log.warning(`Discarding run ${runId} failed: ${error.message}`);
         }
         return { outcome: 'failure', headline: verdict.headline, error: verdict.reason };
     }
@@ -39327,32 +39951,32 @@ class RunDriver {
                 // The run decides the result; a server without these endpoints costs only counts.
                 if (!(error instanceof TfeApiError) || error.status >= 500)
                     throw error;
-                core_debug(`${type} ${id}: ${error.message}`);
+                log.debug(`${type} ${id}: ${error.message}`);
                 return undefined;
             }
         };
         return { plan: await find('plan', 'plans'), apply: await find('apply', 'applies') };
     }
-    async streamLog(log, phase, title) {
+    async streamLog(phaseLog, phase, title) {
         const url = phase?.attributes?.['log-read-url'];
         const status = phase?.attributes?.status;
-        if (!url || log.done || status === 'unreachable')
+        if (!url || phaseLog.done || status === 'unreachable')
             return;
         if (status !== 'running' && !isFinalPhase(status))
             return;
-        await log.pump(url, `${title} log:`);
+        await phaseLog.pump(url, `${title} log:`, isFinalPhase(status));
     }
     /** A few quick reads per finished phase: the end marker usually comes right after. */
     async finishLogs(...logs) {
-        for (const [log, phase, title] of logs) {
+        for (const [phaseLog, phase, title] of logs) {
             if (!phase)
                 continue;
-            for (let i = 0; i < 3 && !log.done && isFinalPhase(phase.attributes?.status); i++) {
-                await this.streamLog(log, phase, title);
-                if (!log.done)
+            for (let i = 0; i < 3 && !phaseLog.done && isFinalPhase(phase.attributes?.status); i++) {
+                await this.streamLog(phaseLog, phase, title);
+                if (!phaseLog.done)
                     await this.clock.sleep(200);
             }
-            log.flush();
+            phaseLog.flush();
         }
     }
     async collectPolicyFailures(runId) {
@@ -39362,7 +39986,7 @@ class RunDriver {
                 this.update({ policyFailures: failures });
         }
         catch (error) {
-            core_debug(`policy checks: ${error.message}`);
+            log.debug(`policy checks: ${error.message}`);
         }
     }
     async waitForConfiguration(id) {
@@ -39392,7 +40016,7 @@ class RunDriver {
         });
         const usable = recent.find(cv => cv.attributes?.['upload-url']);
         if (!usable && recent.length) {
-            core_warning(`Configuration version ${recent[0].id} was probably created by the lost request, but the server gives its upload URL only once; it stays pending and unused.`);
+            log.warning(`Configuration version ${recent[0].id} was probably created by the lost request, but the server gives its upload URL only once; it stays pending and unused.`);
         }
         return usable;
     }
@@ -39401,22 +40025,23 @@ class RunDriver {
             what,
             clock: this.clock,
             policy: defaultRetryPolicy,
-            signal: this.deps.signal,
-            warn: (message) => core_warning(message),
-            info: (message) => info(message)
+            signal: this.budget.signal,
+            warn: log.warning,
+            info: log.info
         };
     }
     async pause(poll) {
         const delay = Math.min(this.poll.maxMs, this.poll.firstMs * this.poll.factor ** poll);
-        const left = this.deadline - this.clock.now();
-        if (left <= 0) {
-            throw new RunTimeoutError(`The run did not settle within the timeout (${formatDuration(this.inputs.timeoutMs)}).`);
-        }
+        const left = this.budget.deadline - this.clock.now();
+        if (left <= 0)
+            throw this.budget.expired();
         await this.clock.sleep(Math.min(delay, left), this.deps.signal);
     }
     checkAborted() {
         if (this.deps.signal.aborted)
             throw new JobCancelledError();
+        if (this.budget.signal.aborted)
+            throw this.budget.signal.reason;
     }
     requireFact(name) {
         const value = this.current[name];
@@ -39434,8 +40059,6 @@ class RunDriver {
     }
 }
 
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
 ;// CONCATENATED MODULE: ./src/slug/pack-error.ts
 /** Packing failed (escaping symlink, unreadable file, file changed while packing…). */
 class PackError extends Error {
@@ -39744,7 +40367,7 @@ function defaultRules() {
     ];
 }
 // bufio.Scanner's default limit: a longer line makes go-slug drop the whole file.
-const MAX_LINE = 64 * 1024;
+const ignore_file_MAX_LINE = 64 * 1024;
 // Go's unicode.IsSpace, used by strings.TrimSpace. Differs from JS trim(): U+0085 is
 // space, U+FEFF (a BOM) is not.
 const GO_SPACE = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
@@ -39763,7 +40386,7 @@ function scanLines(text) {
 function parseIgnoreFile(text, warn) {
     const rules = defaultRules();
     const lines = scanLines(text);
-    const tooLong = lines.findIndex(line => Buffer.byteLength(line) >= MAX_LINE);
+    const tooLong = lines.findIndex(line => Buffer.byteLength(line) >= ignore_file_MAX_LINE);
     if (tooLong >= 0) {
         warn(`.terraformignore line ${tooLong + 1} is longer than 64 KiB: the file is ignored ` +
             '(only the default rules apply), as go-slug does');
@@ -40861,40 +41484,276 @@ function loadPostState() {
     };
 }
 
-;// CONCATENATED MODULE: ./src/tfe/client.ts
+;// CONCATENATED MODULE: ./src/tfe/answer-limits.ts
 /**
- * The TFE API client: JSON:API over @actions/http-client, the token only ever sent to the
- * API, and the retry rules of docs/contract.md ("Retries") applied per kind of request.
+ * How much of each kind of answer the client reads, and for how long (docs/contract.md,
+ * "Untrusted input"): whatever a server sends, memory stays bounded and no answer holds the
+ * step. The step's own deadline bounds everything on top of these.
+ */
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const defaultAnswerLimits = {
+    documentBytes: 8 * MiB,
+    errorBytes: 64 * KiB,
+    planJsonBytes: 128 * MiB,
+    documentMs: 60_000,
+    planJsonMs: 120_000,
+    logReadMs: 5_000,
+    idleMs: 30_000
+};
+
+;// CONCATENATED MODULE: ./src/tfe/blob-url.ts
+/**
+ * Which URLs handed out by the server the client follows (upload, log, plan JSON): https,
+ * or http only when the API itself is http (a local server). An http URL from an https API
+ * would send the archive, or read logs and plans, unencrypted; other schemes are never
+ * fetched. A refusal names the scheme and host, never the path, where the secret lives.
+ */
+/** Why `raw` (absolute, or relative to the API) must not be fetched; undefined when it may. */
+function blobUrlProblem(raw, apiBase) {
+    let url;
+    try {
+        url = new URL(raw, apiBase);
+    }
+    catch {
+        return 'it is not a valid URL';
+    }
+    if (url.protocol === 'https:')
+        return undefined;
+    if (url.protocol === 'http:') {
+        if (new URL(apiBase).protocol === 'http:')
+            return undefined;
+        return `it uses plain http (host ${url.host}) while the API uses https, so the transfer could be read and changed on the way`;
+    }
+    return `its scheme ${url.protocol.replace(/:$/, '')} is neither https nor http`;
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/tfe/body-reader.ts
+
+const EMPTY = Buffer.alloc(0);
+function readBody(message, limits) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let length = 0;
+        let settled = false;
+        const done = (complete) => {
+            if (settled)
+                return;
+            settled = true;
+            if (!complete)
+                message.destroy();
+            resolve({ bytes: limits.sink ? EMPTY : Buffer.concat(chunks, length), length, complete });
+        };
+        const fail = (error) => {
+            if (settled)
+                return;
+            settled = true;
+            message.destroy();
+            reject(error);
+        };
+        // A body that breaks off is a failed request: sent again where that is safe.
+        const brokeOff = (cause) => {
+            const code = cause?.code ?? 'ECONNRESET';
+            fail(new TransportError(code, `the answer broke off after ${length} bytes`, { cause }));
+        };
+        const take = (chunk) => {
+            length += chunk.length;
+            if (limits.sink)
+                limits.sink(chunk);
+            else
+                chunks.push(chunk);
+        };
+        // A declared length over the cap is refused before a byte is read.
+        const declared = Number(message.headers['content-length']);
+        if (limits.overflow === 'fail' && declared > limits.maxBytes) {
+            fail(new BodyTooLargeError(limits.what, limits.maxBytes));
+            return;
+        }
+        message.on('data', (chunk) => {
+            if (settled)
+                return;
+            const room = limits.maxBytes - length;
+            try {
+                if (chunk.length <= room) {
+                    take(chunk);
+                }
+                else if (limits.overflow === 'fail') {
+                    fail(new BodyTooLargeError(limits.what, limits.maxBytes));
+                }
+                else {
+                    take(chunk.subarray(0, room));
+                    done(false);
+                }
+            }
+            catch (error) {
+                // The sink refused the body (e.g. it is not JSON): sending again would not help.
+                fail(error instanceof Error ? error : new Error(String(error)));
+            }
+        });
+        message.on('end', () => done(true));
+        message.on('error', error => brokeOff(error));
+        message.on('close', () => (message.complete ? done(true) : brokeOff()));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/tfe/transport.ts
+/**
+ * One HTTP exchange with every wait bounded: `signal` ends it (the step's deadline, the
+ * attempt's time limit, job cancellation), so does a socket silent for `idleMs`, and the
+ * answer is read by readBody within its limits. Connections are kept alive, through the
+ * runner's proxy when one is set: http-client's agents, one client per scheme, because a
+ * client caches a single agent whatever the scheme of the next URL.
  */
 
 
 
 
+
+class Transport {
+    userAgent;
+    clients = new Map();
+    constructor(userAgent) {
+        this.userAgent = userAgent;
+    }
+    dispose() {
+        for (const client of this.clients.values())
+            client.dispose();
+        this.clients.clear();
+    }
+    /**
+     * Sends the request and reads the answer. Rejects with a TransportError when no complete
+     * answer came (or the signal ended the wait), with BodyTooLargeError past a `fail` cap,
+     * or with what a sink threw.
+     */
+    send(exchange) {
+        const { url, signal } = exchange;
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            return Promise.reject(new TransportError('EPROTO', `unsupported scheme ${url.protocol}`));
+        }
+        if (signal.aborted)
+            return Promise.reject(interruption(signal));
+        return new Promise((resolve, reject) => {
+            let settled = false;
+            let answering = false;
+            let interrupted;
+            let stream;
+            const headers = { ...exchange.headers, 'User-Agent': this.userAgent };
+            if (typeof exchange.body === 'string') {
+                headers['Content-Length'] = String(Buffer.byteLength(exchange.body));
+            }
+            const request = (url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_).request(url, {
+                method: exchange.method,
+                headers,
+                agent: this.agent(url)
+            });
+            const finish = (error, answer) => {
+                if (settled)
+                    return;
+                settled = true;
+                signal.removeEventListener('abort', onAbort);
+                if (stream && !stream.readableEnded)
+                    stream.destroy();
+                if (error) {
+                    request.destroy();
+                    reject(error);
+                }
+                else {
+                    resolve(answer);
+                }
+            };
+            // Destroying the request also ends an answer being read: readBody settles then.
+            const stop = (reason) => {
+                interrupted ??= reason;
+                request.destroy(reason);
+            };
+            const onAbort = () => stop(interruption(signal));
+            signal.addEventListener('abort', onAbort, { once: true });
+            request.setTimeout(exchange.idleMs, () => stop(new TransportError('ETIMEDOUT', `nothing came for ${exchange.idleMs / 1000} s`)));
+            request.on('error', error => {
+                // Once an answer is being read, readBody reports how it ended.
+                if (!answering)
+                    finish(interrupted ?? asTransportError(error));
+            });
+            request.on('response', message => {
+                answering = true;
+                const status = message.statusCode ?? 0;
+                readBody(message, exchange.limits(status)).then(body => finish(undefined, { status, headers: message.headers, body }), (error) => finish(error instanceof TransportError && interrupted ? interrupted : error));
+            });
+            const body = exchange.body;
+            if (typeof body === 'function') {
+                stream = body();
+                stream.on('error', error => stop(asTransportError(error)));
+                stream.pipe(request);
+            }
+            else {
+                request.end(body);
+            }
+        });
+    }
+    agent(url) {
+        let client = this.clients.get(url.protocol);
+        if (!client) {
+            client = new lib_HttpClient(this.userAgent, [], { keepAlive: true });
+            this.clients.set(url.protocol, client);
+        }
+        return client.getAgent(url.toString());
+    }
+}
+/** What an aborted signal means to the exchange: its reason when a TransportError. */
+function interruption(signal) {
+    const reason = signal.reason;
+    return reason instanceof TransportError
+        ? reason
+        : new TransportError('EABORTED', 'the request was ended', { cause: reason });
+}
+function asTransportError(error) {
+    if (error instanceof TransportError)
+        return error;
+    const code = error.code ?? 'ECONNRESET';
+    return new TransportError(code, error.message, { cause: error });
+}
+
+;// CONCATENATED MODULE: ./src/tfe/client.ts
+/**
+ * The TFE API client: JSON:API over node's http with bounded answers (answer-limits.ts,
+ * body-reader.ts, transport.ts), the token only ever sent to the API, URLs from the server
+ * checked before use (blob-url.ts), and the retry rules of docs/contract.md ("Retries")
+ * applied per kind of request.
+ */
+
+
+
+
+
+
 const JSONAPI = 'application/vnd.api+json';
+const NEVER = new AbortController().signal;
 class TfeClient {
     options;
     apiBase;
-    http;
+    transport;
     clock;
     policy;
+    limits;
     log;
+    refusedLogUrls = new Set();
     constructor(options) {
         this.options = options;
         this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}/api/v2`;
         this.clock = options.clock ?? systemClock;
         this.policy = options.retryPolicy ?? defaultRetryPolicy;
+        this.limits = { ...defaultAnswerLimits, ...options.limits };
         this.log = options.log ?? (() => undefined);
-        // Redirects are handled by hand: their targets are pre-signed blob URLs that must never
-        // see the token, even when they live on the API host (TFE, OTF).
-        this.http = new lib_HttpClient(options.userAgent ?? 'tfe-run-action', [], {
-            allowRedirects: false,
-            allowRetries: false,
-            keepAlive: true,
-            socketTimeout: options.socketTimeoutMs ?? 60_000
-        });
+        // Redirects are never followed by the transport: their targets are pre-signed blob URLs
+        // that must not see the token, even when they live on the API host (TFE, OTF).
+        this.transport = new Transport(options.userAgent ?? 'tfe-run-action');
     }
     dispose() {
-        this.http.dispose();
+        this.transport.dispose();
     }
     // ---- workspaces -------------------------------------------------------------------
     async getWorkspaceByName(organization, name) {
@@ -40942,19 +41801,23 @@ class TfeClient {
      * No Authorization header: the URL itself is the credential.
      */
     async uploadArchive(uploadUrl, file, size) {
+        const url = this.blobUrl(uploadUrl, 'upload URL');
         const label = 'PUT <upload-url>';
-        await this.withRetries(label, 'idempotent', async () => {
-            const response = await this.send('PUT', uploadUrl, label, external_node_fs_namespaceObject.createReadStream(file), {
+        const response = await this.withRetries(label, 'idempotent', () => this.send({
+            method: 'PUT',
+            url,
+            label,
+            body: () => external_node_fs_namespaceObject.createReadStream(file),
+            headers: {
                 'Content-Type': 'application/octet-stream',
                 'Content-Length': String(size),
                 Accept: 'application/json, */*'
-            });
-            return response;
-        }).then(response => {
-            if (response.status >= 300) {
-                throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
-            }
-        });
+            },
+            limits: () => this.errorLimits(label)
+        }));
+        if (response.status >= 300) {
+            throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
+        }
     }
     // ---- runs -------------------------------------------------------------------------
     async createRun(workspaceId, configurationVersionId, attributes) {
@@ -41025,44 +41888,73 @@ class TfeClient {
         return response.status === 404 ? [] : (response.body?.data ?? []);
     }
     /**
-     * The plan in Terraform's JSON format. TFC/TFE answer 307 to a pre-signed URL (followed
-     * without the token), OTF answers 200 inline; 403/404 mean the token may not read it.
+     * The plan in Terraform's JSON format, streamed into `sink()` (docs/tfe-api-notes.md
+     * §8.3). TFC/TFE answer 307 to a pre-signed URL (followed without the token), OTF answers
+     * 200 inline; 403/404 mean the token may not read it. Only the documented redirects are
+     * followed, to https (or http from an http API) only.
      */
-    async getPlanJson(planId) {
+    async getPlanJson(planId, sink) {
         const path = `/plans/${seg(planId)}/json-output`;
-        const response = await this.api('GET', path, {
+        const read = {};
+        // A fresh sink per attempt: a read cut off starts again from the first byte.
+        const streamed = (what) => (status) => {
+            if (status !== 200)
+                return this.errorLimits(what);
+            const current = (read.taker = sink());
+            return {
+                what,
+                maxBytes: this.limits.planJsonBytes,
+                overflow: 'fail',
+                sink: chunk => current.write(chunk)
+            };
+        };
+        const first = await this.call('GET', path, {
             retry: 'idempotent',
-            accept: [204, 301, 302, 303, 307, 308, 401, 403, 404, 422]
+            accept: [204, 302, 307, 401, 403, 404, 422],
+            limits: streamed(`GET ${path}`),
+            timeMs: this.limits.planJsonMs
         });
-        if (response.status === 200)
-            return { available: true, json: response.body };
-        const location = headerValue(response.headers.location);
-        if (response.status < 300 || response.status >= 400 || !location) {
-            return { available: false, status: response.status };
+        if (first.status === 200 && read.taker)
+            return { available: true, value: read.taker.end() };
+        const location = headerValue(first.headers.location);
+        if ((first.status !== 302 && first.status !== 307) || !location) {
+            return { available: false, status: first.status };
         }
-        const target = new URL(location, this.apiBase).toString();
-        const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () => this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' }));
-        if (blob.status !== 200)
-            return { available: false, status: blob.status };
-        return { available: true, json: parseJson(blob.text) };
+        const url = this.blobUrl(location, 'plan JSON URL');
+        const label = 'GET <plan-json-url>';
+        const blob = await this.withRetries(label, 'idempotent', () => this.send({
+            method: 'GET',
+            url,
+            label,
+            headers: { Accept: 'application/json' },
+            limits: streamed("the plan's JSON output"),
+            timeMs: this.limits.planJsonMs
+        }));
+        if (blob.status === 200 && read.taker)
+            return { available: true, value: read.taker.end() };
+        return { available: false, status: blob.status };
     }
     /**
      * One read of a phase log (docs/tfe-api-notes.md §8.4): the URL's query is replaced by
-     * limit/offset; no token, no retries (the caller polls again anyway).
+     * limit/offset; no token, no retries (the caller polls again anyway). A server that
+     * ignores `limit` is cut at it, so the caller's offset grows by exactly what it got; a
+     * read that takes longer than `logReadMs` fails like a cut one.
      */
     async readLogChunk(logUrl, offset, limit) {
-        const url = new URL(logUrl);
+        const url = this.logUrl(logUrl);
         url.search = `limit=${limit}&offset=${offset}`;
-        const response = await this.http.request('GET', url.toString(), null, {
-            Accept: 'text/plain, */*'
+        const label = 'GET <log-url>';
+        const response = await this.send({
+            method: 'GET',
+            url,
+            label,
+            headers: { Accept: 'text/plain, */*' },
+            limits: status => client_ok(status) ? { what: label, maxBytes: limit, overflow: 'cut' } : this.errorLimits(label),
+            timeMs: this.limits.logReadMs
         });
-        const status = response.message.statusCode ?? 0;
-        const chunks = [];
-        for await (const chunk of response.message)
-            chunks.push(chunk);
-        if (status < 200 || status >= 400)
-            throw new Error(`log read answered HTTP ${status}`);
-        return Buffer.concat(chunks);
+        if (!client_ok(response.status))
+            throw new Error(`log read answered HTTP ${response.status}`);
+        return response.body;
     }
     // ---- plumbing ---------------------------------------------------------------------
     async getDocument(path) {
@@ -41071,6 +41963,26 @@ class TfeClient {
     }
     /** One API call: token, JSON:API headers, retries by mode, errors as TfeApiError. */
     async api(method, path, request) {
+        const label = `${method} ${path}`;
+        const response = await this.call(method, path, {
+            ...request,
+            limits: status => client_ok(status)
+                ? { what: label, maxBytes: this.limits.documentBytes, overflow: 'fail' }
+                : this.errorLimits(label),
+            timeMs: this.limits.documentMs
+        });
+        return {
+            status: response.status,
+            headers: response.headers,
+            body: response.body.length ? parseJson(response.body) : undefined
+        };
+    }
+    /**
+     * An API request with retries; a status outside 2xx that the caller does not accept is
+     * a TfeApiError. A 3xx is never success: the API redirects only where documented, to a
+     * blob URL the caller follows by hand.
+     */
+    async call(method, path, request) {
         const url = new URL(this.apiBase + path);
         for (const [key, value] of Object.entries(request.query ?? {})) {
             url.searchParams.set(key, String(value));
@@ -41082,17 +41994,21 @@ class TfeClient {
         // TFE answers 415 to writes without the JSON:API type, even when there is no body.
         if (method !== 'GET')
             headers['Content-Type'] = JSONAPI;
-        const payload = request.body === undefined ? null : JSON.stringify(request.body);
+        const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
         const label = `${method} ${path}`;
-        const response = await this.withRetries(label, request.retry, () => this.send(method, url.toString(), label, payload, headers));
-        if (response.status >= 400 && !request.accept?.includes(response.status)) {
+        const response = await this.withRetries(label, request.retry, () => this.send({
+            method,
+            url,
+            label,
+            body: payload,
+            headers,
+            limits: request.limits,
+            timeMs: request.timeMs
+        }));
+        if (!client_ok(response.status) && !request.accept?.includes(response.status)) {
             throw new TfeApiError(method, path, response.status, bodyMessages(response), headerValue(response.headers['x-request-id']), serverDelayMs(response.headers, this.clock.now()));
         }
-        return {
-            status: response.status,
-            headers: response.headers,
-            body: response.text ? parseJson(response.text) : undefined
-        };
+        return response;
     }
     /** Repeats `attempt` while the answer (or its absence) says it is safe and useful. */
     async withRetries(label, mode, attempt) {
@@ -41120,26 +42036,97 @@ class TfeClient {
             const reason = failure ? (failure.code ?? 'network error') : `HTTP ${response.status}`;
             this.log(`${label}: ${reason}; retry ${number} in ${delay} ms`);
             this.options.onRetry?.(label, number, delay, reason);
-            await this.clock.sleep(delay, this.options.signal);
+            await this.clock.sleep(delay, this.budget);
         }
     }
-    /** One HTTP exchange; the body is read whole (API answers are small). */
-    async send(method, url, label, body, headers) {
+    /**
+     * One HTTP exchange within the budget and the attempt's time. A missing or partial answer
+     * is a TfeNetworkError (retried where the mode allows); the budget's end throws its reason.
+     */
+    async send(attempt) {
         const started = this.clock.now();
+        const limit = timeLimit(this.budget, attempt.timeMs);
         try {
-            const response = await this.http.request(method, url, body, headers);
-            const text = await response.readBody();
-            const status = response.message.statusCode ?? 0;
-            this.log(`${label} -> ${status} (${this.clock.now() - started} ms)`);
-            return { status, headers: response.message.headers, text };
+            const answer = await this.transport.send({
+                ...attempt,
+                signal: limit.signal,
+                idleMs: this.limits.idleMs
+            });
+            this.log(`${attempt.label} -> ${answer.status} (${this.clock.now() - started} ms)`);
+            return { status: answer.status, headers: answer.headers, body: answer.body.bytes };
         }
         catch (error) {
-            const code = error.code;
-            this.log(`${label} -> ${code ?? 'error'} (${this.clock.now() - started} ms)`);
-            const [verb, ...rest] = label.split(' ');
+            const budget = this.budget;
+            if (budget.aborted)
+                throw client_abortReason(budget);
+            const code = error instanceof TransportError ? error.code : undefined;
+            this.log(`${attempt.label} -> ${code ?? error.name} (${this.clock.now() - started} ms)`);
+            // Too large, or refused by a sink: sending again would get the same answer.
+            if (!(error instanceof TransportError))
+                throw error;
+            const [verb, ...rest] = attempt.label.split(' ');
             throw new TfeNetworkError(verb, rest.join(' '), code, error);
         }
+        finally {
+            limit.dispose();
+        }
     }
+    get budget() {
+        return this.options.budget?.signal ?? NEVER;
+    }
+    errorLimits(what) {
+        return { what, maxBytes: this.limits.errorBytes, overflow: 'cut' };
+    }
+    /** A URL from the server, checked (blob-url.ts) before anything is sent to it. */
+    blobUrl(raw, what) {
+        const problem = blobUrlProblem(raw, this.apiBase);
+        if (problem)
+            throw new UnsafeUrlError(what, problem);
+        return new URL(raw, this.apiBase);
+    }
+    /** Log reads fail quietly (logs are a courtesy): a refused URL is said once, as a warning. */
+    logUrl(raw) {
+        try {
+            return this.blobUrl(raw, 'log URL');
+        }
+        catch (error) {
+            const message = error.message;
+            if (!this.refusedLogUrls.has(message)) {
+                this.refusedLogUrls.add(message);
+                this.options.warn?.(`${message} The run's log is not shown.`);
+            }
+            throw error;
+        }
+    }
+}
+function client_ok(status) {
+    return status >= 200 && status < 300;
+}
+/**
+ * A signal for one attempt: the budget's, and `ms` after which the attempt is given up
+ * as a network error (a trickle or a stall ends here; the request may be sent again).
+ */
+function timeLimit(budget, ms) {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(budget.reason);
+    if (budget.aborted)
+        onAbort();
+    else
+        budget.addEventListener('abort', onAbort, { once: true });
+    const timer = ms === undefined
+        ? undefined
+        : setTimeout(() => controller.abort(new TransportError('ETIMEDOUT', `no complete answer within ${ms / 1000} s`)), ms);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            clearTimeout(timer);
+            budget.removeEventListener('abort', onAbort);
+        }
+    };
+}
+function client_abortReason(signal) {
+    const reason = signal.reason;
+    return reason instanceof Error ? reason : new Error('aborted');
 }
 /** Percent-encodes one path segment (names and IDs go into the path). */
 function seg(value) {
@@ -41148,16 +42135,16 @@ function seg(value) {
 function headerValue(value) {
     return Array.isArray(value) ? value[0] : value;
 }
-function parseJson(text) {
+function parseJson(bytes) {
     try {
-        return JSON.parse(text);
+        return JSON.parse(bytes.toString('utf8'));
     }
     catch {
         return undefined;
     }
 }
 function bodyMessages(response) {
-    return errorMessages(parseJson(response.text));
+    return errorMessages(parseJson(response.body));
 }
 function required(response, method, path) {
     if (response.body === undefined) {
@@ -41169,8 +42156,12 @@ function required(response, method, path) {
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The action's step: inputs → archive → workspace → configuration version → run → report.
- * The only place that decides the step's result (core.setFailed).
+ * The only place that decides the step's result (log.failed, which calls core.setFailed).
  */
+
+
+
+
 
 
 
@@ -41188,13 +42179,15 @@ function required(response, method, path) {
 
 /** How long to wait for a stopped run to reach its final status, for the report. */
 const SETTLE_AFTER_STOP_MS = 20_000;
+/** The time for stopping the run and reading the report once the wait is over. */
+const WRAP_UP_MS = 45_000;
 async function run(options = {}) {
     const clock = options.clock ?? systemClock;
     const cancellation = new AbortController();
     // Every wait rejects with this reason, so a cancellation reads the same everywhere.
     const cancel = () => cancellation.abort(new JobCancelledError());
     const onSignal = (signal) => {
-        info(`Received ${signal}: the job is being cancelled.`);
+        log.info(`Received ${signal}: the job is being cancelled.`);
         cancel();
     };
     process.on('SIGINT', onSignal);
@@ -41204,23 +42197,29 @@ async function run(options = {}) {
     let client;
     let driver;
     let archive;
+    let budget;
     let outcome;
     try {
         inputs = getInputs();
-        client = makeClient(inputs, clock, cancellation.signal);
+        // From here on, nothing the action writes itself can carry the tokens (docs/contract.md).
+        stepSecrets.add(inputs.token, inputs.githubToken);
+        budget = new StepBudget(clock, cancellation.signal, inputs.timeoutMs);
+        client = makeClient(inputs, clock, budget);
         const state = new PostStateWriter();
         driver = new RunDriver(inputs, {
             api: client,
             clock,
             signal: cancellation.signal,
+            budget,
             beforeConfirm: inputs.requireReviewedPlan
                 ? reviewedPlanGate({
                     api: client,
                     githubToken: inputs.githubToken,
                     env: process.env,
-                    signal: cancellation.signal,
-                    info: line => info(line),
-                    warn: line => core_warning(line)
+                    // The step's time bounds the GitHub calls too; a cancellation ends them.
+                    signal: budget.signal,
+                    info: log.info,
+                    warn: log.warning
                 })
                 : undefined,
             onProgress: (facts, stopOnExit) => state.save({
@@ -41234,33 +42233,38 @@ async function run(options = {}) {
         outcome = await drive(inputs, driver, archive);
     }
     catch (error) {
+        budget?.wrapUp(WRAP_UP_MS);
         outcome = await failure(error, inputs, driver);
     }
     finally {
         await archive?.remove();
     }
+    budget?.wrapUp(WRAP_UP_MS);
     const facts = driver?.facts ?? {};
     const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
-    await publishReport(report, inputs);
+    // The comment, the summary and the outputs never pass the runner's masking.
+    await publishReport(stepSecrets.redactDeep(report), inputs);
     client?.dispose();
+    budget?.dispose();
     // Kept until the report is out: a cancellation now must not cut the summary short.
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     if (outcome.outcome === 'failure') {
-        setFailed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
+        log.failed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
     }
     else {
-        info(outcome.headline);
+        log.info(outcome.headline);
     }
 }
-function makeClient(inputs, clock, signal) {
+function makeClient(inputs, clock, budget) {
     return new TfeClient({
         baseUrl: inputs.baseUrl,
         token: inputs.token,
         clock,
-        signal,
-        log: line => core_debug(line),
-        onRetry: (what, attempt, delayMs, reason) => info(`${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`)
+        budget,
+        log: log.debug,
+        warn: log.warning,
+        onRetry: (what, attempt, delayMs, reason) => log.info(`${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`)
     });
 }
 /** Packs first: a bad directory or an escaping symlink must stop us before anything exists. */
@@ -41269,9 +42273,9 @@ async function pack(inputs) {
         const packed = await packDirectory({
             directory: inputs.directory,
             workspaceRoot: inputs.workspaceRoot,
-            onWarning: message => core_warning(message)
+            onWarning: message => log.warning(message)
         });
-        info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${inputs.directory}`);
+        log.info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${inputs.directory}`);
         return packed;
     });
 }
@@ -41308,7 +42312,9 @@ async function publishReport(report, inputs) {
         await upsertPrComment({
             githubToken: inputs.githubToken,
             report,
-            workspaceKey: `${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`
+            // pr-comment.ts also logs the key. Names come from the server: neutralised, which
+            // leaves every valid name (letters, digits, - and _) and so the marker unchanged.
+            workspaceKey: neutralise(`${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`)
         });
     }
 }
@@ -41328,11 +42334,11 @@ async function failure(error, inputs, driver) {
                     await driver.awaitFinal(SETTLE_AFTER_STOP_MS);
             }
             catch (stopError) {
-                core_warning(`Stopping run ${runId} failed: ${stopError.message}`);
+                log.warning(`Stopping run ${runId} failed: ${stopError.message}`);
             }
         }
         else if (runId) {
-            core_warning(`Run ${runId} goes on (cancel-on-timeout: false): ${driver?.facts.runUrl}`);
+            log.warning(`Run ${runId} goes on (cancel-on-timeout: false): ${driver?.facts.runUrl}`);
         }
         return cancelled ? cancelledOutcome(message) : timedOutOutcome(message);
     }
@@ -41343,15 +42349,15 @@ async function readResourceChanges(api, facts) {
     if (!api || !facts.planId || facts.planStatus !== 'finished')
         return {};
     try {
-        const result = await api.getPlanJson(facts.planId);
+        const result = await api.getPlanJson(facts.planId, () => new PlanChangesReader());
         if (!result.available) {
             return { resourceChangesUnavailable: planJsonUnavailableReason(result.status) };
         }
-        return { resourceChanges: resourceChangesFromPlanJson(result.json) };
+        return { resourceChanges: result.value };
     }
     catch (error) {
-        core_debug(`plan JSON: ${error.message}`);
-        return { resourceChangesUnavailable: planJsonUnavailableReason(undefined) };
+        log.debug(`plan JSON: ${error.message}`);
+        return { resourceChangesUnavailable: planJsonErrorReason(error) };
     }
 }
 

@@ -8,6 +8,7 @@ import * as core from '@actions/core';
 import { InputError, type RunVariable } from './input-parsers.js';
 import { type InputName, type InputValues, isWorkspaceId, readInputTable } from './input-table.js';
 import { hasGitSegment, relativeInside } from './paths.js';
+import { log } from './safe-log.js';
 
 export { InputError, type RunVariable } from './input-parsers.js';
 
@@ -71,7 +72,7 @@ function readInput(name: string): string {
   if (name === 'github-token' && value) core.setSecret(value);
   // Ignored where previews are written: one workflow may serve pull requests and pushes.
   if (name === 'require-reviewed-plan' && isPullRequestEvent(process.env)) {
-    if (value.trim() === 'true') core.info('require-reviewed-plan is ignored on pull requests.');
+    if (value.trim() === 'true') log.info('require-reviewed-plan is ignored on pull requests.');
     return 'false';
   }
   return value;

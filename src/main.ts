@@ -1,6 +1,6 @@
 /**
  * The action's step: inputs → archive → workspace → configuration version → run → report.
- * The only place that decides the step's result (core.setFailed).
+ * The only place that decides the step's result (log.failed, which calls core.setFailed).
  */
 import * as core from '@actions/core';
 import { InputError, type Inputs, getInputs } from './inputs.js';
@@ -11,9 +11,11 @@ import {
   inputErrorOutcome,
   timedOutOutcome
 } from './outcome.js';
+import { stepSecrets } from './redaction.js';
 import { reportedCommitSha } from './report/commit.js';
 import { setRunOutputs } from './report/outputs.js';
-import { planJsonUnavailableReason, resourceChangesFromPlanJson } from './report/plan-changes.js';
+import { planJsonErrorReason, planJsonUnavailableReason } from './report/plan-changes.js';
+import { PlanChangesReader } from './report/plan-changes-reader.js';
 import { upsertPrComment } from './report/pr-comment.js';
 import { reviewedPlanGate } from './review/reviewed-plan-gate.js';
 import { planSummary, writeJobSummary } from './report/summary.js';
@@ -21,14 +23,18 @@ import type { RunReport } from './report/types.js';
 import { type Clock, systemClock } from './retry.js';
 import { RunDriver } from './run-driver.js';
 import type { RunFacts } from './run-facts.js';
+import { log, neutralise } from './safe-log.js';
 import { type PackResult, packDirectory } from './slug/index.js';
 import { PostStateWriter } from './state.js';
+import { StepBudget } from './step-budget.js';
 import { JobCancelledError, RunTimeoutError } from './step-errors.js';
 import type { TfeApi } from './tfe/api.js';
 import { TfeClient } from './tfe/client.js';
 
 /** How long to wait for a stopped run to reach its final status, for the report. */
 const SETTLE_AFTER_STOP_MS = 20_000;
+/** The time for stopping the run and reading the report once the wait is over. */
+const WRAP_UP_MS = 45_000;
 
 export interface RunOptions {
   readonly clock?: Clock;
@@ -42,7 +48,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   // Every wait rejects with this reason, so a cancellation reads the same everywhere.
   const cancel = (): void => cancellation.abort(new JobCancelledError());
   const onSignal = (signal: NodeJS.Signals): void => {
-    core.info(`Received ${signal}: the job is being cancelled.`);
+    log.info(`Received ${signal}: the job is being cancelled.`);
     cancel();
   };
   process.on('SIGINT', onSignal);
@@ -53,23 +59,29 @@ export async function run(options: RunOptions = {}): Promise<void> {
   let client: TfeClient | undefined;
   let driver: RunDriver | undefined;
   let archive: PackResult | undefined;
+  let budget: StepBudget | undefined;
   let outcome: Outcome;
   try {
     inputs = getInputs();
-    client = makeClient(inputs, clock, cancellation.signal);
+    // From here on, nothing the action writes itself can carry the tokens (docs/contract.md).
+    stepSecrets.add(inputs.token, inputs.githubToken);
+    budget = new StepBudget(clock, cancellation.signal, inputs.timeoutMs);
+    client = makeClient(inputs, clock, budget);
     const state = new PostStateWriter();
     driver = new RunDriver(inputs, {
       api: client,
       clock,
       signal: cancellation.signal,
+      budget,
       beforeConfirm: inputs.requireReviewedPlan
         ? reviewedPlanGate({
             api: client,
             githubToken: inputs.githubToken,
             env: process.env,
-            signal: cancellation.signal,
-            info: line => core.info(line),
-            warn: line => core.warning(line)
+            // The step's time bounds the GitHub calls too; a cancellation ends them.
+            signal: budget.signal,
+            info: log.info,
+            warn: log.warning
           })
         : undefined,
       onProgress: (facts, stopOnExit) =>
@@ -83,35 +95,40 @@ export async function run(options: RunOptions = {}): Promise<void> {
     archive = await pack(inputs);
     outcome = await drive(inputs, driver, archive);
   } catch (error) {
+    budget?.wrapUp(WRAP_UP_MS);
     outcome = await failure(error, inputs, driver);
   } finally {
     await archive?.remove();
   }
 
+  budget?.wrapUp(WRAP_UP_MS);
   const facts = driver?.facts ?? {};
   const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
-  await publishReport(report, inputs);
+  // The comment, the summary and the outputs never pass the runner's masking.
+  await publishReport(stepSecrets.redactDeep(report), inputs);
   client?.dispose();
+  budget?.dispose();
   // Kept until the report is out: a cancellation now must not cut the summary short.
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
 
   if (outcome.outcome === 'failure') {
-    core.setFailed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
+    log.failed(outcome.error ? `${outcome.headline} ${outcome.error}` : outcome.headline);
   } else {
-    core.info(outcome.headline);
+    log.info(outcome.headline);
   }
 }
 
-function makeClient(inputs: Inputs, clock: Clock, signal: AbortSignal): TfeClient {
+function makeClient(inputs: Inputs, clock: Clock, budget: StepBudget): TfeClient {
   return new TfeClient({
     baseUrl: inputs.baseUrl,
     token: inputs.token,
     clock,
-    signal,
-    log: line => core.debug(line),
+    budget,
+    log: log.debug,
+    warn: log.warning,
     onRetry: (what, attempt, delayMs, reason) =>
-      core.info(
+      log.info(
         `${what}: ${reason}; retrying in ${(delayMs / 1000).toFixed(1)} s (retry ${attempt})`
       )
   });
@@ -123,9 +140,9 @@ async function pack(inputs: Inputs): Promise<PackResult> {
     const packed = await packDirectory({
       directory: inputs.directory,
       workspaceRoot: inputs.workspaceRoot,
-      onWarning: message => core.warning(message)
+      onWarning: message => log.warning(message)
     });
-    core.info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${inputs.directory}`);
+    log.info(`${packed.entries} entries, ${packed.size} bytes (gzip) from ${inputs.directory}`);
     return packed;
   });
 }
@@ -170,7 +187,11 @@ async function publishReport(report: RunReport, inputs: Inputs | undefined): Pro
     await upsertPrComment({
       githubToken: inputs.githubToken,
       report,
-      workspaceKey: `${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`
+      // pr-comment.ts also logs the key. Names come from the server: neutralised, which
+      // leaves every valid name (letters, digits, - and _) and so the marker unchanged.
+      workspaceKey: neutralise(
+        `${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`
+      )
     });
   }
 }
@@ -192,10 +213,10 @@ async function failure(
         // A cancelled job has seconds before it is killed: report what is known, do not wait.
         if (!cancelled) await driver.awaitFinal(SETTLE_AFTER_STOP_MS);
       } catch (stopError) {
-        core.warning(`Stopping run ${runId} failed: ${(stopError as Error).message}`);
+        log.warning(`Stopping run ${runId} failed: ${(stopError as Error).message}`);
       }
     } else if (runId) {
-      core.warning(`Run ${runId} goes on (cancel-on-timeout: false): ${driver?.facts.runUrl}`);
+      log.warning(`Run ${runId} goes on (cancel-on-timeout: false): ${driver?.facts.runUrl}`);
     }
     return cancelled ? cancelledOutcome(message) : timedOutOutcome(message);
   }
@@ -209,13 +230,13 @@ async function readResourceChanges(
 ): Promise<Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>> {
   if (!api || !facts.planId || facts.planStatus !== 'finished') return {};
   try {
-    const result = await api.getPlanJson(facts.planId);
+    const result = await api.getPlanJson(facts.planId, () => new PlanChangesReader());
     if (!result.available) {
       return { resourceChangesUnavailable: planJsonUnavailableReason(result.status) };
     }
-    return { resourceChanges: resourceChangesFromPlanJson(result.json) };
+    return { resourceChanges: result.value };
   } catch (error) {
-    core.debug(`plan JSON: ${(error as Error).message}`);
-    return { resourceChangesUnavailable: planJsonUnavailableReason(undefined) };
+    log.debug(`plan JSON: ${(error as Error).message}`);
+    return { resourceChangesUnavailable: planJsonErrorReason(error) };
   }
 }

@@ -4,11 +4,12 @@
  * cancel or discard it, so nothing is applied after the workflow stopped. It needs only the
  * state the main step saved and three inputs: the checkout may be gone by now.
  */
-import * as core from '@actions/core';
 import { getPostInputs } from './inputs.js';
+import { stepSecrets } from './redaction.js';
 import { type Clock, systemClock } from './retry.js';
 import { isFinalRunStatus } from './run-status.js';
 import { findRunOf, stopRun } from './run-stop.js';
+import { log } from './safe-log.js';
 import { loadPostState } from './state.js';
 import type { TfeApi } from './tfe/api.js';
 import { TfeClient } from './tfe/client.js';
@@ -22,15 +23,16 @@ export interface PostOptions {
 export async function runPost(options: PostOptions = {}): Promise<void> {
   const state = loadPostState();
   if (!state.stopOnExit) {
-    core.debug('post: no run left to stop');
+    log.debug('post: no run left to stop');
     return;
   }
   let client: TfeClient | undefined;
   let runId = state.runId ?? '';
   try {
     const inputs = getPostInputs();
+    stepSecrets.add(inputs.token);
     if (!inputs.cancelOnTimeout) {
-      core.info('The run was left as it is (cancel-on-timeout: false).');
+      log.info('The run was left as it is (cancel-on-timeout: false).');
       return;
     }
     const clock = options.clock ?? systemClock;
@@ -39,7 +41,7 @@ export async function runPost(options: PostOptions = {}): Promise<void> {
         baseUrl: inputs.baseUrl,
         token: inputs.token,
         clock,
-        log: core.debug
+        log: log.debug
       });
     }
     const api = options.api ?? client!;
@@ -48,27 +50,27 @@ export async function runPost(options: PostOptions = {}): Promise<void> {
       runId = (await findRunOf(api, state.workspaceId, state.configurationVersionId))?.id ?? '';
     }
     if (!runId) {
-      core.debug('post: no run was created');
+      log.debug('post: no run was created');
       return;
     }
     const status = (await api.getRun(runId)).data.attributes?.status;
     if (isFinalRunStatus(status)) {
-      core.debug(`post: run ${runId} already ${status}`);
+      log.debug(`post: run ${runId} already ${status}`);
       return;
     }
-    core.info(`The main step ended while run ${runId} was ${status}: stopping it.`);
+    log.info(`The main step ended while run ${runId} was ${status}: stopping it.`);
     const reason = 'the job ended while the action waited';
     const result = await stopRun(api, runId, `tfe-run-action: ${reason}`, clock);
     if (result.action) {
-      core.warning(
+      log.warning(
         `Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`
       );
     } else if (!isFinalRunStatus(result.status)) {
-      core.warning(`Run ${runId} could not be canceled or discarded; check it in the workspace.`);
+      log.warning(`Run ${runId} could not be canceled or discarded; check it in the workspace.`);
     }
   } catch (error) {
     // The post step never fails the job: it only reports.
-    core.warning(`Could not stop run ${runId || '(unknown)'}: ${(error as Error).message}`);
+    log.warning(`Could not stop run ${runId || '(unknown)'}: ${(error as Error).message}`);
   } finally {
     client?.dispose();
   }

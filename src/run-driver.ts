@@ -4,7 +4,6 @@
  * (workspace-check.ts, run-facts.ts, outcome.ts); this file only asks, waits and logs.
  * The driver owns the facts it learns and hands out read-only snapshots.
  */
-import * as core from '@actions/core';
 import { createOnce } from './create-once.js';
 import { formatBytes, formatDuration } from './format.js';
 import type { Inputs } from './inputs.js';
@@ -12,8 +11,10 @@ import { type Outcome, decisionWarning, nextStep, settledOutcome } from './outco
 import { type Clock, defaultRetryPolicy } from './retry.js';
 import { type RunFacts, factsFromRun, policyFailureLines } from './run-facts.js';
 import { PhaseLog } from './run-log.js';
+import { log } from './safe-log.js';
 import { runCreateAttributes } from './run-options.js';
 import { findRunOf, stopRun } from './run-stop.js';
+import { StepBudget } from './step-budget.js';
 import {
   isFinalPhase,
   isFinalRunStatus,
@@ -21,7 +22,7 @@ import {
   runActions,
   runUrl
 } from './run-status.js';
-import { JobCancelledError, RunRefusedError, RunTimeoutError } from './step-errors.js';
+import { JobCancelledError, RunRefusedError } from './step-errors.js';
 import type { TfeApi } from './tfe/api.js';
 import { TfeApiError } from './tfe/errors.js';
 import {
@@ -39,6 +40,8 @@ export interface DriverDeps {
   readonly clock: Clock;
   /** Aborts when the job is cancelled (SIGINT/SIGTERM). */
   readonly signal: AbortSignal;
+  /** The step's time, shared with the API client; by default one made from `signal`. */
+  readonly budget?: StepBudget;
   /**
    * Called whenever facts change, with whether a run exists that must be stopped if the
    * main step dies (for the post step's state).
@@ -71,8 +74,8 @@ export class RunDriver {
   private readonly api: TfeApi;
   private readonly clock: Clock;
   private readonly poll: { firstMs: number; factor: number; maxMs: number };
-  /** Bounds every wait: set from the start, then again from the run's creation. */
-  private deadline: number;
+  /** Bounds every wait and request: from the start, then again from the run's creation. */
+  private readonly budget: StepBudget;
   private current: RunFacts = Object.freeze({});
   private stopOnExit = false;
   private workspaceAutoApply = false;
@@ -83,7 +86,7 @@ export class RunDriver {
   ) {
     this.api = deps.api;
     this.clock = deps.clock;
-    this.deadline = deps.clock.now() + inputs.timeoutMs;
+    this.budget = deps.budget ?? new StepBudget(deps.clock, deps.signal, inputs.timeoutMs);
     // Fast at first (a short speculative plan settles in seconds), never slower than 2 s
     // (one GET every 2 s is far below the 30 requests/second limit).
     this.poll = deps.poll ?? { firstMs: 400, factor: 1.3, maxMs: 2000 };
@@ -109,10 +112,10 @@ export class RunDriver {
       // The organization relationship's ID is the organization's name.
       organization: relatedId(workspace, 'organization') ?? inputs.organization
     });
-    core.info(`Workspace ${this.current.organization}/${name} (${workspace.id})`);
+    log.info(`Workspace ${this.current.organization}/${name} (${workspace.id})`);
     const verdict = checkWorkspace(name, attributes, inputs);
     if (verdict.refusal) throw new RunRefusedError(verdict.refusal);
-    for (const warning of verdict.warnings) core.warning(warning);
+    for (const warning of verdict.warnings) log.warning(warning);
   }
 
   /** Creates the configuration version, uploads the archive and waits until it is usable. */
@@ -135,7 +138,7 @@ export class RunDriver {
         `The server gave no upload URL for configuration version ${cv.id}.`
       );
     }
-    core.info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
+    log.info(`Configuration version ${cv.id}: uploading ${formatBytes(archive.size)}`);
     await this.api.uploadArchive(uploadUrl, archive.path, archive.size);
     await this.waitForConfiguration(cv.id);
     return cv.id;
@@ -154,7 +157,7 @@ export class RunDriver {
       findExisting: () => findRunOf(this.api, workspaceId, configurationVersionId)
     });
     // "Longest wait for the run": counted from the run's creation, not from packing.
-    this.deadline = this.clock.now() + this.inputs.timeoutMs;
+    this.budget.runCreated();
     const { organization, workspaceName } = this.current;
     this.update({
       runId: run.id,
@@ -162,7 +165,7 @@ export class RunDriver {
       planId: relatedId(run, 'plan'),
       runUrl: runUrl(this.inputs.baseUrl, organization, workspaceName, run.id)
     });
-    core.notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
+    log.notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
     return run;
   }
 
@@ -171,8 +174,8 @@ export class RunDriver {
    * asked (once), streams the logs, and returns the step's outcome.
    */
   async follow(runId: string): Promise<Outcome> {
-    const planLog = new PhaseLog(this.api, line => core.info(line), core.debug);
-    const applyLog = new PhaseLog(this.api, line => core.info(line), core.debug);
+    const planLog = new PhaseLog(this.api, log.debug);
+    const applyLog = new PhaseLog(this.api, log.debug);
     let confirmed = false;
     let allowed = false;
     let announcedDecision = '';
@@ -191,7 +194,7 @@ export class RunDriver {
         await this.streamLog(applyLog, apply, 'Apply');
       }
       if (status !== lastStatus) {
-        core.info(`Run status: ${status}`);
+        log.info(`Run status: ${status}`);
         lastStatus = status;
         statusSince = this.clock.now();
         lastHeartbeat = statusSince;
@@ -199,7 +202,7 @@ export class RunDriver {
         // A run queued behind others or a lock can sit for long: show that we still watch.
         lastHeartbeat = this.clock.now();
         const waited = formatDuration(Math.round((lastHeartbeat - statusSince) / 1000) * 1000);
-        core.info(`Run status: ${status} (for ${waited})`);
+        log.info(`Run status: ${status} (for ${waited})`);
       }
 
       const step = nextStep(
@@ -221,8 +224,8 @@ export class RunDriver {
           // Catch the last lines of the log, which may land just after the status changed.
           await this.finishLogs([planLog, plan, 'Plan'], [applyLog, apply, 'Apply']);
           if (status === 'errored') {
-            const log = this.current.applyStatus === 'errored' ? applyLog : planLog;
-            this.update({ logTail: log.lastLines() || undefined });
+            const failed = this.current.applyStatus === 'errored' ? applyLog : planLog;
+            this.update({ logTail: failed.lastLines() || undefined });
           }
           this.setStopOnExit(false);
           return settledOutcome(status, this.current);
@@ -232,10 +235,10 @@ export class RunDriver {
           if (!allowed) {
             const verdict = await this.askBeforeConfirm();
             if (!verdict.allow) return this.refuseApply(runId, verdict);
-            if (verdict.note) core.info(verdict.note);
+            if (verdict.note) log.info(verdict.note);
             allowed = true;
           }
-          core.info('Plan has changes and apply: true: confirming the apply.');
+          log.info('Plan has changes and apply: true: confirming the apply.');
           // A 409 means our call applied nothing (the run moved on): read it again and decide
           // again, so a confirmation is never sent twice for one pause.
           confirmed = await this.api.runAction(
@@ -244,7 +247,7 @@ export class RunDriver {
             'Confirmed by tfe-run-action (apply: true)'
           );
           if (!confirmed)
-            core.info('The run could not be confirmed just now (409): reading it again.');
+            log.info('The run could not be confirmed just now (409): reading it again.');
           break;
         case 'stop-waiting':
           await this.finishLogs([planLog, plan, 'Plan']);
@@ -255,7 +258,7 @@ export class RunDriver {
           if (step.pausedForDecision && announcedDecision !== status) {
             announcedDecision = status;
             await this.collectPolicyFailures(runId);
-            core.warning(decisionWarning(runId, status, this.current.runUrl));
+            log.warning(decisionWarning(runId, status, this.current.runUrl));
           }
           break;
       }
@@ -270,12 +273,12 @@ export class RunDriver {
     const result = await stopRun(this.api, runId, `tfe-run-action: ${reason}`, this.clock);
     this.update({ runStatus: result.status ?? this.current.runStatus });
     if (result.action) {
-      core.warning(
+      log.warning(
         `Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`
       );
       this.setStopOnExit(false);
     } else if (!isFinalRunStatus(result.status)) {
-      core.warning(
+      log.warning(
         `Run ${runId} could not be canceled or discarded; check it at ${this.current.runUrl}`
       );
     }
@@ -319,7 +322,7 @@ export class RunDriver {
     runId: string,
     verdict: Extract<ConfirmVerdict, { allow: false }>
   ): Promise<Outcome> {
-    core.info(`${verdict.headline} Discarding run ${runId}.`);
+    log.info(`${verdict.headline} Discarding run ${runId}.`);
     try {
       const result = await stopRun(this.api, runId, REFUSED_APPLY_COMMENT, this.clock);
       this.update({ runStatus: result.status ?? this.current.runStatus });
@@ -327,13 +330,13 @@ export class RunDriver {
         this.setStopOnExit(false);
         await this.awaitFinal(10_000);
       } else {
-        core.warning(
+        log.warning(
           `Run ${runId} could not be discarded; it still awaits confirmation: discard it at ${this.current.runUrl}`
         );
       }
     } catch (error) {
       this.checkAborted();
-      core.warning(`Discarding run ${runId} failed: ${(error as Error).message}`);
+      log.warning(`Discarding run ${runId} failed: ${(error as Error).message}`);
     }
     return { outcome: 'failure', headline: verdict.headline, error: verdict.reason };
   }
@@ -350,30 +353,30 @@ export class RunDriver {
       } catch (error) {
         // The run decides the result; a server without these endpoints costs only counts.
         if (!(error instanceof TfeApiError) || error.status >= 500) throw error;
-        core.debug(`${type} ${id}: ${error.message}`);
+        log.debug(`${type} ${id}: ${error.message}`);
         return undefined;
       }
     };
     return { plan: await find('plan', 'plans'), apply: await find('apply', 'applies') };
   }
 
-  private async streamLog(log: PhaseLog, phase: Phase, title: string): Promise<void> {
+  private async streamLog(phaseLog: PhaseLog, phase: Phase, title: string): Promise<void> {
     const url = phase?.attributes?.['log-read-url'];
     const status = phase?.attributes?.status;
-    if (!url || log.done || status === 'unreachable') return;
+    if (!url || phaseLog.done || status === 'unreachable') return;
     if (status !== 'running' && !isFinalPhase(status)) return;
-    await log.pump(url, `${title} log:`);
+    await phaseLog.pump(url, `${title} log:`, isFinalPhase(status));
   }
 
   /** A few quick reads per finished phase: the end marker usually comes right after. */
   private async finishLogs(...logs: [PhaseLog, Phase, string][]): Promise<void> {
-    for (const [log, phase, title] of logs) {
+    for (const [phaseLog, phase, title] of logs) {
       if (!phase) continue;
-      for (let i = 0; i < 3 && !log.done && isFinalPhase(phase.attributes?.status); i++) {
-        await this.streamLog(log, phase, title);
-        if (!log.done) await this.clock.sleep(200);
+      for (let i = 0; i < 3 && !phaseLog.done && isFinalPhase(phase.attributes?.status); i++) {
+        await this.streamLog(phaseLog, phase, title);
+        if (!phaseLog.done) await this.clock.sleep(200);
       }
-      log.flush();
+      phaseLog.flush();
     }
   }
 
@@ -382,7 +385,7 @@ export class RunDriver {
       const failures = policyFailureLines(await this.api.listPolicyChecks(runId));
       if (failures.length) this.update({ policyFailures: failures });
     } catch (error) {
-      core.debug(`policy checks: ${(error as Error).message}`);
+      log.debug(`policy checks: ${(error as Error).message}`);
     }
   }
 
@@ -418,7 +421,7 @@ export class RunDriver {
     });
     const usable = recent.find(cv => cv.attributes?.['upload-url']);
     if (!usable && recent.length) {
-      core.warning(
+      log.warning(
         `Configuration version ${recent[0].id} was probably created by the lost request, but the server gives its upload URL only once; it stays pending and unused.`
       );
     }
@@ -430,25 +433,22 @@ export class RunDriver {
       what,
       clock: this.clock,
       policy: defaultRetryPolicy,
-      signal: this.deps.signal,
-      warn: (message: string) => core.warning(message),
-      info: (message: string) => core.info(message)
+      signal: this.budget.signal,
+      warn: log.warning,
+      info: log.info
     };
   }
 
   private async pause(poll: number): Promise<void> {
     const delay = Math.min(this.poll.maxMs, this.poll.firstMs * this.poll.factor ** poll);
-    const left = this.deadline - this.clock.now();
-    if (left <= 0) {
-      throw new RunTimeoutError(
-        `The run did not settle within the timeout (${formatDuration(this.inputs.timeoutMs)}).`
-      );
-    }
+    const left = this.budget.deadline - this.clock.now();
+    if (left <= 0) throw this.budget.expired();
     await this.clock.sleep(Math.min(delay, left), this.deps.signal);
   }
 
   private checkAborted(): void {
     if (this.deps.signal.aborted) throw new JobCancelledError();
+    if (this.budget.signal.aborted) throw this.budget.signal.reason as Error;
   }
 
   private requireFact(name: 'workspaceId'): string {

@@ -1,15 +1,19 @@
 /**
  * Untrusted text (resource addresses, logins, error messages) shown on one line of the log,
- * a refusal message or a warning: escaped so it cannot break lines, hide text or run long.
+ * a refusal message or a warning: it cannot break the line, hide characters or run long.
  */
+import { revealInvisible } from './plain-text.js';
 
-// Control, bidi and line-separating characters: matching control characters is the point.
+// C0 and C1 controls and the Unicode line and paragraph separators: escaped, not dropped, so
+// two addresses that differ only there still read differently.
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g;
+const BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
-/** Shows untrusted text on one line: control, bidi and line-breaking characters escaped. */
+/** One line: controls as `\uXXXX`, invisible characters as `<U+XXXX>`, at most `max` characters. */
 export function safeLabel(text: string, max = 200): string {
-  const escaped = text.replace(UNSAFE, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const escaped = revealInvisible(
+    text.replace(BREAKING, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+  );
   const chars = [...escaped];
   return chars.length <= max ? escaped : `${chars.slice(0, max - 1).join('')}…`;
 }

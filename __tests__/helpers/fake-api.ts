@@ -108,7 +108,7 @@ export class FakeApi implements TfeApi {
     return Promise.resolve({ id, type: 'applies', attributes: {} });
   }
 
-  getPlanJson(): Promise<PlanJsonResult> {
+  getPlanJson<T>(): Promise<PlanJsonResult<T>> {
     return Promise.resolve({ available: false, status: 404 });
   }
 

@@ -64,8 +64,8 @@ describe('diffPlans', () => {
 
 describe('safeLabel', () => {
   it('keeps hostile addresses on one line, without controls or bidi overrides, bounded', () => {
-    expect(safeLabel('a["x\ny\r\u001b[31m\u202e"]')).toBe(
-      'a["x\\u000ay\\u000d\\u001b[31m\\u202e"]'
+    expect(safeLabel('a["x\ny\r\u001b[31m\u202e\u200b"]')).toBe(
+      'a["x\\u000ay\\u000d\\u001b[31m<U+202E><U+200B>"]'
     );
     const long = safeLabel('x'.repeat(1000));
     expect([...long]).toHaveLength(200);

@@ -1,13 +1,13 @@
 /**
  * The gate's GitHub side against the GitHub test server, with the plan JSON from a scripted
- * API: the page budget shared by all pull requests, and a plan JSON that is not one.
+ * stand-in of the API: the page budget shared by all pull requests, and a plan JSON that
+ * is not one.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { commentMarker } from '../../src/report/pr-comment.js';
 import { fingerprintLine } from '../../src/review/plan-fingerprint.js';
-import { reviewedPlanGate } from '../../src/review/reviewed-plan-gate.js';
-import type { PlanJsonResult } from '../../src/tfe/api.js';
-import { FakeApi } from '../helpers/fake-api.js';
+import { type PlanJsonApi, reviewedPlanGate } from '../../src/review/reviewed-plan-gate.js';
+import type { BodySink, PlanJsonResult } from '../../src/tfe/api.js';
 import { startGitHubServer, type GitHubServer } from '../helpers/github-server.js';
 
 const TOKEN = 'ghs_gateTestToken';
@@ -15,14 +15,16 @@ const SHA = 'c0ffee'.repeat(6) + 'c0ff';
 const FACTS = { organization: 'acme', workspaceName: 'net', planId: 'plan-1' };
 const WEB = { address: 'null_resource.web', mode: 'managed', change: { actions: ['create'] } };
 
-/** The scripted API, answering the plan JSON the test gives. */
-class PlanApi extends FakeApi {
-  constructor(private readonly answer: PlanJsonResult) {
-    super([]);
-  }
-  override getPlanJson(): Promise<PlanJsonResult> {
-    return Promise.resolve(this.answer);
-  }
+/** The plan JSON the test gives, streamed into the gate's reader in small chunks. */
+function planApi(body: string): PlanJsonApi {
+  return {
+    getPlanJson<T>(_planId: string, sink: () => BodySink<T>): Promise<PlanJsonResult<T>> {
+      const reader = sink();
+      const bytes = Buffer.from(body);
+      for (let i = 0; i < bytes.length; i += 7) reader.write(bytes.subarray(i, i + 7));
+      return Promise.resolve({ available: true, value: reader.end() });
+    }
+  };
 }
 
 let github: GitHubServer;
@@ -37,7 +39,7 @@ afterEach(async () => {
 
 const gate = (json: unknown, maxPages?: number) =>
   reviewedPlanGate({
-    api: new PlanApi({ available: true, json }),
+    api: planApi(typeof json === 'string' ? json : JSON.stringify(json)),
     githubToken: TOKEN,
     env: { GITHUB_API_URL: github.url, GITHUB_REPOSITORY: 'acme/infra', GITHUB_SHA: SHA },
     signal: new AbortController().signal,

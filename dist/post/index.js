@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 1874:
+/***/ 3538:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28379,6 +28379,10 @@ __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ runPost)
 });
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: external "node:path"
+const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: external "os"
 const external_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("os");
 ;// CONCATENATED MODULE: ./node_modules/@actions/core/lib/utils.js
@@ -28403,7 +28407,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -31216,7 +31220,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31224,7 +31228,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31232,7 +31236,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -31326,10 +31330,6 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: external "node:path"
-const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 ;// CONCATENATED MODULE: ./src/input-parsers.ts
 /**
  * Parsers of single input values: each takes the raw string (default already applied) and
@@ -31738,11 +31738,215 @@ function toArchiveName(relative, p = nodePath) {
     return p.sep === '\\' ? relative.replaceAll('\\', '/') : relative;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/plain-text.ts
+/**
+ * What untrusted text keeps when it is shown to people, in the log or in markdown: no
+ * terminal escapes or control characters, and no character that changes how text looks
+ * without showing itself: bidirectional controls (U+202E makes `txt.exe` read `exe.txt`) and
+ * zero-width or blank format characters (two addresses that look alike but differ).
+ */
+// CSI/OSC escape sequences: Terraform colours its logs unless told otherwise.
+// Matching control characters is the point of these two patterns.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+// C0 controls other than tab and newline, DEL, and C1 controls (U+0085 is white space to
+// the runner, which trims it before looking for a command).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Bidi marks, embeddings, overrides and isolates; zero-width space, joiners, word joiner,
+// invisible operators, BOM; soft hyphen, grapheme joiner, Hangul and Khmer fillers,
+// Mongolian vowel separator, deprecated format controls, interlinear annotations, and the
+// tag characters that can smuggle ASCII unseen. Combining marks stand alone, outside the
+// class, where each is matched by itself.
+const INVISIBLE = /\u034f|\u17b4|\u17b5|[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+/** Line breaks as `\n` (a lone `\r` too), without colour codes or control characters. */
+function stripControls(text) {
+    return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
+}
+/** Replaces each invisible character with its code, e.g. `<U+202E>`. */
+function revealInvisible(text) {
+    return text.replace(INVISIBLE, char => {
+        const code = char.codePointAt(0) ?? 0;
+        return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/redaction.ts
+/**
+ * Keeps the step's tokens out of everything the action publishes itself: the PR comment,
+ * the job summary and the outputs never pass through the runner's masking, and a server
+ * may repeat a token in an error (as sent, base64, URL-encoded; docs/contract.md,
+ * "Untrusted input"). Known secrets are replaced in every form, plus the shapes of
+ * well-known tokens whoever they belong to.
+ */
+const REDACTED = '***';
+/** Prefixes a token travels behind: `Authorization` schemes and git's basic-auth user. */
+const HEADER_FORMS = ['Bearer ', 'bearer ', 'token ', 'x-access-token:', ':'];
+/** Shorter base64 text would match ordinary words. */
+const MIN_BASE64_RUN = 8;
+/**
+ * Tokens of GitHub (`ghp_`, `ghs_`, `github_pat_`, …) and HCP Terraform / TFE
+ * (`<id>.atlasv1.<secret>`): nobody's such token belongs in a comment.
+ */
+const TOKEN_SHAPES = [
+    /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
+    /\bgithub_pat_[A-Za-z0-9_]{30,}/g,
+    /\b[A-Za-z0-9]{10,}\.atlasv1\.[A-Za-z0-9_-]{30,}/g
+];
+function base64(bytes) {
+    return bytes.toString('base64');
+}
+function unpadded(text) {
+    return text.replace(/=+$/, '');
+}
+function urlSafe(text) {
+    return text.replace(/\+/g, '-').replace(/\//g, '_');
+}
+/**
+ * The base64 characters that stand for `secret` whatever comes before and after it: one
+ * run per alignment of its first byte (0, 1 or 2 bytes into a 3-byte group), without the
+ * characters that also carry neighbouring bytes.
+ */
+function base64Runs(secret) {
+    const runs = [];
+    for (let shift = 0; shift < 3; shift++) {
+        const encoded = base64(Buffer.concat([Buffer.alloc(shift), secret]));
+        const whole = Math.floor((shift + secret.length) / 3) * 4;
+        runs.push(encoded.slice(shift === 0 ? 0 : 4, whole));
+    }
+    return runs.filter(run => run.length >= MIN_BASE64_RUN);
+}
+/** Every form of `secret` a server or a log may show. */
+function secretForms(secret) {
+    const bytes = Buffer.from(secret, 'utf8');
+    const forms = new Set([secret]);
+    forms.add(encodeURIComponent(secret));
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    const encodings = [...HEADER_FORMS.map(prefix => `${prefix}${secret}`), secret].map(text => base64(Buffer.from(text, 'utf8')));
+    for (const encoded of [...encodings, ...base64Runs(bytes)]) {
+        for (const form of [encoded, unpadded(encoded), urlSafe(encoded), urlSafe(unpadded(encoded))])
+            if (form.length >= MIN_BASE64_RUN)
+                forms.add(form);
+    }
+    return [...forms].filter(form => form.length > 0);
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Replaces secrets in text, or in every string of a plain value (a report). */
+class Redactor {
+    pattern;
+    secrets = new Set();
+    constructor(secrets = []) {
+        this.add(...secrets);
+    }
+    /** Adds secrets; empty values are ignored. */
+    add(...secrets) {
+        const before = this.secrets.size;
+        for (const secret of secrets)
+            if (secret)
+                this.secrets.add(secret);
+        if (this.secrets.size === before)
+            return;
+        const forms = [...this.secrets].flatMap(secretForms);
+        // Longest first: at one position the whole header form wins over the bare token.
+        forms.sort((a, b) => b.length - a.length);
+        this.pattern = new RegExp([...new Set(forms)].map(escapeRegExp).join('|'), 'g');
+    }
+    redact(text) {
+        let out = this.pattern ? text.replace(this.pattern, REDACTED) : text;
+        for (const shape of TOKEN_SHAPES)
+            out = out.replace(shape, REDACTED);
+        return out;
+    }
+    /** A copy of `value` with every string redacted (objects and arrays copied, deeply). */
+    redactDeep(value) {
+        return this.walk(value);
+    }
+    walk(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map(item => this.walk(item));
+        if (value !== null && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.walk(item)]));
+        }
+        return value;
+    }
+}
+/** The step's secrets: registered as soon as they are read, used by every writer. */
+const redaction_stepSecrets = new Redactor();
+
+;// CONCATENATED MODULE: ./src/safe-log.ts
+/**
+ * How the action writes to the step's log, so that nothing a run or a server says can steer
+ * the runner (docs/github-notes.md §1, docs/contract.md "Untrusted input"):
+ * - run output goes through `printUntrusted`: between `::stop-commands::<fresh token>` and
+ *   `::<token>::`, written in one synchronous call, so no command of the action's own can
+ *   ever fall inside a pause, whoever logs what and when;
+ * - the action's own lines, which quote server strings (names, statuses, error messages),
+ *   go through `log`: redacted, then neutralised (no line break of the runner's left raw, no
+ *   line that starts with `::`, no `##[`), with invisible characters shown.
+ */
+
+
+
+
+
+/** The legacy command prefix, which the runner finds anywhere in a line. */
+const LEGACY = /##\[/g;
+/** `::` after leading white space (the runner trims .NET white space, NEL included). */
+const LEADING_COMMAND = /^([\s\u0085]*):(?=:)/gm;
+/** Text the runner reads as no command, whatever part of a line it ends up in. */
+function neutralise(text) {
+    return revealInvisible(stripControls(text))
+        .replace(LEADING_COMMAND, '$1: ')
+        .replace(LEGACY, '# #[');
+}
+/** Redacted and neutralised: for every line the action writes itself. */
+function safe(text) {
+    return neutralise(redaction_stepSecrets.redact(text));
+}
+/**
+ * Prints lines from a run (or anything else outside the action) as they are, but with
+ * commands paused by a token nobody can guess. `##[` is shown as `# #[`, so that the
+ * log viewer draws no fake group or error line either.
+ */
+function printUntrusted(lines) {
+    if (lines.length === 0)
+        return;
+    // Built before the pause opens: nothing can throw between the pause and its end.
+    const body = lines.map(line => `${stepSecrets.redact(line).replace(LEGACY, '# #[')}${EOL}`);
+    const token = randomUUID();
+    process.stdout.write(`::stop-commands::${token}${EOL}`);
+    try {
+        process.stdout.write(body.join(''));
+    }
+    finally {
+        process.stdout.write(`::${token}::${EOL}`);
+    }
+}
+/** The action's own log lines and annotations; server text inside them is made harmless. */
+const log = {
+    info: (text) => info(safe(text)),
+    debug: (text) => core_debug(safe(text)),
+    warning: (text, properties) => warning(safe(text), properties),
+    error: (text, properties) => error(safe(text), properties),
+    notice: (text, properties) => notice(safe(text), properties),
+    /** The step's final `::error::` and exit code. */
+    failed: (text) => setFailed(safe(text))
+};
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * The action's inputs, read and validated in one place before any network call, from the
  * table in input-table.ts. Nothing else in the code calls core.getInput.
  */
+
 
 
 
@@ -31764,7 +31968,7 @@ function readInput(name) {
     // Ignored where previews are written: one workflow may serve pull requests and pushes.
     if (name === 'require-reviewed-plan' && isPullRequestEvent(process.env)) {
         if (value.trim() === 'true')
-            info('require-reviewed-plan is ignored on pull requests.');
+            log.info('require-reviewed-plan is ignored on pull requests.');
         return 'false';
     }
     return value;
@@ -32183,6 +32387,50 @@ function loadPostState() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/tfe/answer-limits.ts
+/**
+ * How much of each kind of answer the client reads, and for how long (docs/contract.md,
+ * "Untrusted input"): whatever a server sends, memory stays bounded and no answer holds the
+ * step. The step's own deadline bounds everything on top of these.
+ */
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const defaultAnswerLimits = {
+    documentBytes: 8 * MiB,
+    errorBytes: 64 * KiB,
+    planJsonBytes: 128 * MiB,
+    documentMs: 60_000,
+    planJsonMs: 120_000,
+    logReadMs: 5_000,
+    idleMs: 30_000
+};
+
+;// CONCATENATED MODULE: ./src/tfe/blob-url.ts
+/**
+ * Which URLs handed out by the server the client follows (upload, log, plan JSON): https,
+ * or http only when the API itself is http (a local server). An http URL from an https API
+ * would send the archive, or read logs and plans, unencrypted; other schemes are never
+ * fetched. A refusal names the scheme and host, never the path, where the secret lives.
+ */
+/** Why `raw` (absolute, or relative to the API) must not be fetched; undefined when it may. */
+function blobUrlProblem(raw, apiBase) {
+    let url;
+    try {
+        url = new URL(raw, apiBase);
+    }
+    catch {
+        return 'it is not a valid URL';
+    }
+    if (url.protocol === 'https:')
+        return undefined;
+    if (url.protocol === 'http:') {
+        if (new URL(apiBase).protocol === 'http:')
+            return undefined;
+        return `it uses plain http (host ${url.host}) while the API uses https, so the transfer could be read and changed on the way`;
+    }
+    return `its scheme ${url.protocol.replace(/:$/, '')} is neither https nor http`;
+}
+
 ;// CONCATENATED MODULE: ./src/tfe/errors.ts
 /** Errors the TFE client throws: one type for answers, one for requests that got none. */
 /** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
@@ -32238,6 +32486,10 @@ class TfeApiError extends Error {
             case 403:
                 return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
             default:
+                if (status >= 300 && status < 400) {
+                    // Never followed: a redirect with a body is not the document asked for.
+                    return `${request} answered a redirect (HTTP ${status}) where the API answers itself; not followed${said || '.'}`;
+                }
                 return `${request} failed with HTTP ${status}${said || '.'}`;
         }
     }
@@ -32260,41 +32512,274 @@ class TfeNetworkError extends Error {
         return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(this.code ?? '');
     }
 }
-
-;// CONCATENATED MODULE: ./src/tfe/client.ts
+/** An answer longer than the action reads for its kind (docs/contract.md, "Untrusted input"). */
+class BodyTooLargeError extends Error {
+    what;
+    limitBytes;
+    constructor(
+    /** What was being read, e.g. `GET /runs/run-1` or `the plan's JSON output`. */
+    what, limitBytes) {
+        super(`${what}: the answer is larger than ${limitBytes} bytes, more than the action reads.`);
+        this.what = what;
+        this.limitBytes = limitBytes;
+        this.name = 'BodyTooLargeError';
+    }
+}
 /**
- * The TFE API client: JSON:API over @actions/http-client, the token only ever sent to the
- * API, and the retry rules of docs/contract.md ("Retries") applied per kind of request.
+ * A URL from the server the action refuses to use: another scheme than http(s), or plain
+ * http while the API itself is https. The message names the scheme and host, never the path
+ * (a pre-signed URL's path is its secret).
+ */
+class UnsafeUrlError extends Error {
+    what;
+    reason;
+    constructor(what, reason) {
+        super(`Refused the ${what} the server gave: ${reason}.`);
+        this.what = what;
+        this.reason = reason;
+        this.name = 'UnsafeUrlError';
+    }
+}
+/**
+ * A request that got no complete answer, as the transport reports it: `code` is Node's
+ * (`ECONNRESET`, `ECONNREFUSED`, ...) or `ETIMEDOUT` for the action's own time limits.
+ * The client turns it into a TfeNetworkError.
+ */
+class TransportError extends Error {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.code = code;
+        this.name = 'TransportError';
+    }
+}
+
+// EXTERNAL MODULE: external "node:http"
+var external_node_http_ = __nccwpck_require__(7067);
+;// CONCATENATED MODULE: external "node:https"
+const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+;// CONCATENATED MODULE: ./src/tfe/body-reader.ts
+
+const EMPTY = Buffer.alloc(0);
+function readBody(message, limits) {
+    return new Promise((resolve, reject) => {
+        const chunks = [];
+        let length = 0;
+        let settled = false;
+        const done = (complete) => {
+            if (settled)
+                return;
+            settled = true;
+            if (!complete)
+                message.destroy();
+            resolve({ bytes: limits.sink ? EMPTY : Buffer.concat(chunks, length), length, complete });
+        };
+        const fail = (error) => {
+            if (settled)
+                return;
+            settled = true;
+            message.destroy();
+            reject(error);
+        };
+        // A body that breaks off is a failed request: sent again where that is safe.
+        const brokeOff = (cause) => {
+            const code = cause?.code ?? 'ECONNRESET';
+            fail(new TransportError(code, `the answer broke off after ${length} bytes`, { cause }));
+        };
+        const take = (chunk) => {
+            length += chunk.length;
+            if (limits.sink)
+                limits.sink(chunk);
+            else
+                chunks.push(chunk);
+        };
+        // A declared length over the cap is refused before a byte is read.
+        const declared = Number(message.headers['content-length']);
+        if (limits.overflow === 'fail' && declared > limits.maxBytes) {
+            fail(new BodyTooLargeError(limits.what, limits.maxBytes));
+            return;
+        }
+        message.on('data', (chunk) => {
+            if (settled)
+                return;
+            const room = limits.maxBytes - length;
+            try {
+                if (chunk.length <= room) {
+                    take(chunk);
+                }
+                else if (limits.overflow === 'fail') {
+                    fail(new BodyTooLargeError(limits.what, limits.maxBytes));
+                }
+                else {
+                    take(chunk.subarray(0, room));
+                    done(false);
+                }
+            }
+            catch (error) {
+                // The sink refused the body (e.g. it is not JSON): sending again would not help.
+                fail(error instanceof Error ? error : new Error(String(error)));
+            }
+        });
+        message.on('end', () => done(true));
+        message.on('error', error => brokeOff(error));
+        message.on('close', () => (message.complete ? done(true) : brokeOff()));
+    });
+}
+
+;// CONCATENATED MODULE: ./src/tfe/transport.ts
+/**
+ * One HTTP exchange with every wait bounded: `signal` ends it (the step's deadline, the
+ * attempt's time limit, job cancellation), so does a socket silent for `idleMs`, and the
+ * answer is read by readBody within its limits. Connections are kept alive, through the
+ * runner's proxy when one is set: http-client's agents, one client per scheme, because a
+ * client caches a single agent whatever the scheme of the next URL.
  */
 
 
 
 
+
+class Transport {
+    userAgent;
+    clients = new Map();
+    constructor(userAgent) {
+        this.userAgent = userAgent;
+    }
+    dispose() {
+        for (const client of this.clients.values())
+            client.dispose();
+        this.clients.clear();
+    }
+    /**
+     * Sends the request and reads the answer. Rejects with a TransportError when no complete
+     * answer came (or the signal ended the wait), with BodyTooLargeError past a `fail` cap,
+     * or with what a sink threw.
+     */
+    send(exchange) {
+        const { url, signal } = exchange;
+        if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+            return Promise.reject(new TransportError('EPROTO', `unsupported scheme ${url.protocol}`));
+        }
+        if (signal.aborted)
+            return Promise.reject(interruption(signal));
+        return new Promise((resolve, reject) => {
+            let settled = false;
+            let answering = false;
+            let interrupted;
+            let stream;
+            const headers = { ...exchange.headers, 'User-Agent': this.userAgent };
+            if (typeof exchange.body === 'string') {
+                headers['Content-Length'] = String(Buffer.byteLength(exchange.body));
+            }
+            const request = (url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_).request(url, {
+                method: exchange.method,
+                headers,
+                agent: this.agent(url)
+            });
+            const finish = (error, answer) => {
+                if (settled)
+                    return;
+                settled = true;
+                signal.removeEventListener('abort', onAbort);
+                if (stream && !stream.readableEnded)
+                    stream.destroy();
+                if (error) {
+                    request.destroy();
+                    reject(error);
+                }
+                else {
+                    resolve(answer);
+                }
+            };
+            // Destroying the request also ends an answer being read: readBody settles then.
+            const stop = (reason) => {
+                interrupted ??= reason;
+                request.destroy(reason);
+            };
+            const onAbort = () => stop(interruption(signal));
+            signal.addEventListener('abort', onAbort, { once: true });
+            request.setTimeout(exchange.idleMs, () => stop(new TransportError('ETIMEDOUT', `nothing came for ${exchange.idleMs / 1000} s`)));
+            request.on('error', error => {
+                // Once an answer is being read, readBody reports how it ended.
+                if (!answering)
+                    finish(interrupted ?? asTransportError(error));
+            });
+            request.on('response', message => {
+                answering = true;
+                const status = message.statusCode ?? 0;
+                readBody(message, exchange.limits(status)).then(body => finish(undefined, { status, headers: message.headers, body }), (error) => finish(error instanceof TransportError && interrupted ? interrupted : error));
+            });
+            const body = exchange.body;
+            if (typeof body === 'function') {
+                stream = body();
+                stream.on('error', error => stop(asTransportError(error)));
+                stream.pipe(request);
+            }
+            else {
+                request.end(body);
+            }
+        });
+    }
+    agent(url) {
+        let client = this.clients.get(url.protocol);
+        if (!client) {
+            client = new lib_HttpClient(this.userAgent, [], { keepAlive: true });
+            this.clients.set(url.protocol, client);
+        }
+        return client.getAgent(url.toString());
+    }
+}
+/** What an aborted signal means to the exchange: its reason when a TransportError. */
+function interruption(signal) {
+    const reason = signal.reason;
+    return reason instanceof TransportError
+        ? reason
+        : new TransportError('EABORTED', 'the request was ended', { cause: reason });
+}
+function asTransportError(error) {
+    if (error instanceof TransportError)
+        return error;
+    const code = error.code ?? 'ECONNRESET';
+    return new TransportError(code, error.message, { cause: error });
+}
+
+;// CONCATENATED MODULE: ./src/tfe/client.ts
+/**
+ * The TFE API client: JSON:API over node's http with bounded answers (answer-limits.ts,
+ * body-reader.ts, transport.ts), the token only ever sent to the API, URLs from the server
+ * checked before use (blob-url.ts), and the retry rules of docs/contract.md ("Retries")
+ * applied per kind of request.
+ */
+
+
+
+
+
+
 const JSONAPI = 'application/vnd.api+json';
+const NEVER = new AbortController().signal;
 class TfeClient {
     options;
     apiBase;
-    http;
+    transport;
     clock;
     policy;
+    limits;
     log;
+    refusedLogUrls = new Set();
     constructor(options) {
         this.options = options;
         this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}/api/v2`;
         this.clock = options.clock ?? systemClock;
         this.policy = options.retryPolicy ?? defaultRetryPolicy;
+        this.limits = { ...defaultAnswerLimits, ...options.limits };
         this.log = options.log ?? (() => undefined);
-        // Redirects are handled by hand: their targets are pre-signed blob URLs that must never
-        // see the token, even when they live on the API host (TFE, OTF).
-        this.http = new lib_HttpClient(options.userAgent ?? 'tfe-run-action', [], {
-            allowRedirects: false,
-            allowRetries: false,
-            keepAlive: true,
-            socketTimeout: options.socketTimeoutMs ?? 60_000
-        });
+        // Redirects are never followed by the transport: their targets are pre-signed blob URLs
+        // that must not see the token, even when they live on the API host (TFE, OTF).
+        this.transport = new Transport(options.userAgent ?? 'tfe-run-action');
     }
     dispose() {
-        this.http.dispose();
+        this.transport.dispose();
     }
     // ---- workspaces -------------------------------------------------------------------
     async getWorkspaceByName(organization, name) {
@@ -32342,19 +32827,23 @@ class TfeClient {
      * No Authorization header: the URL itself is the credential.
      */
     async uploadArchive(uploadUrl, file, size) {
+        const url = this.blobUrl(uploadUrl, 'upload URL');
         const label = 'PUT <upload-url>';
-        await this.withRetries(label, 'idempotent', async () => {
-            const response = await this.send('PUT', uploadUrl, label, external_node_fs_namespaceObject.createReadStream(file), {
+        const response = await this.withRetries(label, 'idempotent', () => this.send({
+            method: 'PUT',
+            url,
+            label,
+            body: () => external_node_fs_namespaceObject.createReadStream(file),
+            headers: {
                 'Content-Type': 'application/octet-stream',
                 'Content-Length': String(size),
                 Accept: 'application/json, */*'
-            });
-            return response;
-        }).then(response => {
-            if (response.status >= 300) {
-                throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
-            }
-        });
+            },
+            limits: () => this.errorLimits(label)
+        }));
+        if (response.status >= 300) {
+            throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
+        }
     }
     // ---- runs -------------------------------------------------------------------------
     async createRun(workspaceId, configurationVersionId, attributes) {
@@ -32425,44 +32914,73 @@ class TfeClient {
         return response.status === 404 ? [] : (response.body?.data ?? []);
     }
     /**
-     * The plan in Terraform's JSON format. TFC/TFE answer 307 to a pre-signed URL (followed
-     * without the token), OTF answers 200 inline; 403/404 mean the token may not read it.
+     * The plan in Terraform's JSON format, streamed into `sink()` (docs/tfe-api-notes.md
+     * §8.3). TFC/TFE answer 307 to a pre-signed URL (followed without the token), OTF answers
+     * 200 inline; 403/404 mean the token may not read it. Only the documented redirects are
+     * followed, to https (or http from an http API) only.
      */
-    async getPlanJson(planId) {
+    async getPlanJson(planId, sink) {
         const path = `/plans/${seg(planId)}/json-output`;
-        const response = await this.api('GET', path, {
+        const read = {};
+        // A fresh sink per attempt: a read cut off starts again from the first byte.
+        const streamed = (what) => (status) => {
+            if (status !== 200)
+                return this.errorLimits(what);
+            const current = (read.taker = sink());
+            return {
+                what,
+                maxBytes: this.limits.planJsonBytes,
+                overflow: 'fail',
+                sink: chunk => current.write(chunk)
+            };
+        };
+        const first = await this.call('GET', path, {
             retry: 'idempotent',
-            accept: [204, 301, 302, 303, 307, 308, 401, 403, 404, 422]
+            accept: [204, 302, 307, 401, 403, 404, 422],
+            limits: streamed(`GET ${path}`),
+            timeMs: this.limits.planJsonMs
         });
-        if (response.status === 200)
-            return { available: true, json: response.body };
-        const location = headerValue(response.headers.location);
-        if (response.status < 300 || response.status >= 400 || !location) {
-            return { available: false, status: response.status };
+        if (first.status === 200 && read.taker)
+            return { available: true, value: read.taker.end() };
+        const location = headerValue(first.headers.location);
+        if ((first.status !== 302 && first.status !== 307) || !location) {
+            return { available: false, status: first.status };
         }
-        const target = new URL(location, this.apiBase).toString();
-        const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () => this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' }));
-        if (blob.status !== 200)
-            return { available: false, status: blob.status };
-        return { available: true, json: parseJson(blob.text) };
+        const url = this.blobUrl(location, 'plan JSON URL');
+        const label = 'GET <plan-json-url>';
+        const blob = await this.withRetries(label, 'idempotent', () => this.send({
+            method: 'GET',
+            url,
+            label,
+            headers: { Accept: 'application/json' },
+            limits: streamed("the plan's JSON output"),
+            timeMs: this.limits.planJsonMs
+        }));
+        if (blob.status === 200 && read.taker)
+            return { available: true, value: read.taker.end() };
+        return { available: false, status: blob.status };
     }
     /**
      * One read of a phase log (docs/tfe-api-notes.md §8.4): the URL's query is replaced by
-     * limit/offset; no token, no retries (the caller polls again anyway).
+     * limit/offset; no token, no retries (the caller polls again anyway). A server that
+     * ignores `limit` is cut at it, so the caller's offset grows by exactly what it got; a
+     * read that takes longer than `logReadMs` fails like a cut one.
      */
     async readLogChunk(logUrl, offset, limit) {
-        const url = new URL(logUrl);
+        const url = this.logUrl(logUrl);
         url.search = `limit=${limit}&offset=${offset}`;
-        const response = await this.http.request('GET', url.toString(), null, {
-            Accept: 'text/plain, */*'
+        const label = 'GET <log-url>';
+        const response = await this.send({
+            method: 'GET',
+            url,
+            label,
+            headers: { Accept: 'text/plain, */*' },
+            limits: status => client_ok(status) ? { what: label, maxBytes: limit, overflow: 'cut' } : this.errorLimits(label),
+            timeMs: this.limits.logReadMs
         });
-        const status = response.message.statusCode ?? 0;
-        const chunks = [];
-        for await (const chunk of response.message)
-            chunks.push(chunk);
-        if (status < 200 || status >= 400)
-            throw new Error(`log read answered HTTP ${status}`);
-        return Buffer.concat(chunks);
+        if (!client_ok(response.status))
+            throw new Error(`log read answered HTTP ${response.status}`);
+        return response.body;
     }
     // ---- plumbing ---------------------------------------------------------------------
     async getDocument(path) {
@@ -32471,6 +32989,26 @@ class TfeClient {
     }
     /** One API call: token, JSON:API headers, retries by mode, errors as TfeApiError. */
     async api(method, path, request) {
+        const label = `${method} ${path}`;
+        const response = await this.call(method, path, {
+            ...request,
+            limits: status => client_ok(status)
+                ? { what: label, maxBytes: this.limits.documentBytes, overflow: 'fail' }
+                : this.errorLimits(label),
+            timeMs: this.limits.documentMs
+        });
+        return {
+            status: response.status,
+            headers: response.headers,
+            body: response.body.length ? parseJson(response.body) : undefined
+        };
+    }
+    /**
+     * An API request with retries; a status outside 2xx that the caller does not accept is
+     * a TfeApiError. A 3xx is never success: the API redirects only where documented, to a
+     * blob URL the caller follows by hand.
+     */
+    async call(method, path, request) {
         const url = new URL(this.apiBase + path);
         for (const [key, value] of Object.entries(request.query ?? {})) {
             url.searchParams.set(key, String(value));
@@ -32482,17 +33020,21 @@ class TfeClient {
         // TFE answers 415 to writes without the JSON:API type, even when there is no body.
         if (method !== 'GET')
             headers['Content-Type'] = JSONAPI;
-        const payload = request.body === undefined ? null : JSON.stringify(request.body);
+        const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
         const label = `${method} ${path}`;
-        const response = await this.withRetries(label, request.retry, () => this.send(method, url.toString(), label, payload, headers));
-        if (response.status >= 400 && !request.accept?.includes(response.status)) {
+        const response = await this.withRetries(label, request.retry, () => this.send({
+            method,
+            url,
+            label,
+            body: payload,
+            headers,
+            limits: request.limits,
+            timeMs: request.timeMs
+        }));
+        if (!client_ok(response.status) && !request.accept?.includes(response.status)) {
             throw new TfeApiError(method, path, response.status, bodyMessages(response), headerValue(response.headers['x-request-id']), serverDelayMs(response.headers, this.clock.now()));
         }
-        return {
-            status: response.status,
-            headers: response.headers,
-            body: response.text ? parseJson(response.text) : undefined
-        };
+        return response;
     }
     /** Repeats `attempt` while the answer (or its absence) says it is safe and useful. */
     async withRetries(label, mode, attempt) {
@@ -32520,26 +33062,97 @@ class TfeClient {
             const reason = failure ? (failure.code ?? 'network error') : `HTTP ${response.status}`;
             this.log(`${label}: ${reason}; retry ${number} in ${delay} ms`);
             this.options.onRetry?.(label, number, delay, reason);
-            await this.clock.sleep(delay, this.options.signal);
+            await this.clock.sleep(delay, this.budget);
         }
     }
-    /** One HTTP exchange; the body is read whole (API answers are small). */
-    async send(method, url, label, body, headers) {
+    /**
+     * One HTTP exchange within the budget and the attempt's time. A missing or partial answer
+     * is a TfeNetworkError (retried where the mode allows); the budget's end throws its reason.
+     */
+    async send(attempt) {
         const started = this.clock.now();
+        const limit = timeLimit(this.budget, attempt.timeMs);
         try {
-            const response = await this.http.request(method, url, body, headers);
-            const text = await response.readBody();
-            const status = response.message.statusCode ?? 0;
-            this.log(`${label} -> ${status} (${this.clock.now() - started} ms)`);
-            return { status, headers: response.message.headers, text };
+            const answer = await this.transport.send({
+                ...attempt,
+                signal: limit.signal,
+                idleMs: this.limits.idleMs
+            });
+            this.log(`${attempt.label} -> ${answer.status} (${this.clock.now() - started} ms)`);
+            return { status: answer.status, headers: answer.headers, body: answer.body.bytes };
         }
         catch (error) {
-            const code = error.code;
-            this.log(`${label} -> ${code ?? 'error'} (${this.clock.now() - started} ms)`);
-            const [verb, ...rest] = label.split(' ');
+            const budget = this.budget;
+            if (budget.aborted)
+                throw client_abortReason(budget);
+            const code = error instanceof TransportError ? error.code : undefined;
+            this.log(`${attempt.label} -> ${code ?? error.name} (${this.clock.now() - started} ms)`);
+            // Too large, or refused by a sink: sending again would get the same answer.
+            if (!(error instanceof TransportError))
+                throw error;
+            const [verb, ...rest] = attempt.label.split(' ');
             throw new TfeNetworkError(verb, rest.join(' '), code, error);
         }
+        finally {
+            limit.dispose();
+        }
     }
+    get budget() {
+        return this.options.budget?.signal ?? NEVER;
+    }
+    errorLimits(what) {
+        return { what, maxBytes: this.limits.errorBytes, overflow: 'cut' };
+    }
+    /** A URL from the server, checked (blob-url.ts) before anything is sent to it. */
+    blobUrl(raw, what) {
+        const problem = blobUrlProblem(raw, this.apiBase);
+        if (problem)
+            throw new UnsafeUrlError(what, problem);
+        return new URL(raw, this.apiBase);
+    }
+    /** Log reads fail quietly (logs are a courtesy): a refused URL is said once, as a warning. */
+    logUrl(raw) {
+        try {
+            return this.blobUrl(raw, 'log URL');
+        }
+        catch (error) {
+            const message = error.message;
+            if (!this.refusedLogUrls.has(message)) {
+                this.refusedLogUrls.add(message);
+                this.options.warn?.(`${message} The run's log is not shown.`);
+            }
+            throw error;
+        }
+    }
+}
+function client_ok(status) {
+    return status >= 200 && status < 300;
+}
+/**
+ * A signal for one attempt: the budget's, and `ms` after which the attempt is given up
+ * as a network error (a trickle or a stall ends here; the request may be sent again).
+ */
+function timeLimit(budget, ms) {
+    const controller = new AbortController();
+    const onAbort = () => controller.abort(budget.reason);
+    if (budget.aborted)
+        onAbort();
+    else
+        budget.addEventListener('abort', onAbort, { once: true });
+    const timer = ms === undefined
+        ? undefined
+        : setTimeout(() => controller.abort(new TransportError('ETIMEDOUT', `no complete answer within ${ms / 1000} s`)), ms);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            clearTimeout(timer);
+            budget.removeEventListener('abort', onAbort);
+        }
+    };
+}
+function client_abortReason(signal) {
+    const reason = signal.reason;
+    return reason instanceof Error ? reason : new Error('aborted');
 }
 /** Percent-encodes one path segment (names and IDs go into the path). */
 function seg(value) {
@@ -32548,16 +33161,16 @@ function seg(value) {
 function headerValue(value) {
     return Array.isArray(value) ? value[0] : value;
 }
-function parseJson(text) {
+function parseJson(bytes) {
     try {
-        return JSON.parse(text);
+        return JSON.parse(bytes.toString('utf8'));
     }
     catch {
         return undefined;
     }
 }
 function bodyMessages(response) {
-    return errorMessages(parseJson(response.text));
+    return errorMessages(parseJson(response.body));
 }
 function required(response, method, path) {
     if (response.body === undefined) {
@@ -32580,18 +33193,20 @@ function required(response, method, path) {
 
 
 
+
 async function runPost(options = {}) {
     const state = loadPostState();
     if (!state.stopOnExit) {
-        core_debug('post: no run left to stop');
+        log.debug('post: no run left to stop');
         return;
     }
     let client;
     let runId = state.runId ?? '';
     try {
         const inputs = getPostInputs();
+        redaction_stepSecrets.add(inputs.token);
         if (!inputs.cancelOnTimeout) {
-            info('The run was left as it is (cancel-on-timeout: false).');
+            log.info('The run was left as it is (cancel-on-timeout: false).');
             return;
         }
         const clock = options.clock ?? systemClock;
@@ -32600,7 +33215,7 @@ async function runPost(options = {}) {
                 baseUrl: inputs.baseUrl,
                 token: inputs.token,
                 clock,
-                log: core_debug
+                log: log.debug
             });
         }
         const api = options.api ?? client;
@@ -32609,27 +33224,27 @@ async function runPost(options = {}) {
             runId = (await findRunOf(api, state.workspaceId, state.configurationVersionId))?.id ?? '';
         }
         if (!runId) {
-            core_debug('post: no run was created');
+            log.debug('post: no run was created');
             return;
         }
         const status = (await api.getRun(runId)).data.attributes?.status;
         if (isFinalRunStatus(status)) {
-            core_debug(`post: run ${runId} already ${status}`);
+            log.debug(`post: run ${runId} already ${status}`);
             return;
         }
-        info(`The main step ended while run ${runId} was ${status}: stopping it.`);
+        log.info(`The main step ended while run ${runId} was ${status}: stopping it.`);
         const reason = 'the job ended while the action waited';
         const result = await stopRun(api, runId, `tfe-run-action: ${reason}`, clock);
         if (result.action) {
-            warning(`Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
+            log.warning(`Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
         }
         else if (!isFinalRunStatus(result.status)) {
-            warning(`Run ${runId} could not be canceled or discarded; check it in the workspace.`);
+            log.warning(`Run ${runId} could not be canceled or discarded; check it in the workspace.`);
         }
     }
     catch (error) {
         // The post step never fails the job: it only reports.
-        warning(`Could not stop run ${runId || '(unknown)'}: ${error.message}`);
+        log.warning(`Could not stop run ${runId || '(unknown)'}: ${error.message}`);
     }
     finally {
         client?.dispose();
@@ -32643,7 +33258,7 @@ async function runPost(options = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1874);
+/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3538);
 
 await (0,_post_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 

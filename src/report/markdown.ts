@@ -1,24 +1,20 @@
 /**
  * Small GitHub-flavoured markdown helpers: escaping untrusted text (addresses, API
- * messages, logs) so it can neither break the layout nor ping people.
+ * messages, logs) so it can neither break the layout, ping people, nor look like other text.
  */
+import { revealInvisible, stripControls } from '../plain-text.js';
 
 /** UTF-8 size: GitHub counts comment characters, the summary in bytes; bytes bound both. */
 export function byteLength(text: string): number {
   return Buffer.byteLength(text, 'utf8');
 }
 
-// CSI/OSC escape sequences: Terraform colours its logs unless told otherwise.
-// Matching control characters is the point of these two patterns.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-// Control characters other than tab and newline.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
-
-/** Removes colour codes and control characters; keeps newlines and tabs. */
+/**
+ * Removes colour codes and control characters (keeps newlines and tabs), and shows
+ * invisible characters by their code, so an address cannot pass for another.
+ */
 export function cleanText(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
+  return revealInvisible(stripControls(text));
 }
 
 /** One line of text, markdown-escaped; `@name` gets a zero-width space so nobody is pinged. */

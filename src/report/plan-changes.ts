@@ -3,6 +3,9 @@
  * Reads only addresses and actions: `before`/`after` may hold sensitive values and are
  * never touched.
  */
+import { formatBytes } from '../format.js';
+import { BodyTooLargeError, UnsafeUrlError } from '../tfe/errors.js';
+import { PlanJsonError } from './plan-json-scanner.js';
 import type { ResourceAction, ResourceChange } from './types.js';
 
 /** The order groups are shown in: what can lose data first, then the rest. */
@@ -60,7 +63,8 @@ function actionOf(actions: readonly string[]): ResourceAction | 'no-op' | undefi
   }
 }
 
-function changeFromEntry(entry: unknown): ResourceChange | undefined {
+/** One `resource_changes` entry as the report lists it; undefined for what it leaves out. */
+export function resourceChangeFromEntry(entry: unknown): ResourceChange | undefined {
   if (!isRecord(entry)) return undefined;
   const address = nonEmptyString(entry['address']);
   // Data sources are read, not changed: the plan's counts leave them out and so do we.
@@ -110,7 +114,7 @@ export function resourceChangesFromPlanJson(json: unknown): ResourceChange[] {
   if (!isRecord(plan) || !Array.isArray(plan['resource_changes'])) return [];
   const changes: ResourceChange[] = [];
   for (const entry of plan['resource_changes'] as unknown[]) {
-    const change = changeFromEntry(entry);
+    const change = resourceChangeFromEntry(entry);
     if (change !== undefined) changes.push(change);
   }
   return changes.sort(compareResourceChanges);
@@ -139,4 +143,19 @@ export function planJsonUnavailableReason(status?: number): string {
     default:
       return `the plan's JSON output could not be read (HTTP ${status}).`;
   }
+}
+
+/** The sentence the report shows when reading the plan JSON failed with `error`. */
+export function planJsonErrorReason(error: unknown): string {
+  if (error instanceof BodyTooLargeError) {
+    return (
+      `the plan's JSON output is larger than ${formatBytes(error.limitBytes)}, more than ` +
+      'the action reads; the counts come from the run itself.'
+    );
+  }
+  if (error instanceof UnsafeUrlError)
+    return `the server's address for it was refused: ${error.reason}.`;
+  if (error instanceof PlanJsonError)
+    return `the plan's JSON output could not be read: ${error.message}.`;
+  return planJsonUnavailableReason(undefined);
 }

@@ -3,7 +3,7 @@
  * hidden marker and updated in place, so the PR always shows the newest run.
  */
 import { readFile } from 'node:fs/promises';
-import * as core from '@actions/core';
+import { log } from '../safe-log.js';
 import { GITHUB_TIMEOUT_MS, gitHubClient, httpStatusOf, repositoryOf } from '../github/client.js';
 import { describeIdentity, resolveOwnIdentity } from '../github/identity.js';
 import { authorsText, findOwnComment } from '../github/own-comment.js';
@@ -105,16 +105,16 @@ export async function upsertPrComment(options: UpsertPrCommentOptions): Promise<
   const env = options.env ?? process.env;
   const eventName = env['GITHUB_EVENT_NAME'] ?? '';
   if (!PR_EVENTS.has(eventName)) {
-    core.debug(`No PR comment: the event is '${eventName}', not a pull request`);
+    log.debug(`No PR comment: the event is '${eventName}', not a pull request`);
     return 'skipped';
   }
   if (!options.githubToken) {
-    core.info('No PR comment: github-token is empty');
+    log.info('No PR comment: github-token is empty');
     return 'skipped';
   }
   const target = await pullRequestFromEvent(env);
   if (typeof target === 'string') {
-    core.warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
+    log.warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
     return 'failed';
   }
 
@@ -129,10 +129,10 @@ export async function upsertPrComment(options: UpsertPrCommentOptions): Promise<
   try {
     const octokit = gitHubClient(options.githubToken, env);
     const identity = await resolveOwnIdentity(octokit, signal);
-    core.debug(`The github-token writes as ${describeIdentity(identity)}`);
+    log.debug(`The github-token writes as ${describeIdentity(identity)}`);
     const scan = await findOwnComment(octokit, target, { marker, identity, signal });
     if (scan.impostors.length > 0) {
-      core.warning(impostorWarning(scan.impostors, identity.login, target.number));
+      log.warning(impostorWarning(scan.impostors, identity.login, target.number));
     }
     const existing = scan.comment;
     if (existing !== undefined) {
@@ -145,11 +145,11 @@ export async function upsertPrComment(options: UpsertPrCommentOptions): Promise<
           request
         });
       }
-      core.info(`Updated the PR comment for ${options.workspaceKey} on #${target.number}`);
+      log.info(`Updated the PR comment for ${options.workspaceKey} on #${target.number}`);
       return 'updated';
     }
     if (scan.pagesRead < scan.pagesTotal) {
-      core.warning(
+      log.warning(
         `PR #${target.number} has ${scan.pagesTotal} pages of comments; this workspace's comment is not on the first page nor on the newest ${scan.pagesRead - 1}, so a new one is written.`
       );
     }
@@ -160,10 +160,10 @@ export async function upsertPrComment(options: UpsertPrCommentOptions): Promise<
       body,
       request
     });
-    core.info(`Commented on #${target.number} for ${options.workspaceKey}`);
+    log.info(`Commented on #${target.number} for ${options.workspaceKey}`);
     return 'created';
   } catch (error) {
-    core.warning(failureWarning(error));
+    log.warning(failureWarning(error));
     return 'failed';
   }
 }

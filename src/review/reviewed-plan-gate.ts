@@ -9,12 +9,15 @@ import { GITHUB_TIMEOUT_MS, gitHubClient, httpStatusOf, repositoryOf } from '../
 import { type CommitPull, pullRequestsOfCommit } from '../github/commit-pulls.js';
 import { describeIdentity, type OwnIdentity, resolveOwnIdentity } from '../github/identity.js';
 import { MAX_PAGES, authorsText, findOwnComment } from '../github/own-comment.js';
-import { planJsonUnavailableReason, resourceChangesFromPlanJson } from '../report/plan-changes.js';
+import { planJsonErrorReason, planJsonUnavailableReason } from '../report/plan-changes.js';
+import { PlanChangesReader } from '../report/plan-changes-reader.js';
+import { PlanJsonError } from '../report/plan-json-scanner.js';
+import type { ResourceChange } from '../report/types.js';
 import { commentMarker } from '../report/pr-comment.js';
 import type { ConfirmVerdict } from '../run-driver.js';
 import type { RunFacts } from '../run-facts.js';
 import { safeLabel } from '../safe-label.js';
-import type { TfeApi } from '../tfe/api.js';
+import type { BodySink, TfeApi } from '../tfe/api.js';
 import { countsText, describeCountDiff, describePlanDiff, diffPlans } from './plan-diff.js';
 import {
   type FingerprintReading,
@@ -112,30 +115,32 @@ export function judgePreviews(
   );
 }
 
+/** The plan reader for the comparison: a body that is not a Terraform plan is refused. */
+class StrictPlanReader implements BodySink<ResourceChange[]> {
+  private readonly reader = new PlanChangesReader();
+
+  write(chunk: Buffer): void {
+    this.reader.write(chunk);
+  }
+
+  end(): ResourceChange[] {
+    const changes = this.reader.end();
+    // Strict: a body that is no JSON plan must not read as "no changes".
+    if (!this.reader.isTerraformPlan) throw new PlanJsonError('it is not a Terraform JSON plan');
+    return changes;
+  }
+}
+
 /** The plan's resource changes, or why they cannot be compared. */
-async function currentPlan(api: TfeApi, facts: RunFacts): Promise<PlanFingerprint | string> {
+async function currentPlan(api: PlanJsonApi, facts: RunFacts): Promise<PlanFingerprint | string> {
   if (!facts.planId) return 'the run names no plan.';
-  const result = await api.getPlanJson(facts.planId);
-  if (!result.available) return planJsonUnavailableReason(result.status);
-  let json = result.json;
-  if (typeof json === 'string') {
-    try {
-      json = JSON.parse(json) as unknown;
-    } catch {
-      json = undefined;
-    }
+  try {
+    const result = await api.getPlanJson(facts.planId, () => new StrictPlanReader());
+    if (!result.available) return planJsonUnavailableReason(result.status);
+    return fingerprintOf(result.value);
+  } catch (error) {
+    return planJsonErrorReason(error);
   }
-  // Strict: a body that is not a JSON plan must not read as "no changes".
-  const plan = (json ?? {}) as { format_version?: unknown; resource_changes?: unknown };
-  if (
-    typeof json !== 'object' ||
-    json === null ||
-    typeof plan.format_version !== 'string' ||
-    (plan.resource_changes !== undefined && !Array.isArray(plan.resource_changes))
-  ) {
-    return "the plan's JSON output is not a Terraform JSON plan.";
-  }
-  return fingerprintOf(resourceChangesFromPlanJson(json));
 }
 
 function gitHubFailure(error: unknown): string {
@@ -148,8 +153,11 @@ function gitHubFailure(error: unknown): string {
   return `The GitHub API could not be asked about the reviewed preview (${status !== undefined ? `HTTP ${status}: ` : ''}${message}).${hint}`;
 }
 
+/** All the gate asks of the TFE API. */
+export type PlanJsonApi = Pick<TfeApi, 'getPlanJson'>;
+
 export interface GateOptions {
-  readonly api: TfeApi;
+  readonly api: PlanJsonApi;
   readonly githubToken: string;
   readonly env: NodeJS.ProcessEnv;
   /** The job's cancellation. */
@@ -165,13 +173,8 @@ export function reviewedPlanGate(
   options: GateOptions
 ): (facts: RunFacts) => Promise<ConfirmVerdict> {
   return async facts => {
-    let current: PlanFingerprint | string;
-    try {
-      current = await currentPlan(options.api, facts);
-    } catch (error) {
-      if (options.signal.aborted) throw error;
-      current = `it could not be fetched (${safeLabel(error instanceof Error ? error.message : String(error), 300)}).`;
-    }
+    const current = await currentPlan(options.api, facts);
+    if (options.signal.aborted) throw options.signal.reason as Error;
     if (typeof current === 'string') {
       return refuse(
         "the plan's resource changes cannot be read, so they cannot be compared with the reviewed preview.",

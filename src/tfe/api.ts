@@ -16,9 +16,20 @@ import type {
 
 export type RunActionName = 'apply' | 'cancel' | 'discard' | 'force-cancel';
 
+/**
+ * Takes an answer's body chunk by chunk (a streaming parser), so a large body is never held
+ * whole; a fresh one per attempt, since a read cut off is read again from the start.
+ */
+export interface BodySink<T> {
+  /** May throw to refuse the body (not sent again). */
+  write(chunk: Buffer): void;
+  /** The result, once the body came whole. */
+  end(): T;
+}
+
 /** Result of reading the plan's JSON output; `status` says why it is not available. */
-export type PlanJsonResult =
-  | { readonly available: true; readonly json: unknown }
+export type PlanJsonResult<T> =
+  | { readonly available: true; readonly value: T }
   | { readonly available: false; readonly status: number };
 
 export interface TfeApi {
@@ -53,8 +64,15 @@ export interface TfeApi {
 
   getPlan(id: string): Promise<Resource<PhaseAttributes>>;
   getApply(id: string): Promise<Resource<PhaseAttributes>>;
-  getPlanJson(planId: string): Promise<PlanJsonResult>;
-  /** One read of a phase log at `offset`, at most `limit` bytes, without the token. */
+  /**
+   * The plan's JSON output, streamed into `sink()`. Throws BodyTooLargeError past the
+   * client's cap, UnsafeUrlError for a redirect it refuses, and what the sink throws.
+   */
+  getPlanJson<T>(planId: string, sink: () => BodySink<T>): Promise<PlanJsonResult<T>>;
+  /**
+   * One read of a phase log at `offset`: at most `limit` bytes whatever the server sends,
+   * within a few seconds, without the token.
+   */
   readLogChunk(logUrl: string, offset: number, limit: number): Promise<Buffer>;
 
   listPolicyChecks(runId: string): Promise<readonly Resource<PolicyCheckAttributes>[]>;

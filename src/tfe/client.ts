@@ -1,10 +1,11 @@
 /**
- * The TFE API client: JSON:API over @actions/http-client, the token only ever sent to the
- * API, and the retry rules of docs/contract.md ("Retries") applied per kind of request.
+ * The TFE API client: JSON:API over node's http with bounded answers (answer-limits.ts,
+ * body-reader.ts, transport.ts), the token only ever sent to the API, URLs from the server
+ * checked before use (blob-url.ts), and the retry rules of docs/contract.md ("Retries")
+ * applied per kind of request.
  */
 import * as fs from 'node:fs';
 import type { IncomingHttpHeaders } from 'node:http';
-import { HttpClient } from '@actions/http-client';
 import {
   type Clock,
   type RetryPolicy,
@@ -13,8 +14,18 @@ import {
   serverDelayMs,
   systemClock
 } from '../retry.js';
-import type { PlanJsonResult, RunActionName, TfeApi } from './api.js';
-import { TfeApiError, TfeNetworkError, errorMessages } from './errors.js';
+import { type AnswerLimits, defaultAnswerLimits } from './answer-limits.js';
+import type { BodySink, PlanJsonResult, RunActionName, TfeApi } from './api.js';
+import { blobUrlProblem } from './blob-url.js';
+import type { BodyLimits } from './body-reader.js';
+import {
+  TfeApiError,
+  TfeNetworkError,
+  TransportError,
+  UnsafeUrlError,
+  errorMessages
+} from './errors.js';
+import { type Exchange, Transport } from './transport.js';
 import type {
   ConfigurationVersionAttributes,
   Document,
@@ -39,6 +50,15 @@ const JSONAPI = 'application/vnd.api+json';
  */
 export type RetryMode = 'idempotent' | 'unprocessed' | 'once';
 
+/**
+ * What bounds the client's requests and retry waits right now: `signal` aborts at the
+ * step's deadline or on job cancellation, and its reason is what the client then throws.
+ * A StepBudget, whose signal changes when the step wraps up.
+ */
+export interface RequestBudget {
+  readonly signal: AbortSignal;
+}
+
 export interface TfeClientOptions {
   /** Scheme, host and port of the server, e.g. `https://app.terraform.io`. */
   readonly baseUrl: string;
@@ -49,17 +69,19 @@ export interface TfeClientOptions {
   readonly log?: (line: string) => void;
   /** Called before each retry wait, for a line in the log the user sees. */
   readonly onRetry?: (what: string, attempt: number, delayMs: number, reason: string) => void;
+  /** A problem the user should see that does not fail a request of its own (a refused log URL). */
+  readonly warn?: (message: string) => void;
   readonly userAgent?: string;
-  /** Inactivity timeout of one request (default 60 s). */
-  readonly socketTimeoutMs?: number;
-  /** Ends retry waits at once when aborted (job cancellation); rejects with its reason. */
-  readonly signal?: AbortSignal;
+  /** Ends requests and retry waits at once when its signal aborts, with its reason. */
+  readonly budget?: RequestBudget;
+  /** Sizes and times per kind of answer (tests make them small). */
+  readonly limits?: Partial<AnswerLimits>;
 }
 
 interface RawResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
-  readonly text: string;
+  readonly body: Buffer;
 }
 
 export interface ApiResponse<T> {
@@ -76,30 +98,37 @@ interface ApiRequest {
   readonly accept?: readonly number[];
 }
 
+/** One attempt of a request as `send` makes it. */
+interface Attempt extends Omit<Exchange, 'signal' | 'idleMs'> {
+  readonly label: string;
+  /** The whole exchange's time limit; none for the upload (its size decides). */
+  readonly timeMs?: number;
+}
+
+const NEVER = new AbortController().signal;
+
 export class TfeClient implements TfeApi {
   readonly apiBase: string;
-  private readonly http: HttpClient;
+  private readonly transport: Transport;
   private readonly clock: Clock;
   private readonly policy: RetryPolicy;
+  private readonly limits: AnswerLimits;
   private readonly log: (line: string) => void;
+  private readonly refusedLogUrls = new Set<string>();
 
   constructor(private readonly options: TfeClientOptions) {
     this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}/api/v2`;
     this.clock = options.clock ?? systemClock;
     this.policy = options.retryPolicy ?? defaultRetryPolicy;
+    this.limits = { ...defaultAnswerLimits, ...options.limits };
     this.log = options.log ?? (() => undefined);
-    // Redirects are handled by hand: their targets are pre-signed blob URLs that must never
-    // see the token, even when they live on the API host (TFE, OTF).
-    this.http = new HttpClient(options.userAgent ?? 'tfe-run-action', [], {
-      allowRedirects: false,
-      allowRetries: false,
-      keepAlive: true,
-      socketTimeout: options.socketTimeoutMs ?? 60_000
-    });
+    // Redirects are never followed by the transport: their targets are pre-signed blob URLs
+    // that must not see the token, even when they live on the API host (TFE, OTF).
+    this.transport = new Transport(options.userAgent ?? 'tfe-run-action');
   }
 
   dispose(): void {
-    this.http.dispose();
+    this.transport.dispose();
   }
 
   // ---- workspaces -------------------------------------------------------------------
@@ -163,19 +192,25 @@ export class TfeClient implements TfeApi {
    * No Authorization header: the URL itself is the credential.
    */
   async uploadArchive(uploadUrl: string, file: string, size: number): Promise<void> {
+    const url = this.blobUrl(uploadUrl, 'upload URL');
     const label = 'PUT <upload-url>';
-    await this.withRetries(label, 'idempotent', async () => {
-      const response = await this.send('PUT', uploadUrl, label, fs.createReadStream(file), {
-        'Content-Type': 'application/octet-stream',
-        'Content-Length': String(size),
-        Accept: 'application/json, */*'
-      });
-      return response;
-    }).then(response => {
-      if (response.status >= 300) {
-        throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
-      }
-    });
+    const response = await this.withRetries(label, 'idempotent', () =>
+      this.send({
+        method: 'PUT',
+        url,
+        label,
+        body: () => fs.createReadStream(file),
+        headers: {
+          'Content-Type': 'application/octet-stream',
+          'Content-Length': String(size),
+          Accept: 'application/json, */*'
+        },
+        limits: () => this.errorLimits(label)
+      })
+    );
+    if (response.status >= 300) {
+      throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
+    }
   }
 
   // ---- runs -------------------------------------------------------------------------
@@ -259,43 +294,75 @@ export class TfeClient implements TfeApi {
   }
 
   /**
-   * The plan in Terraform's JSON format. TFC/TFE answer 307 to a pre-signed URL (followed
-   * without the token), OTF answers 200 inline; 403/404 mean the token may not read it.
+   * The plan in Terraform's JSON format, streamed into `sink()` (docs/tfe-api-notes.md
+   * §8.3). TFC/TFE answer 307 to a pre-signed URL (followed without the token), OTF answers
+   * 200 inline; 403/404 mean the token may not read it. Only the documented redirects are
+   * followed, to https (or http from an http API) only.
    */
-  async getPlanJson(planId: string): Promise<PlanJsonResult> {
+  async getPlanJson<T>(planId: string, sink: () => BodySink<T>): Promise<PlanJsonResult<T>> {
     const path = `/plans/${seg(planId)}/json-output`;
-    const response = await this.api<unknown>('GET', path, {
+    const read: { taker?: BodySink<T> } = {};
+    // A fresh sink per attempt: a read cut off starts again from the first byte.
+    const streamed =
+      (what: string) =>
+      (status: number): BodyLimits => {
+        if (status !== 200) return this.errorLimits(what);
+        const current = (read.taker = sink());
+        return {
+          what,
+          maxBytes: this.limits.planJsonBytes,
+          overflow: 'fail',
+          sink: chunk => current.write(chunk)
+        };
+      };
+    const first = await this.call('GET', path, {
       retry: 'idempotent',
-      accept: [204, 301, 302, 303, 307, 308, 401, 403, 404, 422]
+      accept: [204, 302, 307, 401, 403, 404, 422],
+      limits: streamed(`GET ${path}`),
+      timeMs: this.limits.planJsonMs
     });
-    if (response.status === 200) return { available: true, json: response.body };
-    const location = headerValue(response.headers.location);
-    if (response.status < 300 || response.status >= 400 || !location) {
-      return { available: false, status: response.status };
+    if (first.status === 200 && read.taker) return { available: true, value: read.taker.end() };
+    const location = headerValue(first.headers.location);
+    if ((first.status !== 302 && first.status !== 307) || !location) {
+      return { available: false, status: first.status };
     }
-    const target = new URL(location, this.apiBase).toString();
-    const blob = await this.withRetries('GET <plan-json-url>', 'idempotent', () =>
-      this.send('GET', target, 'GET <plan-json-url>', null, { Accept: 'application/json' })
+    const url = this.blobUrl(location, 'plan JSON URL');
+    const label = 'GET <plan-json-url>';
+    const blob = await this.withRetries(label, 'idempotent', () =>
+      this.send({
+        method: 'GET',
+        url,
+        label,
+        headers: { Accept: 'application/json' },
+        limits: streamed("the plan's JSON output"),
+        timeMs: this.limits.planJsonMs
+      })
     );
-    if (blob.status !== 200) return { available: false, status: blob.status };
-    return { available: true, json: parseJson(blob.text) };
+    if (blob.status === 200 && read.taker) return { available: true, value: read.taker.end() };
+    return { available: false, status: blob.status };
   }
 
   /**
    * One read of a phase log (docs/tfe-api-notes.md §8.4): the URL's query is replaced by
-   * limit/offset; no token, no retries (the caller polls again anyway).
+   * limit/offset; no token, no retries (the caller polls again anyway). A server that
+   * ignores `limit` is cut at it, so the caller's offset grows by exactly what it got; a
+   * read that takes longer than `logReadMs` fails like a cut one.
    */
   async readLogChunk(logUrl: string, offset: number, limit: number): Promise<Buffer> {
-    const url = new URL(logUrl);
+    const url = this.logUrl(logUrl);
     url.search = `limit=${limit}&offset=${offset}`;
-    const response = await this.http.request('GET', url.toString(), null, {
-      Accept: 'text/plain, */*'
+    const label = 'GET <log-url>';
+    const response = await this.send({
+      method: 'GET',
+      url,
+      label,
+      headers: { Accept: 'text/plain, */*' },
+      limits: status =>
+        ok(status) ? { what: label, maxBytes: limit, overflow: 'cut' } : this.errorLimits(label),
+      timeMs: this.limits.logReadMs
     });
-    const status = response.message.statusCode ?? 0;
-    const chunks: Buffer[] = [];
-    for await (const chunk of response.message) chunks.push(chunk as Buffer);
-    if (status < 200 || status >= 400) throw new Error(`log read answered HTTP ${status}`);
-    return Buffer.concat(chunks);
+    if (!ok(response.status)) throw new Error(`log read answered HTTP ${response.status}`);
+    return response.body;
   }
 
   // ---- plumbing ---------------------------------------------------------------------
@@ -307,6 +374,32 @@ export class TfeClient implements TfeApi {
 
   /** One API call: token, JSON:API headers, retries by mode, errors as TfeApiError. */
   async api<T>(method: string, path: string, request: ApiRequest): Promise<ApiResponse<T>> {
+    const label = `${method} ${path}`;
+    const response = await this.call(method, path, {
+      ...request,
+      limits: status =>
+        ok(status)
+          ? { what: label, maxBytes: this.limits.documentBytes, overflow: 'fail' }
+          : this.errorLimits(label),
+      timeMs: this.limits.documentMs
+    });
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: response.body.length ? (parseJson(response.body) as T) : undefined
+    };
+  }
+
+  /**
+   * An API request with retries; a status outside 2xx that the caller does not accept is
+   * a TfeApiError. A 3xx is never success: the API redirects only where documented, to a
+   * blob URL the caller follows by hand.
+   */
+  private async call(
+    method: string,
+    path: string,
+    request: ApiRequest & Pick<Attempt, 'limits' | 'timeMs'>
+  ): Promise<RawResponse> {
     const url = new URL(this.apiBase + path);
     for (const [key, value] of Object.entries(request.query ?? {})) {
       url.searchParams.set(key, String(value));
@@ -317,12 +410,20 @@ export class TfeClient implements TfeApi {
     };
     // TFE answers 415 to writes without the JSON:API type, even when there is no body.
     if (method !== 'GET') headers['Content-Type'] = JSONAPI;
-    const payload = request.body === undefined ? null : JSON.stringify(request.body);
+    const payload = request.body === undefined ? undefined : JSON.stringify(request.body);
     const label = `${method} ${path}`;
     const response = await this.withRetries(label, request.retry, () =>
-      this.send(method, url.toString(), label, payload, headers)
+      this.send({
+        method,
+        url,
+        label,
+        body: payload,
+        headers,
+        limits: request.limits,
+        timeMs: request.timeMs
+      })
     );
-    if (response.status >= 400 && !request.accept?.includes(response.status)) {
+    if (!ok(response.status) && !request.accept?.includes(response.status)) {
       throw new TfeApiError(
         method,
         path,
@@ -332,11 +433,7 @@ export class TfeClient implements TfeApi {
         serverDelayMs(response.headers, this.clock.now())
       );
     }
-    return {
-      status: response.status,
-      headers: response.headers,
-      body: response.text ? (parseJson(response.text) as T) : undefined
-    };
+    return response;
   }
 
   /** Repeats `attempt` while the answer (or its absence) says it is safe and useful. */
@@ -367,32 +464,109 @@ export class TfeClient implements TfeApi {
       const reason = failure ? (failure.code ?? 'network error') : `HTTP ${response!.status}`;
       this.log(`${label}: ${reason}; retry ${number} in ${delay} ms`);
       this.options.onRetry?.(label, number, delay, reason);
-      await this.clock.sleep(delay, this.options.signal);
+      await this.clock.sleep(delay, this.budget);
     }
   }
 
-  /** One HTTP exchange; the body is read whole (API answers are small). */
-  private async send(
-    method: string,
-    url: string,
-    label: string,
-    body: string | NodeJS.ReadableStream | null,
-    headers: Record<string, string>
-  ): Promise<RawResponse> {
+  /**
+   * One HTTP exchange within the budget and the attempt's time. A missing or partial answer
+   * is a TfeNetworkError (retried where the mode allows); the budget's end throws its reason.
+   */
+  private async send(attempt: Attempt): Promise<RawResponse> {
     const started = this.clock.now();
+    const limit = timeLimit(this.budget, attempt.timeMs);
     try {
-      const response = await this.http.request(method, url, body, headers);
-      const text = await response.readBody();
-      const status = response.message.statusCode ?? 0;
-      this.log(`${label} -> ${status} (${this.clock.now() - started} ms)`);
-      return { status, headers: response.message.headers, text };
+      const answer = await this.transport.send({
+        ...attempt,
+        signal: limit.signal,
+        idleMs: this.limits.idleMs
+      });
+      this.log(`${attempt.label} -> ${answer.status} (${this.clock.now() - started} ms)`);
+      return { status: answer.status, headers: answer.headers, body: answer.body.bytes };
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      this.log(`${label} -> ${code ?? 'error'} (${this.clock.now() - started} ms)`);
-      const [verb, ...rest] = label.split(' ');
+      const budget = this.budget;
+      if (budget.aborted) throw abortReason(budget);
+      const code = error instanceof TransportError ? error.code : undefined;
+      this.log(
+        `${attempt.label} -> ${code ?? (error as Error).name} (${this.clock.now() - started} ms)`
+      );
+      // Too large, or refused by a sink: sending again would get the same answer.
+      if (!(error instanceof TransportError)) throw error;
+      const [verb, ...rest] = attempt.label.split(' ');
       throw new TfeNetworkError(verb, rest.join(' '), code, error);
+    } finally {
+      limit.dispose();
     }
   }
+
+  private get budget(): AbortSignal {
+    return this.options.budget?.signal ?? NEVER;
+  }
+
+  private errorLimits(what: string): BodyLimits {
+    return { what, maxBytes: this.limits.errorBytes, overflow: 'cut' };
+  }
+
+  /** A URL from the server, checked (blob-url.ts) before anything is sent to it. */
+  private blobUrl(raw: string, what: string): URL {
+    const problem = blobUrlProblem(raw, this.apiBase);
+    if (problem) throw new UnsafeUrlError(what, problem);
+    return new URL(raw, this.apiBase);
+  }
+
+  /** Log reads fail quietly (logs are a courtesy): a refused URL is said once, as a warning. */
+  private logUrl(raw: string): URL {
+    try {
+      return this.blobUrl(raw, 'log URL');
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!this.refusedLogUrls.has(message)) {
+        this.refusedLogUrls.add(message);
+        this.options.warn?.(`${message} The run's log is not shown.`);
+      }
+      throw error;
+    }
+  }
+}
+
+function ok(status: number): boolean {
+  return status >= 200 && status < 300;
+}
+
+/**
+ * A signal for one attempt: the budget's, and `ms` after which the attempt is given up
+ * as a network error (a trickle or a stall ends here; the request may be sent again).
+ */
+function timeLimit(
+  budget: AbortSignal,
+  ms: number | undefined
+): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(budget.reason);
+  if (budget.aborted) onAbort();
+  else budget.addEventListener('abort', onAbort, { once: true });
+  const timer =
+    ms === undefined
+      ? undefined
+      : setTimeout(
+          () =>
+            controller.abort(
+              new TransportError('ETIMEDOUT', `no complete answer within ${ms / 1000} s`)
+            ),
+          ms
+        );
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      budget.removeEventListener('abort', onAbort);
+    }
+  };
+}
+
+function abortReason(signal: AbortSignal): Error {
+  const reason: unknown = signal.reason;
+  return reason instanceof Error ? reason : new Error('aborted');
 }
 
 /** Percent-encodes one path segment (names and IDs go into the path). */
@@ -404,16 +578,16 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function parseJson(text: string): unknown {
+function parseJson(bytes: Buffer): unknown {
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(bytes.toString('utf8')) as unknown;
   } catch {
     return undefined;
   }
 }
 
 function bodyMessages(response: RawResponse): string[] {
-  return errorMessages(parseJson(response.text));
+  return errorMessages(parseJson(response.body));
 }
 
 function required<T>(response: ApiResponse<T>, method: string, path: string): T {

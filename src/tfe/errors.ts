@@ -56,6 +56,10 @@ export class TfeApiError extends Error {
       case 403:
         return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
       default:
+        if (status >= 300 && status < 400) {
+          // Never followed: a redirect with a body is not the document asked for.
+          return `${request} answered a redirect (HTTP ${status}) where the API answers itself; not followed${said || '.'}`;
+        }
         return `${request} failed with HTTP ${status}${said || '.'}`;
     }
   }
@@ -79,5 +83,48 @@ export class TfeNetworkError extends Error {
     return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(
       this.code ?? ''
     );
+  }
+}
+
+/** An answer longer than the action reads for its kind (docs/contract.md, "Untrusted input"). */
+export class BodyTooLargeError extends Error {
+  constructor(
+    /** What was being read, e.g. `GET /runs/run-1` or `the plan's JSON output`. */
+    readonly what: string,
+    readonly limitBytes: number
+  ) {
+    super(`${what}: the answer is larger than ${limitBytes} bytes, more than the action reads.`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/**
+ * A URL from the server the action refuses to use: another scheme than http(s), or plain
+ * http while the API itself is https. The message names the scheme and host, never the path
+ * (a pre-signed URL's path is its secret).
+ */
+export class UnsafeUrlError extends Error {
+  constructor(
+    readonly what: string,
+    readonly reason: string
+  ) {
+    super(`Refused the ${what} the server gave: ${reason}.`);
+    this.name = 'UnsafeUrlError';
+  }
+}
+
+/**
+ * A request that got no complete answer, as the transport reports it: `code` is Node's
+ * (`ECONNRESET`, `ECONNREFUSED`, ...) or `ETIMEDOUT` for the action's own time limits.
+ * The client turns it into a TfeNetworkError.
+ */
+export class TransportError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown }
+  ) {
+    super(message, options);
+    this.name = 'TransportError';
   }
 }
