@@ -42,6 +42,14 @@ function spawnStep(
   return { child, done };
 }
 
+/** The post step as the runner runs it: the main step's state as STATE_* variables. */
+function postStep(env: Record<string, string>, state: Record<string, string>) {
+  const stateEnv = Object.fromEntries(
+    Object.entries(state).map(([name, value]) => [`STATE_${name}`, value])
+  );
+  return spawnStep('dist/post/index.js', { ...env, ...stateEnv }).done;
+}
+
 function inputsFor(workspace: string, extra: Record<string, string>): Record<string, string> {
   return fixture.inputs(workspace, { 'cancel-on-timeout': 'true', ...extra });
 }
@@ -105,14 +113,6 @@ describe('dist/index.js as the runner runs it', () => {
     return { runId, env, state: readCommandFile(step.state) };
   }
 
-  /** The post step as the runner runs it: the main step's state as STATE_* variables. */
-  function postStep(env: Record<string, string>, state: Record<string, string>) {
-    const stateEnv = Object.fromEntries(
-      Object.entries(state).map(([name, value]) => [`STATE_${name}`, value])
-    );
-    return spawnStep('dist/post/index.js', { ...env, ...stateEnv }).done;
-  }
-
   it('the post step stops a run the killed main step left behind', async () => {
     const { runId, env, state } = await killedMainStep();
     expect(state['stop-on-exit']).toBe('true');
@@ -129,5 +129,162 @@ describe('dist/index.js as the runner runs it', () => {
     const result = await postStep(env, state);
     expect(result.code).toBe(0);
     expect(emulator.actionNames(runId)).toEqual(['cancel']);
+  });
+});
+
+describe('two jobs with dist/index.js: plan, then apply or promote in another job', () => {
+  const approval = {
+    GITHUB_ACTOR: 'approver',
+    GITHUB_RUN_NUMBER: '12',
+    GITHUB_SERVER_URL: 'https://github.com'
+  };
+
+  /** One job's step: its own checkout and files, the runner's variables, the bundle. */
+  async function job(inputs: Record<string, string>, files = { 'main.tf': resources('a', 'b') }) {
+    const checkout = newCheckout(files);
+    const before = emulator.requests.length;
+    const { done } = spawnStep('dist/index.js', { ...stepEnv(checkout, inputs), ...approval });
+    const result = await done;
+    const requests = (
+      emulator.requests as unknown as {
+        host: string;
+        method: string;
+        path: string;
+        status: number;
+      }[]
+    ).slice(before);
+    return { ...result, outputs: readCommandFile(checkout.output), requests };
+  }
+
+  const creates = (requests: { host: string; method: string; path: string; status: number }[]) =>
+    requests.filter(
+      r =>
+        (r.method === 'POST' && /\/configuration-versions$|\/runs$/.test(r.path)) ||
+        (r.host === 'blob' && r.method === 'PUT')
+    );
+
+  it("applies the plan job's run exactly once from the approval job; a re-run calls nothing", async () => {
+    const ws = newWorkspace();
+    const plan = await job(inputsFor(ws.name, {}));
+    expect(plan.code).toBe(0);
+    expect(plan.outputs['run-status']).toBe('planned');
+    const runId = plan.outputs['run-id'];
+    // The approval job gets only what `needs.plan.outputs.run-id` hands it.
+    const applyInputs = {
+      token: emulator.token,
+      hostname: emulator.url,
+      'run-id': runId,
+      apply: 'true',
+      'comment-on-pr': 'false'
+    };
+    const apply = await job(applyInputs, {} as { 'main.tf': string });
+    expect(apply.code).toBe(0);
+    expect(apply.outputs['run-status']).toBe('applied');
+    expect(apply.outputs['configuration-version-id']).toBe(
+      plan.outputs['configuration-version-id']
+    );
+    expect(creates(apply.requests)).toEqual([]);
+    expect(emulator.actionCalls(runId).map(c => [c.action, c.comment, c.status])).toEqual([
+      [
+        'apply',
+        'GitHub Actions: acme/infrastructure, workflow "terraform", run 12, actor approver (https://github.com/acme/infrastructure/actions/runs/7)',
+        202
+      ]
+    ]);
+    const again = await job(applyInputs, {} as { 'main.tf': string });
+    expect(again.code).toBe(0);
+    expect(again.requests.filter(r => r.method !== 'GET')).toEqual([]);
+    expect(emulator.actionNames(runId)).toEqual(['apply']);
+    expect(runsOf(ws.id)).toHaveLength(1);
+  });
+
+  it("promotes staging's configuration version by a byte-for-byte copy", async () => {
+    const staging = newWorkspace();
+    const plan = await job(inputsFor(staging.name, { apply: 'true' }));
+    expect(plan.code).toBe(0);
+    const source = plan.outputs['configuration-version-id'];
+    const production = newWorkspace();
+    emulator.setScenario(production.name, { foreignCv: 'not-found' });
+    const promote = await job(
+      inputsFor(production.name, {
+        'configuration-version': source,
+        directory: '.',
+        apply: 'true'
+      }),
+      { 'main.tf': resources('not-this') }
+    );
+    expect(promote.code).toBe(0);
+    expect(promote.outputs['run-status']).toBe('applied');
+    const copy = promote.outputs['configuration-version-id'];
+    expect(copy).not.toBe(source);
+    expect(emulator.uploads.get(copy)?.sha256).toBe(emulator.uploads.get(source)?.sha256);
+    // Directly first (refused), then one configuration version, its upload, one run.
+    expect(
+      creates(promote.requests).map(r => [r.method, r.path.replace(/\/[^/]*$/, '/…'), r.status])
+    ).toEqual([
+      ['POST', '/api/v2/…', 404],
+      ['POST', `/api/v2/workspaces/${production.id}/…`, 201],
+      ['PUT', '/upload/…', 200],
+      ['POST', '/api/v2/…', 201]
+    ]);
+    expect(runsOf(production.id)).toHaveLength(1);
+  });
+
+  /** Starts the approval job on `runId` and kills it (SIGKILL) once `ready` holds. */
+  async function killedApprovalJob(runId: string, ready: () => boolean) {
+    const checkout = newCheckout({});
+    const env = {
+      ...stepEnv(checkout, {
+        token: emulator.token,
+        hostname: emulator.url,
+        'run-id': runId,
+        apply: 'true',
+        'comment-on-pr': 'false'
+      }),
+      ...approval
+    };
+    const main = spawnStep('dist/index.js', env);
+    for (let i = 0; i < 800 && !ready(); i++) {
+      await new Promise(resolve => setTimeout(resolve, 25));
+    }
+    main.child.kill('SIGKILL');
+    await main.done;
+    return { env, state: readCommandFile(checkout.state) };
+  }
+
+  it('the post step stops an apply the killed approval job confirmed, and only that', async () => {
+    // Killed while it waited for a run it had not confirmed: the post step leaves it.
+    const busy = newWorkspace();
+    emulator.setScenario(busy.name, { holdStatus: 'planning' });
+    const planning = (await job(inputsFor(busy.name, { wait: 'false' }))).outputs['run-id'];
+    const waiting = await killedApprovalJob(planning, () =>
+      (emulator.requests as unknown as { path: string }[]).some(r =>
+        r.path.startsWith(`/api/v2/runs/${planning}`)
+      )
+    );
+    expect(waiting.state['stop-on-exit']).not.toBe('true');
+    expect((await postStep(waiting.env, waiting.state)).code).toBe(0);
+    expect(emulator.actionNames(planning)).toEqual([]);
+    expect(emulator.getRun(planning).status).toBe('planning');
+    emulator.release(planning);
+    const ws = newWorkspace();
+    const plan = await job(inputsFor(ws.name, {}));
+    const runId = plan.outputs['run-id'];
+    // Killed after it confirmed: the post step cancels the apply it is responsible for.
+    emulator.setScenario(ws.name, { holdStatus: 'applying' });
+    const confirmed = await killedApprovalJob(
+      runId,
+      () => emulator.getRun(runId).status === 'applying'
+    );
+    expect(confirmed.state['stop-on-exit']).toBe('true');
+    expect((await postStep(confirmed.env, confirmed.state)).code).toBe(0);
+    expect(emulator.actionCalls(runId).map(c => [c.action, c.comment])).toEqual([
+      ['apply', expect.stringContaining('actor approver')],
+      [
+        'cancel',
+        expect.stringMatching(/actor approver .*\(the job ended while the action waited\)$/)
+      ]
+    ]);
+    emulator.release(runId);
   });
 });

@@ -48,14 +48,17 @@ function actionSteps(workflow: Map): Step[] {
 }
 
 describe('example workflows', () => {
-  it('exist for PR preview, apply on main, reviewed applies, a monorepo matrix and a manual destroy', () => {
+  it('exist for PR preview, apply on main, reviewed applies, a monorepo matrix, a manual destroy, an approval, a discard and a promotion', () => {
     expect(files.sort()).toEqual(
       [
         'apply-on-main.yml',
         'apply-on-merge-reviewed.yml',
+        'approval-gated-apply.yml',
+        'discard-on-pr-close.yml',
         'manual-destroy.yml',
         'matrix-monorepo.yml',
-        'pr-preview.yml'
+        'pr-preview.yml',
+        'promote-staging-to-production.yml'
       ].sort()
     );
   });
@@ -181,5 +184,89 @@ describe('example workflows', () => {
     expect(steps[check]?.env?.['CONFIRM']).toBe('${{ inputs.confirm }}');
     expect(steps[destroy]?.with?.['is-destroy']).toBe(true);
     expect(steps[destroy]?.with?.['apply']).toBe(true);
+  });
+
+  /** The job's `outputs`, checked to name real outputs of the action's step in that job. */
+  function jobOutputs(job: Map): Map {
+    const outputs = (job['outputs'] ?? {}) as Map;
+    for (const [name, value] of Object.entries(outputs)) {
+      const match = /^\$\{\{ steps\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(String(value));
+      expect(match?.[2]).toBe(name);
+      expect(iface.outputs).toContain(name);
+      const steps = job['steps'] as Step[];
+      expect(steps.find(s => s.id === match?.[1])?.uses).toBe(ACTION);
+    }
+    return outputs;
+  }
+
+  it('approval-gated apply: plan, then the approved job applies that run, else it is discarded', () => {
+    const workflow = load('approval-gated-apply.yml');
+    const jobs = Object.fromEntries(jobsOf(workflow));
+    const { plan, apply, discard } = jobs as Record<string, Map>;
+    expect(Object.keys(jobOutputs(plan)).sort()).toEqual(['has-changes', 'run-id']);
+    const [planStep] = actionSteps({ jobs: { plan } });
+    expect(planStep?.with?.['apply']).toBeUndefined();
+    expect(planStep?.with?.['speculative']).toBeUndefined();
+    expect(apply['needs']).toBe('plan');
+    expect(apply['environment']).toBe('production');
+    // The approved job creates nothing: no checkout, the run comes from the plan job.
+    expect((apply['steps'] as Step[]).some(s => s.uses?.startsWith('actions/checkout'))).toBe(
+      false
+    );
+    const [applyStep] = actionSteps({ jobs: { apply } });
+    expect(applyStep?.with?.['run-id']).toBe('${{ needs.plan.outputs.run-id }}');
+    expect(applyStep?.with?.['apply']).toBe(true);
+    expect(discard['needs']).toEqual(['plan', 'apply']);
+    expect(String(discard['if'])).toMatch(/^always\(\) && .*needs\.apply\.result != 'success'/);
+    const [discardStep] = actionSteps({ jobs: { discard } });
+    expect(discardStep?.with?.['run-id']).toBe('${{ needs.plan.outputs.run-id }}');
+    expect(discardStep?.with?.['discard']).toBe(true);
+    expect(discardStep?.with?.['apply']).toBeUndefined();
+    // Never cancel an apply halfway.
+    expect((workflow['concurrency'] as Map)['cancel-in-progress']).toBe(false);
+  });
+
+  it('discard on PR close: only unmerged, with the run ID the plan workflow recorded', () => {
+    const workflow = load('discard-on-pr-close.yml');
+    expect((workflow['on'] as Map)['pull_request']).toEqual({ types: ['closed'] });
+    expect((workflow['permissions'] as Map)['actions']).toBe('read');
+    const [[, job] = ['', {}]] = jobsOf(workflow);
+    expect(job['if']).toBe('github.event.pull_request.merged == false');
+    const steps = job['steps'] as Step[];
+    const find = steps.find(s => s.id === 'find');
+    expect(find?.run).toContain('--name tfe-run-id');
+    expect(find?.run).toContain('run-[A-Za-z0-9]+');
+    // The artifact the plan workflow uploads under that name.
+    const planJob = jobsOf(load('approval-gated-apply.yml'))[0][1];
+    const upload = (planJob['steps'] as Step[]).find(s =>
+      s.uses?.startsWith('actions/upload-artifact')
+    );
+    expect(upload?.with?.['name']).toBe('tfe-run-id');
+    expect(find?.run).toContain('approval-gated-apply.yml');
+    const [step] = actionSteps(workflow);
+    expect(step?.with?.['run-id']).toBe('${{ steps.find.outputs.run-id }}');
+    expect(step?.with?.['discard']).toBe(true);
+  });
+
+  it('promotion: production runs the configuration version staging applied', () => {
+    const workflow = load('promote-staging-to-production.yml');
+    const { staging, production } = Object.fromEntries(jobsOf(workflow)) as Record<string, Map>;
+    expect(jobOutputs(staging)).toEqual({
+      'configuration-version-id': '${{ steps.staging.outputs.configuration-version-id }}'
+    });
+    expect(actionSteps({ jobs: { staging } })[0]?.with?.['apply']).toBe(true);
+    expect(production['needs']).toBe('staging');
+    expect(production['environment']).toBe('production');
+    const [step] = actionSteps({ jobs: { production } });
+    expect(step?.with?.['configuration-version']).toBe(
+      '${{ needs.staging.outputs.configuration-version-id }}'
+    );
+    expect(step?.with?.['directory']).toBeUndefined();
+    expect(step?.with?.['workspace']).not.toBe(
+      actionSteps({ jobs: { staging } })[0]?.with?.['workspace']
+    );
+    expect((production['steps'] as Step[]).some(s => s.uses?.startsWith('actions/checkout'))).toBe(
+      false
+    );
   });
 });

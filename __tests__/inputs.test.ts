@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { getInputs, InputError, type Inputs } from '../src/inputs.js';
+import { INPUTS, type InputSpec } from '../src/input-table.js';
+import { deriveComment, getInputs, getPostInputs, InputError, type Inputs } from '../src/inputs.js';
 
 const TOKEN = 'tok3n.atlasv1.s3cr3t-value';
 
@@ -97,6 +98,10 @@ describe('defaults', () => {
       terraformVersion: '',
       githubToken: '',
       commentOnPr: true,
+      runId: undefined,
+      discard: false,
+      comment: 'GitHub Actions',
+      configurationVersion: undefined,
       requireReviewedPlan: false
     });
   };
@@ -126,7 +131,11 @@ describe('defaults', () => {
       'refresh-only',
       'terraform-version',
       'github-token',
-      'comment-on-pr'
+      'comment-on-pr',
+      'run-id',
+      'discard',
+      'comment',
+      'configuration-version'
     ]) {
       setInputs({ [name]: '' });
     }
@@ -266,7 +275,7 @@ describe('workspace and organization', () => {
 
   it('requires the workspace', () => {
     setRequired({ workspace: '' });
-    expectInputError('workspace', /required/);
+    expectInputError('workspace', /required \(unless "run-id" is given\)/);
   });
 
   it.each(['my workspace', 'a/b', 'name.with.dots', 'ws-abc/../x'])(
@@ -722,5 +731,162 @@ describe('every problem at once', () => {
     setRequired({ speculative: 'maybe', apply: 'true' });
     const error = inputError();
     expect(error.problems.map(problem => problem.input)).toEqual(['speculative']);
+  });
+});
+
+describe('run-id', () => {
+  // docs/contract.md, "Existing runs and configuration versions": the inputs that only shape
+  // a new run, each with a value other than its default.
+  const NEW_RUN_ONLY: Record<string, string> = {
+    directory: 'infra',
+    speculative: 'true',
+    'is-destroy': 'true',
+    message: 'hello',
+    targets: 'aws_vpc.main',
+    replace: 'aws_vpc.main',
+    variables: 'x=1',
+    'save-plan': 'true',
+    refresh: 'false',
+    'refresh-only': 'true',
+    'terraform-version': '1.9.5',
+    'configuration-version': 'cv-abc123'
+  };
+
+  it("marks exactly the contract's new-run-only inputs in the table", () => {
+    const marked = (Object.keys(INPUTS) as (keyof typeof INPUTS)[]).filter(
+      name => (INPUTS[name] as InputSpec<unknown>).newRunOnly === true
+    );
+    expect(marked.sort()).toEqual(Object.keys(NEW_RUN_ONLY).sort());
+  });
+
+  it('needs neither workspace nor organization, and resolves no directory', () => {
+    // Nothing is packed: a job without a checkout must work.
+    process.env.GITHUB_WORKSPACE = path.join(workspace, 'missing');
+    setInputs({ token: TOKEN, 'run-id': 'run-AbC123' });
+    const inputs = getInputs();
+    expect(inputs.runId).toBe('run-AbC123');
+    expect(inputs.workspace).toBe('');
+    expect(inputs.organization).toBeUndefined();
+    expect(inputs.discard).toBe(false);
+  });
+
+  it('takes a workspace name without an organization', () => {
+    setInputs({ token: TOKEN, 'run-id': 'run-a1', workspace: 'networking' });
+    expect(getInputs().workspace).toBe('networking');
+  });
+
+  it.each(Object.entries(NEW_RUN_ONLY))('refuses %s with run-id', (name, value) => {
+    setRequired({ 'run-id': 'run-a1', [name]: value });
+    const error = expectInputError(name, /cannot be used with "run-id"/);
+    expect(error.problems).toHaveLength(name === 'terraform-version' ? 2 : 1);
+  });
+
+  it('lists every new-run-only input at once', () => {
+    setRequired({ 'run-id': 'run-a1', speculative: 'true', targets: 'a.b', refresh: 'false' });
+    expect(inputError().problems.map(problem => problem.input)).toEqual([
+      'speculative',
+      'targets',
+      'refresh'
+    ]);
+  });
+
+  it('accepts those inputs at their defaults, however spelled', () => {
+    setRequired({
+      'run-id': 'run-a1',
+      directory: './',
+      speculative: 'False',
+      refresh: 'TRUE',
+      'save-plan': 'false',
+      targets: '\n  \n'
+    });
+    expect(getInputs().runId).toBe('run-a1');
+  });
+
+  it.each(['run_abc', 'abc', 'run-', 'run-a b', 'run-abc/../x', 'ws-abc'])(
+    'rejects the run ID %j',
+    value => {
+      setRequired({ 'run-id': value });
+      expectInputError('run-id', /must be a run ID such as run-/);
+    }
+  );
+});
+
+describe('discard', () => {
+  it('works with run-id', () => {
+    setRequired({ 'run-id': 'run-a1', discard: 'true' });
+    expect(getInputs().discard).toBe(true);
+  });
+
+  it('needs run-id', () => {
+    setRequired({ discard: 'true' });
+    expectInputError('discard', /needs "run-id"/);
+  });
+
+  it('refuses apply', () => {
+    setRequired({ 'run-id': 'run-a1', discard: 'true', apply: 'true' });
+    const error = expectInputError('discard', /"discard" and "apply" cannot both be true/);
+    expect(error.problems).toHaveLength(1);
+  });
+});
+
+describe('configuration-version', () => {
+  it('takes a cv- ID and resolves no directory', () => {
+    process.env.GITHUB_WORKSPACE = path.join(workspace, 'missing');
+    setRequired({ 'configuration-version': 'cv-Zx9' });
+    const inputs = getInputs();
+    expect(inputs.configurationVersion).toBe('cv-Zx9');
+    expect(inputs.runId).toBeUndefined();
+  });
+
+  it.each(['infra', './infra/', '..'])('refuses the directory %j', directory => {
+    setRequired({ 'configuration-version': 'cv-Zx9', directory });
+    expectInputError('configuration-version', /"directory" other than "\."/);
+  });
+
+  it.each(['.', './', './/'])('accepts the directory %j (the default)', directory => {
+    setRequired({ 'configuration-version': 'cv-Zx9', directory });
+    expect(getInputs().configurationVersion).toBe('cv-Zx9');
+  });
+
+  it.each(['cv_1', 'run-abc', 'cv-', 'cv-a/b'])('rejects the ID %j', value => {
+    setRequired({ 'configuration-version': value });
+    expectInputError('configuration-version', /must be a configuration version ID/);
+  });
+});
+
+describe('comment', () => {
+  it('uses the input when given', () => {
+    setRequired({ comment: 'Approved by the release board' });
+    expect(getInputs().comment).toBe('Approved by the release board');
+  });
+
+  it('derives repository, workflow, run number, attempt, actor and the run link', () => {
+    setRequired();
+    Object.assign(process.env, {
+      GITHUB_REPOSITORY: 'acme/infra',
+      GITHUB_WORKFLOW: 'Deploy',
+      GITHUB_RUN_NUMBER: '42',
+      GITHUB_RUN_ATTEMPT: '2',
+      GITHUB_ACTOR: 'octocat',
+      GITHUB_RUN_ID: '9001',
+      GITHUB_SERVER_URL: 'https://github.example.com/'
+    });
+    expect(getInputs().comment).toBe(
+      'GitHub Actions: acme/infra, workflow "Deploy", run 42 (attempt 2), actor octocat (https://github.example.com/acme/infra/actions/runs/9001)'
+    );
+  });
+
+  it('leaves out a first attempt and what is unknown', () => {
+    expect(deriveComment({ GITHUB_RUN_NUMBER: '7', GITHUB_RUN_ATTEMPT: '1' })).toBe(
+      'GitHub Actions: run 7'
+    );
+    expect(deriveComment({ GITHUB_REPOSITORY: 'a/b', GITHUB_RUN_ID: '5' })).toBe(
+      'GitHub Actions: a/b (https://github.com/a/b/actions/runs/5)'
+    );
+  });
+
+  it('reaches the post step, which reads it alone', () => {
+    setInputs({ token: TOKEN, comment: 'stop it', speculative: 'nonsense' });
+    expect(getPostInputs().comment).toBe('stop it');
   });
 });

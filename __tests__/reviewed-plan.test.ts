@@ -10,7 +10,6 @@ import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/gl
 import { run } from '../src/main.js';
 import { commentMarker } from '../src/report/pr-comment.js';
 import { fingerprintLine } from '../src/review/plan-fingerprint.js';
-import { REFUSED_APPLY_COMMENT } from '../src/run-driver.js';
 import { type GitHubServer, startGitHubServer } from './helpers/github-server.js';
 import type { PullRequestSpec } from './helpers/github-pulls.js';
 import { type StepResult, resources, useCheckouts, withStep } from './helpers/runner.js';
@@ -92,7 +91,10 @@ function expectDiscarded(result: StepResult, workspace: string, stateBefore: str
   expect(result.exitCode).toBe(1);
   const runId = result.outputs['run-id'];
   expect(emulator.actionNames(runId)).toEqual(['discard']);
-  expect(emulator.actionCalls(runId)[0]?.comment).toBe(REFUSED_APPLY_COMMENT);
+  // The comment input (here its default, naming the workflow run), and why.
+  expect(emulator.actionCalls(runId)[0]?.comment).toMatch(
+    /^GitHub Actions: acme\/infrastructure.* \(require-reviewed-plan: not the plan reviewed on the pull request\)$/
+  );
   expect(result.outputs['run-status']).toBe('discarded');
   expect(result.outputs['apply-id'] ?? '').toBe('');
   expect(stateOf(workspace)).toEqual(stateBefore);

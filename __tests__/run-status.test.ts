@@ -33,6 +33,7 @@ describe('the status table', () => {
       [
         'cost_estimated',
         'planned',
+        'planned_and_saved',
         'policy_checked',
         'policy_override',
         'post_plan_awaiting_decision',
@@ -44,12 +45,13 @@ describe('the status table', () => {
     );
   });
 
-  it('settles exactly the final statuses, and never pauses a settled one', () => {
+  it('settles exactly the final statuses, and pauses none but a saved plan', () => {
+    // A saved plan ends the step that made it; a later step may still confirm it (run-id).
     for (const status of RUN_STATUSES) {
       const meaning = runStatusMeaning(status);
       expect([status, meaning.settled !== undefined && meaning.pause !== undefined]).toEqual([
         status,
-        false
+        status === 'planned_and_saved'
       ]);
     }
     expect(RUN_STATUSES.filter(isFinalRunStatus).sort()).toEqual(

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7019);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3831);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 7019:
+/***/ 3831:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31349,6 +31349,7 @@ const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(impo
  * returns the typed value or throws an InputError that names the input and says what is
  * allowed. None of them touches the network or the disk.
  */
+
 /**
  * Bad inputs, all of them at once. `input` and the first line of the message name the first
  * problem in reading order; `problems` lists every one.
@@ -31538,6 +31539,31 @@ function parseTerraformVersion(raw) {
     }
     return raw;
 }
+const RUN_ID_PATTERN = /^run-[A-Za-z0-9]+$/;
+const CONFIGURATION_VERSION_ID_PATTERN = /^cv-[A-Za-z0-9]+$/;
+/** A `run-…` ID; empty means "create a run". */
+function parseRunId(raw) {
+    if (raw && !RUN_ID_PATTERN.test(raw)) {
+        throw new input_parsers_InputError('run-id', `Input "run-id" must be a run ID such as run-CZcmD7eagjhyX0vN (e.g. the run-id output of an earlier job); got ${shown(raw)}.`);
+    }
+    return raw;
+}
+/** A `cv-…` ID; empty means "pack directory". */
+function parseConfigurationVersionId(raw) {
+    if (raw && !CONFIGURATION_VERSION_ID_PATTERN.test(raw)) {
+        throw new input_parsers_InputError('configuration-version', `Input "configuration-version" must be a configuration version ID such as cv-ntv3HbhJqvFzamy7 (e.g. the configuration-version-id output of an earlier job); got ${shown(raw)}.`);
+    }
+    return raw;
+}
+/**
+ * The directory as written, with redundant `./` and trailing slashes folded, so `./` and
+ * `infra/` mean the same as `.` and `infra` wherever inputs are compared.
+ */
+function parseDirectory(raw) {
+    const normalized = external_node_path_namespaceObject.normalize(raw);
+    const trimmed = normalized.replace(/[\\/]+$/, '');
+    return trimmed === '' ? normalized : trimmed;
+}
 
 ;// CONCATENATED MODULE: ./src/input-table.ts
 /**
@@ -31567,27 +31593,28 @@ const input_table_lines = (parse) => ({
     kind: 'lines',
     parse
 });
+const newRun = (spec) => ({ ...spec, newRunOnly: true });
 const INPUTS = {
     // getInputs reads TF_API_TOKEN when the input is empty, and masks the value first.
     token: { default: '', kind: 'secret', parse: checkToken },
     hostname: checked('app.terraform.io', parseHostname),
     organization: checked('', parseOrganization),
-    workspace: { default: '', kind: 'text', required: true, parse: parseWorkspace },
-    directory: input_table_text('.'),
-    speculative: input_table_boolean('false'),
+    workspace: checked('', parseWorkspace),
+    directory: newRun(checked('.', parseDirectory)),
+    speculative: newRun(input_table_boolean('false')),
     apply: input_table_boolean('false'),
-    'is-destroy': input_table_boolean('false'),
-    message: input_table_text(''),
-    targets: input_table_lines(parseAddresses),
-    replace: input_table_lines(parseAddresses),
-    variables: input_table_lines(parseVariables),
+    'is-destroy': newRun(input_table_boolean('false')),
+    message: newRun(input_table_text('')),
+    targets: newRun(input_table_lines(parseAddresses)),
+    replace: newRun(input_table_lines(parseAddresses)),
+    variables: newRun(input_table_lines(parseVariables)),
     wait: input_table_boolean('true'),
     timeout: { default: '60m', kind: 'duration', parse: parseDuration },
     'cancel-on-timeout': input_table_boolean('true'),
-    'save-plan': input_table_boolean('false'),
-    refresh: input_table_boolean('true'),
-    'refresh-only': input_table_boolean('false'),
-    'terraform-version': checked('', parseTerraformVersion),
+    'save-plan': newRun(input_table_boolean('false')),
+    refresh: newRun(input_table_boolean('true')),
+    'refresh-only': newRun(input_table_boolean('false')),
+    'terraform-version': newRun(checked('', parseTerraformVersion)),
     'github-token': {
         default: '${{ github.token }}',
         emptyMeans: '',
@@ -31595,24 +31622,49 @@ const INPUTS = {
         parse: (raw) => raw
     },
     'comment-on-pr': input_table_boolean('true'),
+    'run-id': checked('', parseRunId),
+    discard: input_table_boolean('false'),
+    comment: input_table_text(''),
+    'configuration-version': newRun(checked('', parseConfigurationVersionId)),
     // inputs.ts reads it as false on pull request events, where the action writes previews.
     'require-reviewed-plan': input_table_boolean('false')
 };
 /** The names of the boolean inputs, derived from the table. */
 const BOOLEAN_INPUTS = Object.keys(INPUTS).filter(name => INPUTS[name].kind === 'boolean');
+/** What an input's value is when it is left out. */
+function defaultValue(name) {
+    const spec = INPUTS[name];
+    return spec.parse(spec.emptyMeans ?? spec.default, name);
+}
+/** True when the input was given a value that differs from leaving it out. */
+function differsFromDefault(name, value) {
+    return JSON.stringify(value) !== JSON.stringify(defaultValue(name));
+}
+/** With `run-id` nothing is created: every input that shapes a new run is refused. */
+const NEW_RUN_ONLY_RULES = Object.keys(INPUTS)
+    .filter(name => INPUTS[name].newRunOnly === true)
+    .map(name => ({
+    input: name,
+    reads: ['run-id', name],
+    broken: v => v['run-id'] !== '' && differsFromDefault(name, v[name]),
+    message: `Input "${name}" cannot be used with "run-id": it shapes a new run, and with run-id the action acts on an existing run (nothing is packed, uploaded or created). Leave "${name}" out.`
+}));
 /** Combinations the API rejects, or that the action could not carry out. */
 const INPUT_RULES = [
     {
         input: 'workspace',
-        reads: ['workspace'],
-        broken: v => v.workspace === '',
-        message: 'Input "workspace" is required: a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123.'
+        reads: ['workspace', 'run-id'],
+        broken: v => v.workspace === '' && v['run-id'] === '',
+        message: 'Input "workspace" is required (unless "run-id" is given): a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123.'
     },
     {
         input: 'organization',
-        reads: ['organization', 'workspace'],
-        broken: v => v.organization === '' && v.workspace !== '' && !isWorkspaceId(v.workspace),
-        message: 'Input "organization" is required when "workspace" is a name (it may be omitted only with a workspace ID such as ws-abc123).'
+        reads: ['organization', 'workspace', 'run-id'],
+        broken: v => v.organization === '' &&
+            v.workspace !== '' &&
+            !isWorkspaceId(v.workspace) &&
+            v['run-id'] === '',
+        message: 'Input "organization" is required when "workspace" is a name (it may be omitted only with a workspace ID such as ws-abc123, or with "run-id").'
     },
     {
         input: 'apply',
@@ -31661,6 +31713,25 @@ const INPUT_RULES = [
         reads: ['apply', 'wait'],
         broken: v => v.apply && !v.wait,
         message: 'Input "apply" cannot be true while "wait" is false: the action must wait for the plan before it can confirm the apply.'
+    },
+    ...NEW_RUN_ONLY_RULES,
+    {
+        input: 'discard',
+        reads: ['discard', 'run-id'],
+        broken: v => v.discard && v['run-id'] === '',
+        message: 'Input "discard" needs "run-id": it discards an existing run (e.g. the run-id output of the plan job).'
+    },
+    {
+        input: 'discard',
+        reads: ['discard', 'apply'],
+        broken: v => v.discard && v.apply,
+        message: 'Inputs "discard" and "apply" cannot both be true: choose one.'
+    },
+    {
+        input: 'configuration-version',
+        reads: ['configuration-version', 'directory'],
+        broken: v => v['configuration-version'] !== '' && differsFromDefault('directory', v.directory),
+        message: 'Input "configuration-version" cannot be used with a "directory" other than ".": the run uses that configuration version, and nothing is packed. Leave "directory" out.'
     }
 ];
 function isWorkspaceId(workspace) {
@@ -31996,14 +32067,21 @@ function isPullRequestEvent(env) {
  */
 function getInputs() {
     const { values, problems } = input_table_readInputTable(readInput);
+    const root = process.env.GITHUB_WORKSPACE || process.cwd();
     let resolved;
-    try {
-        resolved = resolveDirectory(values.directory ?? '.', process.env.GITHUB_WORKSPACE || process.cwd());
+    if (values['run-id'] || values['configuration-version']) {
+        // Nothing is packed: the checkout may be absent, and directory is '.' (an input rule).
+        resolved = { workspaceRoot: external_node_path_namespaceObject.resolve(root), directory: external_node_path_namespaceObject.resolve(root) };
     }
-    catch (error) {
-        if (!(error instanceof input_parsers_InputError))
-            throw error;
-        problems.push(...error.problems);
+    else {
+        try {
+            resolved = resolveDirectory(values.directory ?? '.', root);
+        }
+        catch (error) {
+            if (!(error instanceof input_parsers_InputError))
+                throw error;
+            problems.push(...error.problems);
+        }
     }
     if (problems.length > 0 || !resolved)
         throw new input_parsers_InputError(problems);
@@ -32032,11 +32110,15 @@ function getInputs() {
         variables: Object.freeze(v.variables),
         timeoutMs: v.timeout,
         terraformVersion: v['terraform-version'],
-        githubToken: v['github-token']
+        githubToken: v['github-token'],
+        runId: v['run-id'] || undefined,
+        discard: v.discard,
+        comment: v.comment || deriveComment(process.env),
+        configurationVersion: v['configuration-version'] || undefined
     });
 }
-const POST_INPUTS = (/* unused pure expression or super */ null && (['token', 'hostname', 'cancel-on-timeout']));
-/** The three inputs the post step uses, read alone: a later problem elsewhere cannot stop it. */
+const POST_INPUTS = (/* unused pure expression or super */ null && (['token', 'hostname', 'cancel-on-timeout', 'comment']));
+/** The inputs the post step uses, read alone: a later problem elsewhere cannot stop it. */
 function getPostInputs() {
     const { values, problems } = readInputTable(readInput, POST_INPUTS);
     if (problems.length > 0)
@@ -32045,8 +32127,38 @@ function getPostInputs() {
     return Object.freeze({
         token: v.token,
         baseUrl: v.hostname,
-        cancelOnTimeout: v['cancel-on-timeout']
+        cancelOnTimeout: v['cancel-on-timeout'],
+        comment: v.comment || deriveComment(process.env)
     });
+}
+/**
+ * "GitHub Actions: acme/infra, workflow "deploy", run 42 (attempt 2), actor octocat
+ * (https://github.com/acme/infra/actions/runs/7)": the run's history in HCP Terraform then
+ * shows which workflow run applied, discarded or canceled it.
+ */
+function deriveComment(env) {
+    const repository = env.GITHUB_REPOSITORY?.trim();
+    const workflow = env.GITHUB_WORKFLOW?.trim();
+    const runNumber = env.GITHUB_RUN_NUMBER?.trim();
+    const attempt = env.GITHUB_RUN_ATTEMPT?.trim();
+    const actor = env.GITHUB_ACTOR?.trim();
+    const runId = env.GITHUB_RUN_ID?.trim();
+    const server = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '');
+    const run = runNumber
+        ? `run ${runNumber}${attempt && attempt !== '1' ? ` (attempt ${attempt})` : ''}`
+        : '';
+    const parts = [
+        repository,
+        workflow ? `workflow ${JSON.stringify(workflow)}` : '',
+        run,
+        actor ? `actor ${actor}` : ''
+    ].filter(Boolean);
+    let comment = 'GitHub Actions';
+    if (parts.length > 0)
+        comment += `: ${parts.join(', ')}`;
+    if (repository && runId)
+        comment += ` (${server}/${repository}/actions/runs/${runId})`;
+    return comment;
 }
 /** "Triggered by GitHub Actions: acme/infra @ <sha> (workflow "Terraform", run 42)". */
 function deriveMessage(env) {
@@ -32162,8 +32274,9 @@ const RUN_STATUS_MEANING = {
     post_plan_completed: { pause: 'confirmation' },
     post_plan_awaiting_decision: { pause: 'decision' },
     planned_and_finished: { settled: 'success' },
-    // Final for this step; the saved plan can still be confirmed later (by run-id).
-    planned_and_saved: { settled: 'success' },
+    // Final for this step; the saved plan can still be confirmed later (by run-id), so it
+    // also pauses for confirmation (§6.5 lists it among the confirmable statuses).
+    planned_and_saved: { settled: 'success', pause: 'confirmation' },
     confirmed: { cancelable: true, applying: true },
     pre_apply_running: { applying: true },
     pre_apply_completed: { applying: true },
@@ -32370,19 +32483,45 @@ function failedPolicyNames(sentinel) {
  * The decision at one look at the run. A settled status ends the step; a confirmable run
  * is confirmed with `apply: true` when its plan has changes (or when nothing says whether
  * it has: the user asked for the apply), and otherwise ends the step successfully, left for
- * someone to confirm; anything else means waiting.
+ * someone to confirm; anything else means waiting. A saved plan (`planned_and_saved`) is
+ * final for the step that made it, but a later step with `run-id` and `apply: true`
+ * confirms it (never auto-applied).
  */
 function nextStep(view, facts, request) {
     const meaning = runStatusMeaning(view.status);
-    if (meaning.settled)
+    const savedPlan = view.status === 'planned_and_saved' && request.apply;
+    if (meaning.settled && !savedPlan)
         return { kind: 'settled' };
-    if (view.actions.confirmable && !view.planOnly && !request.confirmed && !view.autoApply) {
+    // Our confirmation was accepted; the status moves on a moment later.
+    if (savedPlan && request.confirmed)
+        return { kind: 'wait', pausedForDecision: false };
+    if (view.actions.confirmable &&
+        !view.planOnly &&
+        !request.confirmed &&
+        (!view.autoApply || savedPlan)) {
         const changes = view.hasChanges ?? planHasChanges(facts);
         if (request.apply && changes !== false)
             return { kind: 'confirm' };
+        if (savedPlan)
+            return { kind: 'settled', outcome: unconfirmableSavedPlan(facts) };
         return { kind: 'stop-waiting', outcome: awaitingConfirmation(facts, request.apply) };
     }
+    if (savedPlan)
+        return { kind: 'settled', outcome: unconfirmableSavedPlan(facts) };
     return { kind: 'wait', pausedForDecision: meaning.pause === 'decision' };
+}
+/** A saved plan the server will not let anyone confirm: nothing to apply, or refused. */
+function unconfirmableSavedPlan(facts) {
+    if (planHasChanges(facts) === false) {
+        return {
+            outcome: 'success',
+            headline: `The saved plan has no changes: nothing to apply. ${countsSentence(facts.counts)}`
+        };
+    }
+    return {
+        outcome: 'failure',
+        headline: 'The saved plan has changes but cannot be confirmed: the server says it is not confirmable. Check the run in the UI, or plan again.'
+    };
 }
 /** The step's end at the first confirmable pause, when it does not confirm. */
 function awaitingConfirmation(facts, apply) {
@@ -38571,7 +38710,13 @@ function detailsTable(report, context) {
         columns.push(['Commit', markdown_link(codeSpan(sha.slice(0, 7)), url)]);
     }
     if (report.configurationVersionId) {
-        columns.push(['Configuration version', codeSpan(report.configurationVersionId)]);
+        const source = report.sourceConfigurationVersionId;
+        const copied = source && source !== report.configurationVersionId;
+        const cell = codeSpan(report.configurationVersionId);
+        columns.push([
+            'Configuration version',
+            copied ? `${cell} (copy of ${codeSpan(source)})` : cell
+        ]);
     }
     if (columns.length === 0)
         return undefined;
@@ -39297,6 +39442,56 @@ function retryDelay(retry, policy, clock, headers = {}) {
     return backoffDelay(retry, policy, () => clock.random());
 }
 
+;// CONCATENATED MODULE: ./src/configuration-source.ts
+/**
+ * `configuration-version`: whether a given configuration version can start the run, and
+ * whether it must be copied into this workspace first (docs/contract.md, "Existing runs and
+ * configuration versions"; docs/tfe-api-notes.md §5.3, §6.1). Pure decisions.
+ */
+
+/**
+ * The largest archive the action copies. The API documents no limit (OTF's default is
+ * 10 MiB); this only bounds the disk a hostile server could make the runner fill.
+ */
+const MAX_COPIED_ARCHIVE_BYTES = 1024 * 1024 * 1024;
+/** Why the configuration version cannot start a run, or undefined when it is `uploaded`. */
+function sourceRefusal(id, attributes) {
+    const status = attributes.status ?? 'unknown';
+    if (status === 'uploaded')
+        return undefined;
+    const reason = attributes['error-message'] ?? attributes.error;
+    const why = {
+        pending: 'nothing was uploaded to it yet, or its upload is still being processed',
+        fetching: 'it is still being fetched from its VCS repository',
+        archived: 'its files were archived after its runs finished, and an API upload cannot be used again: upload the configuration anew',
+        errored: `its upload could not be processed${reason ? `: ${reason}` : ''}`
+    };
+    const detail = why[status] ?? (status.startsWith('backing_data') ? 'its data was deleted' : '');
+    return `Configuration version ${id} is ${status}, not uploaded${detail ? `: ${detail}` : ''}. Only an uploaded configuration version can start a run.`;
+}
+/**
+ * A reason to copy rather than use the configuration version directly, or undefined. A
+ * speculative one makes every run from it plan-only (§6.1), so an applicable run needs a
+ * copy that is not speculative.
+ */
+function copyReason(attributes, request) {
+    if (attributes.speculative === true && !request.speculative) {
+        return 'it is speculative, so a run made from it could never be applied';
+    }
+    return undefined;
+}
+/**
+ * A server that does not let this workspace's run use the configuration version (it belongs
+ * to another workspace) answers 404 or 422; the run then starts from a copy.
+ */
+function refusesForeignConfiguration(error) {
+    return error instanceof TfeApiError && (error.status === 404 || error.status === 422);
+}
+/** "not found" as the user should read it: the token may not see it, or it is elsewhere. */
+function sourceNotFound(id) {
+    return `Configuration version ${id} was not found: it does not exist, belongs to another organization, or the token may not read it.`;
+}
+
 ;// CONCATENATED MODULE: ./src/create-once.ts
 /**
  * Creates something at most once, although its request may have to be sent again
@@ -39350,6 +39545,96 @@ function classify(error) {
             return 'uncertain';
     }
     return 'final';
+}
+
+;// CONCATENATED MODULE: ./src/discard-step.ts
+
+/**
+ * Discards a run that waits (for confirmation, a decision, or with a saved plan) or is
+ * pending, cancels one while it is queued or planning, and leaves a run that is applying
+ * or applied alone: then the step fails, as nothing could be stopped.
+ */
+function discardStep(view, request) {
+    const { status } = view;
+    const meaning = runStatusMeaning(status);
+    const words = status.replace(/_/g, ' ');
+    if (status === 'applied') {
+        return settled('failure', request.sent
+            ? 'The run applied before it could be stopped.'
+            : 'The run had already applied: nothing could be discarded.');
+    }
+    if (status === 'discarded' || status === 'canceled' || status === 'force_canceled') {
+        return settled('success', request.sent
+            ? `The run was ${words}: it will never apply.`
+            : `The run was already ${words}: it will never apply.`);
+    }
+    // A saved plan is final for its own step, but can still be confirmed: discard it.
+    if (meaning.settled && status !== 'planned_and_saved') {
+        return settled('success', `The run had already ended without applying (${words}).`);
+    }
+    if (meaning.applying) {
+        return {
+            kind: 'stop-waiting',
+            outcome: {
+                outcome: 'failure',
+                headline: `The run is already applying (${words}): it was left alone, and it may change resources.`
+            }
+        };
+    }
+    // An accepted stop takes effect a moment later; only a plan that finished despite the
+    // cancel (it now waits) needs the discard as well.
+    if (view.actions.discardable && request.sent !== 'discard') {
+        return { kind: 'stop', action: 'discard' };
+    }
+    if (view.actions.cancelable && !request.sent)
+        return { kind: 'stop', action: 'cancel' };
+    return { kind: 'wait', pausedForDecision: false };
+}
+function settled(outcome, headline) {
+    return { kind: 'settled', outcome: { outcome, headline } };
+}
+
+;// CONCATENATED MODULE: ./src/existing-run.ts
+/** Why the step must not act on the run, or undefined when it may. */
+function existingRunRefusal(attributes, workspace, request) {
+    const { runId } = request;
+    const mismatch = workspaceMismatch(workspace, request);
+    if (mismatch)
+        return mismatch;
+    const permissions = attributes.permissions ?? {};
+    if (request.apply && attributes['plan-only'] === true) {
+        return `Run ${runId} is a speculative (plan-only) run: it can never be applied. Nothing was done; apply: true needs a run that was not speculative.`;
+    }
+    if (request.apply && permissions['can-apply'] === false) {
+        return `The token may not apply run ${runId} (its can-apply permission is false). Nothing was done.`;
+    }
+    if (request.discard &&
+        permissions['can-discard'] === false &&
+        permissions['can-cancel'] === false) {
+        return `The token may neither discard nor cancel run ${runId}. Nothing was done.`;
+    }
+    return undefined;
+}
+/** The run must belong to the `workspace` input when one is given. */
+function workspaceMismatch(workspace, request) {
+    if (!request.workspace)
+        return undefined;
+    const given = request.workspaceIsId
+        ? request.workspace
+        : [request.organization, request.workspace].filter(Boolean).join('/');
+    const actual = [workspace.organization, workspace.name].filter(Boolean).join('/') || 'an unknown workspace';
+    const label = `${actual}${workspace.id ? ` (${workspace.id})` : ''}`;
+    const refusal = `Run ${request.runId} belongs to workspace ${label}, not to ${given} (the workspace input). Nothing was done.`;
+    if (!workspace.id) {
+        return `The server did not say which workspace run ${request.runId} belongs to, so it cannot be checked against ${given} (the workspace input). Nothing was done.`;
+    }
+    if (request.workspaceIsId)
+        return workspace.id === request.workspace ? undefined : refusal;
+    if (workspace.name !== request.workspace)
+        return refusal;
+    if (request.organization && workspace.organization !== request.organization)
+        return refusal;
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: external "node:string_decoder"
@@ -39661,9 +39946,11 @@ function checkWorkspace(name, attributes, use) {
 ;// CONCATENATED MODULE: ./src/run-driver.ts
 /**
  * The run's I/O loop: workspace → configuration version → upload → exactly one run →
- * follow it → confirm when asked → settle. What each answer means is decided elsewhere
- * (workspace-check.ts, run-facts.ts, outcome.ts); this file only asks, waits and logs.
- * The driver owns the facts it learns and hands out read-only snapshots.
+ * follow it → confirm when asked → settle; or an existing run (`run-id`) followed,
+ * confirmed or discarded. What each answer means is decided elsewhere (workspace-check.ts,
+ * existing-run.ts, configuration-source.ts, run-facts.ts, outcome.ts, discard-step.ts);
+ * this file only asks, waits and logs. The driver owns the facts it learns and hands out
+ * read-only snapshots.
  */
 
 
@@ -39680,8 +39967,12 @@ function checkWorkspace(name, attributes, use) {
 
 
 
-/** The comment sent with the discard of a refused run (the run's history shows it). */
-const REFUSED_APPLY_COMMENT = 'Discarded by tfe-run-action: this plan is not the one reviewed on the pull request (require-reviewed-plan).';
+
+
+
+
+
+
 /** How often an unchanged status is repeated in the log. */
 const HEARTBEAT_MS = 30_000;
 class RunDriver {
@@ -39695,6 +39986,8 @@ class RunDriver {
     current = Object.freeze({});
     stopOnExit = false;
     workspaceAutoApply = false;
+    /** This step confirmed the apply: it then owns stopping the run, even one it did not create. */
+    confirmedHere = false;
     constructor(inputs, deps) {
         this.inputs = inputs;
         this.deps = deps;
@@ -39753,17 +40046,30 @@ class RunDriver {
         await this.waitForConfiguration(cv.id);
         return cv.id;
     }
-    /** Creates the one run of this step (adopting it when the answer to the create was lost). */
-    async createRun(configurationVersionId) {
+    /**
+     * Creates the one run of this step (adopting it when the answer to the create was lost).
+     * `shared`: the configuration version was not made by this step, so other runs may use
+     * it too: only a run that was not there before the create may be adopted, and the post
+     * step (which looks runs up by configuration version) learns of the run only once known.
+     */
+    async createRun(configurationVersionId, options = {}) {
         const workspaceId = this.requireFact('workspaceId');
+        const earlier = options.shared
+            ? new Set((await this.api.listRuns(workspaceId)).map(run => run.id))
+            : new Set();
         // From here on a run may exist even if this process dies before it hears of it: the
         // post step then finds it by its configuration version.
-        this.setStopOnExit(this.inputs.wait);
+        if (!options.shared)
+            this.setStopOnExit(this.inputs.wait);
         const run = await createOnce({
             ...this.createOptions('the run'),
             create: () => this.api.createRun(workspaceId, configurationVersionId, runCreateAttributes(this.inputs)),
-            findExisting: () => findRunOf(this.api, workspaceId, configurationVersionId)
+            findExisting: async () => {
+                const found = await findRunOf(this.api, workspaceId, configurationVersionId);
+                return found && !earlier.has(found.id) ? found : undefined;
+            }
         });
+        this.setStopOnExit(this.inputs.wait);
         // "Longest wait for the run": counted from the run's creation, not from packing.
         this.budget.runCreated();
         const { organization, workspaceName } = this.current;
@@ -39777,14 +40083,115 @@ class RunDriver {
         return run;
     }
     /**
+     * Creates the run from the `configuration-version` input: directly, or, when the server
+     * refuses another workspace's configuration version (or it is speculative and the run
+     * must not be), from a byte-for-byte copy uploaded to this workspace. Never repacks.
+     */
+    async createRunFromConfigurationVersion(sourceId) {
+        let source;
+        try {
+            source = await this.api.getConfigurationVersion(sourceId);
+        }
+        catch (error) {
+            if (error instanceof TfeApiError && error.status === 404) {
+                throw new RunRefusedError(sourceNotFound(sourceId));
+            }
+            throw error;
+        }
+        const attributes = source.attributes ?? {};
+        const refusal = sourceRefusal(sourceId, attributes);
+        if (refusal)
+            throw new RunRefusedError(refusal);
+        this.update({ sourceConfigurationVersionId: sourceId, configurationVersionId: sourceId });
+        const reason = copyReason(attributes, this.inputs);
+        if (!reason) {
+            try {
+                log.info(`Configuration version ${sourceId}: creating the run from it.`);
+                return await this.createRun(sourceId, { shared: true });
+            }
+            catch (error) {
+                if (!refusesForeignConfiguration(error))
+                    throw error;
+                log.info(`The server does not let this workspace use ${sourceId} (${error.message}).`);
+            }
+        }
+        else {
+            log.info(`Configuration version ${sourceId} is not used directly: ${reason}.`);
+        }
+        return this.createRun(await this.copyConfiguration(sourceId));
+    }
+    /** Downloads the archive to a temporary file and uploads the same bytes to this workspace. */
+    async copyConfiguration(sourceId) {
+        const base = process.env.RUNNER_TEMP || external_node_os_namespaceObject.tmpdir();
+        const directory = await external_node_fs_namespaceObject.promises.mkdtemp(external_node_path_namespaceObject.join(base, 'tfe-run-copy-'));
+        try {
+            const file = external_node_path_namespaceObject.join(directory, 'configuration.tar.gz');
+            log.info(`Copying configuration version ${sourceId} into this workspace.`);
+            const saved = await this.api.downloadConfigurationVersion(sourceId, file, MAX_COPIED_ARCHIVE_BYTES);
+            log.info(`Downloaded ${formatBytes(saved.size)} (sha256 ${saved.sha256}).`);
+            const copyId = await this.uploadConfiguration({ path: file, size: saved.size });
+            log.info(`Configuration version ${copyId} is a byte-for-byte copy of ${sourceId}.`);
+            return copyId;
+        }
+        finally {
+            await external_node_fs_namespaceObject.promises.rm(directory, { recursive: true, force: true });
+        }
+    }
+    /**
+     * Takes the `run-id` input's run as this step's run: reads it and its workspace, and
+     * refuses before any action call when the step must not act on it.
+     */
+    async adoptRun(runId) {
+        const { inputs } = this;
+        const document = await this.api.getRun(runId);
+        const run = document.data;
+        const workspaceId = relatedId(run, 'workspace');
+        const workspace = workspaceId ? await this.api.getWorkspaceById(workspaceId) : undefined;
+        const organization = workspace ? relatedId(workspace, 'organization') : undefined;
+        const workspaceName = workspace?.attributes?.name;
+        this.workspaceAutoApply = workspace?.attributes?.['auto-apply'] === true;
+        const { plan, apply } = await this.phases(document);
+        this.update({
+            ...factsFromRun(this.current, run, plan, apply),
+            workspaceId,
+            workspaceName,
+            organization,
+            configurationVersionId: relatedId(run, 'configuration-version'),
+            planOnly: run.attributes?.['plan-only'] === true,
+            isDestroy: run.attributes?.['is-destroy'] === true,
+            runUrl: runUrl(inputs.baseUrl, organization, workspaceName, run.id)
+        });
+        log.info(`Run ${run.id} of workspace ${organization ?? '?'}/${workspaceName ?? '?'} (${workspaceId ?? '?'}): ${run.attributes?.status ?? 'unknown'}`);
+        const refusal = existingRunRefusal(run.attributes ?? {}, { id: workspaceId, name: workspaceName, organization }, {
+            runId,
+            workspace: inputs.workspace,
+            workspaceIsId: inputs.workspaceIsId,
+            organization: inputs.organization,
+            apply: inputs.apply,
+            discard: inputs.discard
+        });
+        if (refusal)
+            throw new RunRefusedError(refusal);
+        log.notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
+        // The timeout counts from here, as it does from a created run's creation.
+        this.budget.runCreated();
+        return run;
+    }
+    /** Whether a timeout or cancellation should stop the run: our own, or one we confirmed. */
+    get ownsRun() {
+        return this.inputs.runId === undefined || this.confirmedHere;
+    }
+    /**
      * Follows the run until it settles or the step's goal is reached: confirms the apply when
-     * asked (once), streams the logs, and returns the step's outcome.
+     * asked (once), or with `discard: true` discards or cancels it; streams the logs, and
+     * returns the step's outcome.
      */
     async follow(runId) {
         const planLog = new PhaseLog(this.api, log.debug);
         const applyLog = new PhaseLog(this.api, log.debug);
         let confirmed = false;
         let allowed = false;
+        let stopSent;
         let announcedDecision = '';
         let lastStatus = '';
         let statusSince = this.clock.now();
@@ -39812,13 +40219,16 @@ class RunDriver {
                 const waited = formatDuration(Math.round((lastHeartbeat - statusSince) / 1000) * 1000);
                 log.info(`Run status: ${status} (for ${waited})`);
             }
-            const step = nextStep({
+            const view = {
                 status,
                 actions: runActions(run.attributes),
                 planOnly: run.attributes?.['plan-only'] === true,
                 autoApply: run.attributes?.['auto-apply'] ?? this.workspaceAutoApply,
                 hasChanges: run.attributes?.['has-changes']
-            }, this.current, { apply: this.inputs.apply, confirmed });
+            };
+            const step = this.inputs.discard
+                ? discardStep(view, { sent: stopSent })
+                : nextStep(view, this.current, { apply: this.inputs.apply, confirmed });
             switch (step.kind) {
                 case 'settled': {
                     if (status === 'policy_soft_failed' || status === 'errored') {
@@ -39831,7 +40241,7 @@ class RunDriver {
                         this.update({ logTail: failed.lastLines() || undefined });
                     }
                     this.setStopOnExit(false);
-                    return settledOutcome(status, this.current);
+                    return step.outcome ?? settledOutcome(status, this.current);
                 }
                 case 'confirm':
                     await this.finishLogs([planLog, plan, 'Plan']);
@@ -39846,10 +40256,33 @@ class RunDriver {
                     log.info('Plan has changes and apply: true: confirming the apply.');
                     // A 409 means our call applied nothing (the run moved on): read it again and decide
                     // again, so a confirmation is never sent twice for one pause.
-                    confirmed = await this.api.runAction(runId, 'apply', 'Confirmed by tfe-run-action (apply: true)');
-                    if (!confirmed)
+                    confirmed = await this.api.runAction(runId, 'apply', this.inputs.comment);
+                    if (confirmed) {
+                        this.confirmedHere = true;
+                        // From now on a killed step must not leave an apply running unwatched.
+                        this.setStopOnExit(true);
+                    }
+                    else {
                         log.info('The run could not be confirmed just now (409): reading it again.');
+                    }
                     break;
+                case 'stop': {
+                    log.info(`discard: true: ${step.action === 'cancel' ? 'canceling' : 'discarding'} the run (${status}).`);
+                    const accepted = await this.api.runAction(runId, step.action, this.inputs.comment);
+                    if (!accepted) {
+                        log.info(`The run could not be stopped just now (409): reading it again.`);
+                    }
+                    else {
+                        stopSent = step.action;
+                        if (!this.inputs.wait) {
+                            return {
+                                outcome: 'success',
+                                headline: `The run's ${step.action} was requested; not waiting for it (wait: false).`
+                            };
+                        }
+                    }
+                    break;
+                }
                 case 'stop-waiting':
                     await this.finishLogs([planLog, plan, 'Plan']);
                     // The run stays for someone to confirm in the UI: the post step must not discard it.
@@ -39871,7 +40304,8 @@ class RunDriver {
         const runId = this.current.runId;
         if (!runId)
             return;
-        const result = await stopRun(this.api, runId, `tfe-run-action: ${reason}`, this.clock);
+        const comment = `${this.inputs.comment} (${reason})`;
+        const result = await stopRun(this.api, runId, comment, this.clock);
         this.update({ runStatus: result.status ?? this.current.runStatus });
         if (result.action) {
             log.warning(`Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
@@ -39919,7 +40353,8 @@ class RunDriver {
     async refuseApply(runId, verdict) {
         log.info(`${verdict.headline} Discarding run ${runId}.`);
         try {
-            const result = await stopRun(this.api, runId, REFUSED_APPLY_COMMENT, this.clock);
+            const comment = `${this.inputs.comment} (require-reviewed-plan: not the plan reviewed on the pull request)`;
+            const result = await stopRun(this.api, runId, comment, this.clock);
             this.update({ runStatus: result.status ?? this.current.runStatus });
             if (result.action || isFinalRunStatus(result.status)) {
                 this.setStopOnExit(false);
@@ -41449,7 +41884,7 @@ async function packDirectory(options) {
 ;// CONCATENATED MODULE: ./src/state.ts
 /**
  * What the main step saves for the post step (core.saveState), typed: the post step needs
- * this and three inputs, nothing else, so it works even when the rest of the job is gone.
+ * this and four inputs, nothing else, so it works even when the rest of the job is gone.
  */
 
 const NAMES = {
@@ -41498,6 +41933,7 @@ const defaultAnswerLimits = {
     planJsonBytes: 128 * MiB,
     documentMs: 60_000,
     planJsonMs: 120_000,
+    archiveMs: 600_000,
     logReadMs: 5_000,
     idleMs: 30_000
 };
@@ -41526,6 +41962,48 @@ function blobUrlProblem(raw, apiBase) {
         return `it uses plain http (host ${url.host}) while the API uses https, so the transfer could be read and changed on the way`;
     }
     return `its scheme ${url.protocol.replace(/:$/, '')} is neither https nor http`;
+}
+
+;// CONCATENATED MODULE: ./src/tfe/download.ts
+/**
+ * Writing a download to a file as it arrives: never the whole body in memory, hashed on the
+ * way. The client's body reader bounds its size and tells a cut body from a complete one.
+ */
+
+
+/** The body is larger than the caller allows: repeating it would not help. */
+class DownloadTooLargeError extends Error {
+    limit;
+    constructor(limit) {
+        super(`the download is larger than ${limit} bytes`);
+        this.limit = limit;
+        this.name = 'DownloadTooLargeError';
+    }
+}
+/** Takes a body chunk by chunk into `file` (created or truncated), hashing it. */
+class FileSink {
+    fd;
+    size = 0;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    constructor(file) {
+        this.fd = external_node_fs_namespaceObject.openSync(file, 'w');
+    }
+    write(chunk) {
+        if (this.fd === undefined)
+            throw new Error('the download file is closed');
+        external_node_fs_namespaceObject.writeSync(this.fd, chunk);
+        this.size += chunk.length;
+        this.hash.update(chunk);
+    }
+    end() {
+        this.close();
+        return { size: this.size, sha256: this.hash.digest('hex') };
+    }
+    close() {
+        if (this.fd !== undefined)
+            external_node_fs_namespaceObject.closeSync(this.fd);
+        this.fd = undefined;
+    }
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -41730,6 +42208,7 @@ function asTransportError(error) {
 
 
 
+
 const JSONAPI = 'application/vnd.api+json';
 const NEVER = new AbortController().signal;
 class TfeClient {
@@ -41817,6 +42296,62 @@ class TfeClient {
         }));
         if (response.status >= 300) {
             throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
+        }
+    }
+    /**
+     * Saves the configuration version's archive to `file`, byte for byte (docs/tfe-api-notes.md
+     * §5.5): the API answers a redirect to a pre-signed URL, followed without the token, or
+     * (some servers) the archive itself. Streamed to the file, at most `maxBytes`; a cut body
+     * is read again from the first byte.
+     */
+    async downloadConfigurationVersion(id, file, maxBytes) {
+        const path = `/configuration-versions/${seg(id)}/download`;
+        const sinks = [];
+        // A fresh file per attempt: a read cut off starts again from the first byte.
+        const toFile = (what) => (status) => {
+            if (status !== 200)
+                return this.errorLimits(what);
+            const sink = new FileSink(file);
+            sinks.push(sink);
+            return { what, maxBytes, overflow: 'fail', sink: chunk => sink.write(chunk) };
+        };
+        const saved = () => sinks[sinks.length - 1].end();
+        try {
+            const first = await this.call('GET', path, {
+                retry: 'idempotent',
+                accept: [302, 307],
+                limits: toFile(`GET ${path}`),
+                timeMs: this.limits.archiveMs
+            });
+            if (first.status === 200 && sinks.length)
+                return saved();
+            const location = headerValue(first.headers.location);
+            if (!location) {
+                throw new TfeApiError('GET', path, first.status, ['the answer named no archive URL']);
+            }
+            const url = this.blobUrl(location, "configuration version's download URL");
+            const label = 'GET <download-url>';
+            const blob = await this.withRetries(label, 'idempotent', () => this.send({
+                method: 'GET',
+                url,
+                label,
+                headers: { Accept: 'application/octet-stream, */*' },
+                limits: toFile(label),
+                timeMs: this.limits.archiveMs
+            }));
+            if (blob.status !== 200 || !sinks.length) {
+                throw new TfeApiError('GET', path, blob.status, bodyMessages(blob));
+            }
+            return saved();
+        }
+        catch (error) {
+            if (error instanceof BodyTooLargeError)
+                throw new DownloadTooLargeError(maxBytes);
+            throw error;
+        }
+        finally {
+            for (const sink of sinks)
+                sink.close();
         }
     }
     // ---- runs -------------------------------------------------------------------------
@@ -42229,7 +42764,9 @@ async function run(options = {}) {
                 stopOnExit
             })
         });
-        archive = await pack(inputs);
+        // An existing run or configuration version needs no archive.
+        if (!inputs.runId && !inputs.configurationVersion)
+            archive = await pack(inputs);
         outcome = await drive(inputs, driver, archive);
     }
     catch (error) {
@@ -42280,10 +42817,29 @@ async function pack(inputs) {
     });
 }
 async function drive(inputs, driver, archive) {
+    if (inputs.runId) {
+        const run = await driver.adoptRun(inputs.runId);
+        if (!inputs.wait && !inputs.discard) {
+            return {
+                outcome: 'success',
+                headline: `Run is ${run.attributes?.status ?? 'unknown'}; not waiting for it (wait: false).`
+            };
+        }
+        return driver.follow(run.id);
+    }
     await driver.resolveWorkspace();
-    const configurationVersionId = await driver.uploadConfiguration(archive);
-    await archive.remove();
-    const created = await driver.createRun(configurationVersionId);
+    let created;
+    if (inputs.configurationVersion) {
+        created = await driver.createRunFromConfigurationVersion(inputs.configurationVersion);
+    }
+    else if (archive) {
+        const configurationVersionId = await driver.uploadConfiguration(archive);
+        await archive.remove();
+        created = await driver.createRun(configurationVersionId);
+    }
+    else {
+        throw new Error('internal: nothing to create the run from');
+    }
     if (!inputs.wait) {
         return { outcome: 'success', headline: 'Run created; not waiting for it (wait: false).' };
     }
@@ -42296,9 +42852,10 @@ function buildReport(outcome, facts, inputs, resourceChanges) {
         ...outcome,
         organization: facts.organization ?? inputs?.organization,
         workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
-        nothingCreated: !facts.configurationVersionId,
-        speculative: inputs?.speculative,
-        isDestroy: inputs?.isDestroy,
+        // With run-id nothing is created, but a run was found: that is not "not started".
+        nothingCreated: !facts.configurationVersionId && !facts.runStatus,
+        speculative: facts.planOnly ?? inputs?.speculative,
+        isDestroy: facts.isDestroy ?? inputs?.isDestroy,
         commitSha: reportedCommitSha(),
         message: inputs?.message,
         ...resourceChanges
@@ -42326,7 +42883,11 @@ async function failure(error, inputs, driver) {
     const runId = driver?.facts.runId;
     if (error instanceof RunTimeoutError || error instanceof JobCancelledError) {
         const cancelled = error instanceof JobCancelledError;
-        if (runId && driver && inputs?.cancelOnTimeout !== false) {
+        if (runId && driver && !driver.ownsRun) {
+            // run-id: the run was someone else's and this step did not confirm it.
+            log.warning(`Run ${runId} is left as the action found it: ${driver.facts.runUrl}`);
+        }
+        else if (runId && driver && inputs?.cancelOnTimeout !== false) {
             try {
                 await driver.stopRun(cancelled ? 'the job was cancelled' : 'the action timed out');
                 // A cancelled job has seconds before it is killed: report what is known, do not wait.

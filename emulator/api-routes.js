@@ -4,6 +4,7 @@ import { JSON_API, empty, error, notFound } from './http-util.js';
 import * as ws from './workspace-handlers.js';
 import * as runs from './run-handlers.js';
 import { REPORT_ROUTES, NOT_IN_OTF } from './report-handlers.js';
+import { outOfScope } from './token-scope.js';
 
 /**
  * What handlers may use.
@@ -12,6 +13,7 @@ import { REPORT_ROUTES, NOT_IN_OTF } from './report-handlers.js';
  * @property {import('./run-machine.js').RunMachine} machine
  * @property {string} blobUrl
  * @property {string} token
+ * @property {Map<string, readonly string[]>} [scopedTokens] more tokens, each seeing only these organizations
  * @property {boolean} otf answer like OTF where it differs (§13)
  * @property {boolean} [sparse] leave `actions` and `has-changes` out of runs
  *
@@ -53,13 +55,28 @@ const COMPILED = ROUTES.map(([method, pattern, handler]) => {
 });
 
 /**
+ * The organizations the request's token sees: null = all (the main token), undefined = an
+ * unknown token.
+ * @param {Core} core
+ * @param {string | undefined} authorization
+ * @returns {readonly string[] | null | undefined}
+ */
+function tokenScope(core, authorization) {
+  if (authorization === `Bearer ${core.token}`) return null;
+  const token = authorization?.startsWith('Bearer ') ? authorization.slice(7) : undefined;
+  return token === undefined ? undefined : core.scopedTokens?.get(token);
+}
+
+/**
  * Answers one API request; `path` is relative to `/api/v2`.
  * @param {Core} core
  * @param {{ method: string, path: string, query: URLSearchParams, body: Buffer, authorization?: string, contentType?: string }} req
  */
 export function handleApi(core, req) {
   if (req.path === '/ping' && req.method === 'GET') return empty(204);
-  if (req.authorization !== `Bearer ${core.token}`) return error(401, 'unauthorized');
+  const scope = tokenScope(core, req.authorization);
+  if (scope === undefined) return error(401, 'unauthorized');
+  if (scope !== null && outOfScope(core.store, req, scope)) return notFound();
   let pathMatched = false;
   for (const route of COMPILED) {
     const m = route.re.exec(req.path);

@@ -89,6 +89,8 @@ export class Emulator {
     this.host = options.host ?? '127.0.0.1';
     this.blobHost = options.blobHost ?? '127.0.0.2';
     this.token = options.token ?? 'emulator-token';
+    /** @type {Map<string, readonly string[]>} */
+    this.scopedTokens = new Map();
     this.stepMs = options.stepMs ?? 20;
     this.rateLimit = options.rateLimit ?? null;
     this.otf = options.flavor === 'otf';
@@ -133,6 +135,7 @@ export class Emulator {
       machine: this.machine,
       blobUrl: this.advertisedBlobUrl ?? this.blobUrl,
       token: this.token,
+      scopedTokens: this.scopedTokens,
       otf: this.otf,
       sparse: this.sparse,
       onUpload: (cvId, body) => this.uploadProcessor.receive(cvId, body)
@@ -185,6 +188,17 @@ export class Emulator {
     };
     this.store.workspaces.set(ws.id, ws);
     return ws;
+  }
+
+  /**
+   * Accepts another API token that sees only `organizations`, like a user's token:
+   * what belongs to another organization answers 404 (see token-scope.js).
+   * @param {string} token
+   * @param {{ organizations: readonly string[] }} scope
+   */
+  addToken(token, scope) {
+    if (!token || /\s/.test(token) || token === this.token) throw new Error('invalid token');
+    this.scopedTokens.set(token, [...scope.organizations]);
   }
 
   /** @param {string} nameOrId */
@@ -242,6 +256,20 @@ export class Emulator {
     if (!this.machine.overrideTaskStage(this.getRun(runId))) {
       throw new Error(`run ${runId} has no task stage awaiting an override`);
     }
+  }
+
+  /**
+   * Archives an uploaded configuration version, as HCP Terraform does once its runs
+   * finished (docs/tfe-api-notes.md §5.3): its files are gone, the download answers 404
+   * and no run can start from it.
+   * @param {string} cvId
+   */
+  archiveConfigurationVersion(cvId) {
+    const cv = this.store.cv(cvId);
+    if (!cv || cv.status !== 'uploaded')
+      throw new Error(`configuration version ${cvId} is not uploaded`);
+    cv.status = 'archived';
+    cv.statusTimestamps['archived-at'] = now();
   }
 
   /**

@@ -3,6 +3,7 @@
  * returns the typed value or throws an InputError that names the input and says what is
  * allowed. None of them touches the network or the disk.
  */
+import * as path from 'node:path';
 
 /** One bad input: the message names the input and says what is allowed. */
 export interface InputProblem {
@@ -261,4 +262,39 @@ export function parseTerraformVersion(raw: string): string {
     );
   }
   return raw;
+}
+
+const RUN_ID_PATTERN = /^run-[A-Za-z0-9]+$/;
+const CONFIGURATION_VERSION_ID_PATTERN = /^cv-[A-Za-z0-9]+$/;
+
+/** A `run-…` ID; empty means "create a run". */
+export function parseRunId(raw: string): string {
+  if (raw && !RUN_ID_PATTERN.test(raw)) {
+    throw new InputError(
+      'run-id',
+      `Input "run-id" must be a run ID such as run-CZcmD7eagjhyX0vN (e.g. the run-id output of an earlier job); got ${shown(raw)}.`
+    );
+  }
+  return raw;
+}
+
+/** A `cv-…` ID; empty means "pack directory". */
+export function parseConfigurationVersionId(raw: string): string {
+  if (raw && !CONFIGURATION_VERSION_ID_PATTERN.test(raw)) {
+    throw new InputError(
+      'configuration-version',
+      `Input "configuration-version" must be a configuration version ID such as cv-ntv3HbhJqvFzamy7 (e.g. the configuration-version-id output of an earlier job); got ${shown(raw)}.`
+    );
+  }
+  return raw;
+}
+
+/**
+ * The directory as written, with redundant `./` and trailing slashes folded, so `./` and
+ * `infra/` mean the same as `.` and `infra` wherever inputs are compared.
+ */
+export function parseDirectory(raw: string): string {
+  const normalized = path.normalize(raw);
+  const trimmed = normalized.replace(/[\\/]+$/, '');
+  return trimmed === '' ? normalized : trimmed;
 }

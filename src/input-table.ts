@@ -12,9 +12,12 @@ import {
   WORKSPACE_ID_PATTERN,
   parseAddresses,
   parseBoolean,
+  parseConfigurationVersionId,
+  parseDirectory,
   parseDuration,
   parseHostname,
   parseOrganization,
+  parseRunId,
   parseTerraformVersion,
   parseVariables,
   parseWorkspace
@@ -35,6 +38,11 @@ export interface InputSpec<T> {
   readonly required?: boolean;
   /** Turns the raw value (empty already replaced) into the typed value, or throws InputError. */
   readonly parse: (raw: string, name: string) => T;
+  /**
+   * The input shapes a run the action creates: with `run-id` (an existing run) a value
+   * other than the default is an input error.
+   */
+  readonly newRunOnly?: boolean;
 }
 
 const boolean = (value: 'true' | 'false'): InputSpec<boolean> => ({
@@ -57,28 +65,29 @@ const lines = <T>(parse: (raw: string, name: string) => T): InputSpec<T> => ({
   kind: 'lines',
   parse
 });
+const newRun = <T>(spec: InputSpec<T>): InputSpec<T> => ({ ...spec, newRunOnly: true });
 
 export const INPUTS = {
   // getInputs reads TF_API_TOKEN when the input is empty, and masks the value first.
   token: { default: '', kind: 'secret', parse: checkToken },
   hostname: checked('app.terraform.io', parseHostname),
   organization: checked('', parseOrganization),
-  workspace: { default: '', kind: 'text', required: true, parse: parseWorkspace },
-  directory: text('.'),
-  speculative: boolean('false'),
+  workspace: checked('', parseWorkspace),
+  directory: newRun(checked('.', parseDirectory)),
+  speculative: newRun(boolean('false')),
   apply: boolean('false'),
-  'is-destroy': boolean('false'),
-  message: text(''),
-  targets: lines(parseAddresses),
-  replace: lines(parseAddresses),
-  variables: lines<RunVariable[]>(parseVariables),
+  'is-destroy': newRun(boolean('false')),
+  message: newRun(text('')),
+  targets: newRun(lines(parseAddresses)),
+  replace: newRun(lines(parseAddresses)),
+  variables: newRun(lines<RunVariable[]>(parseVariables)),
   wait: boolean('true'),
   timeout: { default: '60m', kind: 'duration', parse: parseDuration },
   'cancel-on-timeout': boolean('true'),
-  'save-plan': boolean('false'),
-  refresh: boolean('true'),
-  'refresh-only': boolean('false'),
-  'terraform-version': checked('', parseTerraformVersion),
+  'save-plan': newRun(boolean('false')),
+  refresh: newRun(boolean('true')),
+  'refresh-only': newRun(boolean('false')),
+  'terraform-version': newRun(checked('', parseTerraformVersion)),
   'github-token': {
     default: '${{ github.token }}',
     emptyMeans: '',
@@ -86,6 +95,10 @@ export const INPUTS = {
     parse: (raw: string) => raw
   },
   'comment-on-pr': boolean('true'),
+  'run-id': checked('', parseRunId),
+  discard: boolean('false'),
+  comment: text(''),
+  'configuration-version': newRun(checked('', parseConfigurationVersionId)),
   // inputs.ts reads it as false on pull request events, where the action writes previews.
   'require-reviewed-plan': boolean('false')
 } as const satisfies Record<string, InputSpec<unknown>>;
@@ -112,21 +125,46 @@ export interface InputRule {
   readonly message: string;
 }
 
+/** What an input's value is when it is left out. */
+function defaultValue(name: InputName): unknown {
+  const spec: InputSpec<unknown> = INPUTS[name];
+  return spec.parse(spec.emptyMeans ?? spec.default, name);
+}
+
+/** True when the input was given a value that differs from leaving it out. */
+function differsFromDefault(name: InputName, value: unknown): boolean {
+  return JSON.stringify(value) !== JSON.stringify(defaultValue(name));
+}
+
+/** With `run-id` nothing is created: every input that shapes a new run is refused. */
+const NEW_RUN_ONLY_RULES: readonly InputRule[] = (Object.keys(INPUTS) as InputName[])
+  .filter(name => (INPUTS[name] as InputSpec<unknown>).newRunOnly === true)
+  .map(name => ({
+    input: name,
+    reads: ['run-id', name],
+    broken: v => v['run-id'] !== '' && differsFromDefault(name, v[name]),
+    message: `Input "${name}" cannot be used with "run-id": it shapes a new run, and with run-id the action acts on an existing run (nothing is packed, uploaded or created). Leave "${name}" out.`
+  }));
+
 /** Combinations the API rejects, or that the action could not carry out. */
 export const INPUT_RULES: readonly InputRule[] = [
   {
     input: 'workspace',
-    reads: ['workspace'],
-    broken: v => v.workspace === '',
+    reads: ['workspace', 'run-id'],
+    broken: v => v.workspace === '' && v['run-id'] === '',
     message:
-      'Input "workspace" is required: a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123.'
+      'Input "workspace" is required (unless "run-id" is given): a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123.'
   },
   {
     input: 'organization',
-    reads: ['organization', 'workspace'],
-    broken: v => v.organization === '' && v.workspace !== '' && !isWorkspaceId(v.workspace),
+    reads: ['organization', 'workspace', 'run-id'],
+    broken: v =>
+      v.organization === '' &&
+      v.workspace !== '' &&
+      !isWorkspaceId(v.workspace) &&
+      v['run-id'] === '',
     message:
-      'Input "organization" is required when "workspace" is a name (it may be omitted only with a workspace ID such as ws-abc123).'
+      'Input "organization" is required when "workspace" is a name (it may be omitted only with a workspace ID such as ws-abc123, or with "run-id").'
   },
   {
     input: 'apply',
@@ -183,6 +221,27 @@ export const INPUT_RULES: readonly InputRule[] = [
     broken: v => v.apply && !v.wait,
     message:
       'Input "apply" cannot be true while "wait" is false: the action must wait for the plan before it can confirm the apply.'
+  },
+  ...NEW_RUN_ONLY_RULES,
+  {
+    input: 'discard',
+    reads: ['discard', 'run-id'],
+    broken: v => v.discard && v['run-id'] === '',
+    message:
+      'Input "discard" needs "run-id": it discards an existing run (e.g. the run-id output of the plan job).'
+  },
+  {
+    input: 'discard',
+    reads: ['discard', 'apply'],
+    broken: v => v.discard && v.apply,
+    message: 'Inputs "discard" and "apply" cannot both be true: choose one.'
+  },
+  {
+    input: 'configuration-version',
+    reads: ['configuration-version', 'directory'],
+    broken: v => v['configuration-version'] !== '' && differsFromDefault('directory', v.directory),
+    message:
+      'Input "configuration-version" cannot be used with a "directory" other than ".": the run uses that configuration version, and nothing is packed. Leave "directory" out.'
   }
 ];
 

@@ -23,7 +23,10 @@ export interface Inputs {
   readonly workspace: string;
   /** True when `workspace` is a `ws-…` ID. */
   readonly workspaceIsId: boolean;
-  /** Absolute, real path of the directory to pack (inside GITHUB_WORKSPACE). */
+  /**
+   * Absolute, real path of the directory to pack (inside GITHUB_WORKSPACE); not resolved
+   * (nothing is packed) with `run-id` or `configuration-version`.
+   */
   readonly directory: string;
   /** Absolute, real path of GITHUB_WORKSPACE (or the current directory when unset). */
   readonly workspaceRoot: string;
@@ -47,6 +50,14 @@ export interface Inputs {
   /** Empty string when not set; already masked with core.setSecret. */
   readonly githubToken: string;
   readonly commentOnPr: boolean;
+  /** An existing run to act on instead of creating one; undefined when not given. */
+  readonly runId: string | undefined;
+  /** With `runId`: make sure that run never applies. */
+  readonly discard: boolean;
+  /** Sent with every apply, discard or cancel: the input, or the derived default. */
+  readonly comment: string;
+  /** Create the run from this configuration version instead of packing; undefined when not given. */
+  readonly configurationVersion: string | undefined;
   /**
    * Confirm only a plan equal to the preview reviewed on the commit's pull request; always
    * false on pull request events (contract.md, "The reviewed plan").
@@ -59,6 +70,8 @@ export interface PostInputs {
   readonly token: string;
   readonly baseUrl: string;
   readonly cancelOnTimeout: boolean;
+  /** The comment of the cancel or discard it may send. */
+  readonly comment: string;
 }
 
 /** core.getInput, with TF_API_TOKEN behind an empty `token`; secrets are masked at once. */
@@ -89,15 +102,18 @@ export function isPullRequestEvent(env: NodeJS.ProcessEnv): boolean {
  */
 export function getInputs(): Inputs {
   const { values, problems } = readInputTable(readInput);
+  const root = process.env.GITHUB_WORKSPACE || process.cwd();
   let resolved: { workspaceRoot: string; directory: string } | undefined;
-  try {
-    resolved = resolveDirectory(
-      values.directory ?? '.',
-      process.env.GITHUB_WORKSPACE || process.cwd()
-    );
-  } catch (error) {
-    if (!(error instanceof InputError)) throw error;
-    problems.push(...error.problems);
+  if (values['run-id'] || values['configuration-version']) {
+    // Nothing is packed: the checkout may be absent, and directory is '.' (an input rule).
+    resolved = { workspaceRoot: path.resolve(root), directory: path.resolve(root) };
+  } else {
+    try {
+      resolved = resolveDirectory(values.directory ?? '.', root);
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+    }
   }
   if (problems.length > 0 || !resolved) throw new InputError(problems);
   const v = values as InputValues;
@@ -125,22 +141,55 @@ export function getInputs(): Inputs {
     variables: Object.freeze(v.variables),
     timeoutMs: v.timeout,
     terraformVersion: v['terraform-version'],
-    githubToken: v['github-token']
+    githubToken: v['github-token'],
+    runId: v['run-id'] || undefined,
+    discard: v.discard,
+    comment: v.comment || deriveComment(process.env),
+    configurationVersion: v['configuration-version'] || undefined
   });
 }
 
-const POST_INPUTS: readonly InputName[] = ['token', 'hostname', 'cancel-on-timeout'];
+const POST_INPUTS: readonly InputName[] = ['token', 'hostname', 'cancel-on-timeout', 'comment'];
 
-/** The three inputs the post step uses, read alone: a later problem elsewhere cannot stop it. */
+/** The inputs the post step uses, read alone: a later problem elsewhere cannot stop it. */
 export function getPostInputs(): PostInputs {
   const { values, problems } = readInputTable(readInput, POST_INPUTS);
   if (problems.length > 0) throw new InputError(problems);
-  const v = values as Pick<InputValues, 'token' | 'hostname' | 'cancel-on-timeout'>;
+  const v = values as Pick<InputValues, 'token' | 'hostname' | 'cancel-on-timeout' | 'comment'>;
   return Object.freeze({
     token: v.token,
     baseUrl: v.hostname,
-    cancelOnTimeout: v['cancel-on-timeout']
+    cancelOnTimeout: v['cancel-on-timeout'],
+    comment: v.comment || deriveComment(process.env)
   });
+}
+
+/**
+ * "GitHub Actions: acme/infra, workflow "deploy", run 42 (attempt 2), actor octocat
+ * (https://github.com/acme/infra/actions/runs/7)": the run's history in HCP Terraform then
+ * shows which workflow run applied, discarded or canceled it.
+ */
+export function deriveComment(env: NodeJS.ProcessEnv): string {
+  const repository = env.GITHUB_REPOSITORY?.trim();
+  const workflow = env.GITHUB_WORKFLOW?.trim();
+  const runNumber = env.GITHUB_RUN_NUMBER?.trim();
+  const attempt = env.GITHUB_RUN_ATTEMPT?.trim();
+  const actor = env.GITHUB_ACTOR?.trim();
+  const runId = env.GITHUB_RUN_ID?.trim();
+  const server = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '');
+  const run = runNumber
+    ? `run ${runNumber}${attempt && attempt !== '1' ? ` (attempt ${attempt})` : ''}`
+    : '';
+  const parts = [
+    repository,
+    workflow ? `workflow ${JSON.stringify(workflow)}` : '',
+    run,
+    actor ? `actor ${actor}` : ''
+  ].filter(Boolean);
+  let comment = 'GitHub Actions';
+  if (parts.length > 0) comment += `: ${parts.join(', ')}`;
+  if (repository && runId) comment += ` (${server}/${repository}/actions/runs/${runId})`;
+  return comment;
 }
 
 /** "Triggered by GitHub Actions: acme/infra @ <sha> (workflow "Terraform", run 42)". */

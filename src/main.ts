@@ -92,7 +92,8 @@ export async function run(options: RunOptions = {}): Promise<void> {
           stopOnExit
         })
     });
-    archive = await pack(inputs);
+    // An existing run or configuration version needs no archive.
+    if (!inputs.runId && !inputs.configurationVersion) archive = await pack(inputs);
     outcome = await drive(inputs, driver, archive);
   } catch (error) {
     budget?.wrapUp(WRAP_UP_MS);
@@ -147,11 +148,32 @@ async function pack(inputs: Inputs): Promise<PackResult> {
   });
 }
 
-async function drive(inputs: Inputs, driver: RunDriver, archive: PackResult): Promise<Outcome> {
+async function drive(
+  inputs: Inputs,
+  driver: RunDriver,
+  archive: PackResult | undefined
+): Promise<Outcome> {
+  if (inputs.runId) {
+    const run = await driver.adoptRun(inputs.runId);
+    if (!inputs.wait && !inputs.discard) {
+      return {
+        outcome: 'success',
+        headline: `Run is ${run.attributes?.status ?? 'unknown'}; not waiting for it (wait: false).`
+      };
+    }
+    return driver.follow(run.id);
+  }
   await driver.resolveWorkspace();
-  const configurationVersionId = await driver.uploadConfiguration(archive);
-  await archive.remove();
-  const created = await driver.createRun(configurationVersionId);
+  let created: { readonly id: string };
+  if (inputs.configurationVersion) {
+    created = await driver.createRunFromConfigurationVersion(inputs.configurationVersion);
+  } else if (archive) {
+    const configurationVersionId = await driver.uploadConfiguration(archive);
+    await archive.remove();
+    created = await driver.createRun(configurationVersionId);
+  } else {
+    throw new Error('internal: nothing to create the run from');
+  }
   if (!inputs.wait) {
     return { outcome: 'success', headline: 'Run created; not waiting for it (wait: false).' };
   }
@@ -170,9 +192,10 @@ function buildReport(
     ...outcome,
     organization: facts.organization ?? inputs?.organization,
     workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
-    nothingCreated: !facts.configurationVersionId,
-    speculative: inputs?.speculative,
-    isDestroy: inputs?.isDestroy,
+    // With run-id nothing is created, but a run was found: that is not "not started".
+    nothingCreated: !facts.configurationVersionId && !facts.runStatus,
+    speculative: facts.planOnly ?? inputs?.speculative,
+    isDestroy: facts.isDestroy ?? inputs?.isDestroy,
     commitSha: reportedCommitSha(),
     message: inputs?.message,
     ...resourceChanges
@@ -207,7 +230,10 @@ async function failure(
   const runId = driver?.facts.runId;
   if (error instanceof RunTimeoutError || error instanceof JobCancelledError) {
     const cancelled = error instanceof JobCancelledError;
-    if (runId && driver && inputs?.cancelOnTimeout !== false) {
+    if (runId && driver && !driver.ownsRun) {
+      // run-id: the run was someone else's and this step did not confirm it.
+      log.warning(`Run ${runId} is left as the action found it: ${driver.facts.runUrl}`);
+    } else if (runId && driver && inputs?.cancelOnTimeout !== false) {
       try {
         await driver.stopRun(cancelled ? 'the job was cancelled' : 'the action timed out');
         // A cancelled job has seconds before it is killed: report what is known, do not wait.

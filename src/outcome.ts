@@ -33,8 +33,11 @@ export interface StepRequest {
 }
 
 export type NextStep =
-  | { readonly kind: 'settled' }
+  /** The run settled: the step ends with `outcome`, else with settledOutcome(status). */
+  | { readonly kind: 'settled'; readonly outcome?: Outcome }
   | { readonly kind: 'confirm' }
+  /** Send this action (discard: true); a 409 means deciding again. */
+  | { readonly kind: 'stop'; readonly action: 'cancel' | 'discard' }
   | { readonly kind: 'stop-waiting'; readonly outcome: Outcome }
   | { readonly kind: 'wait'; readonly pausedForDecision: boolean };
 
@@ -42,17 +45,44 @@ export type NextStep =
  * The decision at one look at the run. A settled status ends the step; a confirmable run
  * is confirmed with `apply: true` when its plan has changes (or when nothing says whether
  * it has: the user asked for the apply), and otherwise ends the step successfully, left for
- * someone to confirm; anything else means waiting.
+ * someone to confirm; anything else means waiting. A saved plan (`planned_and_saved`) is
+ * final for the step that made it, but a later step with `run-id` and `apply: true`
+ * confirms it (never auto-applied).
  */
 export function nextStep(view: RunView, facts: RunFacts, request: StepRequest): NextStep {
   const meaning = runStatusMeaning(view.status);
-  if (meaning.settled) return { kind: 'settled' };
-  if (view.actions.confirmable && !view.planOnly && !request.confirmed && !view.autoApply) {
+  const savedPlan = view.status === 'planned_and_saved' && request.apply;
+  if (meaning.settled && !savedPlan) return { kind: 'settled' };
+  // Our confirmation was accepted; the status moves on a moment later.
+  if (savedPlan && request.confirmed) return { kind: 'wait', pausedForDecision: false };
+  if (
+    view.actions.confirmable &&
+    !view.planOnly &&
+    !request.confirmed &&
+    (!view.autoApply || savedPlan)
+  ) {
     const changes = view.hasChanges ?? planHasChanges(facts);
     if (request.apply && changes !== false) return { kind: 'confirm' };
+    if (savedPlan) return { kind: 'settled', outcome: unconfirmableSavedPlan(facts) };
     return { kind: 'stop-waiting', outcome: awaitingConfirmation(facts, request.apply) };
   }
+  if (savedPlan) return { kind: 'settled', outcome: unconfirmableSavedPlan(facts) };
   return { kind: 'wait', pausedForDecision: meaning.pause === 'decision' };
+}
+
+/** A saved plan the server will not let anyone confirm: nothing to apply, or refused. */
+function unconfirmableSavedPlan(facts: RunFacts): Outcome {
+  if (planHasChanges(facts) === false) {
+    return {
+      outcome: 'success',
+      headline: `The saved plan has no changes: nothing to apply. ${countsSentence(facts.counts)}`
+    };
+  }
+  return {
+    outcome: 'failure',
+    headline:
+      'The saved plan has changes but cannot be confirmed: the server says it is not confirmable. Check the run in the UI, or plan again.'
+  };
 }
 
 /** The step's end at the first confirmable pause, when it does not confirm. */

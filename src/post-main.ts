@@ -2,7 +2,7 @@
  * The post step: a backstop for a main step that was killed while it waited (the runner
  * kills a cancelled step a few seconds after SIGINT). If the run it started may still go on,
  * cancel or discard it, so nothing is applied after the workflow stopped. It needs only the
- * state the main step saved and three inputs: the checkout may be gone by now.
+ * state the main step saved and four inputs: the checkout may be gone by now.
  */
 import { getPostInputs } from './inputs.js';
 import { stepSecrets } from './redaction.js';
@@ -60,7 +60,7 @@ export async function runPost(options: PostOptions = {}): Promise<void> {
     }
     log.info(`The main step ended while run ${runId} was ${status}: stopping it.`);
     const reason = 'the job ended while the action waited';
-    const result = await stopRun(api, runId, `tfe-run-action: ${reason}`, clock);
+    const result = await stopRun(api, runId, `${inputs.comment} (${reason})`, clock);
     if (result.action) {
       log.warning(
         `Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`

@@ -1,13 +1,34 @@
 /**
  * The run's I/O loop: workspace → configuration version → upload → exactly one run →
- * follow it → confirm when asked → settle. What each answer means is decided elsewhere
- * (workspace-check.ts, run-facts.ts, outcome.ts); this file only asks, waits and logs.
- * The driver owns the facts it learns and hands out read-only snapshots.
+ * follow it → confirm when asked → settle; or an existing run (`run-id`) followed,
+ * confirmed or discarded. What each answer means is decided elsewhere (workspace-check.ts,
+ * existing-run.ts, configuration-source.ts, run-facts.ts, outcome.ts, discard-step.ts);
+ * this file only asks, waits and logs. The driver owns the facts it learns and hands out
+ * read-only snapshots.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  MAX_COPIED_ARCHIVE_BYTES,
+  copyReason,
+  refusesForeignConfiguration,
+  sourceNotFound,
+  sourceRefusal
+} from './configuration-source.js';
 import { createOnce } from './create-once.js';
+import { discardStep } from './discard-step.js';
+import { existingRunRefusal } from './existing-run.js';
 import { formatBytes, formatDuration } from './format.js';
 import type { Inputs } from './inputs.js';
-import { type Outcome, decisionWarning, nextStep, settledOutcome } from './outcome.js';
+import {
+  type NextStep,
+  type Outcome,
+  type RunView,
+  decisionWarning,
+  nextStep,
+  settledOutcome
+} from './outcome.js';
 import { type Clock, defaultRetryPolicy } from './retry.js';
 import { type RunFacts, factsFromRun, policyFailureLines } from './run-facts.js';
 import { PhaseLog } from './run-log.js';
@@ -61,10 +82,6 @@ export type ConfirmVerdict =
   | { readonly allow: true; readonly note?: string }
   | { readonly allow: false; readonly headline: string; readonly reason: string };
 
-/** The comment sent with the discard of a refused run (the run's history shows it). */
-export const REFUSED_APPLY_COMMENT =
-  'Discarded by tfe-run-action: this plan is not the one reviewed on the pull request (require-reviewed-plan).';
-
 /** How often an unchanged status is repeated in the log. */
 const HEARTBEAT_MS = 30_000;
 
@@ -79,6 +96,8 @@ export class RunDriver {
   private current: RunFacts = Object.freeze({});
   private stopOnExit = false;
   private workspaceAutoApply = false;
+  /** This step confirmed the apply: it then owns stopping the run, even one it did not create. */
+  private confirmedHere = false;
 
   constructor(
     private readonly inputs: Inputs,
@@ -144,18 +163,33 @@ export class RunDriver {
     return cv.id;
   }
 
-  /** Creates the one run of this step (adopting it when the answer to the create was lost). */
-  async createRun(configurationVersionId: string): Promise<Resource<RunAttributes>> {
+  /**
+   * Creates the one run of this step (adopting it when the answer to the create was lost).
+   * `shared`: the configuration version was not made by this step, so other runs may use
+   * it too: only a run that was not there before the create may be adopted, and the post
+   * step (which looks runs up by configuration version) learns of the run only once known.
+   */
+  async createRun(
+    configurationVersionId: string,
+    options: { shared?: boolean } = {}
+  ): Promise<Resource<RunAttributes>> {
     const workspaceId = this.requireFact('workspaceId');
+    const earlier = options.shared
+      ? new Set((await this.api.listRuns(workspaceId)).map(run => run.id))
+      : new Set<string>();
     // From here on a run may exist even if this process dies before it hears of it: the
     // post step then finds it by its configuration version.
-    this.setStopOnExit(this.inputs.wait);
+    if (!options.shared) this.setStopOnExit(this.inputs.wait);
     const run = await createOnce({
       ...this.createOptions('the run'),
       create: () =>
         this.api.createRun(workspaceId, configurationVersionId, runCreateAttributes(this.inputs)),
-      findExisting: () => findRunOf(this.api, workspaceId, configurationVersionId)
+      findExisting: async () => {
+        const found = await findRunOf(this.api, workspaceId, configurationVersionId);
+        return found && !earlier.has(found.id) ? found : undefined;
+      }
     });
+    this.setStopOnExit(this.inputs.wait);
     // "Longest wait for the run": counted from the run's creation, not from packing.
     this.budget.runCreated();
     const { organization, workspaceName } = this.current;
@@ -170,14 +204,122 @@ export class RunDriver {
   }
 
   /**
+   * Creates the run from the `configuration-version` input: directly, or, when the server
+   * refuses another workspace's configuration version (or it is speculative and the run
+   * must not be), from a byte-for-byte copy uploaded to this workspace. Never repacks.
+   */
+  async createRunFromConfigurationVersion(sourceId: string): Promise<Resource<RunAttributes>> {
+    let source: Resource<ConfigurationVersionAttributes>;
+    try {
+      source = await this.api.getConfigurationVersion(sourceId);
+    } catch (error) {
+      if (error instanceof TfeApiError && error.status === 404) {
+        throw new RunRefusedError(sourceNotFound(sourceId));
+      }
+      throw error;
+    }
+    const attributes = source.attributes ?? {};
+    const refusal = sourceRefusal(sourceId, attributes);
+    if (refusal) throw new RunRefusedError(refusal);
+    this.update({ sourceConfigurationVersionId: sourceId, configurationVersionId: sourceId });
+    const reason = copyReason(attributes, this.inputs);
+    if (!reason) {
+      try {
+        log.info(`Configuration version ${sourceId}: creating the run from it.`);
+        return await this.createRun(sourceId, { shared: true });
+      } catch (error) {
+        if (!refusesForeignConfiguration(error)) throw error;
+        log.info(`The server does not let this workspace use ${sourceId} (${error.message}).`);
+      }
+    } else {
+      log.info(`Configuration version ${sourceId} is not used directly: ${reason}.`);
+    }
+    return this.createRun(await this.copyConfiguration(sourceId));
+  }
+
+  /** Downloads the archive to a temporary file and uploads the same bytes to this workspace. */
+  private async copyConfiguration(sourceId: string): Promise<string> {
+    const base = process.env.RUNNER_TEMP || os.tmpdir();
+    const directory = await fs.promises.mkdtemp(path.join(base, 'tfe-run-copy-'));
+    try {
+      const file = path.join(directory, 'configuration.tar.gz');
+      log.info(`Copying configuration version ${sourceId} into this workspace.`);
+      const saved = await this.api.downloadConfigurationVersion(
+        sourceId,
+        file,
+        MAX_COPIED_ARCHIVE_BYTES
+      );
+      log.info(`Downloaded ${formatBytes(saved.size)} (sha256 ${saved.sha256}).`);
+      const copyId = await this.uploadConfiguration({ path: file, size: saved.size });
+      log.info(`Configuration version ${copyId} is a byte-for-byte copy of ${sourceId}.`);
+      return copyId;
+    } finally {
+      await fs.promises.rm(directory, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Takes the `run-id` input's run as this step's run: reads it and its workspace, and
+   * refuses before any action call when the step must not act on it.
+   */
+  async adoptRun(runId: string): Promise<Resource<RunAttributes>> {
+    const { inputs } = this;
+    const document = await this.api.getRun(runId);
+    const run = document.data;
+    const workspaceId = relatedId(run, 'workspace');
+    const workspace = workspaceId ? await this.api.getWorkspaceById(workspaceId) : undefined;
+    const organization = workspace ? relatedId(workspace, 'organization') : undefined;
+    const workspaceName = workspace?.attributes?.name;
+    this.workspaceAutoApply = workspace?.attributes?.['auto-apply'] === true;
+    const { plan, apply } = await this.phases(document);
+    this.update({
+      ...factsFromRun(this.current, run, plan, apply),
+      workspaceId,
+      workspaceName,
+      organization,
+      configurationVersionId: relatedId(run, 'configuration-version'),
+      planOnly: run.attributes?.['plan-only'] === true,
+      isDestroy: run.attributes?.['is-destroy'] === true,
+      runUrl: runUrl(inputs.baseUrl, organization, workspaceName, run.id)
+    });
+    log.info(
+      `Run ${run.id} of workspace ${organization ?? '?'}/${workspaceName ?? '?'} (${workspaceId ?? '?'}): ${run.attributes?.status ?? 'unknown'}`
+    );
+    const refusal = existingRunRefusal(
+      run.attributes ?? {},
+      { id: workspaceId, name: workspaceName, organization },
+      {
+        runId,
+        workspace: inputs.workspace,
+        workspaceIsId: inputs.workspaceIsId,
+        organization: inputs.organization,
+        apply: inputs.apply,
+        discard: inputs.discard
+      }
+    );
+    if (refusal) throw new RunRefusedError(refusal);
+    log.notice(`Run ${run.id}: ${this.current.runUrl}`, { title: 'Terraform run' });
+    // The timeout counts from here, as it does from a created run's creation.
+    this.budget.runCreated();
+    return run;
+  }
+
+  /** Whether a timeout or cancellation should stop the run: our own, or one we confirmed. */
+  get ownsRun(): boolean {
+    return this.inputs.runId === undefined || this.confirmedHere;
+  }
+
+  /**
    * Follows the run until it settles or the step's goal is reached: confirms the apply when
-   * asked (once), streams the logs, and returns the step's outcome.
+   * asked (once), or with `discard: true` discards or cancels it; streams the logs, and
+   * returns the step's outcome.
    */
   async follow(runId: string): Promise<Outcome> {
     const planLog = new PhaseLog(this.api, log.debug);
     const applyLog = new PhaseLog(this.api, log.debug);
     let confirmed = false;
     let allowed = false;
+    let stopSent: 'cancel' | 'discard' | undefined;
     let announcedDecision = '';
     let lastStatus = '';
     let statusSince = this.clock.now();
@@ -205,17 +347,16 @@ export class RunDriver {
         log.info(`Run status: ${status} (for ${waited})`);
       }
 
-      const step = nextStep(
-        {
-          status,
-          actions: runActions(run.attributes),
-          planOnly: run.attributes?.['plan-only'] === true,
-          autoApply: run.attributes?.['auto-apply'] ?? this.workspaceAutoApply,
-          hasChanges: run.attributes?.['has-changes']
-        },
-        this.current,
-        { apply: this.inputs.apply, confirmed }
-      );
+      const view: RunView = {
+        status,
+        actions: runActions(run.attributes),
+        planOnly: run.attributes?.['plan-only'] === true,
+        autoApply: run.attributes?.['auto-apply'] ?? this.workspaceAutoApply,
+        hasChanges: run.attributes?.['has-changes']
+      };
+      const step: NextStep = this.inputs.discard
+        ? discardStep(view, { sent: stopSent })
+        : nextStep(view, this.current, { apply: this.inputs.apply, confirmed });
       switch (step.kind) {
         case 'settled': {
           if (status === 'policy_soft_failed' || status === 'errored') {
@@ -228,7 +369,7 @@ export class RunDriver {
             this.update({ logTail: failed.lastLines() || undefined });
           }
           this.setStopOnExit(false);
-          return settledOutcome(status, this.current);
+          return step.outcome ?? settledOutcome(status, this.current);
         }
         case 'confirm':
           await this.finishLogs([planLog, plan, 'Plan']);
@@ -241,14 +382,33 @@ export class RunDriver {
           log.info('Plan has changes and apply: true: confirming the apply.');
           // A 409 means our call applied nothing (the run moved on): read it again and decide
           // again, so a confirmation is never sent twice for one pause.
-          confirmed = await this.api.runAction(
-            runId,
-            'apply',
-            'Confirmed by tfe-run-action (apply: true)'
-          );
-          if (!confirmed)
+          confirmed = await this.api.runAction(runId, 'apply', this.inputs.comment);
+          if (confirmed) {
+            this.confirmedHere = true;
+            // From now on a killed step must not leave an apply running unwatched.
+            this.setStopOnExit(true);
+          } else {
             log.info('The run could not be confirmed just now (409): reading it again.');
+          }
           break;
+        case 'stop': {
+          log.info(
+            `discard: true: ${step.action === 'cancel' ? 'canceling' : 'discarding'} the run (${status}).`
+          );
+          const accepted = await this.api.runAction(runId, step.action, this.inputs.comment);
+          if (!accepted) {
+            log.info(`The run could not be stopped just now (409): reading it again.`);
+          } else {
+            stopSent = step.action;
+            if (!this.inputs.wait) {
+              return {
+                outcome: 'success',
+                headline: `The run's ${step.action} was requested; not waiting for it (wait: false).`
+              };
+            }
+          }
+          break;
+        }
         case 'stop-waiting':
           await this.finishLogs([planLog, plan, 'Plan']);
           // The run stays for someone to confirm in the UI: the post step must not discard it.
@@ -270,7 +430,8 @@ export class RunDriver {
   async stopRun(reason: string): Promise<void> {
     const runId = this.current.runId;
     if (!runId) return;
-    const result = await stopRun(this.api, runId, `tfe-run-action: ${reason}`, this.clock);
+    const comment = `${this.inputs.comment} (${reason})`;
+    const result = await stopRun(this.api, runId, comment, this.clock);
     this.update({ runStatus: result.status ?? this.current.runStatus });
     if (result.action) {
       log.warning(
@@ -324,7 +485,8 @@ export class RunDriver {
   ): Promise<Outcome> {
     log.info(`${verdict.headline} Discarding run ${runId}.`);
     try {
-      const result = await stopRun(this.api, runId, REFUSED_APPLY_COMMENT, this.clock);
+      const comment = `${this.inputs.comment} (require-reviewed-plan: not the plan reviewed on the pull request)`;
+      const result = await stopRun(this.api, runId, comment, this.clock);
       this.update({ runStatus: result.status ?? this.current.runStatus });
       if (result.action || isFinalRunStatus(result.status)) {
         this.setStopOnExit(false);

@@ -23,8 +23,14 @@ export interface RunFacts {
   readonly organization?: string;
   readonly workspaceName?: string;
   readonly workspaceId?: string;
+  /** The configuration version the run uses. */
   readonly configurationVersionId?: string;
+  /** The `configuration-version` input, when the run uses a copy of it (or it itself). */
+  readonly sourceConfigurationVersionId?: string;
   readonly runId?: string;
+  /** What the run is, when the step did not create it (`run-id`): from the run itself. */
+  readonly planOnly?: boolean;
+  readonly isDestroy?: boolean;
   readonly runUrl?: string;
   /** The run's last observed status, as the API spells it. */
   readonly runStatus?: string;

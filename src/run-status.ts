@@ -81,8 +81,9 @@ const RUN_STATUS_MEANING: Record<RunStatus, RunStatusMeaning> = {
   post_plan_completed: { pause: 'confirmation' },
   post_plan_awaiting_decision: { pause: 'decision' },
   planned_and_finished: { settled: 'success' },
-  // Final for this step; the saved plan can still be confirmed later (by run-id).
-  planned_and_saved: { settled: 'success' },
+  // Final for this step; the saved plan can still be confirmed later (by run-id), so it
+  // also pauses for confirmation (§6.5 lists it among the confirmable statuses).
+  planned_and_saved: { settled: 'success', pause: 'confirmation' },
   confirmed: { cancelable: true, applying: true },
   pre_apply_running: { applying: true },
   pre_apply_completed: { applying: true },

@@ -1,6 +1,6 @@
 /**
  * What the main step saves for the post step (core.saveState), typed: the post step needs
- * this and three inputs, nothing else, so it works even when the rest of the job is gone.
+ * this and four inputs, nothing else, so it works even when the rest of the job is gone.
  */
 import * as core from '@actions/core';
 

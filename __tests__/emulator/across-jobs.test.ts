@@ -236,4 +236,51 @@ describe('emulator runs across jobs', () => {
     const doc = await apiJson<Doc>(emu, `/configuration-versions/${cv.id}`);
     expect(doc.data.attributes.status).toBe('uploaded');
   });
+
+  it('hides another organization from a token scoped to one', async () => {
+    const other = await setup({}, 'initech');
+    const own = await setup();
+    emu.addToken('acme-only', { organizations: ['acme'] });
+    const as = (apiPath: string, init: RequestInit = {}) =>
+      api(emu, apiPath, { ...init, headers: { Authorization: 'Bearer acme-only' } });
+    const otherRun = await createRun(emu, other.wsId, other.cvId, { 'plan-only': true });
+    const ownRun = await createRun(emu, own.wsId, own.cvId, { 'plan-only': true });
+    // What belongs to initech answers 404, as if it did not exist.
+    for (const hidden of [
+      `/organizations/initech/workspaces/${emu.workspace(other.wsId).name}`,
+      `/workspaces/${other.wsId}`,
+      `/configuration-versions/${other.cvId}`,
+      `/configuration-versions/${other.cvId}/download`,
+      `/runs/${otherRun.id}`,
+      `/runs/${otherRun.id}/configuration-version/download`
+    ]) {
+      expect([hidden, (await as(hidden)).status]).toEqual([hidden, 404]);
+    }
+    expect((await as(`/runs/${otherRun.id}/actions/cancel`, post({}))).status).toBe(404);
+    expect(emu.actionCalls(otherRun.id)).toEqual([]);
+    // A run in its own organization from initech's configuration: 404, nothing created.
+    const before = emu.runs.length;
+    expect((await as('/runs', post(runBody(own.wsId, other.cvId)))).status).toBe(404);
+    expect(emu.runs.length).toBe(before);
+    // Its own organization answers as usual; an unknown token is still unauthorized.
+    expect((await as(`/configuration-versions/${own.cvId}`)).status).toBe(200);
+    expect((await as(`/runs/${ownRun.id}`)).status).toBe(200);
+    const unknown = await api(emu, `/runs/${ownRun.id}`, {
+      headers: { Authorization: 'Bearer nobody' }
+    });
+    expect(unknown.status).toBe(401);
+    // The main token still sees everything.
+    expect((await api(emu, `/configuration-versions/${other.cvId}`)).status).toBe(200);
+  });
+
+  it('archives an uploaded configuration version: no download, no run', async () => {
+    const { wsId, cvId } = await setup();
+    emu.archiveConfigurationVersion(cvId);
+    const doc = await apiJson(emu, `/configuration-versions/${cvId}`);
+    expect(doc.data.attributes.status).toBe('archived');
+    expect(doc.data.attributes['status-timestamps']).toHaveProperty('archived-at');
+    expect((await api(emu, `/configuration-versions/${cvId}/download`)).status).toBe(404);
+    expect((await api(emu, '/runs', post(runBody(wsId, cvId)))).status).toBe(422);
+    expect(() => emu.archiveConfigurationVersion(cvId)).toThrow(/not uploaded/);
+  });
 });

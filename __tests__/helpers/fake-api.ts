@@ -70,6 +70,11 @@ export class FakeApi implements TfeApi {
     return Promise.resolve();
   }
 
+  downloadConfigurationVersion(id: string): Promise<{ size: number; sha256: string }> {
+    this.calls.push(`download ${id}`);
+    return Promise.reject(new Error('the fake API has no archives'));
+  }
+
   createRun(
     _ws: string,
     _cv: string,

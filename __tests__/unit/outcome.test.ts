@@ -5,6 +5,8 @@ import type { RunFacts } from '../../src/run-facts.js';
 import { runActions } from '../../src/run-status.js';
 
 const counts = { additions: 2, changes: 1, destructions: 0, imports: 0 };
+const confirmable = { confirmable: true, cancelable: false, discardable: true };
+const notConfirmable = { confirmable: false, cancelable: false, discardable: true };
 const none = { additions: 0, changes: 0, destructions: 0, imports: 0 };
 
 function view(status: string, extra: Partial<RunView> = {}): RunView {
@@ -104,7 +106,56 @@ describe('nextStep', () => {
       'wait'
     ],
     ['planning waits', view('planning'), {}, { apply: true, confirmed: false }, 'wait'],
-    ['an unknown status waits', view('brand_new'), {}, { apply: true, confirmed: false }, 'wait']
+    ['an unknown status waits', view('brand_new'), {}, { apply: true, confirmed: false }, 'wait'],
+    [
+      'post-plan run tasks are waited on',
+      view('post_plan_running'),
+      {},
+      { apply: true, confirmed: false },
+      'wait'
+    ],
+    [
+      'a saved plan ends the step that made it',
+      view('planned_and_saved'),
+      { hasChanges: true, counts },
+      { apply: false, confirmed: false },
+      'settled'
+    ],
+    [
+      'a saved plan is confirmed by a later step with apply (run-id)',
+      view('planned_and_saved', { actions: confirmable }),
+      { hasChanges: true, counts },
+      { apply: true, confirmed: false },
+      'confirm'
+    ],
+    [
+      'a saved plan is confirmed also on an auto-apply workspace (saved plans never auto-apply)',
+      view('planned_and_saved', { actions: confirmable, autoApply: true }),
+      { hasChanges: true, counts },
+      { apply: true, confirmed: false },
+      'confirm'
+    ],
+    [
+      'a confirmed saved plan is waited on until its status moves',
+      view('planned_and_saved', { actions: confirmable }),
+      { hasChanges: true, counts },
+      { apply: true, confirmed: true },
+      'wait'
+    ],
+    [
+      'a saved plan without changes ends the step',
+      view('planned_and_saved', { actions: notConfirmable }),
+      { hasChanges: false, counts: none },
+      { apply: true, confirmed: false },
+      'settled'
+    ],
+    [
+      'a saved plan a sparse server calls confirmable, without changes, ends the step',
+      view('planned_and_saved'),
+      { hasChanges: false, counts: none },
+      { apply: true, confirmed: false },
+      'settled'
+    ]
   ];
   it.each(cases)('%s', (_name, runView, facts, request, kind) => {
     expect(nextStep(runView, facts, request).kind).toBe(kind);
@@ -125,6 +176,8 @@ describe('nextStep', () => {
   it('flags the statuses that wait for a decision', () => {
     for (const status of [
       'policy_override',
+      'tf_policy_override',
+      'pre_plan_awaiting_decision',
       'post_plan_awaiting_decision',
       'pre_apply_awaiting_decision'
     ]) {
@@ -161,6 +214,28 @@ describe('nextStep', () => {
     expect(noChanges.kind === 'stop-waiting' && noChanges.outcome.headline).toMatch(
       /reports no changes, so it was not confirmed/
     );
+  });
+
+  it('words a saved plan that cannot be confirmed, with and without changes', () => {
+    const nothing = nextStep(
+      view('planned_and_saved', { actions: notConfirmable }),
+      { hasChanges: false, counts: none },
+      { apply: true, confirmed: false }
+    );
+    expect(nothing).toEqual({
+      kind: 'settled',
+      outcome: {
+        outcome: 'success',
+        headline:
+          'The saved plan has no changes: nothing to apply. 0 to add, 0 to change, 0 to destroy.'
+      }
+    });
+    const refused = nextStep(
+      view('planned_and_saved', { actions: notConfirmable }),
+      { hasChanges: true, counts },
+      { apply: true, confirmed: false }
+    );
+    expect(refused.kind === 'settled' && refused.outcome?.outcome).toBe('failure');
   });
 });
 

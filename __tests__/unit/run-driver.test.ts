@@ -49,6 +49,10 @@ const inputs = {
   terraformVersion: '',
   githubToken: '',
   commentOnPr: false,
+  runId: undefined,
+  discard: false,
+  comment: 'GitHub Actions: acme/infra',
+  configurationVersion: undefined,
   requireReviewedPlan: false
 } satisfies Inputs;
 
@@ -207,4 +211,35 @@ describe('RunDriver', () => {
       workspaceId: 'ws-fake'
     });
   });
+
+  it.each(['post_plan_running', 'post_plan_awaiting_decision', 'policy_override'])(
+    'waits on %s with a progress line every 30 s, not as an error',
+    async status => {
+      const waiting: ScriptedRun = { run: { status }, plan: { status: 'finished' } };
+      const api = new FakeApi([
+        ...Array.from({ length: 24 }, () => waiting),
+        { run: { status: 'applied' }, plan: { status: 'finished' }, apply: { status: 'finished' } }
+      ]);
+      const lines: string[] = [];
+      const write = process.stdout.write.bind(process.stdout);
+      process.stdout.write = (chunk: string | Uint8Array): boolean => {
+        lines.push(String(chunk));
+        return true;
+      };
+      let outcome;
+      try {
+        ({ outcome } = await drive(api, manualClock()));
+      } finally {
+        process.stdout.write = write;
+      }
+      expect(outcome.outcome).toBe('success');
+      const log = lines.join('');
+      expect(log).toContain(`Run status: ${status}\n`);
+      expect(log).toMatch(new RegExp(`Run status: ${status} \\(for 3\\ds\\)`));
+      // A person's decision is announced once, as a warning that names the run.
+      const warnings = log.split('\n').filter(line => line.startsWith('::warning::'));
+      expect(warnings).toHaveLength(status === 'post_plan_running' ? 0 : 1);
+      expect(api.calls.filter(call => call.startsWith('action'))).toEqual([]);
+    }
+  );
 });

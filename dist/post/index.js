@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3538:
+/***/ 7211:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31336,6 +31336,7 @@ function getIDToken(aud) {
  * returns the typed value or throws an InputError that names the input and says what is
  * allowed. None of them touches the network or the disk.
  */
+
 /**
  * Bad inputs, all of them at once. `input` and the first line of the message name the first
  * problem in reading order; `problems` lists every one.
@@ -31525,6 +31526,31 @@ function parseTerraformVersion(raw) {
     }
     return raw;
 }
+const RUN_ID_PATTERN = /^run-[A-Za-z0-9]+$/;
+const CONFIGURATION_VERSION_ID_PATTERN = /^cv-[A-Za-z0-9]+$/;
+/** A `run-…` ID; empty means "create a run". */
+function parseRunId(raw) {
+    if (raw && !RUN_ID_PATTERN.test(raw)) {
+        throw new input_parsers_InputError('run-id', `Input "run-id" must be a run ID such as run-CZcmD7eagjhyX0vN (e.g. the run-id output of an earlier job); got ${shown(raw)}.`);
+    }
+    return raw;
+}
+/** A `cv-…` ID; empty means "pack directory". */
+function parseConfigurationVersionId(raw) {
+    if (raw && !CONFIGURATION_VERSION_ID_PATTERN.test(raw)) {
+        throw new input_parsers_InputError('configuration-version', `Input "configuration-version" must be a configuration version ID such as cv-ntv3HbhJqvFzamy7 (e.g. the configuration-version-id output of an earlier job); got ${shown(raw)}.`);
+    }
+    return raw;
+}
+/**
+ * The directory as written, with redundant `./` and trailing slashes folded, so `./` and
+ * `infra/` mean the same as `.` and `infra` wherever inputs are compared.
+ */
+function parseDirectory(raw) {
+    const normalized = external_node_path_namespaceObject.normalize(raw);
+    const trimmed = normalized.replace(/[\\/]+$/, '');
+    return trimmed === '' ? normalized : trimmed;
+}
 
 ;// CONCATENATED MODULE: ./src/input-table.ts
 /**
@@ -31554,27 +31580,28 @@ const input_table_lines = (parse) => ({
     kind: 'lines',
     parse
 });
+const newRun = (spec) => ({ ...spec, newRunOnly: true });
 const INPUTS = {
     // getInputs reads TF_API_TOKEN when the input is empty, and masks the value first.
     token: { default: '', kind: 'secret', parse: checkToken },
     hostname: checked('app.terraform.io', parseHostname),
     organization: checked('', parseOrganization),
-    workspace: { default: '', kind: 'text', required: true, parse: parseWorkspace },
-    directory: input_table_text('.'),
-    speculative: input_table_boolean('false'),
+    workspace: checked('', parseWorkspace),
+    directory: newRun(checked('.', parseDirectory)),
+    speculative: newRun(input_table_boolean('false')),
     apply: input_table_boolean('false'),
-    'is-destroy': input_table_boolean('false'),
-    message: input_table_text(''),
-    targets: input_table_lines(parseAddresses),
-    replace: input_table_lines(parseAddresses),
-    variables: input_table_lines(parseVariables),
+    'is-destroy': newRun(input_table_boolean('false')),
+    message: newRun(input_table_text('')),
+    targets: newRun(input_table_lines(parseAddresses)),
+    replace: newRun(input_table_lines(parseAddresses)),
+    variables: newRun(input_table_lines(parseVariables)),
     wait: input_table_boolean('true'),
     timeout: { default: '60m', kind: 'duration', parse: parseDuration },
     'cancel-on-timeout': input_table_boolean('true'),
-    'save-plan': input_table_boolean('false'),
-    refresh: input_table_boolean('true'),
-    'refresh-only': input_table_boolean('false'),
-    'terraform-version': checked('', parseTerraformVersion),
+    'save-plan': newRun(input_table_boolean('false')),
+    refresh: newRun(input_table_boolean('true')),
+    'refresh-only': newRun(input_table_boolean('false')),
+    'terraform-version': newRun(checked('', parseTerraformVersion)),
     'github-token': {
         default: '${{ github.token }}',
         emptyMeans: '',
@@ -31582,24 +31609,49 @@ const INPUTS = {
         parse: (raw) => raw
     },
     'comment-on-pr': input_table_boolean('true'),
+    'run-id': checked('', parseRunId),
+    discard: input_table_boolean('false'),
+    comment: input_table_text(''),
+    'configuration-version': newRun(checked('', parseConfigurationVersionId)),
     // inputs.ts reads it as false on pull request events, where the action writes previews.
     'require-reviewed-plan': input_table_boolean('false')
 };
 /** The names of the boolean inputs, derived from the table. */
 const BOOLEAN_INPUTS = Object.keys(INPUTS).filter(name => INPUTS[name].kind === 'boolean');
+/** What an input's value is when it is left out. */
+function defaultValue(name) {
+    const spec = INPUTS[name];
+    return spec.parse(spec.emptyMeans ?? spec.default, name);
+}
+/** True when the input was given a value that differs from leaving it out. */
+function differsFromDefault(name, value) {
+    return JSON.stringify(value) !== JSON.stringify(defaultValue(name));
+}
+/** With `run-id` nothing is created: every input that shapes a new run is refused. */
+const NEW_RUN_ONLY_RULES = Object.keys(INPUTS)
+    .filter(name => INPUTS[name].newRunOnly === true)
+    .map(name => ({
+    input: name,
+    reads: ['run-id', name],
+    broken: v => v['run-id'] !== '' && differsFromDefault(name, v[name]),
+    message: `Input "${name}" cannot be used with "run-id": it shapes a new run, and with run-id the action acts on an existing run (nothing is packed, uploaded or created). Leave "${name}" out.`
+}));
 /** Combinations the API rejects, or that the action could not carry out. */
 const INPUT_RULES = [
     {
         input: 'workspace',
-        reads: ['workspace'],
-        broken: v => v.workspace === '',
-        message: 'Input "workspace" is required: a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123.'
+        reads: ['workspace', 'run-id'],
+        broken: v => v.workspace === '' && v['run-id'] === '',
+        message: 'Input "workspace" is required (unless "run-id" is given): a workspace name (letters, digits, - and _) or a workspace ID such as ws-abc123.'
     },
     {
         input: 'organization',
-        reads: ['organization', 'workspace'],
-        broken: v => v.organization === '' && v.workspace !== '' && !input_table_isWorkspaceId(v.workspace),
-        message: 'Input "organization" is required when "workspace" is a name (it may be omitted only with a workspace ID such as ws-abc123).'
+        reads: ['organization', 'workspace', 'run-id'],
+        broken: v => v.organization === '' &&
+            v.workspace !== '' &&
+            !input_table_isWorkspaceId(v.workspace) &&
+            v['run-id'] === '',
+        message: 'Input "organization" is required when "workspace" is a name (it may be omitted only with a workspace ID such as ws-abc123, or with "run-id").'
     },
     {
         input: 'apply',
@@ -31648,6 +31700,25 @@ const INPUT_RULES = [
         reads: ['apply', 'wait'],
         broken: v => v.apply && !v.wait,
         message: 'Input "apply" cannot be true while "wait" is false: the action must wait for the plan before it can confirm the apply.'
+    },
+    ...NEW_RUN_ONLY_RULES,
+    {
+        input: 'discard',
+        reads: ['discard', 'run-id'],
+        broken: v => v.discard && v['run-id'] === '',
+        message: 'Input "discard" needs "run-id": it discards an existing run (e.g. the run-id output of the plan job).'
+    },
+    {
+        input: 'discard',
+        reads: ['discard', 'apply'],
+        broken: v => v.discard && v.apply,
+        message: 'Inputs "discard" and "apply" cannot both be true: choose one.'
+    },
+    {
+        input: 'configuration-version',
+        reads: ['configuration-version', 'directory'],
+        broken: v => v['configuration-version'] !== '' && differsFromDefault('directory', v.directory),
+        message: 'Input "configuration-version" cannot be used with a "directory" other than ".": the run uses that configuration version, and nothing is packed. Leave "directory" out.'
     }
 ];
 function input_table_isWorkspaceId(workspace) {
@@ -31983,14 +32054,21 @@ function isPullRequestEvent(env) {
  */
 function getInputs() {
     const { values, problems } = readInputTable(readInput);
+    const root = process.env.GITHUB_WORKSPACE || process.cwd();
     let resolved;
-    try {
-        resolved = resolveDirectory(values.directory ?? '.', process.env.GITHUB_WORKSPACE || process.cwd());
+    if (values['run-id'] || values['configuration-version']) {
+        // Nothing is packed: the checkout may be absent, and directory is '.' (an input rule).
+        resolved = { workspaceRoot: path.resolve(root), directory: path.resolve(root) };
     }
-    catch (error) {
-        if (!(error instanceof InputError))
-            throw error;
-        problems.push(...error.problems);
+    else {
+        try {
+            resolved = resolveDirectory(values.directory ?? '.', root);
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            problems.push(...error.problems);
+        }
     }
     if (problems.length > 0 || !resolved)
         throw new InputError(problems);
@@ -32019,11 +32097,15 @@ function getInputs() {
         variables: Object.freeze(v.variables),
         timeoutMs: v.timeout,
         terraformVersion: v['terraform-version'],
-        githubToken: v['github-token']
+        githubToken: v['github-token'],
+        runId: v['run-id'] || undefined,
+        discard: v.discard,
+        comment: v.comment || deriveComment(process.env),
+        configurationVersion: v['configuration-version'] || undefined
     });
 }
-const POST_INPUTS = ['token', 'hostname', 'cancel-on-timeout'];
-/** The three inputs the post step uses, read alone: a later problem elsewhere cannot stop it. */
+const POST_INPUTS = ['token', 'hostname', 'cancel-on-timeout', 'comment'];
+/** The inputs the post step uses, read alone: a later problem elsewhere cannot stop it. */
 function getPostInputs() {
     const { values, problems } = input_table_readInputTable(readInput, POST_INPUTS);
     if (problems.length > 0)
@@ -32032,8 +32114,38 @@ function getPostInputs() {
     return Object.freeze({
         token: v.token,
         baseUrl: v.hostname,
-        cancelOnTimeout: v['cancel-on-timeout']
+        cancelOnTimeout: v['cancel-on-timeout'],
+        comment: v.comment || deriveComment(process.env)
     });
+}
+/**
+ * "GitHub Actions: acme/infra, workflow "deploy", run 42 (attempt 2), actor octocat
+ * (https://github.com/acme/infra/actions/runs/7)": the run's history in HCP Terraform then
+ * shows which workflow run applied, discarded or canceled it.
+ */
+function deriveComment(env) {
+    const repository = env.GITHUB_REPOSITORY?.trim();
+    const workflow = env.GITHUB_WORKFLOW?.trim();
+    const runNumber = env.GITHUB_RUN_NUMBER?.trim();
+    const attempt = env.GITHUB_RUN_ATTEMPT?.trim();
+    const actor = env.GITHUB_ACTOR?.trim();
+    const runId = env.GITHUB_RUN_ID?.trim();
+    const server = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '');
+    const run = runNumber
+        ? `run ${runNumber}${attempt && attempt !== '1' ? ` (attempt ${attempt})` : ''}`
+        : '';
+    const parts = [
+        repository,
+        workflow ? `workflow ${JSON.stringify(workflow)}` : '',
+        run,
+        actor ? `actor ${actor}` : ''
+    ].filter(Boolean);
+    let comment = 'GitHub Actions';
+    if (parts.length > 0)
+        comment += `: ${parts.join(', ')}`;
+    if (repository && runId)
+        comment += ` (${server}/${repository}/actions/runs/${runId})`;
+    return comment;
 }
 /** "Triggered by GitHub Actions: acme/infra @ <sha> (workflow "Terraform", run 42)". */
 function deriveMessage(env) {
@@ -32224,8 +32336,9 @@ const RUN_STATUS_MEANING = {
     post_plan_completed: { pause: 'confirmation' },
     post_plan_awaiting_decision: { pause: 'decision' },
     planned_and_finished: { settled: 'success' },
-    // Final for this step; the saved plan can still be confirmed later (by run-id).
-    planned_and_saved: { settled: 'success' },
+    // Final for this step; the saved plan can still be confirmed later (by run-id), so it
+    // also pauses for confirmation (§6.5 lists it among the confirmable statuses).
+    planned_and_saved: { settled: 'success', pause: 'confirmation' },
     confirmed: { cancelable: true, applying: true },
     pre_apply_running: { applying: true },
     pre_apply_completed: { applying: true },
@@ -32352,7 +32465,7 @@ async function findRunOf(api, workspaceId, configurationVersionId) {
 ;// CONCATENATED MODULE: ./src/state.ts
 /**
  * What the main step saves for the post step (core.saveState), typed: the post step needs
- * this and three inputs, nothing else, so it works even when the rest of the job is gone.
+ * this and four inputs, nothing else, so it works even when the rest of the job is gone.
  */
 
 const NAMES = {
@@ -32401,6 +32514,7 @@ const defaultAnswerLimits = {
     planJsonBytes: 128 * MiB,
     documentMs: 60_000,
     planJsonMs: 120_000,
+    archiveMs: 600_000,
     logReadMs: 5_000,
     idleMs: 30_000
 };
@@ -32429,6 +32543,48 @@ function blobUrlProblem(raw, apiBase) {
         return `it uses plain http (host ${url.host}) while the API uses https, so the transfer could be read and changed on the way`;
     }
     return `its scheme ${url.protocol.replace(/:$/, '')} is neither https nor http`;
+}
+
+;// CONCATENATED MODULE: ./src/tfe/download.ts
+/**
+ * Writing a download to a file as it arrives: never the whole body in memory, hashed on the
+ * way. The client's body reader bounds its size and tells a cut body from a complete one.
+ */
+
+
+/** The body is larger than the caller allows: repeating it would not help. */
+class DownloadTooLargeError extends Error {
+    limit;
+    constructor(limit) {
+        super(`the download is larger than ${limit} bytes`);
+        this.limit = limit;
+        this.name = 'DownloadTooLargeError';
+    }
+}
+/** Takes a body chunk by chunk into `file` (created or truncated), hashing it. */
+class FileSink {
+    fd;
+    size = 0;
+    hash = (0,external_node_crypto_.createHash)('sha256');
+    constructor(file) {
+        this.fd = external_node_fs_namespaceObject.openSync(file, 'w');
+    }
+    write(chunk) {
+        if (this.fd === undefined)
+            throw new Error('the download file is closed');
+        external_node_fs_namespaceObject.writeSync(this.fd, chunk);
+        this.size += chunk.length;
+        this.hash.update(chunk);
+    }
+    end() {
+        this.close();
+        return { size: this.size, sha256: this.hash.digest('hex') };
+    }
+    close() {
+        if (this.fd !== undefined)
+            external_node_fs_namespaceObject.closeSync(this.fd);
+        this.fd = undefined;
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/tfe/errors.ts
@@ -32756,6 +32912,7 @@ function asTransportError(error) {
 
 
 
+
 const JSONAPI = 'application/vnd.api+json';
 const NEVER = new AbortController().signal;
 class TfeClient {
@@ -32843,6 +33000,62 @@ class TfeClient {
         }));
         if (response.status >= 300) {
             throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
+        }
+    }
+    /**
+     * Saves the configuration version's archive to `file`, byte for byte (docs/tfe-api-notes.md
+     * §5.5): the API answers a redirect to a pre-signed URL, followed without the token, or
+     * (some servers) the archive itself. Streamed to the file, at most `maxBytes`; a cut body
+     * is read again from the first byte.
+     */
+    async downloadConfigurationVersion(id, file, maxBytes) {
+        const path = `/configuration-versions/${seg(id)}/download`;
+        const sinks = [];
+        // A fresh file per attempt: a read cut off starts again from the first byte.
+        const toFile = (what) => (status) => {
+            if (status !== 200)
+                return this.errorLimits(what);
+            const sink = new FileSink(file);
+            sinks.push(sink);
+            return { what, maxBytes, overflow: 'fail', sink: chunk => sink.write(chunk) };
+        };
+        const saved = () => sinks[sinks.length - 1].end();
+        try {
+            const first = await this.call('GET', path, {
+                retry: 'idempotent',
+                accept: [302, 307],
+                limits: toFile(`GET ${path}`),
+                timeMs: this.limits.archiveMs
+            });
+            if (first.status === 200 && sinks.length)
+                return saved();
+            const location = headerValue(first.headers.location);
+            if (!location) {
+                throw new TfeApiError('GET', path, first.status, ['the answer named no archive URL']);
+            }
+            const url = this.blobUrl(location, "configuration version's download URL");
+            const label = 'GET <download-url>';
+            const blob = await this.withRetries(label, 'idempotent', () => this.send({
+                method: 'GET',
+                url,
+                label,
+                headers: { Accept: 'application/octet-stream, */*' },
+                limits: toFile(label),
+                timeMs: this.limits.archiveMs
+            }));
+            if (blob.status !== 200 || !sinks.length) {
+                throw new TfeApiError('GET', path, blob.status, bodyMessages(blob));
+            }
+            return saved();
+        }
+        catch (error) {
+            if (error instanceof BodyTooLargeError)
+                throw new DownloadTooLargeError(maxBytes);
+            throw error;
+        }
+        finally {
+            for (const sink of sinks)
+                sink.close();
         }
     }
     // ---- runs -------------------------------------------------------------------------
@@ -33184,7 +33397,7 @@ function required(response, method, path) {
  * The post step: a backstop for a main step that was killed while it waited (the runner
  * kills a cancelled step a few seconds after SIGINT). If the run it started may still go on,
  * cancel or discard it, so nothing is applied after the workflow stopped. It needs only the
- * state the main step saved and three inputs: the checkout may be gone by now.
+ * state the main step saved and four inputs: the checkout may be gone by now.
  */
 
 
@@ -33234,7 +33447,7 @@ async function runPost(options = {}) {
         }
         log.info(`The main step ended while run ${runId} was ${status}: stopping it.`);
         const reason = 'the job ended while the action waited';
-        const result = await stopRun(api, runId, `tfe-run-action: ${reason}`, clock);
+        const result = await stopRun(api, runId, `${inputs.comment} (${reason})`, clock);
         if (result.action) {
             log.warning(`Run ${runId}: ${result.action === 'cancel' ? 'canceled' : 'discarded'} (${reason}).`);
         }
@@ -33258,7 +33471,7 @@ async function runPost(options = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3538);
+/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7211);
 
 await (0,_post_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 

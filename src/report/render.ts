@@ -102,7 +102,13 @@ function detailsTable(report: RunReport, context: RenderContext | undefined): st
     columns.push(['Commit', link(codeSpan(sha.slice(0, 7)), url)]);
   }
   if (report.configurationVersionId) {
-    columns.push(['Configuration version', codeSpan(report.configurationVersionId)]);
+    const source = report.sourceConfigurationVersionId;
+    const copied = source && source !== report.configurationVersionId;
+    const cell = codeSpan(report.configurationVersionId);
+    columns.push([
+      'Configuration version',
+      copied ? `${cell} (copy of ${codeSpan(source)})` : cell
+    ]);
   }
   if (columns.length === 0) return undefined;
   const row = (cells: string[]) => `| ${cells.join(' | ')} |`;

@@ -21,6 +21,8 @@ export interface AnswerLimits {
   readonly documentMs: number;
   /** One attempt at the plan JSON: 128 MiB at 2 MB/s. */
   readonly planJsonMs: number;
+  /** One attempt at downloading a configuration version's archive (promotion by copy). */
+  readonly archiveMs: number;
   /** One log read of 64 KiB; a slower one fails and is tried again at the next poll. */
   readonly logReadMs: number;
   /** A connection silent this long is given up (the upload's only limit besides the deadline). */
@@ -33,6 +35,7 @@ export const defaultAnswerLimits: AnswerLimits = {
   planJsonBytes: 128 * MiB,
   documentMs: 60_000,
   planJsonMs: 120_000,
+  archiveMs: 600_000,
   logReadMs: 5_000,
   idleMs: 30_000
 };

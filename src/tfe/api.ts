@@ -3,6 +3,7 @@
  * the real implementation; a test may stand in a fake where an emulator round trip adds
  * nothing.
  */
+import type { SavedFile } from './download.js';
 import type {
   ConfigurationVersionAttributes,
   Document,
@@ -48,6 +49,8 @@ export interface TfeApi {
   ): Promise<readonly Resource<ConfigurationVersionAttributes>[]>;
   /** PUTs the archive at `file` to the pre-signed URL, without the token. */
   uploadArchive(uploadUrl: string, file: string, size: number): Promise<void>;
+  /** Saves the uploaded archive of a configuration version to `file`, byte for byte. */
+  downloadConfigurationVersion(id: string, file: string, maxBytes: number): Promise<SavedFile>;
 
   /** Sends the create once: whoever calls it decides about repeats (see create-once.ts). */
   createRun(

@@ -17,8 +17,10 @@ import {
 import { type AnswerLimits, defaultAnswerLimits } from './answer-limits.js';
 import type { BodySink, PlanJsonResult, RunActionName, TfeApi } from './api.js';
 import { blobUrlProblem } from './blob-url.js';
+import { DownloadTooLargeError, FileSink, type SavedFile } from './download.js';
 import type { BodyLimits } from './body-reader.js';
 import {
+  BodyTooLargeError,
   TfeApiError,
   TfeNetworkError,
   TransportError,
@@ -210,6 +212,65 @@ export class TfeClient implements TfeApi {
     );
     if (response.status >= 300) {
       throw new TfeApiError('PUT', '<upload-url>', response.status, bodyMessages(response));
+    }
+  }
+
+  /**
+   * Saves the configuration version's archive to `file`, byte for byte (docs/tfe-api-notes.md
+   * §5.5): the API answers a redirect to a pre-signed URL, followed without the token, or
+   * (some servers) the archive itself. Streamed to the file, at most `maxBytes`; a cut body
+   * is read again from the first byte.
+   */
+  async downloadConfigurationVersion(
+    id: string,
+    file: string,
+    maxBytes: number
+  ): Promise<SavedFile> {
+    const path = `/configuration-versions/${seg(id)}/download`;
+    const sinks: FileSink[] = [];
+    // A fresh file per attempt: a read cut off starts again from the first byte.
+    const toFile =
+      (what: string) =>
+      (status: number): BodyLimits => {
+        if (status !== 200) return this.errorLimits(what);
+        const sink = new FileSink(file);
+        sinks.push(sink);
+        return { what, maxBytes, overflow: 'fail', sink: chunk => sink.write(chunk) };
+      };
+    const saved = (): SavedFile => sinks[sinks.length - 1].end();
+    try {
+      const first = await this.call('GET', path, {
+        retry: 'idempotent',
+        accept: [302, 307],
+        limits: toFile(`GET ${path}`),
+        timeMs: this.limits.archiveMs
+      });
+      if (first.status === 200 && sinks.length) return saved();
+      const location = headerValue(first.headers.location);
+      if (!location) {
+        throw new TfeApiError('GET', path, first.status, ['the answer named no archive URL']);
+      }
+      const url = this.blobUrl(location, "configuration version's download URL");
+      const label = 'GET <download-url>';
+      const blob = await this.withRetries(label, 'idempotent', () =>
+        this.send({
+          method: 'GET',
+          url,
+          label,
+          headers: { Accept: 'application/octet-stream, */*' },
+          limits: toFile(label),
+          timeMs: this.limits.archiveMs
+        })
+      );
+      if (blob.status !== 200 || !sinks.length) {
+        throw new TfeApiError('GET', path, blob.status, bodyMessages(blob));
+      }
+      return saved();
+    } catch (error) {
+      if (error instanceof BodyTooLargeError) throw new DownloadTooLargeError(maxBytes);
+      throw error;
+    } finally {
+      for (const sink of sinks) sink.close();
     }
   }
 
@@ -437,13 +498,13 @@ export class TfeClient implements TfeApi {
   }
 
   /** Repeats `attempt` while the answer (or its absence) says it is safe and useful. */
-  private async withRetries(
+  private async withRetries<R extends RawResponse>(
     label: string,
     mode: RetryMode,
-    attempt: () => Promise<RawResponse>
-  ): Promise<RawResponse> {
+    attempt: () => Promise<R>
+  ): Promise<R> {
     for (let number = 1; ; number++) {
-      let response: RawResponse | undefined;
+      let response: R | undefined;
       let failure: TfeNetworkError | undefined;
       try {
         response = await attempt();
