@@ -102,7 +102,8 @@ describe('defaults', () => {
       discard: false,
       comment: 'GitHub Actions',
       configurationVersion: undefined,
-      requireReviewedPlan: false
+      requireReviewedPlan: false,
+      sensitiveOutputs: false
     });
   };
 
@@ -135,7 +136,8 @@ describe('defaults', () => {
       'run-id',
       'discard',
       'comment',
-      'configuration-version'
+      'configuration-version',
+      'sensitive-outputs'
     ]) {
       setInputs({ [name]: '' });
     }
@@ -307,7 +309,8 @@ describe('booleans', () => {
     ['save-plan', 'savePlan'],
     ['refresh', 'refresh'],
     ['refresh-only', 'refreshOnly'],
-    ['comment-on-pr', 'commentOnPr']
+    ['comment-on-pr', 'commentOnPr'],
+    ['sensitive-outputs', 'sensitiveOutputs']
   ];
 
   it.each(cases)('%s accepts true/True/TRUE and false/False/FALSE', (name, field) => {

@@ -113,13 +113,14 @@ describe('run options', () => {
 });
 
 describe('checks and failures', () => {
-  it('a soft-failed policy on a speculative plan fails and names the policy check', async () => {
+  it('a soft-failed policy on a speculative plan fails and names the policy', async () => {
     const ws = newWorkspace();
     emulator.setScenario(ws.name, { policySoftFail: true });
     const result = await runStep(ws.name, { speculative: 'true' });
     expect(result.exitCode).toBe(1);
     expect(result.outputs['run-status']).toBe('policy_soft_failed');
-    expect(result.summary).toMatch(/polchk-/);
+    expect(result.outputs['policy-result']).toBe('soft-failed');
+    expect(result.summary).toContain('| **soft failed** | `require-tags` | `emulator` |');
   });
 
   it('waits while a soft-failed policy awaits an override, then applies', async () => {

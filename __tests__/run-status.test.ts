@@ -1,7 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { formatBytes, formatDuration } from '../src/format.js';
 import { countsSentence } from '../src/outcome.js';
-import { failedPolicyNames } from '../src/run-facts.js';
 import {
   RUN_STATUSES,
   isFinalRunStatus,
@@ -144,21 +143,5 @@ describe('wording', () => {
     expect(formatDuration(90_000)).toBe('1m30s');
     expect(formatDuration(5400_000)).toBe('1h30m');
     expect(formatDuration(2_000)).toBe('2s');
-  });
-
-  it('reads failed policy names from a Sentinel result, and nothing from other shapes', () => {
-    const sentinel = {
-      data: {
-        'acme/security': {
-          policies: [
-            { policy: 'acme/security/no-public-buckets', result: false },
-            { policy: 'acme/security/tags', result: true }
-          ]
-        }
-      }
-    };
-    expect(failedPolicyNames(sentinel)).toEqual(['acme/security/no-public-buckets']);
-    expect(failedPolicyNames(null)).toEqual([]);
-    expect(failedPolicyNames({ data: 'x' })).toEqual([]);
   });
 });

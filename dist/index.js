@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3831);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8636);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 3831:
+/***/ 8636:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31627,7 +31627,8 @@ const INPUTS = {
     comment: input_table_text(''),
     'configuration-version': newRun(checked('', parseConfigurationVersionId)),
     // inputs.ts reads it as false on pull request events, where the action writes previews.
-    'require-reviewed-plan': input_table_boolean('false')
+    'require-reviewed-plan': input_table_boolean('false'),
+    'sensitive-outputs': input_table_boolean('false')
 };
 /** The names of the boolean inputs, derived from the table. */
 const BOOLEAN_INPUTS = Object.keys(INPUTS).filter(name => INPUTS[name].kind === 'boolean');
@@ -32104,6 +32105,7 @@ function getInputs() {
         refreshOnly: v['refresh-only'],
         commentOnPr: v['comment-on-pr'],
         requireReviewedPlan: v['require-reviewed-plan'],
+        sensitiveOutputs: v['sensitive-outputs'],
         message: v.message || deriveMessage(process.env),
         targets: Object.freeze(v.targets),
         replace: Object.freeze(v.replace),
@@ -32385,22 +32387,24 @@ function relatedId(resource, name) {
 function factsFromRun(facts, run, plan, apply) {
     const next = { ...facts, runId: run.id, runStatus: run.attributes?.status ?? facts.runStatus };
     next.planId = plan?.id ?? relatedId(run, 'plan') ?? facts.planId;
-    if (plan) {
+    if (plan)
+        next.planStatus = plan.attributes?.status ?? facts.planStatus;
+    // Counts and has-changes mean something only once the plan finished: a running plan's
+    // numbers are partial, and an errored or canceled plan's "no changes" is no result.
+    if (plan && next.planStatus === 'finished') {
         const a = plan.attributes ?? {};
-        next.planStatus = a.status ?? facts.planStatus;
         const counts = planCounts(a);
         if (counts)
             next.counts = counts;
         if (typeof a['has-changes'] === 'boolean') {
             next.hasChanges = a['has-changes'];
         }
-        else if (next.counts && phaseStatusMeaning(next.planStatus).final) {
+        else if (next.counts) {
             // Older servers: the counts say it too.
             next.hasChanges = totalChanges(next.counts) > 0;
         }
     }
-    if (typeof run.attributes?.['has-changes'] === 'boolean' &&
-        phaseStatusMeaning(next.planStatus).final) {
+    if (typeof run.attributes?.['has-changes'] === 'boolean' && next.planStatus === 'finished') {
         next.hasChanges = run.attributes['has-changes'];
     }
     // The apply resource exists from the start; it only counts once an apply began, which
@@ -32437,38 +32441,6 @@ function planHasChanges(facts) {
     if (facts.hasChanges !== undefined)
         return facts.hasChanges;
     return facts.counts ? totalChanges(facts.counts) > 0 : undefined;
-}
-/** One line per failed Sentinel policy check: scope, status, counts and policy names. */
-function policyFailureLines(checks) {
-    return checks
-        .filter(check => ['soft_failed', 'hard_failed', 'errored'].includes(check.attributes?.status ?? ''))
-        .map(check => {
-        const result = check.attributes?.result ?? {};
-        const names = failedPolicyNames(result.sentinel);
-        const counts = `${result['soft-failed'] ?? 0} soft-mandatory, ${result['hard-failed'] ?? 0} hard-mandatory, ${result['advisory-failed'] ?? 0} advisory failed`;
-        const status = (check.attributes?.status ?? '').replace('_', ' ');
-        return `${check.attributes?.scope ?? 'policy'} check ${check.id}: ${status} (${counts})${names.length ? `: ${names.join(', ')}` : ''}`;
-    });
-}
-/**
- * Names of the failed policies in a Sentinel result (`data.<policy set>.policies[]` with
- * `policy` and `result`), read defensively: the shape is not part of the documented API.
- */
-function failedPolicyNames(sentinel) {
-    const sets = sentinel?.data;
-    if (!sets || typeof sets !== 'object')
-        return [];
-    const names = [];
-    for (const set of Object.values(sets)) {
-        const policies = set?.policies;
-        if (!Array.isArray(policies))
-            continue;
-        for (const policy of policies) {
-            if (policy?.result === false && typeof policy.policy === 'string')
-                names.push(policy.policy);
-        }
-    }
-    return names;
 }
 
 ;// CONCATENATED MODULE: ./src/outcome.ts
@@ -32623,12 +32595,273 @@ function reportedCommitSha(env = process.env) {
     return env['GITHUB_SHA'] || undefined;
 }
 
+;// CONCATENATED MODULE: ./src/run-results/cost.ts
+/** A decimal as the API writes money (`"25.488"`, `"-3.1"`); anything else is not money. */
+const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
+function costFromResource(resource) {
+    const a = resource.attributes ?? {};
+    const status = typeof a.status === 'string' ? a.status.slice(0, 100) : 'unknown';
+    const error = a['error-message'];
+    return {
+        status,
+        prior: money(a['prior-monthly-cost']),
+        proposed: money(a['proposed-monthly-cost']),
+        delta: money(a['delta-monthly-cost']),
+        resources: count(a['resources-count']),
+        matched: count(a['matched-resources-count']),
+        errorMessage: typeof error === 'string' && error !== '' ? error.slice(0, 2_000) : undefined
+    };
+}
+/** The three outputs, only from a finished estimate and only as the API spelled them. */
+function costOutputs(cost) {
+    if (cost?.status !== 'finished')
+        return {};
+    return { prior: cost.prior, proposed: cost.proposed, delta: cost.delta };
+}
+/**
+ * The report's line, plain text (the renderer escapes it), or undefined when the estimate
+ * says nothing worth a line (still queued, or it never ran because the run stopped).
+ */
+function costLine(cost) {
+    if (!cost)
+        return undefined;
+    switch (cost.status) {
+        case 'finished': {
+            if (cost.prior === undefined || cost.proposed === undefined) {
+                return 'finished, but the server sent no amounts.';
+            }
+            const delta = cost.delta ?? difference(cost.prior, cost.proposed);
+            const change = Number(delta) === 0 ? 'no change' : signed(delta);
+            const coverage = cost.resources !== undefined && cost.matched !== undefined && cost.resources > 0
+                ? ` ${cost.matched} of ${cost.resources} resources estimated.`
+                : '';
+            return `${dollars(cost.prior)} → ${dollars(cost.proposed)} a month (${change}).${coverage}`;
+        }
+        case 'errored':
+            return cost.errorMessage ? `errored: ${cost.errorMessage}` : 'errored.';
+        case 'skipped_due_to_targeting':
+            return 'skipped: the run targets specific resources (target-addrs).';
+        default:
+            return undefined;
+    }
+}
+function money(value) {
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return typeof value === 'string' && DECIMAL.test(value) ? value : undefined;
+}
+function count(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+function difference(prior, proposed) {
+    return String(Number(proposed) - Number(prior));
+}
+const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** `$1,234.50`; the estimate is in US dollars. */
+function dollars(value) {
+    const amount = Number(value);
+    return `${amount < 0 ? '-' : ''}$${USD.format(Math.abs(amount))}`;
+}
+function signed(value) {
+    return `${Number(value) > 0 ? '+' : ''}${dollars(value)}`;
+}
+
+;// CONCATENATED MODULE: ./src/run-results/policies.ts
+/** Worst first: the order of the `policy-result` output's contract. */
+const POLICY_RESULTS = [
+    'hard-failed',
+    'soft-failed',
+    'overridden',
+    'advisory-failed',
+    'passed'
+];
+const MAX_NAME = 300;
+/** The worst result of all rows; undefined when no policy ran. */
+function worstPolicyResult(rows) {
+    let worst;
+    for (const row of rows) {
+        const rank = POLICY_RESULTS.indexOf(row.result);
+        if (worst === undefined || rank < worst)
+            worst = rank;
+    }
+    return worst === undefined ? undefined : POLICY_RESULTS[worst];
+}
+/** Failures first (worst first), otherwise in the order the server listed them. */
+function sortPolicies(rows) {
+    return rows
+        .map((row, index) => ({ row, index }))
+        .sort((a, b) => POLICY_RESULTS.indexOf(a.row.result) - POLICY_RESULTS.indexOf(b.row.result) ||
+        a.index - b.index)
+        .map(entry => entry.row);
+}
+/** Check statuses before which, or without which, no policy ran. */
+const NOT_RUN = new Set(['pending', 'queued', 'running', 'canceled', 'unreachable']);
+/**
+ * The rows of one Sentinel policy check: one per policy from `result.sentinel.data`, which
+ * HashiCorp calls unstable, so every key is optional; without it, one row for the check.
+ */
+function sentinelCheckRows(check) {
+    const attributes = check.attributes ?? {};
+    const status = policies_text(attributes.status) ?? '';
+    if (NOT_RUN.has(status) || status === '')
+        return [];
+    const label = `${policies_text(attributes.scope) ?? 'policy'} policy check`;
+    if (status === 'errored') {
+        return [
+            { kind: 'sentinel', name: label, enforcement: '', result: 'hard-failed', errored: true }
+        ];
+    }
+    const rows = sentinelPolicyRows(attributes.result?.sentinel, status);
+    if (rows.length > 0)
+        return rows;
+    const advisoryFailed = Number(attributes.result?.['advisory-failed']) > 0;
+    return [
+        { kind: 'sentinel', name: label, enforcement: '', result: checkResult(status, advisoryFailed) }
+    ];
+}
+function checkResult(status, advisoryFailed) {
+    switch (status) {
+        case 'hard_failed':
+            return 'hard-failed';
+        case 'soft_failed':
+            return 'soft-failed';
+        case 'overridden':
+            return 'overridden';
+        case 'passed':
+            return advisoryFailed ? 'advisory-failed' : 'passed';
+        default:
+            // A status this code does not know: a failure until it is understood.
+            return 'hard-failed';
+    }
+}
+function sentinelPolicyRows(sentinel, checkStatus) {
+    const sets = sentinel?.data;
+    if (!isObject(sets))
+        return [];
+    const rows = [];
+    for (const [setName, set] of Object.entries(sets)) {
+        const policies = set?.policies;
+        if (!Array.isArray(policies))
+            continue;
+        for (const policy of policies) {
+            if (!isObject(policy))
+                continue;
+            const full = policies_text(policy['policy']) ?? '(unnamed policy)';
+            // `set/name`: the set is its own column.
+            const name = full.startsWith(`${setName}/`) ? full.slice(setName.length + 1) : full;
+            const enforcement = policies_text(policy['enforcement-level']) ?? '';
+            const errored = policy['error'] !== null && policy['error'] !== undefined && policy['error'] !== '';
+            const passed = policy['result'] === true && !errored;
+            rows.push({
+                kind: 'sentinel',
+                set: cut(setName),
+                name: cut(name),
+                enforcement,
+                result: passed ? 'passed' : sentinelFailure(enforcement, checkStatus),
+                ...(errored ? { errored: true } : {})
+            });
+        }
+    }
+    return rows;
+}
+/** A failed Sentinel policy counts at its enforcement level; an unknown level, by the check. */
+function sentinelFailure(enforcement, checkStatus) {
+    switch (enforcement) {
+        case 'advisory':
+            return 'advisory-failed';
+        case 'soft-mandatory':
+            return checkStatus === 'overridden' ? 'overridden' : 'soft-failed';
+        case 'hard-mandatory':
+            return 'hard-failed';
+        default:
+            return checkStatus === 'passed' ? 'advisory-failed' : checkResult(checkStatus, true);
+    }
+}
+const EVALUATION_NOT_RUN = new Set(['pending', 'queued', 'running', 'canceled', 'unreachable']);
+/** Whether the evaluation has results to read (it ran and ended). */
+function evaluationRan(evaluation) {
+    const status = policies_text(evaluation.attributes?.status) ?? '';
+    return status !== '' && !EVALUATION_NOT_RUN.has(status);
+}
+/**
+ * The rows of one policy evaluation of a task stage, from its policy set outcomes. A
+ * mandatory failure is soft (a person may override it) when its set is overridable, hard
+ * otherwise; an overridden evaluation turns its mandatory failures into `overridden`.
+ */
+function evaluationRows(evaluation, sets) {
+    if (!evaluationRan(evaluation))
+        return [];
+    const status = policies_text(evaluation.attributes?.status) ?? '';
+    const kind = evaluation.attributes?.['policy-kind'] === 'sentinel' ? 'sentinel' : 'opa';
+    const rows = [];
+    for (const set of sets) {
+        const a = set.attributes ?? {};
+        const setName = cut(policies_text(a['policy-set-name']) ?? set.id);
+        const outcomes = Array.isArray(a.outcomes) ? a.outcomes.filter(isObject) : [];
+        const setError = policies_text(a.error);
+        if (setError && outcomes.length === 0) {
+            rows.push({
+                kind,
+                set: setName,
+                name: '(the policy set errored)',
+                enforcement: '',
+                result: 'hard-failed',
+                errored: true
+            });
+        }
+        for (const outcome of outcomes) {
+            const enforcement = policies_text(outcome.enforcement_level) ?? '';
+            const outcomeStatus = policies_text(outcome.status);
+            let result;
+            if (outcomeStatus === 'passed')
+                result = 'passed';
+            else if (outcomeStatus === 'failed' && enforcement === 'advisory')
+                result = 'advisory-failed';
+            else if (outcomeStatus === 'failed' && enforcement === 'mandatory') {
+                if (status === 'overridden')
+                    result = 'overridden';
+                else
+                    result = a.overridable === true ? 'soft-failed' : 'hard-failed';
+            }
+            else if (outcomeStatus === 'errored')
+                result = 'hard-failed';
+            // An outcome status this code does not know: judged by its evaluation.
+            else
+                result =
+                    status === 'passed' ? 'passed' : status === 'overridden' ? 'overridden' : 'hard-failed';
+            rows.push({
+                kind,
+                set: setName,
+                name: cut(policies_text(outcome.policy_name) ?? '(unnamed policy)'),
+                enforcement,
+                result,
+                ...(outcomeStatus === 'errored' ? { errored: true } : {})
+            });
+        }
+    }
+    return rows;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function policies_text(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/** Names are cut here already: the report cuts again, but the data stays small. */
+function cut(value) {
+    return value.length > MAX_NAME ? `${value.slice(0, MAX_NAME)}…` : value;
+}
+
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 /**
  * The step's outputs (the README's "Outputs"), declared once: name → how the report gives
  * its value. action.yml must declare exactly these (a test checks it), and they are set as
- * far as the run got.
+ * far as the run got. Each Terraform output also becomes a step output of its own name,
+ * outside this table by nature (terraformStepOutputs).
  */
+
+
+
 
 const OUTPUTS = {
     'run-id': report => report.runId,
@@ -32642,16 +32875,121 @@ const OUTPUTS = {
     'resource-changes': report => report.counts?.changes,
     'resource-destructions': report => report.counts?.destructions,
     'resource-imports': report => report.counts?.imports,
-    'plan-summary': (_report, planSummary) => planSummary
+    'plan-summary': (_report, texts) => texts.planSummary,
+    outputs: (_report, texts) => texts.outputsJson,
+    'cost-monthly-prior': report => costOutputs(report.costEstimate).prior,
+    'cost-monthly-proposed': report => costOutputs(report.costEstimate).proposed,
+    'cost-monthly-delta': report => costOutputs(report.costEstimate).delta,
+    'policy-result': report => worstPolicyResult(report.policies ?? [])
 };
-function setRunOutputs(report, planSummary) {
+function setRunOutputs(report, texts) {
     for (const [name, value] of Object.entries(OUTPUTS)) {
-        const shown = value(report, planSummary);
+        const shown = value(report, texts);
         // Unknown values stay unset: GitHub reads an unset output as '' anyway, and an empty
         // string written here would look like a value that was measured.
         if (shown !== undefined && shown !== '')
             setOutput(name, shown);
     }
+}
+/** GitHub's rule for output names (as for step IDs). */
+const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const NAMES_IN_A_WARNING = 5;
+/**
+ * Which outputs become step outputs, and what must be masked first. Sensitive outputs take
+ * part only when their value was read (`sensitive-outputs: true`). A name that is not a
+ * valid output name, that is one of this action's outputs, or that differs from another
+ * only in case (expressions ignore case) is only in `outputs`, with a warning.
+ */
+function terraformStepOutputs(outputs, sensitiveValues, reserved = Object.keys(OUTPUTS)) {
+    const entries = [];
+    const masks = new Set();
+    const names = new Set();
+    for (const output of outputs) {
+        // A server that lists a name twice: the first one counts.
+        if (names.has(output.name))
+            continue;
+        let value = output.value;
+        if (output.sensitive) {
+            if (!sensitiveValues.has(output.id))
+                continue;
+            value = sensitiveValues.get(output.id);
+            for (const text of maskTexts(value))
+                masks.add(text);
+        }
+        names.add(output.name);
+        entries.push([output.name, value]);
+    }
+    const byCase = new Map();
+    for (const [name] of entries) {
+        byCase.set(name.toLowerCase(), (byCase.get(name.toLowerCase()) ?? 0) + 1);
+    }
+    const ours = new Set(reserved.map(name => name.toLowerCase()));
+    const invalid = [];
+    const clashing = [];
+    const ambiguous = [];
+    const single = [];
+    for (const [name, value] of entries) {
+        if (!OUTPUT_NAME.test(name))
+            invalid.push(name);
+        else if (ours.has(name.toLowerCase()))
+            clashing.push(name);
+        else if ((byCase.get(name.toLowerCase()) ?? 0) > 1)
+            ambiguous.push(name);
+        else
+            single.push([name, outputText(value)]);
+    }
+    const warnings = [
+        nameWarning(clashing, "the name of one of this action's own outputs"),
+        nameWarning(invalid, 'a name that is not a valid step output name'),
+        nameWarning(ambiguous, 'a name that differs from another only in case')
+    ].filter((warning) => warning !== undefined);
+    // fromEntries defines own properties, so a name like `__proto__` stays an ordinary key.
+    return { json: JSON.stringify(Object.fromEntries(entries)), single, masks: [...masks], warnings };
+}
+/** Masks first (docs/github-notes.md §1), then warnings, then the outputs. */
+function setTerraformOutputs(step) {
+    for (const text of step.masks)
+        core_setSecret(text);
+    for (const warning of step.warnings)
+        log.warning(warning);
+    for (const [name, value] of step.single)
+        setOutput(name, value);
+}
+/** A Terraform output as a step output: a string as is, any other value as JSON. */
+function outputText(value) {
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
+}
+/**
+ * Every form of a sensitive value the step may write: the text, each of its lines (the
+ * runner masks line by line, so a multi-line secret is only hidden line by line) and, for a
+ * string, its JSON-escaped form as it appears inside the `outputs` JSON.
+ */
+function maskTexts(value) {
+    const text = outputText(value);
+    if (text.trim() === '')
+        return [];
+    const forms = [text, ...text.split(/\r\n|\r|\n/).flatMap(line => [line, line.trim()])];
+    if (typeof value === 'string')
+        forms.push(JSON.stringify(value).slice(1, -1));
+    return [...new Set(forms.filter(form => form.trim() !== ''))];
+}
+function nameWarning(names, why) {
+    if (names.length === 0)
+        return undefined;
+    const shown = names.slice(0, NAMES_IN_A_WARNING).map(logQuote).join(', ');
+    const more = names.length > NAMES_IN_A_WARNING ? ` and ${names.length - NAMES_IN_A_WARNING} more` : '';
+    const count = names.length === 1 ? 'Terraform output' : `${names.length} Terraform outputs`;
+    return `${count} ${shown}${more} ${names.length === 1 ? 'has' : 'have'} ${why}: only in the "outputs" output (read it with fromJSON(steps.<id>.outputs.outputs)).`;
+}
+/**
+ * A name from the server, quoted for the log: printable ASCII only, so no line break,
+ * bidi control or legacy `##[command]` can steer the runner (docs/github-notes.md §1).
+ */
+function logQuote(name) {
+    const short = name.length > 80 ? `${name.slice(0, 80)}…` : name;
+    return JSON.stringify(short)
+        .replace(/[^\x20-\x7e]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/##\[/g, '#\\u0023[');
 }
 
 ;// CONCATENATED MODULE: ./src/format.ts
@@ -38632,12 +38970,210 @@ function tailLines(text, max) {
     kept.reverse();
     return { text: kept.join('\n'), lines: kept.length };
 }
+/** A pipe ends a table cell even inside a code span, so escape it for the table parser. */
+function tableCell(text) {
+    return text.replace(/\|/g, '\\|');
+}
+
+;// CONCATENATED MODULE: ./src/report/fit-table.ts
+/**
+ * A long list as a markdown table that fits a byte budget: as many rows as fit, then one
+ * line for the rest. Rows are never cut, so the table's markup always stays whole.
+ */
+
+function fitTable(parts, budget) {
+    const { title, head, rows, more } = parts;
+    if (rows.length === 0)
+        return undefined;
+    const start = `${title}\n\n${head}`;
+    const full = rows.reduce((size, row) => size + 1 + byteLength(row), byteLength(start));
+    if (full <= budget)
+        return [start, ...rows].join('\n');
+    // A blank line before it: a line right below a table would be read as one more row.
+    const reserve = 2 + byteLength(more(rows.length));
+    let size = byteLength(start);
+    let shown = 0;
+    for (const row of rows) {
+        const next = size + 1 + byteLength(row);
+        if (next + reserve > budget)
+            break;
+        size = next;
+        shown++;
+    }
+    if (shown === 0) {
+        const only = `${title}\n\n${more(rows.length)}`;
+        return byteLength(only) <= budget ? only : undefined;
+    }
+    return `${[start, ...rows.slice(0, shown)].join('\n')}\n\n${more(rows.length - shown)}`;
+}
+
+;// CONCATENATED MODULE: ./src/report/results-sections.ts
+/**
+ * The report's sections about what the run produced: a run waiting for an override, the
+ * cost estimate, policies, run tasks and Terraform outputs. Every name, message, URL and
+ * value is the server's text: escaped, cut, and never able to break a table.
+ */
+
+
+
+
+const results_sections_MAX_NAME = 200;
+const MAX_VALUE = 300;
+const MAX_MESSAGE = 500;
+/** Cells are markdown already: escaped text (pipes included) or table-safe code spans. */
+function row(cells) {
+    return `| ${cells.join(' | ')} |`;
+}
+function head(names) {
+    return `${row(names)}\n${row(names.map(() => '---'))}`;
+}
+function seeTheRun(report) {
+    return report.runUrl ? `: see the ${markdown_link('run', report.runUrl)}` : '';
+}
+/**
+ * A code span for a table cell: cut to `max` bytes (an ellipsis outside the span says so),
+ * its pipes escaped for the table parser.
+ */
+function codeCell(text, max) {
+    const cut = cutToBytes(text, max);
+    return tableCell(cut.length < text.length ? `${codeSpan(cut)} …` : codeSpan(cut));
+}
+/**
+ * A URL from the server as a link target that cannot end the link or the table cell early:
+ * http(s) only, normalised by the URL parser (which encodes spaces and control characters),
+ * and the characters markdown reads in a link or a table percent-encoded.
+ */
+function linkTarget(url) {
+    if (url === undefined)
+        return undefined;
+    let parsed;
+    try {
+        parsed = new URL(url);
+    }
+    catch {
+        return undefined;
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+        return undefined;
+    return parsed.href.replace(/[()[\]<>|`\\*_~!]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+// ---- a run waiting for a person ------------------------------------------------------
+const WHO = 'Someone allowed to override (the organization’s owners, or a team with the “Manage policy overrides” permission)';
+function overrideSection(report) {
+    const wait = report.overrideWait;
+    if (!wait)
+        return undefined;
+    const what = wait.kind === 'policy'
+        ? '**The run waits for a policy override.**'
+        : `**The run waits for a decision on a failed run task**${wait.stage ? ` (stage ${codeSpan(wait.stage)})` : ''}.`;
+    const where = report.runUrl ? `: ${markdown_link('open the run', report.runUrl)}` : ' in the web UI';
+    const token = wait.tokenCanOverride === true
+        ? ' This step’s token is allowed to override it.'
+        : wait.tokenCanOverride === false
+            ? ' This step’s token is not allowed to override it.'
+            : '';
+    return `> ${what} ${WHO} can override it or discard the run${where}.${token}`;
+}
+// ---- cost ----------------------------------------------------------------------------
+function costSection(report) {
+    const line = costLine(report.costEstimate);
+    return line ? `**Cost estimate:** ${escapeInline(cutToBytes(line, 2_000))}` : undefined;
+}
+// ---- policies ------------------------------------------------------------------------
+const RESULT_WORDS = {
+    'hard-failed': 'hard failed',
+    'soft-failed': 'soft failed',
+    overridden: 'overridden',
+    'advisory-failed': 'advisory failed',
+    passed: 'passed'
+};
+function resultCell(policy) {
+    if (policy.errored)
+        return '**errored**';
+    const words = RESULT_WORDS[policy.result];
+    return policy.result === 'hard-failed' || policy.result === 'soft-failed'
+        ? `**${words}**`
+        : words;
+}
+/** "1 hard failed, 12 passed", worst first. */
+function resultCounts(policies) {
+    const counts = new Map();
+    for (const policy of policies)
+        counts.set(policy.result, (counts.get(policy.result) ?? 0) + 1);
+    return Object.keys(RESULT_WORDS)
+        .filter(result => counts.has(result))
+        .map(result => `${counts.get(result)} ${RESULT_WORDS[result]}`)
+        .join(', ');
+}
+function policiesSection(report, budget) {
+    const policies = report.policies ?? [];
+    return fitTable({
+        title: `#### Policies (${resultCounts(policies)})`,
+        head: head(['Result', 'Policy', 'Policy set', 'Kind', 'Enforcement']),
+        rows: policies.map(policy => row([
+            resultCell(policy),
+            codeCell(policy.name, results_sections_MAX_NAME),
+            policy.set ? codeCell(policy.set, results_sections_MAX_NAME) : '',
+            policy.kind === 'opa' ? 'OPA' : 'Sentinel',
+            policy.enforcement ? escapeInline(cutToBytes(policy.enforcement, 50)) : '—'
+        ])),
+        // Failures come first, so what is left out is mostly what passed.
+        more: hidden => `… and ${hidden} more (${resultCounts(policies.slice(-hidden))})${seeTheRun(report)}.`
+    }, budget);
+}
+// ---- run tasks -----------------------------------------------------------------------
+function taskStatusCell(task) {
+    const status = escapeInline(cutToBytes(task.status, 50));
+    return ['failed', 'errored'].includes(task.status) ? `**${status}**` : status;
+}
+function tasksSection(report, budget) {
+    const tasks = report.taskResults ?? [];
+    return fitTable({
+        title: `#### Run tasks (${tasks.length})`,
+        head: head(['Task', 'Stage', 'Enforcement', 'Status', 'Message']),
+        rows: tasks.map(task => row([
+            markdown_link(escapeInline(cutToBytes(task.name, results_sections_MAX_NAME)), linkTarget(task.url)),
+            task.stage ? codeCell(task.stage, 50) : '',
+            task.enforcement ? escapeInline(cutToBytes(task.enforcement, 50)) : '—',
+            taskStatusCell(task),
+            task.message ? escapeInline(cutToBytes(task.message, MAX_MESSAGE)) : ''
+        ])),
+        more: hidden => `… and ${hidden} more task results${seeTheRun(report)}.`
+    }, budget);
+}
+// ---- Terraform outputs ---------------------------------------------------------------
+function valueCell(sensitive, value) {
+    // Never the value, whatever sensitive-outputs says: the report is for reviewers.
+    if (sensitive)
+        return '*sensitive*';
+    const text = outputText(value);
+    return text === '' ? '*empty*' : codeCell(text, MAX_VALUE);
+}
+function outputsSection(report, budget) {
+    const outputs = report.terraformOutputs ?? [];
+    return fitTable({
+        title: `#### Outputs (${outputs.length})`,
+        head: head(['Name', 'Type', 'Value']),
+        rows: outputs.map(output => row([
+            codeCell(output.name, results_sections_MAX_NAME),
+            codeCell(output.type, results_sections_MAX_NAME),
+            valueCell(output.sensitive, output.value)
+        ])),
+        more: hidden => `… and ${hidden} more outputs: all of them are in the \`outputs\` output.`
+    }, budget);
+}
+function outputsUnavailableNote(report) {
+    if (!report.outputsUnavailable)
+        return undefined;
+    return `> Outputs: ${escapeInline(cutToBytes(report.outputsUnavailable, 500))}`;
+}
 
 ;// CONCATENATED MODULE: ./src/report/render.ts
 /**
  * The one renderer of the run report: the job summary, the sticky PR comment and the
  * `plan-summary` output all show this markdown. The result always fits in `maxLength`.
  */
+
 
 
 
@@ -38666,7 +39202,6 @@ const GROUP_TITLES = {
 // Caps on single fields, so one huge message cannot crowd out the rest of the report.
 const MAX_HEADLINE = 1_000;
 const MAX_ERROR = 4_000;
-const MAX_POLICIES = 50;
 const MAX_ADDRESS = 1_000;
 const MAX_LOG = 16_000;
 function workspaceLabel(report) {
@@ -38692,10 +39227,6 @@ function verdict(report) {
     }
     const word = report.outcome === 'success' ? 'Succeeded' : 'Failed';
     return `**${word}:** ${headline}`.trimEnd();
-}
-function tableCell(text) {
-    // A pipe ends a table cell even inside a code span, so escape it for the table parser.
-    return text.replace(/\|/g, '\\|');
 }
 function detailsTable(report, context) {
     const columns = [];
@@ -38728,6 +39259,13 @@ function detailsTable(report, context) {
     ].join('\n');
 }
 function countsLine(report) {
+    // Whatever numbers the server sent, a plan that did not finish has no result.
+    if (report.planStatus === 'errored') {
+        return '**Plan:** errored, so nothing is known about changes.';
+    }
+    if (report.planStatus === 'canceled') {
+        return '**Plan:** canceled before it finished, so nothing is known about changes.';
+    }
     const c = report.counts;
     if (c === undefined)
         return undefined;
@@ -38741,15 +39279,6 @@ function errorBlock(report) {
     if (!report.error)
         return undefined;
     return `**Error**\n\n${codeBlock(cutToBytes(report.error, MAX_ERROR))}`;
-}
-function policiesSection(report) {
-    const names = report.policyFailures ?? [];
-    if (names.length === 0)
-        return undefined;
-    const shown = names.slice(0, MAX_POLICIES).map(n => `- ${escapeInline(cutToBytes(n, 500))}`);
-    if (names.length > shown.length)
-        shown.push(`- … and ${names.length - shown.length} more`);
-    return `#### Failed policies\n\n${shown.join('\n')}`;
 }
 function unavailableNote(report) {
     if (!report.resourceChangesUnavailable)
@@ -38836,6 +39365,20 @@ function moreOnly(count, report, budget) {
     return byteLength(text) <= budget ? text : undefined;
 }
 /**
+ * The long lists, in the order they take their share of the room left: each takes an equal
+ * part of what the lists after it have not used, so the resource changes, last, get the most.
+ */
+const LISTS = [
+    report => report.policies?.length ?? 0,
+    report => report.taskResults?.length ?? 0,
+    report => report.terraformOutputs?.length ?? 0,
+    report => report.resourceChanges?.length ?? 0
+];
+function fairShare(report, list) {
+    const waiting = LISTS.slice(list).filter(length => length(report) > 0).length;
+    return 1 / Math.max(1, waiting);
+}
+/**
  * The report's sections, in the order they appear. This one list both measures and joins
  * the report, so the size guard never cuts a section in half: adding a section is one entry.
  */
@@ -38844,17 +39387,31 @@ const SECTIONS = [
     { render: verdict },
     { render: (report, context) => detailsTable(report, context) },
     { render: countsLine },
+    { render: overrideSection },
     { render: errorBlock },
     {
         render: (report, _context, room) => changesSection(report, report.resourceChanges ?? [], room),
-        flexible: { fill: 2, share: () => 1 }
+        flexible: { fill: 5, share: report => fairShare(report, 3) }
     },
     { render: unavailableNote },
-    { render: policiesSection },
+    { render: costSection },
+    {
+        render: (report, _context, room) => policiesSection(report, room),
+        flexible: { fill: 2, share: report => fairShare(report, 0) }
+    },
+    {
+        render: (report, _context, room) => tasksSection(report, room),
+        flexible: { fill: 3, share: report => fairShare(report, 1) }
+    },
+    {
+        render: (report, _context, room) => outputsSection(report, room),
+        flexible: { fill: 4, share: report => fairShare(report, 2) }
+    },
+    { render: outputsUnavailableNote },
     {
         render: (report, _context, room) => logSection(report, room),
-        // An errored plan rarely has changes; when it does, the list gets most of the room.
-        flexible: { fill: 1, share: report => (report.resourceChanges?.length ? 0.3 : 1) }
+        // An errored plan rarely has long lists; when it does, they get most of the room.
+        flexible: { fill: 1, share: report => (LISTS.some(length => length(report) > 0) ? 0.3 : 1) }
     },
     {
         render: (_report, context) => context.footer ? `<sub>${escapeInline(context.footer)}</sub>` : undefined
@@ -40002,6 +40559,10 @@ class RunDriver {
     get facts() {
         return this.current;
     }
+    /** When the step's timeout ends (epoch ms): reads after the run must not wait past it. */
+    get deadlineAt() {
+        return this.budget.deadline;
+    }
     /** Finds the workspace and refuses states in which no run could (or should) start. */
     async resolveWorkspace() {
         const { inputs } = this;
@@ -40231,9 +40792,6 @@ class RunDriver {
                 : nextStep(view, this.current, { apply: this.inputs.apply, confirmed });
             switch (step.kind) {
                 case 'settled': {
-                    if (status === 'policy_soft_failed' || status === 'errored') {
-                        await this.collectPolicyFailures(runId);
-                    }
                     // Catch the last lines of the log, which may land just after the status changed.
                     await this.finishLogs([planLog, plan, 'Plan'], [applyLog, apply, 'Apply']);
                     if (status === 'errored') {
@@ -40291,7 +40849,6 @@ class RunDriver {
                 case 'wait':
                     if (step.pausedForDecision && announcedDecision !== status) {
                         announcedDecision = status;
-                        await this.collectPolicyFailures(runId);
                         log.warning(decisionWarning(runId, status, this.current.runUrl));
                     }
                     break;
@@ -40414,16 +40971,6 @@ class RunDriver {
             phaseLog.flush();
         }
     }
-    async collectPolicyFailures(runId) {
-        try {
-            const failures = policyFailureLines(await this.api.listPolicyChecks(runId));
-            if (failures.length)
-                this.update({ policyFailures: failures });
-        }
-        catch (error) {
-            log.debug(`policy checks: ${error.message}`);
-        }
-    }
     async waitForConfiguration(id) {
         for (let poll = 0;; poll++) {
             this.checkAborted();
@@ -40492,6 +41039,386 @@ class RunDriver {
         this.stopOnExit = value;
         this.deps.onProgress?.(this.current, value);
     }
+}
+
+;// CONCATENATED MODULE: ./src/run-results/terraform-type.ts
+/**
+ * An output's type as a configuration writes it, from the API's `detailed-type` (Terraform's
+ * JSON type expression, docs/tfe-api-notes.md §11): `["list","string"]` → `list(string)`.
+ */
+const MAX_LENGTH = 200;
+const MAX_DEPTH = 8;
+/** The type's text, at most about 200 characters; the coarse `type` when nothing better. */
+function terraformTypeText(detailedType, coarseType, value) {
+    const written = typeExpression(detailedType, 0);
+    if (written !== undefined)
+        return terraform_type_cut(written);
+    if (typeof coarseType === 'string' && coarseType !== '')
+        return terraform_type_cut(coarseType);
+    return valueKind(value);
+}
+function typeExpression(type, depth) {
+    if (typeof type === 'string')
+        return type === '' ? undefined : type;
+    if (!Array.isArray(type) || depth > MAX_DEPTH)
+        return depth > MAX_DEPTH ? '…' : undefined;
+    const [kind, inner] = type;
+    if (typeof kind !== 'string')
+        return undefined;
+    const element = (t) => typeExpression(t, depth + 1) ?? 'any';
+    switch (kind) {
+        case 'list':
+        case 'set':
+        case 'map':
+            return `${kind}(${element(inner)})`;
+        case 'tuple':
+            return Array.isArray(inner) ? `tuple([${joined(inner.map(element))}])` : 'tuple';
+        case 'object': {
+            if (typeof inner !== 'object' || inner === null)
+                return 'object';
+            const fields = Object.entries(inner).map(([name, t]) => `${name} = ${element(t)}`);
+            return `object({${fields.length ? ` ${joined(fields)} ` : ''}})`;
+        }
+        default:
+            return kind;
+    }
+}
+/** Joins parts while they are short enough: a type of thousands of fields stays readable. */
+function joined(parts) {
+    let text = '';
+    for (const part of parts) {
+        const next = text === '' ? part : `${text}, ${part}`;
+        if (next.length > MAX_LENGTH)
+            return text === '' ? '…' : `${text}, …`;
+        text = next;
+    }
+    return text;
+}
+function valueKind(value) {
+    if (typeof value === 'string')
+        return 'string';
+    if (typeof value === 'number')
+        return 'number';
+    if (typeof value === 'boolean')
+        return 'bool';
+    if (Array.isArray(value))
+        return 'tuple';
+    if (value !== null && typeof value === 'object')
+        return 'object';
+    return 'dynamic';
+}
+function terraform_type_cut(text) {
+    return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/run-results/read-outputs.ts
+
+/** 200 pages of 100: far beyond a real workspace, but bounded. */
+const read_outputs_MAX_PAGES = 200;
+const PROCESSING_POLL_MS = 2_000;
+async function readTerraformOutputs(api, workspaceId, options) {
+    const outputs = [];
+    const none = new Map();
+    let unavailable;
+    let page = 1;
+    for (let pages = 1;;) {
+        const answer = await api.stateOutputsPage(workspaceId, page);
+        if (answer === 'processing') {
+            const left = options.deadline - options.clock.now();
+            if (left <= 0) {
+                return {
+                    unavailable: 'the new state was still being processed when the timeout ended.',
+                    sensitiveValues: none
+                };
+            }
+            await options.clock.sleep(Math.min(PROCESSING_POLL_MS, left), options.signal);
+            continue;
+        }
+        if (answer === 'none') {
+            if (page === 1) {
+                return {
+                    unavailable: 'the workspace has no state, or the token may not read its outputs.',
+                    sensitiveValues: none
+                };
+            }
+            break;
+        }
+        outputs.push(...answer.items.flatMap(parseOutput));
+        if (answer.nextPage === undefined)
+            break;
+        if (++pages > read_outputs_MAX_PAGES) {
+            unavailable = `only the first ${outputs.length} outputs were read.`;
+            options.warn(`The workspace has more than ${outputs.length} outputs: ${unavailable}`);
+            break;
+        }
+        page = answer.nextPage;
+    }
+    const sensitiveValues = options.readSensitive
+        ? await readSensitiveValues(api, outputs, options.warn)
+        : none;
+    return { outputs, unavailable, sensitiveValues };
+}
+function parseOutput(item) {
+    const a = item.attributes ?? {};
+    if (typeof a.name !== 'string' || a.name === '')
+        return [];
+    const sensitive = a.sensitive === true;
+    return [
+        {
+            id: item.id,
+            name: a.name,
+            sensitive,
+            type: terraformTypeText(a['detailed-type'], a.type, a.value),
+            // A server that sends a sensitive value in the list anyway is not believed: it stays out.
+            ...(sensitive ? {} : { value: a.value ?? null })
+        }
+    ];
+}
+async function readSensitiveValues(api, outputs, warn) {
+    const values = new Map();
+    let missing = 0;
+    for (const output of outputs) {
+        if (!output.sensitive || values.has(output.id))
+            continue;
+        // One value that cannot be read must not cost the others.
+        const shown = await api.getStateOutput(output.id).catch(() => undefined);
+        const attributes = shown?.attributes;
+        if (!attributes || !('value' in attributes) || attributes.value === undefined) {
+            missing++;
+            continue;
+        }
+        values.set(output.id, attributes.value);
+    }
+    if (missing > 0) {
+        warn(`${missing} sensitive output${missing === 1 ? '' : 's'} could not be read (reading a sensitive value needs read access to the workspace's state versions); they are left out of the outputs.`);
+    }
+    return values;
+}
+
+;// CONCATENATED MODULE: ./src/run-results/tasks.ts
+const MAX_TEXT = 1_000;
+const FAILED = new Set(['failed', 'errored', 'unreachable', 'canceled']);
+/** IDs of a to-many relationship, in order. */
+function relatedIds(resource, name) {
+    const data = resource.relationships?.[name]?.data;
+    if (!Array.isArray(data))
+        return [];
+    return data.flatMap(item => typeof item?.id === 'string' ? [item.id] : []);
+}
+/**
+ * One row per task result of each stage, in stage order; failed ones first. `results` holds
+ * the task results by ID (included with the stages, or read one by one).
+ */
+function taskRows(stages, results) {
+    const rows = [];
+    for (const stage of stages) {
+        for (const id of relatedIds(stage, 'task-results')) {
+            const a = results.get(id)?.attributes;
+            if (!a)
+                continue;
+            const url = tasks_text(a.url);
+            rows.push({
+                stage: tasks_text(stage.attributes?.stage) ?? tasks_text(a.stage) ?? '',
+                name: tasks_cut(tasks_text(a['task-name']) ?? id),
+                status: tasks_cut(tasks_text(a.status) ?? 'unknown'),
+                enforcement: tasks_text(a['workspace-task-enforcement-level']),
+                message: mapText(tasks_text(a.message), tasks_cut),
+                url: url && url.length <= 2_000 ? url : undefined
+            });
+        }
+    }
+    const rank = (row) => (FAILED.has(row.status) ? 0 : 1);
+    return rows
+        .map((row, index) => ({ row, index }))
+        .sort((a, b) => rank(a.row) - rank(b.row) || a.index - b.index)
+        .map(entry => entry.row);
+}
+/**
+ * Whether the run waits for a person's override (`policy_override`, `tf_policy_override`
+ * or `<stage>_awaiting_decision`, docs/tfe-api-notes.md §6.4), and whether this token may
+ * give it: the waiting stage's permission, else the run's `can-override-policy-check`.
+ */
+function overrideWait(run, stages) {
+    const status = run.attributes?.status ?? '';
+    const decision = /^(pre_plan|post_plan|pre_apply)_awaiting_decision$/.exec(status);
+    const policy = status === 'policy_override' || status === 'tf_policy_override';
+    if (!decision && !policy)
+        return undefined;
+    const stage = stages.find(s => s.attributes?.status === 'awaiting_override') ??
+        (decision ? stages.find(s => s.attributes?.stage === decision[1]) : undefined);
+    const stagePermissions = stage?.attributes?.permissions ?? {};
+    const specific = policy ? 'can-override-policy' : 'can-override-tasks';
+    const fromStage = flag(stagePermissions[specific]) ?? flag(stagePermissions['can-override']);
+    const fromRun = flag(run.attributes?.permissions?.['can-override-policy-check']);
+    return {
+        kind: policy ? 'policy' : 'task',
+        stage: tasks_text(stage?.attributes?.stage) ?? decision?.[1],
+        tokenCanOverride: stage ? (fromStage ?? fromRun) : fromRun
+    };
+}
+function flag(value) {
+    return typeof value === 'boolean' ? value : undefined;
+}
+function tasks_text(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function tasks_cut(value) {
+    return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+}
+function mapText(value, f) {
+    return value === undefined ? undefined : f(value);
+}
+
+;// CONCATENATED MODULE: ./src/run-results/collect.ts
+
+
+
+
+
+
+/** Pages of one list, at most; lists longer than this are not real. */
+const collect_MAX_PAGES = 50;
+/** Reads of single resources a server failed to include, at most. */
+const MAX_SINGLE_READS = 500;
+/**
+ * Outputs are current after an apply, or after a plan of an applyable run that found
+ * nothing to change (the state is the one the plan compared with).
+ */
+function shouldReadOutputs(status, planOnly, hasChanges) {
+    if (status === 'applied')
+        return true;
+    return status === 'planned_and_finished' && !planOnly && hasChanges === false;
+}
+async function collectRunResults(api, facts, options) {
+    const nothing = { results: {}, sensitiveValues: new Map() };
+    const meaning = runStatusMeaning(facts.runStatus);
+    // A run still moving (wait: false, a timeout that left it running) has no results yet.
+    if (!facts.runId || options.signal.aborted || (!meaning.settled && !meaning.pause)) {
+        return nothing;
+    }
+    const part = async (what, read) => {
+        try {
+            return await read();
+        }
+        catch (error) {
+            options.debug(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+            return undefined;
+        }
+    };
+    const runId = facts.runId;
+    const run = (await part('run', () => api.getRun(runId)))?.data;
+    if (!run)
+        return nothing;
+    const costEstimate = await part('cost estimate', () => readCost(api, run));
+    const checks = (await part('policy checks', () => api.listPolicyChecks(runId))) ?? [];
+    const stages = await part('task stages', () => readStages(api, runId));
+    const stagePolicies = (stages &&
+        (await part('policy evaluations', () => readEvaluations(api, stages.evaluations)))) ??
+        [];
+    const policies = sortPolicies([...checks.flatMap(sentinelCheckRows), ...stagePolicies]);
+    const taskResults = stages ? taskRows(stages.stages, stages.results) : [];
+    let outputs;
+    const planOnly = run.attributes?.['plan-only'] === true;
+    if (facts.workspaceId && shouldReadOutputs(run.attributes?.status, planOnly, facts.hasChanges)) {
+        const workspaceId = facts.workspaceId;
+        outputs = await part('outputs', () => readTerraformOutputs(api, workspaceId, {
+            readSensitive: options.sensitiveOutputs,
+            deadline: options.deadline,
+            clock: options.clock,
+            signal: options.signal,
+            warn: options.warn
+        }));
+    }
+    const results = {
+        terraformOutputs: outputs?.outputs,
+        outputsUnavailable: outputs?.unavailable,
+        costEstimate,
+        policies: policies.length > 0 ? policies : undefined,
+        taskResults: taskResults.length > 0 ? taskResults : undefined,
+        overrideWait: overrideWait(run, stages?.stages ?? [])
+    };
+    logResults(results, options.info);
+    return { results, sensitiveValues: outputs?.sensitiveValues ?? nothing.sensitiveValues };
+}
+/** Counts only: names and messages are the server's text and belong in the report. */
+function logResults(results, info) {
+    const policies = results.policies ?? [];
+    if (policies.length > 0) {
+        info(`Policies: ${policies.length}, worst result ${worstPolicyResult(policies)}.`);
+    }
+    if (results.taskResults)
+        info(`Run tasks: ${results.taskResults.length} results.`);
+    const outputs = results.terraformOutputs;
+    if (outputs) {
+        const sensitive = outputs.filter(o => o.sensitive).length;
+        info(`Terraform outputs: ${outputs.length} (${sensitive} sensitive).`);
+    }
+}
+async function readCost(api, run) {
+    const id = relatedId(run, 'cost-estimate');
+    if (!id)
+        return undefined;
+    const estimate = await api.getCostEstimate(id);
+    return estimate ? costFromResource(estimate) : undefined;
+}
+/** Every page of a list; undefined when the server has no such list (404, OTF). */
+async function allPages(read) {
+    const items = [];
+    const included = [];
+    let page = 1;
+    for (let count = 0; page !== undefined && count < collect_MAX_PAGES; count++) {
+        const answer = await read(page);
+        if (!answer)
+            return count === 0 ? undefined : { items, included };
+        items.push(...answer.items);
+        included.push(...answer.included);
+        page = answer.nextPage;
+    }
+    return { items, included };
+}
+/**
+ * The run's task stages with their task results and policy evaluations: from `include`
+ * where the server honours it, else read one by one (within a bound).
+ */
+async function readStages(api, runId) {
+    const listed = await allPages(page => api.taskStagesPage(runId, page));
+    if (!listed)
+        return undefined;
+    const stages = listed.items;
+    const byType = (type) => listed.included.filter(item => item.type === type);
+    const results = new Map(byType('task-results').map(r => [r.id, r]));
+    const evaluations = new Map(byType('policy-evaluations').map(e => [e.id, e]));
+    let reads = 0;
+    for (const stage of stages) {
+        for (const id of relatedIds(stage, 'task-results')) {
+            if (results.has(id) || reads >= MAX_SINGLE_READS)
+                continue;
+            reads++;
+            const result = await api.getTaskResult(id);
+            if (result)
+                results.set(id, result);
+        }
+        const wanted = relatedIds(stage, 'policy-evaluations');
+        if (wanted.some(id => !evaluations.has(id)) && reads < MAX_SINGLE_READS) {
+            reads++;
+            const read = await allPages(page => api.policyEvaluationsPage(stage.id, page));
+            for (const evaluation of read?.items ?? [])
+                evaluations.set(evaluation.id, evaluation);
+        }
+    }
+    // Stage order, then the order each stage names its evaluations in.
+    const ordered = stages.flatMap(stage => relatedIds(stage, 'policy-evaluations').flatMap(id => evaluations.get(id) ?? []));
+    return { stages, results, evaluations: ordered };
+}
+async function readEvaluations(api, evaluations) {
+    const rows = [];
+    for (const evaluation of evaluations.slice(0, MAX_SINGLE_READS)) {
+        if (!evaluationRan(evaluation))
+            continue;
+        const sets = await allPages(page => api.policySetOutcomesPage(evaluation.id, page));
+        rows.push(...evaluationRows(evaluation, sets?.items ?? []));
+    }
+    return rows;
 }
 
 ;// CONCATENATED MODULE: ./src/slug/pack-error.ts
@@ -42688,11 +43615,102 @@ function required(response, method, path) {
     return response.body;
 }
 
+;// CONCATENATED MODULE: ./src/tfe/results-api.ts
+const PAGE_SIZE = 100;
+const ABSENT = [403, 404];
+class RunResultsClient {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    getRun(id) {
+        return this.client.getRun(id);
+    }
+    listPolicyChecks(runId) {
+        return this.client.listPolicyChecks(runId);
+    }
+    async stateOutputsPage(workspaceId, page) {
+        const path = `/workspaces/${results_api_seg(workspaceId)}/current-state-version-outputs`;
+        const response = await this.client.api('GET', path, {
+            query: pageQuery(page),
+            retry: 'idempotent',
+            accept: [...ABSENT, 503]
+        });
+        if (response.status === 503)
+            return 'processing';
+        return listPage(response, page) ?? 'none';
+    }
+    getStateOutput(id) {
+        return this.show(`/state-version-outputs/${results_api_seg(id)}`);
+    }
+    getCostEstimate(id) {
+        return this.show(`/cost-estimates/${results_api_seg(id)}`);
+    }
+    taskStagesPage(runId, page) {
+        return this.list(`/runs/${results_api_seg(runId)}/task-stages`, page, {
+            include: 'task_results,policy_evaluations'
+        });
+    }
+    policyEvaluationsPage(stageId, page) {
+        return this.list(`/task-stages/${results_api_seg(stageId)}/policy-evaluations`, page);
+    }
+    policySetOutcomesPage(evaluationId, page) {
+        return this.list(`/policy-evaluations/${results_api_seg(evaluationId)}/policy-set-outcomes`, page);
+    }
+    getTaskResult(id) {
+        return this.show(`/task-results/${results_api_seg(id)}`);
+    }
+    async show(path) {
+        const response = await this.client.api('GET', path, {
+            retry: 'idempotent',
+            accept: ABSENT
+        });
+        if (ABSENT.includes(response.status))
+            return undefined;
+        return isResource(response.body?.data) ? response.body.data : undefined;
+    }
+    async list(path, page, query = {}) {
+        const response = await this.client.api('GET', path, {
+            query: { ...query, ...pageQuery(page) },
+            retry: 'idempotent',
+            accept: ABSENT
+        });
+        return listPage(response, page);
+    }
+}
+function pageQuery(page) {
+    return { 'page[number]': page, 'page[size]': PAGE_SIZE };
+}
+function listPage(response, page) {
+    if (ABSENT.includes(response.status))
+        return undefined;
+    const body = response.body;
+    const items = Array.isArray(body?.data) ? body.data.filter(isResource) : [];
+    const included = Array.isArray(body?.included) ? body.included.filter(isResource) : [];
+    const next = body?.meta?.pagination?.['next-page'];
+    // Only forward: a server that names this page or an earlier one again would loop.
+    const nextPage = Number.isSafeInteger(next) && next > page ? next : undefined;
+    return {
+        items: items,
+        included: included,
+        nextPage
+    };
+}
+function isResource(value) {
+    const v = value;
+    return (typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.type === 'string');
+}
+function results_api_seg(value) {
+    return encodeURIComponent(value);
+}
+
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
  * The action's step: inputs → archive → workspace → configuration version → run → report.
  * The only place that decides the step's result (log.failed, which calls core.setFailed).
  */
+
+
 
 
 
@@ -42778,9 +43796,11 @@ async function run(options = {}) {
     }
     budget?.wrapUp(WRAP_UP_MS);
     const facts = driver?.facts ?? {};
-    const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
+    const produced = await readRunResults(client, driver, inputs, clock, cancellation.signal);
+    const changes = await readResourceChanges(client, facts);
+    const report = buildReport(outcome, facts, inputs, changes, produced.results);
     // The comment, the summary and the outputs never pass the runner's masking.
-    await publishReport(stepSecrets.redactDeep(report), inputs);
+    await publishReport(stepSecrets.redactDeep(report), inputs, produced.sensitiveValues);
     client?.dispose();
     budget?.dispose();
     // Kept until the report is out: a cancellation now must not cut the summary short.
@@ -42846,9 +43866,10 @@ async function drive(inputs, driver, archive) {
     return driver.follow(created.id);
 }
 /** Everything the step learnt, as the one report all outputs are rendered from. */
-function buildReport(outcome, facts, inputs, resourceChanges) {
+function buildReport(outcome, facts, inputs, resourceChanges, results) {
     return {
         ...facts,
+        ...results,
         ...outcome,
         organization: facts.organization ?? inputs?.organization,
         workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
@@ -42862,8 +43883,14 @@ function buildReport(outcome, facts, inputs, resourceChanges) {
     };
 }
 /** Outputs, job summary and (on pull requests) the sticky comment; none of them throws. */
-async function publishReport(report, inputs) {
-    setRunOutputs(report, planSummary(report));
+async function publishReport(report, inputs, sensitiveValues) {
+    // Sensitive values are masked before any output that holds them is set.
+    const terraform = report.terraformOutputs
+        ? terraformStepOutputs(report.terraformOutputs, sensitiveValues)
+        : undefined;
+    if (terraform)
+        setTerraformOutputs(terraform);
+    setRunOutputs(report, { planSummary: planSummary(report), outputsJson: terraform?.json });
     await writeJobSummary(report);
     if (inputs?.commentOnPr && inputs.githubToken && report.runId) {
         await upsertPrComment({
@@ -42904,6 +43931,20 @@ async function failure(error, inputs, driver) {
         return cancelled ? cancelledOutcome(message) : timedOutOutcome(message);
     }
     return failedOutcome(message, runId !== undefined);
+}
+/** What the run produced (outputs, cost, policies, run tasks); nothing without a run. */
+async function readRunResults(client, driver, inputs, clock, signal) {
+    if (!client || !driver || !inputs)
+        return { results: {}, sensitiveValues: new Map() };
+    return collectRunResults(new RunResultsClient(client), driver.facts, {
+        sensitiveOutputs: inputs.sensitiveOutputs,
+        deadline: driver.deadlineAt,
+        clock,
+        signal,
+        info: message => log.info(message),
+        warn: message => log.warning(message),
+        debug: message => log.debug(message)
+    });
 }
 /** Resource-level changes for the report; a missing permission is a line, never a failure. */
 async function readResourceChanges(api, facts) {

@@ -100,7 +100,8 @@ export const INPUTS = {
   comment: text(''),
   'configuration-version': newRun(checked('', parseConfigurationVersionId)),
   // inputs.ts reads it as false on pull request events, where the action writes previews.
-  'require-reviewed-plan': boolean('false')
+  'require-reviewed-plan': boolean('false'),
+  'sensitive-outputs': boolean('false')
 } as const satisfies Record<string, InputSpec<unknown>>;
 
 export type InputName = keyof typeof INPUTS;

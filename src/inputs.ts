@@ -63,6 +63,8 @@ export interface Inputs {
    * false on pull request events (contract.md, "The reviewed plan").
    */
   readonly requireReviewedPlan: boolean;
+  /** Also read sensitive Terraform outputs and set them as step outputs, masked first. */
+  readonly sensitiveOutputs: boolean;
 }
 
 /** What the post step needs: it must work even when the rest of the inputs no longer would. */
@@ -135,6 +137,7 @@ export function getInputs(): Inputs {
     refreshOnly: v['refresh-only'],
     commentOnPr: v['comment-on-pr'],
     requireReviewedPlan: v['require-reviewed-plan'],
+    sensitiveOutputs: v['sensitive-outputs'],
     message: v.message || deriveMessage(process.env),
     targets: Object.freeze(v.targets),
     replace: Object.freeze(v.replace),

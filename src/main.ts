@@ -13,7 +13,7 @@ import {
 } from './outcome.js';
 import { stepSecrets } from './redaction.js';
 import { reportedCommitSha } from './report/commit.js';
-import { setRunOutputs } from './report/outputs.js';
+import { setRunOutputs, setTerraformOutputs, terraformStepOutputs } from './report/outputs.js';
 import { planJsonErrorReason, planJsonUnavailableReason } from './report/plan-changes.js';
 import { PlanChangesReader } from './report/plan-changes-reader.js';
 import { upsertPrComment } from './report/pr-comment.js';
@@ -24,12 +24,15 @@ import { type Clock, systemClock } from './retry.js';
 import { RunDriver } from './run-driver.js';
 import type { RunFacts } from './run-facts.js';
 import { log, neutralise } from './safe-log.js';
+import { type Collected, collectRunResults } from './run-results/collect.js';
+import type { RunResults, SensitiveValues } from './run-results/types.js';
 import { type PackResult, packDirectory } from './slug/index.js';
 import { PostStateWriter } from './state.js';
 import { StepBudget } from './step-budget.js';
 import { JobCancelledError, RunTimeoutError } from './step-errors.js';
 import type { TfeApi } from './tfe/api.js';
 import { TfeClient } from './tfe/client.js';
+import { RunResultsClient } from './tfe/results-api.js';
 
 /** How long to wait for a stopped run to reach its final status, for the report. */
 const SETTLE_AFTER_STOP_MS = 20_000;
@@ -104,9 +107,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
 
   budget?.wrapUp(WRAP_UP_MS);
   const facts = driver?.facts ?? {};
-  const report = buildReport(outcome, facts, inputs, await readResourceChanges(client, facts));
+  const produced = await readRunResults(client, driver, inputs, clock, cancellation.signal);
+  const changes = await readResourceChanges(client, facts);
+  const report = buildReport(outcome, facts, inputs, changes, produced.results);
   // The comment, the summary and the outputs never pass the runner's masking.
-  await publishReport(stepSecrets.redactDeep(report), inputs);
+  await publishReport(stepSecrets.redactDeep(report), inputs, produced.sensitiveValues);
   client?.dispose();
   budget?.dispose();
   // Kept until the report is out: a cancellation now must not cut the summary short.
@@ -185,10 +190,12 @@ function buildReport(
   outcome: Outcome,
   facts: RunFacts,
   inputs: Inputs | undefined,
-  resourceChanges: Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>
+  resourceChanges: Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>,
+  results: RunResults
 ): RunReport {
   return {
     ...facts,
+    ...results,
     ...outcome,
     organization: facts.organization ?? inputs?.organization,
     workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
@@ -203,8 +210,17 @@ function buildReport(
 }
 
 /** Outputs, job summary and (on pull requests) the sticky comment; none of them throws. */
-async function publishReport(report: RunReport, inputs: Inputs | undefined): Promise<void> {
-  setRunOutputs(report, planSummary(report));
+async function publishReport(
+  report: RunReport,
+  inputs: Inputs | undefined,
+  sensitiveValues: SensitiveValues
+): Promise<void> {
+  // Sensitive values are masked before any output that holds them is set.
+  const terraform = report.terraformOutputs
+    ? terraformStepOutputs(report.terraformOutputs, sensitiveValues)
+    : undefined;
+  if (terraform) setTerraformOutputs(terraform);
+  setRunOutputs(report, { planSummary: planSummary(report), outputsJson: terraform?.json });
   await writeJobSummary(report);
   if (inputs?.commentOnPr && inputs.githubToken && report.runId) {
     await upsertPrComment({
@@ -247,6 +263,26 @@ async function failure(
     return cancelled ? cancelledOutcome(message) : timedOutOutcome(message);
   }
   return failedOutcome(message, runId !== undefined);
+}
+
+/** What the run produced (outputs, cost, policies, run tasks); nothing without a run. */
+async function readRunResults(
+  client: TfeClient | undefined,
+  driver: RunDriver | undefined,
+  inputs: Inputs | undefined,
+  clock: Clock,
+  signal: AbortSignal
+): Promise<Collected> {
+  if (!client || !driver || !inputs) return { results: {}, sensitiveValues: new Map() };
+  return collectRunResults(new RunResultsClient(client), driver.facts, {
+    sensitiveOutputs: inputs.sensitiveOutputs,
+    deadline: driver.deadlineAt,
+    clock,
+    signal,
+    info: message => log.info(message),
+    warn: message => log.warning(message),
+    debug: message => log.debug(message)
+  });
 }
 
 /** Resource-level changes for the report; a missing permission is a line, never a failure. */

@@ -30,7 +30,7 @@ import {
   settledOutcome
 } from './outcome.js';
 import { type Clock, defaultRetryPolicy } from './retry.js';
-import { type RunFacts, factsFromRun, policyFailureLines } from './run-facts.js';
+import { type RunFacts, factsFromRun } from './run-facts.js';
 import { PhaseLog } from './run-log.js';
 import { log } from './safe-log.js';
 import { runCreateAttributes } from './run-options.js';
@@ -114,6 +114,11 @@ export class RunDriver {
   /** What is known so far: a frozen snapshot. */
   get facts(): RunFacts {
     return this.current;
+  }
+
+  /** When the step's timeout ends (epoch ms): reads after the run must not wait past it. */
+  get deadlineAt(): number {
+    return this.budget.deadline;
   }
 
   /** Finds the workspace and refuses states in which no run could (or should) start. */
@@ -359,9 +364,6 @@ export class RunDriver {
         : nextStep(view, this.current, { apply: this.inputs.apply, confirmed });
       switch (step.kind) {
         case 'settled': {
-          if (status === 'policy_soft_failed' || status === 'errored') {
-            await this.collectPolicyFailures(runId);
-          }
           // Catch the last lines of the log, which may land just after the status changed.
           await this.finishLogs([planLog, plan, 'Plan'], [applyLog, apply, 'Apply']);
           if (status === 'errored') {
@@ -417,7 +419,6 @@ export class RunDriver {
         case 'wait':
           if (step.pausedForDecision && announcedDecision !== status) {
             announcedDecision = status;
-            await this.collectPolicyFailures(runId);
             log.warning(decisionWarning(runId, status, this.current.runUrl));
           }
           break;
@@ -539,15 +540,6 @@ export class RunDriver {
         if (!phaseLog.done) await this.clock.sleep(200);
       }
       phaseLog.flush();
-    }
-  }
-
-  private async collectPolicyFailures(runId: string): Promise<void> {
-    try {
-      const failures = policyFailureLines(await this.api.listPolicyChecks(runId));
-      if (failures.length) this.update({ policyFailures: failures });
-    } catch (error) {
-      log.debug(`policy checks: ${(error as Error).message}`);
     }
   }
 

@@ -4,13 +4,7 @@
  * snapshots; the report is built on top of it.
  */
 import { phaseStatusMeaning, runStatusMeaning } from './run-status.js';
-import {
-  type PhaseAttributes,
-  type PolicyCheckAttributes,
-  type Resource,
-  type RunAttributes,
-  relatedId
-} from './tfe/types.js';
+import { type PhaseAttributes, type Resource, type RunAttributes, relatedId } from './tfe/types.js';
 
 export interface PlanCounts {
   readonly additions: number;
@@ -42,8 +36,6 @@ export interface RunFacts {
   readonly counts?: PlanCounts;
   /** The last lines of the plan (or apply) log, for errored runs. */
   readonly logTail?: string;
-  /** One line per failed policy check, for policy failures. */
-  readonly policyFailures?: readonly string[];
 }
 
 /** Returns `facts` with what the run, its plan and its apply say now. */
@@ -57,22 +49,21 @@ export function factsFromRun(
     -readonly [K in keyof RunFacts]: RunFacts[K];
   } = { ...facts, runId: run.id, runStatus: run.attributes?.status ?? facts.runStatus };
   next.planId = plan?.id ?? relatedId(run, 'plan') ?? facts.planId;
-  if (plan) {
+  if (plan) next.planStatus = plan.attributes?.status ?? facts.planStatus;
+  // Counts and has-changes mean something only once the plan finished: a running plan's
+  // numbers are partial, and an errored or canceled plan's "no changes" is no result.
+  if (plan && next.planStatus === 'finished') {
     const a = plan.attributes ?? {};
-    next.planStatus = a.status ?? facts.planStatus;
     const counts = planCounts(a);
     if (counts) next.counts = counts;
     if (typeof a['has-changes'] === 'boolean') {
       next.hasChanges = a['has-changes'];
-    } else if (next.counts && phaseStatusMeaning(next.planStatus).final) {
+    } else if (next.counts) {
       // Older servers: the counts say it too.
       next.hasChanges = totalChanges(next.counts) > 0;
     }
   }
-  if (
-    typeof run.attributes?.['has-changes'] === 'boolean' &&
-    phaseStatusMeaning(next.planStatus).final
-  ) {
+  if (typeof run.attributes?.['has-changes'] === 'boolean' && next.planStatus === 'finished') {
     next.hasChanges = run.attributes['has-changes'];
   }
   // The apply resource exists from the start; it only counts once an apply began, which
@@ -111,39 +102,4 @@ export function totalChanges(counts: PlanCounts): number {
 export function planHasChanges(facts: RunFacts): boolean | undefined {
   if (facts.hasChanges !== undefined) return facts.hasChanges;
   return facts.counts ? totalChanges(facts.counts) > 0 : undefined;
-}
-
-/** One line per failed Sentinel policy check: scope, status, counts and policy names. */
-export function policyFailureLines(
-  checks: readonly Resource<PolicyCheckAttributes>[]
-): readonly string[] {
-  return checks
-    .filter(check =>
-      ['soft_failed', 'hard_failed', 'errored'].includes(check.attributes?.status ?? '')
-    )
-    .map(check => {
-      const result = check.attributes?.result ?? {};
-      const names = failedPolicyNames(result.sentinel);
-      const counts = `${result['soft-failed'] ?? 0} soft-mandatory, ${result['hard-failed'] ?? 0} hard-mandatory, ${result['advisory-failed'] ?? 0} advisory failed`;
-      const status = (check.attributes?.status ?? '').replace('_', ' ');
-      return `${check.attributes?.scope ?? 'policy'} check ${check.id}: ${status} (${counts})${names.length ? `: ${names.join(', ')}` : ''}`;
-    });
-}
-
-/**
- * Names of the failed policies in a Sentinel result (`data.<policy set>.policies[]` with
- * `policy` and `result`), read defensively: the shape is not part of the documented API.
- */
-export function failedPolicyNames(sentinel: unknown): string[] {
-  const sets = (sentinel as { data?: unknown } | null | undefined)?.data;
-  if (!sets || typeof sets !== 'object') return [];
-  const names: string[] = [];
-  for (const set of Object.values(sets as Record<string, unknown>)) {
-    const policies = (set as { policies?: unknown } | null)?.policies;
-    if (!Array.isArray(policies)) continue;
-    for (const policy of policies as { policy?: unknown; result?: unknown }[]) {
-      if (policy?.result === false && typeof policy.policy === 'string') names.push(policy.policy);
-    }
-  }
-  return names;
 }

@@ -50,7 +50,14 @@ describe('invisible characters in untrusted text', () => {
         outcome: 'failure',
         error: `error${trick}`,
         logTail: `line${trick}`,
-        policyFailures: [`policy${trick}`],
+        policies: [
+          {
+            kind: 'sentinel',
+            name: `policy${trick}`,
+            enforcement: 'soft-mandatory',
+            result: 'soft-failed'
+          }
+        ],
         resourceChangesUnavailable: `reason${trick}`,
         resourceChanges: [
           { address: `a.b${trick}`, action: 'move', previousAddress: `a.c${trick}` },

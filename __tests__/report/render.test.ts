@@ -5,7 +5,14 @@ import {
   renderContextFromEnv,
   renderReport
 } from '../../src/report/render.js';
-import { RUN_URL, manyChanges, speculativeReport } from './fixtures.js';
+import {
+  RUN_URL,
+  manyChanges,
+  manyOutputs,
+  manyPolicies,
+  manyTasks,
+  speculativeReport
+} from './fixtures.js';
 
 const bytes = (text: string) => Buffer.byteLength(text, 'utf8');
 const render = (report = speculativeReport(), maxLength = COMMENT_MAX_LENGTH) =>
@@ -119,7 +126,9 @@ describe('renderReport', () => {
       resourceChanges: manyChanges(500),
       error: 'x'.repeat(10_000),
       logTail: 'line\n'.repeat(5_000),
-      policyFailures: Array.from({ length: 80 }, (_, i) => `policy-${i}`)
+      policies: manyPolicies(80),
+      taskResults: manyTasks(80),
+      terraformOutputs: manyOutputs(80)
     });
     for (const max of [NaN, -5, 0, 1, 40, 300, 1_000, 5_000, 20_000]) {
       expect(bytes(render(report, max))).toBeLessThanOrEqual(Math.max(0, max || 0));
@@ -199,21 +208,40 @@ describe('renderReport', () => {
     expect(md).not.toContain('#### Resource changes');
   });
 
-  it('keeps policy names that look like list markers from nesting lists', () => {
-    const md = render(speculativeReport({ policyFailures: ['- sneaky', '1. ordered', '+'] }));
-    expect(md).toContain('- \\- sneaky\n- 1\\. ordered\n- \\+');
-  });
-
-  it('lists failed policies', () => {
+  it('lists policies in a table, failures first, names as code that cannot nest lists', () => {
     const md = render(
       speculativeReport({
         outcome: 'failure',
         runStatus: 'policy_soft_failed',
         headline: 'Policy check soft-failed.',
-        policyFailures: ['require-tags', 'restrict_instance_types']
+        policies: [
+          {
+            kind: 'sentinel',
+            set: 'core',
+            name: '- sneaky',
+            enforcement: 'soft-mandatory',
+            result: 'soft-failed'
+          },
+          {
+            kind: 'opa',
+            set: 'opa',
+            name: 'restrict_instance_types',
+            enforcement: 'mandatory',
+            result: 'passed'
+          }
+        ]
       })
     );
-    expect(md).toContain('#### Failed policies\n\n- require-tags\n- restrict\\_instance\\_types');
+    expect(md).toContain(
+      [
+        '#### Policies (1 soft failed, 1 passed)',
+        '',
+        '| Result | Policy | Policy set | Kind | Enforcement |',
+        '| --- | --- | --- | --- | --- |',
+        '| **soft failed** | `- sneaky` | `core` | Sentinel | soft-mandatory |',
+        '| passed | `restrict_instance_types` | `opa` | OPA | mandatory |'
+      ].join('\n')
+    );
   });
 
   it('puts the marker first and the footer last', () => {
@@ -248,7 +276,12 @@ describe('renderReport', () => {
         outcome: 'failure',
         error: 'the error text',
         resourceChangesUnavailable: undefined,
-        policyFailures: ['organization check polchk-1: soft failed'],
+        policies: manyPolicies(2),
+        taskResults: manyTasks(2),
+        terraformOutputs: manyOutputs(2),
+        costEstimate: { status: 'finished', prior: '1.5', proposed: '2', delta: '0.5' },
+        overrideWait: { kind: 'policy', tokenCanOverride: false },
+        outputsUnavailable: 'only the first 2 outputs were read.',
         logTail: 'Error: the last log line'
       }),
       {
@@ -263,9 +296,14 @@ describe('renderReport', () => {
       '**Failed:**',
       '| Run | Status |',
       '**Plan:** 3 to add',
+      '> **The run waits for a policy override.**',
       '**Error**',
       '#### Resource changes (7)',
-      '#### Failed policies',
+      '**Cost estimate:** $1.50 → $2.00 a month (+$0.50).',
+      '#### Policies (',
+      '#### Run tasks (2)',
+      '#### Outputs (2)',
+      '> Outputs: only the first 2 outputs were read.',
       '<details><summary>Log (last 1 line)',
       '<sub>the footer</sub>'
     ];

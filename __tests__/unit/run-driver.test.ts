@@ -53,7 +53,8 @@ const inputs = {
   discard: false,
   comment: 'GitHub Actions: acme/infra',
   configurationVersion: undefined,
-  requireReviewedPlan: false
+  requireReviewedPlan: false,
+  sensitiveOutputs: false
 } satisfies Inputs;
 
 async function drive(

@@ -1,6 +1,6 @@
 /** Facts taken from a run, its plan and its apply, without a server. */
 import { describe, expect, it } from '@jest/globals';
-import { factsFromRun, planHasChanges, policyFailureLines } from '../../src/run-facts.js';
+import { factsFromRun, planHasChanges } from '../../src/run-facts.js';
 import type { PhaseAttributes, Resource, RunAttributes } from '../../src/tfe/types.js';
 
 function run(status: string, extra: Partial<RunAttributes> = {}): Resource<RunAttributes> {
@@ -90,6 +90,39 @@ describe('factsFromRun', () => {
     expect(finished.hasChanges).toBe(true);
   });
 
+  it('takes counts and has-changes only from a finished plan', () => {
+    const numbers = {
+      'has-changes': false,
+      'resource-additions': 0,
+      'resource-changes': 0,
+      'resource-destructions': 0
+    };
+    for (const status of ['running', 'errored', 'canceled', 'unreachable']) {
+      const facts = factsFromRun(
+        {},
+        run(status === 'running' ? 'planning' : 'errored', { 'has-changes': false }),
+        phase('plan-1', { status, ...numbers }),
+        undefined
+      );
+      expect([status, facts.counts, facts.hasChanges]).toEqual([status, undefined, undefined]);
+      expect(facts.planStatus).toBe(status);
+    }
+    const partial = factsFromRun(
+      {},
+      run('planning'),
+      phase('plan-1', { status: 'running', 'resource-additions': 3 }),
+      undefined
+    );
+    const finished = factsFromRun(
+      partial,
+      run('planned'),
+      phase('plan-1', { status: 'finished', 'resource-additions': 5 }),
+      undefined
+    );
+    expect(partial.counts).toBeUndefined();
+    expect(finished.counts?.additions).toBe(5);
+  });
+
   it('names the apply once it began, by its own status or else by the run status', () => {
     expect(
       factsFromRun({}, run('planned'), undefined, phase('apply-1', { status: 'pending' })).applyId
@@ -113,28 +146,5 @@ describe('planHasChanges', () => {
       planHasChanges({ counts: { additions: 0, changes: 0, destructions: 0, imports: 1 } })
     ).toBe(true);
     expect(planHasChanges({})).toBeUndefined();
-  });
-});
-
-describe('policyFailureLines', () => {
-  it('lists failed checks with their counts and policy names', () => {
-    const lines = policyFailureLines([
-      {
-        id: 'polchk-1',
-        type: 'policy-checks',
-        attributes: {
-          status: 'soft_failed',
-          scope: 'organization',
-          result: {
-            'soft-failed': 1,
-            sentinel: { data: { s: { policies: [{ policy: 's/no-public', result: false }] } } }
-          }
-        }
-      },
-      { id: 'polchk-2', type: 'policy-checks', attributes: { status: 'passed' } }
-    ]);
-    expect(lines).toEqual([
-      'organization check polchk-1: soft failed (1 soft-mandatory, 0 hard-mandatory, 0 advisory failed): s/no-public'
-    ]);
   });
 });

@@ -31614,7 +31614,8 @@ const INPUTS = {
     comment: input_table_text(''),
     'configuration-version': newRun(checked('', parseConfigurationVersionId)),
     // inputs.ts reads it as false on pull request events, where the action writes previews.
-    'require-reviewed-plan': input_table_boolean('false')
+    'require-reviewed-plan': input_table_boolean('false'),
+    'sensitive-outputs': input_table_boolean('false')
 };
 /** The names of the boolean inputs, derived from the table. */
 const BOOLEAN_INPUTS = Object.keys(INPUTS).filter(name => INPUTS[name].kind === 'boolean');
@@ -32091,6 +32092,7 @@ function getInputs() {
         refreshOnly: v['refresh-only'],
         commentOnPr: v['comment-on-pr'],
         requireReviewedPlan: v['require-reviewed-plan'],
+        sensitiveOutputs: v['sensitive-outputs'],
         message: v.message || deriveMessage(process.env),
         targets: Object.freeze(v.targets),
         replace: Object.freeze(v.replace),

@@ -89,3 +89,8 @@ export function tailLines(text: string, max: number): { text: string; lines: num
   kept.reverse();
   return { text: kept.join('\n'), lines: kept.length };
 }
+
+/** A pipe ends a table cell even inside a code span, so escape it for the table parser. */
+export function tableCell(text: string): string {
+  return text.replace(/\|/g, '\\|');
+}

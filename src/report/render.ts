@@ -11,8 +11,17 @@ import {
   cutToBytes,
   escapeInline,
   link,
+  tableCell,
   tailLines
 } from './markdown.js';
+import {
+  costSection,
+  outputsSection,
+  outputsUnavailableNote,
+  overrideSection,
+  policiesSection,
+  tasksSection
+} from './results-sections.js';
 import type { ResourceAction, ResourceChange, RunReport } from './types.js';
 
 /** GitHub refuses comment bodies longer than this. */
@@ -57,7 +66,6 @@ const GROUP_TITLES: Record<ResourceAction, string> = {
 // Caps on single fields, so one huge message cannot crowd out the rest of the report.
 const MAX_HEADLINE = 1_000;
 const MAX_ERROR = 4_000;
-const MAX_POLICIES = 50;
 const MAX_ADDRESS = 1_000;
 const MAX_LOG = 16_000;
 
@@ -83,11 +91,6 @@ function verdict(report: RunReport): string {
   }
   const word = report.outcome === 'success' ? 'Succeeded' : 'Failed';
   return `**${word}:** ${headline}`.trimEnd();
-}
-
-function tableCell(text: string): string {
-  // A pipe ends a table cell even inside a code span, so escape it for the table parser.
-  return text.replace(/\|/g, '\\|');
 }
 
 function detailsTable(report: RunReport, context: RenderContext | undefined): string | undefined {
@@ -120,6 +123,13 @@ function detailsTable(report: RunReport, context: RenderContext | undefined): st
 }
 
 function countsLine(report: RunReport): string | undefined {
+  // Whatever numbers the server sent, a plan that did not finish has no result.
+  if (report.planStatus === 'errored') {
+    return '**Plan:** errored, so nothing is known about changes.';
+  }
+  if (report.planStatus === 'canceled') {
+    return '**Plan:** canceled before it finished, so nothing is known about changes.';
+  }
   const c = report.counts;
   if (c === undefined) return undefined;
   const total = c.additions + c.changes + c.destructions + c.imports;
@@ -132,14 +142,6 @@ function countsLine(report: RunReport): string | undefined {
 function errorBlock(report: RunReport): string | undefined {
   if (!report.error) return undefined;
   return `**Error**\n\n${codeBlock(cutToBytes(report.error, MAX_ERROR))}`;
-}
-
-function policiesSection(report: RunReport): string | undefined {
-  const names = report.policyFailures ?? [];
-  if (names.length === 0) return undefined;
-  const shown = names.slice(0, MAX_POLICIES).map(n => `- ${escapeInline(cutToBytes(n, 500))}`);
-  if (names.length > shown.length) shown.push(`- … and ${names.length - shown.length} more`);
-  return `#### Failed policies\n\n${shown.join('\n')}`;
 }
 
 function unavailableNote(report: RunReport): string | undefined {
@@ -236,6 +238,22 @@ interface Section {
 }
 
 /**
+ * The long lists, in the order they take their share of the room left: each takes an equal
+ * part of what the lists after it have not used, so the resource changes, last, get the most.
+ */
+const LISTS: readonly ((report: RunReport) => number)[] = [
+  report => report.policies?.length ?? 0,
+  report => report.taskResults?.length ?? 0,
+  report => report.terraformOutputs?.length ?? 0,
+  report => report.resourceChanges?.length ?? 0
+];
+
+function fairShare(report: RunReport, list: number): number {
+  const waiting = LISTS.slice(list).filter(length => length(report) > 0).length;
+  return 1 / Math.max(1, waiting);
+}
+
+/**
  * The report's sections, in the order they appear. This one list both measures and joins
  * the report, so the size guard never cuts a section in half: adding a section is one entry.
  */
@@ -244,17 +262,31 @@ const SECTIONS: readonly Section[] = [
   { render: verdict },
   { render: (report, context) => detailsTable(report, context) },
   { render: countsLine },
+  { render: overrideSection },
   { render: errorBlock },
   {
     render: (report, _context, room) => changesSection(report, report.resourceChanges ?? [], room),
-    flexible: { fill: 2, share: () => 1 }
+    flexible: { fill: 5, share: report => fairShare(report, 3) }
   },
   { render: unavailableNote },
-  { render: policiesSection },
+  { render: costSection },
+  {
+    render: (report, _context, room) => policiesSection(report, room),
+    flexible: { fill: 2, share: report => fairShare(report, 0) }
+  },
+  {
+    render: (report, _context, room) => tasksSection(report, room),
+    flexible: { fill: 3, share: report => fairShare(report, 1) }
+  },
+  {
+    render: (report, _context, room) => outputsSection(report, room),
+    flexible: { fill: 4, share: report => fairShare(report, 2) }
+  },
+  { render: outputsUnavailableNote },
   {
     render: (report, _context, room) => logSection(report, room),
-    // An errored plan rarely has changes; when it does, the list gets most of the room.
-    flexible: { fill: 1, share: report => (report.resourceChanges?.length ? 0.3 : 1) }
+    // An errored plan rarely has long lists; when it does, they get most of the room.
+    flexible: { fill: 1, share: report => (LISTS.some(length => length(report) > 0) ? 0.3 : 1) }
   },
   {
     render: (_report, context) =>

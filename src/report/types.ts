@@ -1,6 +1,7 @@
 /** What the action knows about its run when it reports: filled in as far as the run got. */
 import type { Outcome } from '../outcome.js';
 import type { RunFacts } from '../run-facts.js';
+import type { RunResults } from '../run-results/types.js';
 
 export type { PlanCounts } from '../run-facts.js';
 
@@ -21,10 +22,11 @@ export interface ResourceChange {
 }
 
 /**
- * The report: the run's facts, the step's outcome, and what the step itself adds (what it
- * was asked, and the resource list from the plan's JSON).
+ * The report: the run's facts, the step's outcome, what the run produced (outputs, cost,
+ * policies, run tasks), and what the step itself adds (what it was asked, and the resource
+ * list from the plan's JSON).
  */
-export interface RunReport extends RunFacts, Outcome {
+export interface RunReport extends RunFacts, Outcome, RunResults {
   /** True when the step stopped before creating anything (input or packing error). */
   readonly nothingCreated?: boolean;
   readonly speculative?: boolean;
