@@ -48,10 +48,11 @@ function actionSteps(workflow: Map): Step[] {
 }
 
 describe('example workflows', () => {
-  it('exist for PR preview, apply on main, a monorepo matrix, a manual destroy, an approval, a discard and a promotion', () => {
+  it('exist for PR preview, apply on main, reviewed applies, a monorepo matrix, a manual destroy, an approval, a discard and a promotion', () => {
     expect(files.sort()).toEqual(
       [
         'apply-on-main.yml',
+        'apply-on-merge-reviewed.yml',
         'approval-gated-apply.yml',
         'discard-on-pr-close.yml',
         'manual-destroy.yml',
@@ -130,6 +131,30 @@ describe('example workflows', () => {
     expect(typeof concurrency['group']).toBe('string');
     expect(concurrency['cancel-in-progress']).toBe(false);
     expect(actionSteps(workflow)[0]?.with?.['apply']).toBe(true);
+  });
+
+  it('reviewed applies: previews on pull requests, applies on main only what they showed', () => {
+    const workflow = load('apply-on-merge-reviewed.yml');
+    const on = workflow['on'] as Map;
+    expect('pull_request' in on).toBe(true);
+    expect((on['push'] as Map)['branches']).toEqual(['main']);
+    const jobs = Object.fromEntries(jobsOf(workflow));
+    const stepOf = (job: Map | undefined) =>
+      ((job?.['steps'] ?? []) as Step[]).find(s => s.uses === ACTION);
+    const preview = stepOf(jobs['preview']);
+    const apply = stepOf(jobs['apply']);
+    expect(jobs['preview']?.['if']).toBe("github.event_name == 'pull_request'");
+    expect(jobs['apply']?.['if']).toBe("github.event_name == 'push'");
+    expect(preview?.with?.['speculative']).toBe(true);
+    expect(apply?.with?.['apply']).toBe(true);
+    expect(apply?.with?.['require-reviewed-plan']).toBe(true);
+    // The apply looks for the preview of the same workspace.
+    for (const key of ['organization', 'workspace', 'directory']) {
+      expect(apply?.with?.[key]).toBe(preview?.with?.[key]);
+    }
+    expect(jobs['preview']?.['permissions']).toMatchObject({ 'pull-requests': 'write' });
+    expect(jobs['apply']?.['permissions']).toMatchObject({ 'pull-requests': 'read' });
+    expect((jobs['apply']?.['concurrency'] as Map)['cancel-in-progress']).toBe(false);
   });
 
   it('matrix: one job per workspace, each passed to the action', () => {

@@ -102,6 +102,7 @@ describe('defaults', () => {
       discard: false,
       comment: 'GitHub Actions',
       configurationVersion: undefined,
+      requireReviewedPlan: false,
       sensitiveOutputs: false
     });
   };
@@ -515,7 +516,12 @@ describe('conflicts', () => {
       'terraform-version',
       ['terraform-version', 'speculative']
     ],
-    [{ apply: 'true', wait: 'false' }, 'apply', ['apply', 'wait']]
+    [{ apply: 'true', wait: 'false' }, 'apply', ['apply', 'wait']],
+    [
+      { 'require-reviewed-plan': 'true' },
+      'require-reviewed-plan',
+      ['require-reviewed-plan', 'apply']
+    ]
   ])('%j is an InputError naming both inputs', (inputs, input, names) => {
     setRequired(inputs);
     const error = expectInputError(input, /.+/);
@@ -532,6 +538,25 @@ describe('conflicts', () => {
     setRequired(inputs);
     expect(() => getInputs()).not.toThrow();
   });
+});
+
+describe('require-reviewed-plan', () => {
+  it('is read with apply: true on a push', () => {
+    process.env.GITHUB_EVENT_NAME = 'push';
+    setRequired({ 'require-reviewed-plan': 'true', apply: 'true' });
+    expect(getInputs().requireReviewedPlan).toBe(true);
+  });
+
+  it.each(['pull_request', 'pull_request_target'])(
+    'is ignored on %s events, where previews are written, without an input error',
+    event => {
+      process.env.GITHUB_EVENT_NAME = event;
+      setRequired({ 'require-reviewed-plan': 'true', speculative: 'true' });
+      expect(getInputs().requireReviewedPlan).toBe(false);
+      setRequired({ 'require-reviewed-plan': 'true', speculative: 'false', apply: 'true' });
+      expect(getInputs().requireReviewedPlan).toBe(false);
+    }
+  );
 });
 
 describe('github-token and comment-on-pr', () => {

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8066);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5017);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8066:
+/***/ 5017:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31626,6 +31626,8 @@ const INPUTS = {
     discard: input_table_boolean('false'),
     comment: input_table_text(''),
     'configuration-version': newRun(checked('', parseConfigurationVersionId)),
+    // inputs.ts reads it as false on pull request events, where the action writes previews.
+    'require-reviewed-plan': input_table_boolean('false'),
     'sensitive-outputs': input_table_boolean('false')
 };
 /** The names of the boolean inputs, derived from the table. */
@@ -31700,6 +31702,12 @@ const INPUT_RULES = [
         reads: ['terraform-version', 'speculative'],
         broken: v => v['terraform-version'] !== '' && !v.speculative,
         message: 'Input "terraform-version" needs "speculative: true": the API accepts a Terraform version only on speculative (plan-only) runs.'
+    },
+    {
+        input: 'require-reviewed-plan',
+        reads: ['require-reviewed-plan', 'apply'],
+        broken: v => v['require-reviewed-plan'] && !v.apply,
+        message: 'Input "require-reviewed-plan" needs "apply: true": it decides whether the action may confirm an apply (on pull request events it is ignored).'
     },
     {
         input: 'apply',
@@ -31815,11 +31823,215 @@ function toArchiveName(relative, p = external_node_path_namespaceObject) {
     return p.sep === '\\' ? relative.replaceAll('\\', '/') : relative;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/plain-text.ts
+/**
+ * What untrusted text keeps when it is shown to people, in the log or in markdown: no
+ * terminal escapes or control characters, and no character that changes how text looks
+ * without showing itself: bidirectional controls (U+202E makes `txt.exe` read `exe.txt`) and
+ * zero-width or blank format characters (two addresses that look alike but differ).
+ */
+// CSI/OSC escape sequences: Terraform colours its logs unless told otherwise.
+// Matching control characters is the point of these two patterns.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+// C0 controls other than tab and newline, DEL, and C1 controls (U+0085 is white space to
+// the runner, which trims it before looking for a command).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Bidi marks, embeddings, overrides and isolates; zero-width space, joiners, word joiner,
+// invisible operators, BOM; soft hyphen, grapheme joiner, Hangul and Khmer fillers,
+// Mongolian vowel separator, deprecated format controls, interlinear annotations, and the
+// tag characters that can smuggle ASCII unseen. Combining marks stand alone, outside the
+// class, where each is matched by itself.
+const INVISIBLE = /\u034f|\u17b4|\u17b5|[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+/** Line breaks as `\n` (a lone `\r` too), without colour codes or control characters. */
+function stripControls(text) {
+    return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
+}
+/** Replaces each invisible character with its code, e.g. `<U+202E>`. */
+function revealInvisible(text) {
+    return text.replace(INVISIBLE, char => {
+        const code = char.codePointAt(0) ?? 0;
+        return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
+    });
+}
+
+;// CONCATENATED MODULE: ./src/redaction.ts
+/**
+ * Keeps the step's tokens out of everything the action publishes itself: the PR comment,
+ * the job summary and the outputs never pass through the runner's masking, and a server
+ * may repeat a token in an error (as sent, base64, URL-encoded; docs/contract.md,
+ * "Untrusted input"). Known secrets are replaced in every form, plus the shapes of
+ * well-known tokens whoever they belong to.
+ */
+const REDACTED = '***';
+/** Prefixes a token travels behind: `Authorization` schemes and git's basic-auth user. */
+const HEADER_FORMS = ['Bearer ', 'bearer ', 'token ', 'x-access-token:', ':'];
+/** Shorter base64 text would match ordinary words. */
+const MIN_BASE64_RUN = 8;
+/**
+ * Tokens of GitHub (`ghp_`, `ghs_`, `github_pat_`, …) and HCP Terraform / TFE
+ * (`<id>.atlasv1.<secret>`): nobody's such token belongs in a comment.
+ */
+const TOKEN_SHAPES = [
+    /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
+    /\bgithub_pat_[A-Za-z0-9_]{30,}/g,
+    /\b[A-Za-z0-9]{10,}\.atlasv1\.[A-Za-z0-9_-]{30,}/g
+];
+function base64(bytes) {
+    return bytes.toString('base64');
+}
+function unpadded(text) {
+    return text.replace(/=+$/, '');
+}
+function urlSafe(text) {
+    return text.replace(/\+/g, '-').replace(/\//g, '_');
+}
+/**
+ * The base64 characters that stand for `secret` whatever comes before and after it: one
+ * run per alignment of its first byte (0, 1 or 2 bytes into a 3-byte group), without the
+ * characters that also carry neighbouring bytes.
+ */
+function base64Runs(secret) {
+    const runs = [];
+    for (let shift = 0; shift < 3; shift++) {
+        const encoded = base64(Buffer.concat([Buffer.alloc(shift), secret]));
+        const whole = Math.floor((shift + secret.length) / 3) * 4;
+        runs.push(encoded.slice(shift === 0 ? 0 : 4, whole));
+    }
+    return runs.filter(run => run.length >= MIN_BASE64_RUN);
+}
+/** Every form of `secret` a server or a log may show. */
+function secretForms(secret) {
+    const bytes = Buffer.from(secret, 'utf8');
+    const forms = new Set([secret]);
+    forms.add(encodeURIComponent(secret));
+    forms.add(JSON.stringify(secret).slice(1, -1));
+    const encodings = [...HEADER_FORMS.map(prefix => `${prefix}${secret}`), secret].map(text => base64(Buffer.from(text, 'utf8')));
+    for (const encoded of [...encodings, ...base64Runs(bytes)]) {
+        for (const form of [encoded, unpadded(encoded), urlSafe(encoded), urlSafe(unpadded(encoded))])
+            if (form.length >= MIN_BASE64_RUN)
+                forms.add(form);
+    }
+    return [...forms].filter(form => form.length > 0);
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+/** Replaces secrets in text, or in every string of a plain value (a report). */
+class Redactor {
+    pattern;
+    secrets = new Set();
+    constructor(secrets = []) {
+        this.add(...secrets);
+    }
+    /** Adds secrets; empty values are ignored. */
+    add(...secrets) {
+        const before = this.secrets.size;
+        for (const secret of secrets)
+            if (secret)
+                this.secrets.add(secret);
+        if (this.secrets.size === before)
+            return;
+        const forms = [...this.secrets].flatMap(secretForms);
+        // Longest first: at one position the whole header form wins over the bare token.
+        forms.sort((a, b) => b.length - a.length);
+        this.pattern = new RegExp([...new Set(forms)].map(escapeRegExp).join('|'), 'g');
+    }
+    redact(text) {
+        let out = this.pattern ? text.replace(this.pattern, REDACTED) : text;
+        for (const shape of TOKEN_SHAPES)
+            out = out.replace(shape, REDACTED);
+        return out;
+    }
+    /** A copy of `value` with every string redacted (objects and arrays copied, deeply). */
+    redactDeep(value) {
+        return this.walk(value);
+    }
+    walk(value) {
+        if (typeof value === 'string')
+            return this.redact(value);
+        if (Array.isArray(value))
+            return value.map(item => this.walk(item));
+        if (value !== null && typeof value === 'object') {
+            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.walk(item)]));
+        }
+        return value;
+    }
+}
+/** The step's secrets: registered as soon as they are read, used by every writer. */
+const stepSecrets = new Redactor();
+
+;// CONCATENATED MODULE: ./src/safe-log.ts
+/**
+ * How the action writes to the step's log, so that nothing a run or a server says can steer
+ * the runner (docs/github-notes.md §1, docs/contract.md "Untrusted input"):
+ * - run output goes through `printUntrusted`: between `::stop-commands::<fresh token>` and
+ *   `::<token>::`, written in one synchronous call, so no command of the action's own can
+ *   ever fall inside a pause, whoever logs what and when;
+ * - the action's own lines, which quote server strings (names, statuses, error messages),
+ *   go through `log`: redacted, then neutralised (no line break of the runner's left raw, no
+ *   line that starts with `::`, no `##[`), with invisible characters shown.
+ */
+
+
+
+
+
+/** The legacy command prefix, which the runner finds anywhere in a line. */
+const LEGACY = /##\[/g;
+/** `::` after leading white space (the runner trims .NET white space, NEL included). */
+const LEADING_COMMAND = /^([\s\u0085]*):(?=:)/gm;
+/** Text the runner reads as no command, whatever part of a line it ends up in. */
+function neutralise(text) {
+    return revealInvisible(stripControls(text))
+        .replace(LEADING_COMMAND, '$1: ')
+        .replace(LEGACY, '# #[');
+}
+/** Redacted and neutralised: for every line the action writes itself. */
+function safe(text) {
+    return neutralise(stepSecrets.redact(text));
+}
+/**
+ * Prints lines from a run (or anything else outside the action) as they are, but with
+ * commands paused by a token nobody can guess. `##[` is shown as `# #[`, so that the
+ * log viewer draws no fake group or error line either.
+ */
+function printUntrusted(lines) {
+    if (lines.length === 0)
+        return;
+    // Built before the pause opens: nothing can throw between the pause and its end.
+    const body = lines.map(line => `${stepSecrets.redact(line).replace(LEGACY, '# #[')}${external_node_os_namespaceObject.EOL}`);
+    const token = (0,external_node_crypto_.randomUUID)();
+    process.stdout.write(`::stop-commands::${token}${external_node_os_namespaceObject.EOL}`);
+    try {
+        process.stdout.write(body.join(''));
+    }
+    finally {
+        process.stdout.write(`::${token}::${external_node_os_namespaceObject.EOL}`);
+    }
+}
+/** The action's own log lines and annotations; server text inside them is made harmless. */
+const log = {
+    info: (text) => info(safe(text)),
+    debug: (text) => core_debug(safe(text)),
+    warning: (text, properties) => warning(safe(text), properties),
+    error: (text, properties) => error(safe(text), properties),
+    notice: (text, properties) => notice(safe(text), properties),
+    /** The step's final `::error::` and exit code. */
+    failed: (text) => setFailed(safe(text))
+};
+
 ;// CONCATENATED MODULE: ./src/inputs.ts
 /**
  * The action's inputs, read and validated in one place before any network call, from the
  * table in input-table.ts. Nothing else in the code calls core.getInput.
  */
+
 
 
 
@@ -31838,7 +32050,17 @@ function readInput(name) {
     const value = getInput(name);
     if (name === 'github-token' && value)
         core_setSecret(value);
+    // Ignored where previews are written: one workflow may serve pull requests and pushes.
+    if (name === 'require-reviewed-plan' && isPullRequestEvent(process.env)) {
+        if (value.trim() === 'true')
+            log.info('require-reviewed-plan is ignored on pull requests.');
+        return 'false';
+    }
     return value;
+}
+function isPullRequestEvent(env) {
+    const event = env.GITHUB_EVENT_NAME ?? '';
+    return event === 'pull_request' || event === 'pull_request_target';
 }
 /**
  * Reads, validates and freezes every input. Throws one InputError listing every problem:
@@ -31882,6 +32104,7 @@ function getInputs() {
         refresh: v.refresh,
         refreshOnly: v['refresh-only'],
         commentOnPr: v['comment-on-pr'],
+        requireReviewedPlan: v['require-reviewed-plan'],
         sensitiveOutputs: v['sensitive-outputs'],
         message: v.message || deriveMessage(process.env),
         targets: Object.freeze(v.targets),
@@ -32351,112 +32574,6 @@ function countsSentence(counts, applied = false) {
     return `${parts.join(', ')}.`;
 }
 
-;// CONCATENATED MODULE: ./src/redaction.ts
-/**
- * Keeps the step's tokens out of everything the action publishes itself: the PR comment,
- * the job summary and the outputs never pass through the runner's masking, and a server
- * may repeat a token in an error (as sent, base64, URL-encoded; docs/contract.md,
- * "Untrusted input"). Known secrets are replaced in every form, plus the shapes of
- * well-known tokens whoever they belong to.
- */
-const REDACTED = '***';
-/** Prefixes a token travels behind: `Authorization` schemes and git's basic-auth user. */
-const HEADER_FORMS = ['Bearer ', 'bearer ', 'token ', 'x-access-token:', ':'];
-/** Shorter base64 text would match ordinary words. */
-const MIN_BASE64_RUN = 8;
-/**
- * Tokens of GitHub (`ghp_`, `ghs_`, `github_pat_`, …) and HCP Terraform / TFE
- * (`<id>.atlasv1.<secret>`): nobody's such token belongs in a comment.
- */
-const TOKEN_SHAPES = [
-    /\bgh[pousr]_[A-Za-z0-9]{30,}/g,
-    /\bgithub_pat_[A-Za-z0-9_]{30,}/g,
-    /\b[A-Za-z0-9]{10,}\.atlasv1\.[A-Za-z0-9_-]{30,}/g
-];
-function base64(bytes) {
-    return bytes.toString('base64');
-}
-function unpadded(text) {
-    return text.replace(/=+$/, '');
-}
-function urlSafe(text) {
-    return text.replace(/\+/g, '-').replace(/\//g, '_');
-}
-/**
- * The base64 characters that stand for `secret` whatever comes before and after it: one
- * run per alignment of its first byte (0, 1 or 2 bytes into a 3-byte group), without the
- * characters that also carry neighbouring bytes.
- */
-function base64Runs(secret) {
-    const runs = [];
-    for (let shift = 0; shift < 3; shift++) {
-        const encoded = base64(Buffer.concat([Buffer.alloc(shift), secret]));
-        const whole = Math.floor((shift + secret.length) / 3) * 4;
-        runs.push(encoded.slice(shift === 0 ? 0 : 4, whole));
-    }
-    return runs.filter(run => run.length >= MIN_BASE64_RUN);
-}
-/** Every form of `secret` a server or a log may show. */
-function secretForms(secret) {
-    const bytes = Buffer.from(secret, 'utf8');
-    const forms = new Set([secret]);
-    forms.add(encodeURIComponent(secret));
-    forms.add(JSON.stringify(secret).slice(1, -1));
-    const encodings = [...HEADER_FORMS.map(prefix => `${prefix}${secret}`), secret].map(text => base64(Buffer.from(text, 'utf8')));
-    for (const encoded of [...encodings, ...base64Runs(bytes)]) {
-        for (const form of [encoded, unpadded(encoded), urlSafe(encoded), urlSafe(unpadded(encoded))])
-            if (form.length >= MIN_BASE64_RUN)
-                forms.add(form);
-    }
-    return [...forms].filter(form => form.length > 0);
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-/** Replaces secrets in text, or in every string of a plain value (a report). */
-class Redactor {
-    pattern;
-    secrets = new Set();
-    constructor(secrets = []) {
-        this.add(...secrets);
-    }
-    /** Adds secrets; empty values are ignored. */
-    add(...secrets) {
-        const before = this.secrets.size;
-        for (const secret of secrets)
-            if (secret)
-                this.secrets.add(secret);
-        if (this.secrets.size === before)
-            return;
-        const forms = [...this.secrets].flatMap(secretForms);
-        // Longest first: at one position the whole header form wins over the bare token.
-        forms.sort((a, b) => b.length - a.length);
-        this.pattern = new RegExp([...new Set(forms)].map(escapeRegExp).join('|'), 'g');
-    }
-    redact(text) {
-        let out = this.pattern ? text.replace(this.pattern, REDACTED) : text;
-        for (const shape of TOKEN_SHAPES)
-            out = out.replace(shape, REDACTED);
-        return out;
-    }
-    /** A copy of `value` with every string redacted (objects and arrays copied, deeply). */
-    redactDeep(value) {
-        return this.walk(value);
-    }
-    walk(value) {
-        if (typeof value === 'string')
-            return this.redact(value);
-        if (Array.isArray(value))
-            return value.map(item => this.walk(item));
-        if (value !== null && typeof value === 'object') {
-            return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, this.walk(item)]));
-        }
-        return value;
-    }
-}
-/** The step's secrets: registered as soon as they are read, used by every writer. */
-const stepSecrets = new Redactor();
-
 ;// CONCATENATED MODULE: ./src/report/commit.ts
 /** The commit a report names: on pull requests the PR's head, not GitHub's merge commit. */
 
@@ -32734,103 +32851,6 @@ function policies_text(value) {
 function cut(value) {
     return value.length > MAX_NAME ? `${value.slice(0, MAX_NAME)}…` : value;
 }
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/plain-text.ts
-/**
- * What untrusted text keeps when it is shown to people, in the log or in markdown: no
- * terminal escapes or control characters, and no character that changes how text looks
- * without showing itself: bidirectional controls (U+202E makes `txt.exe` read `exe.txt`) and
- * zero-width or blank format characters (two addresses that look alike but differ).
- */
-// CSI/OSC escape sequences: Terraform colours its logs unless told otherwise.
-// Matching control characters is the point of these two patterns.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-// C0 controls other than tab and newline, DEL, and C1 controls (U+0085 is white space to
-// the runner, which trims it before looking for a command).
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-// Bidi marks, embeddings, overrides and isolates; zero-width space, joiners, word joiner,
-// invisible operators, BOM; soft hyphen, grapheme joiner, Hangul and Khmer fillers,
-// Mongolian vowel separator, deprecated format controls, interlinear annotations, and the
-// tag characters that can smuggle ASCII unseen. Combining marks stand alone, outside the
-// class, where each is matched by itself.
-const INVISIBLE = /\u034f|\u17b4|\u17b5|[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
-/** Line breaks as `\n` (a lone `\r` too), without colour codes or control characters. */
-function stripControls(text) {
-    return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
-}
-/** Replaces each invisible character with its code, e.g. `<U+202E>`. */
-function revealInvisible(text) {
-    return text.replace(INVISIBLE, char => {
-        const code = char.codePointAt(0) ?? 0;
-        return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/safe-log.ts
-/**
- * How the action writes to the step's log, so that nothing a run or a server says can steer
- * the runner (docs/github-notes.md §1, docs/contract.md "Untrusted input"):
- * - run output goes through `printUntrusted`: between `::stop-commands::<fresh token>` and
- *   `::<token>::`, written in one synchronous call, so no command of the action's own can
- *   ever fall inside a pause, whoever logs what and when;
- * - the action's own lines, which quote server strings (names, statuses, error messages),
- *   go through `log`: redacted, then neutralised (no line break of the runner's left raw, no
- *   line that starts with `::`, no `##[`), with invisible characters shown.
- */
-
-
-
-
-
-/** The legacy command prefix, which the runner finds anywhere in a line. */
-const LEGACY = /##\[/g;
-/** `::` after leading white space (the runner trims .NET white space, NEL included). */
-const LEADING_COMMAND = /^([\s\u0085]*):(?=:)/gm;
-/** Text the runner reads as no command, whatever part of a line it ends up in. */
-function neutralise(text) {
-    return revealInvisible(stripControls(text))
-        .replace(LEADING_COMMAND, '$1: ')
-        .replace(LEGACY, '# #[');
-}
-/** Redacted and neutralised: for every line the action writes itself. */
-function safe(text) {
-    return neutralise(stepSecrets.redact(text));
-}
-/**
- * Prints lines from a run (or anything else outside the action) as they are, but with
- * commands paused by a token nobody can guess. `##[` is shown as `# #[`, so that the
- * log viewer draws no fake group or error line either.
- */
-function printUntrusted(lines) {
-    if (lines.length === 0)
-        return;
-    // Built before the pause opens: nothing can throw between the pause and its end.
-    const body = lines.map(line => `${stepSecrets.redact(line).replace(LEGACY, '# #[')}${external_node_os_namespaceObject.EOL}`);
-    const token = (0,external_node_crypto_.randomUUID)();
-    process.stdout.write(`::stop-commands::${token}${external_node_os_namespaceObject.EOL}`);
-    try {
-        process.stdout.write(body.join(''));
-    }
-    finally {
-        process.stdout.write(`::${token}::${external_node_os_namespaceObject.EOL}`);
-    }
-}
-/** The action's own log lines and annotations; server text inside them is made harmless. */
-const log = {
-    info: (text) => info(safe(text)),
-    debug: (text) => core_debug(safe(text)),
-    warning: (text, properties) => warning(safe(text), properties),
-    error: (text, properties) => error(safe(text), properties),
-    notice: (text, properties) => notice(safe(text), properties),
-    /** The step's final `::error::` and exit code. */
-    failed: (text) => setFailed(safe(text))
-};
 
 ;// CONCATENATED MODULE: ./src/report/outputs.ts
 /**
@@ -33200,6 +33220,7 @@ class ResourceChangesScanner {
                 if (keyFrom >= 0 && this.key) {
                     this.key.add(chunk.subarray(keyFrom, i));
                     this.lastKey = this.key.overflow ? '' : keyText(this.key.bytes());
+                    this.events.key?.(this.lastKey);
                     this.key = undefined;
                     keyFrom = -1;
                 }
@@ -33491,6 +33512,7 @@ const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 class PlanChangesReader {
     changes = [];
     scanner;
+    formatVersion = false;
     constructor(maxEntryBytes = MAX_ENTRY_BYTES) {
         this.scanner = new ResourceChangesScanner({
             arrayStart: () => {
@@ -33500,11 +33522,23 @@ class PlanChangesReader {
                 const change = resourceChangeFromEntry(parseEntry(text));
                 if (change)
                     this.changes.push(change);
+            },
+            key: name => {
+                if (name === 'format_version')
+                    this.formatVersion = true;
             }
         }, maxEntryBytes);
     }
     write(chunk) {
         this.scanner.write(chunk);
+    }
+    /**
+     * Whether the top-level object has Terraform's `format_version` key. Terraform leaves
+     * `resource_changes` out of a plan without changes, so only this tells an empty plan
+     * from a body that is no plan at all.
+     */
+    get isTerraformPlan() {
+        return this.formatVersion;
     }
     end() {
         this.scanner.end();
@@ -38518,6 +38552,338 @@ function getOctokit(token, options, ...additionalPlugins) {
     return new GitHubWithPlugins(getOctokitOptions(token, options));
 }
 //# sourceMappingURL=github.js.map
+;// CONCATENATED MODULE: ./src/github/client.ts
+/** The GitHub REST/GraphQL client the action's GitHub calls share. */
+
+/** Every GitHub call of one step shares this bound: GitHub must not hold the step. */
+const GITHUB_TIMEOUT_MS = 60_000;
+/** A client for `token` against GITHUB_API_URL (GHES and the test server included). */
+function gitHubClient(token, env = process.env) {
+    // getOctokit reads GITHUB_API_URL once at import; pass it so GHES and tests are honoured.
+    return getOctokit(token, {
+        baseUrl: (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '')
+    });
+}
+/** `owner/repo` from GITHUB_REPOSITORY, or undefined when it is not one. */
+function repositoryOf(fullName) {
+    if (typeof fullName !== 'string')
+        return undefined;
+    const [owner, repo, ...rest] = fullName.split('/');
+    if (!owner || !repo || rest.length > 0)
+        return undefined;
+    return { owner, repo };
+}
+/** The HTTP status of an Octokit error, when it has one. */
+function httpStatusOf(error) {
+    const status = error?.status;
+    return typeof status === 'number' ? status : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/github/identity.ts
+
+/** The author of comments written with `GITHUB_TOKEN`. */
+const ACTIONS_BOT_LOGIN = 'github-actions[bot]';
+/**
+ * The identity behind `client`'s token: the user of `GET /user` (a personal access token);
+ * where that is refused (an installation token: `GITHUB_TOKEN` or an app's), the bot that
+ * GraphQL's `viewer` names; where that is refused too, `github-actions[bot]`, the author
+ * of the default token. Other errors (bad credentials, a server error) are thrown.
+ */
+async function resolveOwnIdentity(client, signal) {
+    try {
+        const { data } = await client.rest.users.getAuthenticated({ request: { signal } });
+        if (typeof data.login === 'string' && data.login !== '') {
+            return { login: data.login, id: positiveId(data.id), source: 'user' };
+        }
+    }
+    catch (error) {
+        if (httpStatusOf(error) !== 403 && httpStatusOf(error) !== 404)
+            throw error;
+    }
+    try {
+        const answer = await client.graphql('query { viewer { login databaseId } }', { request: { signal } });
+        const login = answer.viewer?.login;
+        if (typeof login === 'string' && login !== '') {
+            return { login, id: positiveId(answer.viewer?.databaseId), source: 'viewer' };
+        }
+    }
+    catch (error) {
+        // GraphQL answers errors with 200 and an `errors` list; both end here.
+        if (signal.aborted)
+            throw error;
+    }
+    return { login: ACTIONS_BOT_LOGIN, source: 'assumed' };
+}
+function positiveId(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : undefined;
+}
+/**
+ * Whether `author` is the action's own identity. With an ID, the ID decides; without one,
+ * the login (GitHub logins are case-insensitive), and an assumed bot must be a bot: a user
+ * account can never be named `…[bot]`, so no user can pass for it.
+ */
+function isOwnAuthor(author, own) {
+    if (!author || typeof author.login !== 'string')
+        return false;
+    if (own.id !== undefined)
+        return author.id === own.id;
+    if (own.source === 'assumed' && author.type !== 'Bot')
+        return false;
+    return author.login.toLowerCase() === own.login.toLowerCase();
+}
+/** "github-actions[bot] (assumed: GET /user and GraphQL viewer were refused)" for the log. */
+function describeIdentity(own) {
+    switch (own.source) {
+        case 'user':
+            return `${own.login} (GET /user)`;
+        case 'viewer':
+            return `${own.login} (GraphQL viewer)`;
+        case 'assumed':
+            return `${own.login} (assumed: GET /user and GraphQL viewer were refused)`;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/safe-label.ts
+/**
+ * Untrusted text (resource addresses, logins, error messages) shown on one line of the log,
+ * a refusal message or a warning: it cannot break the line, hide characters or run long.
+ */
+
+// C0 and C1 controls and the Unicode line and paragraph separators: escaped, not dropped, so
+// two addresses that differ only there still read differently.
+// eslint-disable-next-line no-control-regex
+const BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+/** One line: controls as `\uXXXX`, invisible characters as `<U+XXXX>`, at most `max` characters. */
+function safeLabel(text, max = 200) {
+    const escaped = revealInvisible(text.replace(BREAKING, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+    const chars = [...escaped];
+    return chars.length <= max ? escaped : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+;// CONCATENATED MODULE: ./src/github/own-comment.ts
+
+
+const PER_PAGE = 100;
+/** 300 requests: the first 100 and the newest 29,900 comments of any pull request. */
+const MAX_PAGES = 300;
+/** "alice, bob and 3 more": the authors of impostor comments, bounded for a log line. */
+function authorsText(logins, max = 5) {
+    const shown = logins.slice(0, max).map(login => safeLabel(login, 60));
+    const more = logins.length > shown.length ? ` and ${logins.length - shown.length} more` : '';
+    return `${shown.join(', ')}${more}`;
+}
+/** The page number of `rel="last"` in a `Link` header; 1 when there is none. */
+function lastPageOf(link) {
+    for (const part of (link ?? '').split(',')) {
+        const match = /<([^>]*)>\s*;\s*rel="last"/.exec(part);
+        if (!match)
+            continue;
+        const page = /[?&]page=(\d{1,9})(?:&|$)/.exec(match[1] ?? '')?.[1];
+        if (page !== undefined && Number(page) >= 1)
+            return Number(page);
+    }
+    return 1;
+}
+/** The order pages are read in: 1, then last, last-1, …, 2; at most `max` of them. */
+function pageOrder(last, max) {
+    const order = [1];
+    for (let page = last; page >= 2 && order.length < max; page--)
+        order.push(page);
+    return order;
+}
+async function findOwnComment(client, target, options) {
+    const maxPages = Math.max(1, options.maxPages ?? MAX_PAGES);
+    const impostors = new Set();
+    const read = async (page) => {
+        const answer = await client.rest.issues.listComments({
+            owner: target.owner,
+            repo: target.repo,
+            issue_number: target.number,
+            per_page: PER_PAGE,
+            page,
+            request: { signal: options.signal }
+        });
+        return { comments: answer.data, link: answer.headers.link };
+    };
+    const ours = (comments) => {
+        let found;
+        for (const comment of comments) {
+            const body = comment.body ?? '';
+            // Only a comment that starts with the marker is one of ours: a quote elsewhere is not.
+            if (!body.trimStart().startsWith(options.marker))
+                continue;
+            if (isOwnAuthor(comment.user, options.identity))
+                found = { id: comment.id, body };
+            else
+                impostors.add(comment.user?.login ?? 'a deleted account');
+        }
+        return found;
+    };
+    const first = await read(1);
+    const pagesTotal = lastPageOf(first.link);
+    let comment = ours(first.comments);
+    const order = pageOrder(pagesTotal, maxPages);
+    let pagesRead = 1;
+    for (const page of order.slice(1)) {
+        if (comment !== undefined)
+            break;
+        comment = ours((await read(page)).comments);
+        pagesRead++;
+    }
+    return { comment, pagesRead, pagesTotal, impostors: [...impostors] };
+}
+
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./src/review/plan-fingerprint.ts
+/**
+ * The fingerprint of a plan's resource changes that the preview comment carries, hidden,
+ * right after its marker (contract.md, "The reviewed plan"). It sits at the head of the
+ * comment and is paid for before any section, so cutting the report for size never cuts
+ * it. It holds a SHA-256 of the changes, their counts by action, and, when they fit in
+ * FINGERPRINT_MAX_BYTES, the changes themselves (gzip, base64), so a refusal can name
+ * what differs; otherwise only the hash and counts are compared and shown.
+ */
+
+
+
+const TAG = 'tfe-run-action-plan:v1';
+/** The fingerprint's share of the 65,536-character comment; the report keeps the rest. */
+const FINGERPRINT_MAX_BYTES = 24_000;
+// Bounds for reading one back: a comment is at most 65,536 characters anyway.
+const MAX_DATA_CHARS = 70_000;
+const MAX_INFLATED_BYTES = 16 * 1024 * 1024;
+const MAX_ENTRIES = 1_000_000;
+const MAX_FIELD = 100_000;
+function entryOf(change) {
+    return [
+        change.action,
+        change.address,
+        change.previousAddress ?? '',
+        change.deposed ?? '',
+        change.importing ? 'importing' : ''
+    ];
+}
+function changeOf(entry) {
+    const [action, address, previousAddress, deposed, importing] = entry;
+    return {
+        action: action,
+        address,
+        ...(previousAddress ? { previousAddress } : {}),
+        ...(deposed ? { deposed } : {}),
+        ...(importing ? { importing: true } : {})
+    };
+}
+/** Canonical order: by the entry's JSON, code unit by code unit (no locale can change it). */
+function canonical(changes) {
+    return changes
+        .map(entryOf)
+        .map(entry => [JSON.stringify(entry), entry])
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, entry]) => entry);
+}
+function hashOf(entries) {
+    return (0,external_node_crypto_.createHash)('sha256').update(JSON.stringify(entries)).digest('hex');
+}
+function countsOf(changes) {
+    const counts = {};
+    for (const change of changes)
+        counts[change.action] = (counts[change.action] ?? 0) + 1;
+    return counts;
+}
+function fingerprintOf(changes) {
+    const entries = canonical(changes);
+    return { sha256: hashOf(entries), counts: countsOf(changes), changes: entries.map(changeOf) };
+}
+/** Whether two fingerprints are of the same changes. */
+function samePlan(a, b) {
+    return a.sha256 === b.sha256;
+}
+function line(sha256, payload) {
+    // Base64 has no '-' or '>', so the data can never close the HTML comment.
+    const data = (0,external_node_zlib_.gzipSync)(JSON.stringify(payload), { level: 9 }).toString('base64');
+    return `<!-- ${TAG} sha256:${sha256} data:${data} -->`;
+}
+/** The hidden line for the comment: with the changes when they fit, else hash and counts. */
+function fingerprintLine(changes, maxBytes = FINGERPRINT_MAX_BYTES) {
+    const entries = canonical(changes);
+    const sha256 = hashOf(entries);
+    const counts = countsOf(changes);
+    const full = line(sha256, { counts, changes: entries });
+    return Buffer.byteLength(full) <= maxBytes ? full : line(sha256, { counts });
+}
+const LINE = new RegExp(`^<!-- ${TAG} sha256:([0-9a-f]{64}) data:([A-Za-z0-9+/=]*) -->`);
+/**
+ * Reads the fingerprint that follows `marker` at the head of `body` (a comment of ours);
+ * a fingerprint anywhere else in the body is not looked at. Bounded and strict: anything
+ * malformed, oversized or whose changes do not hash to its SHA-256 is 'invalid'.
+ */
+function readFingerprint(body, marker) {
+    const head = body.trimStart();
+    if (!head.startsWith(marker))
+        return { kind: 'absent' };
+    const rest = head.slice(marker.length).replace(/^[ \t]*\r?\n/, '');
+    if (!rest.startsWith(`<!-- ${TAG} `))
+        return { kind: 'absent' };
+    const match = LINE.exec(rest.slice(0, MAX_DATA_CHARS + 200));
+    if (!match)
+        return { kind: 'invalid', reason: 'its plan fingerprint is malformed' };
+    const [, sha256 = '', data = ''] = match;
+    let payload;
+    try {
+        const json = (0,external_node_zlib_.gunzipSync)(Buffer.from(data, 'base64'), { maxOutputLength: MAX_INFLATED_BYTES });
+        payload = JSON.parse(json.toString('utf8'));
+    }
+    catch {
+        return { kind: 'invalid', reason: 'its plan fingerprint cannot be decoded' };
+    }
+    const parsed = parsePayload(payload);
+    if (typeof parsed === 'string')
+        return { kind: 'invalid', reason: parsed };
+    if (parsed.entries !== undefined) {
+        if (hashOf(parsed.entries) !== sha256) {
+            return { kind: 'invalid', reason: 'its plan fingerprint does not match its own hash' };
+        }
+        const changes = parsed.entries.map(changeOf);
+        return { kind: 'found', fingerprint: { sha256, counts: countsOf(changes), changes } };
+    }
+    return { kind: 'found', fingerprint: { sha256, counts: parsed.counts } };
+}
+function parsePayload(payload) {
+    if (typeof payload !== 'object' || payload === null)
+        return 'its plan fingerprint is malformed';
+    const { counts, changes } = payload;
+    if (typeof counts !== 'object' || counts === null || Array.isArray(counts)) {
+        return 'its plan fingerprint has no counts';
+    }
+    const known = {};
+    for (const [action, count] of Object.entries(counts)) {
+        if (!ACTION_ORDER.includes(action))
+            continue;
+        if (!Number.isSafeInteger(count) || count < 0) {
+            return 'its plan fingerprint has bad counts';
+        }
+        known[action] = count;
+    }
+    if (changes === undefined)
+        return { counts: known };
+    if (!Array.isArray(changes) || changes.length > MAX_ENTRIES) {
+        return 'its plan fingerprint has a bad list of changes';
+    }
+    const entries = [];
+    for (const entry of changes) {
+        if (!Array.isArray(entry) ||
+            entry.length !== 5 ||
+            !entry.every(field => typeof field === 'string' && field.length <= MAX_FIELD) ||
+            !ACTION_ORDER.includes(entry[0]) ||
+            entry[1] === '') {
+            return 'its plan fingerprint has a bad list of changes';
+        }
+        entries.push(entry);
+    }
+    return { counts: known, entries };
+}
+
 ;// CONCATENATED MODULE: ./src/report/markdown.ts
 /**
  * Small GitHub-flavoured markdown helpers: escaping untrusted text (addresses, API
@@ -39089,11 +39455,11 @@ function renderReport(report, options) {
 
 
 
+
+
+
+
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
-// 100 comments a page (GitHub's maximum) × 300 pages: beyond any real PR, but bounded.
-const PER_PAGE = 100;
-const MAX_PAGES = 300;
-const TIMEOUT_MS = 60_000;
 /**
  * The hidden marker naming the workspace. Organization and workspace names use only
  * letters, digits, `-` and `_`; anything else (which could end the HTML comment) becomes `_`.
@@ -39115,17 +39481,16 @@ async function pullRequestFromEvent(env) {
     }
     const payload = (event ?? {});
     const number = payload.pull_request?.number ?? payload.number;
-    const fullName = env['GITHUB_REPOSITORY'] || payload.repository?.full_name;
     if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0) {
         return 'the event has no pull request number';
     }
-    const [owner, repo, ...rest] = typeof fullName === 'string' ? fullName.split('/') : [];
-    if (!owner || !repo || rest.length > 0)
+    const repository = repositoryOf(env['GITHUB_REPOSITORY'] || payload.repository?.full_name);
+    if (!repository)
         return 'the repository is unknown';
-    return { owner, repo, number };
+    return { ...repository, number };
 }
 function failureWarning(error) {
-    const status = error.status;
+    const status = httpStatusOf(error);
     const message = error instanceof Error ? error.message : String(error);
     if (status === 401 || status === 403 || status === 404) {
         // Pull requests from forks get a read-only GITHUB_TOKEN: expected, and no reason to fail.
@@ -39133,8 +39498,22 @@ function failureWarning(error) {
             'write to pull requests: give the job `permissions: pull-requests: write`; pull requests ' +
             'from forks get a read-only token. The run itself is not affected.');
     }
-    const code = typeof status === 'number' ? `HTTP ${status}: ` : '';
+    const code = status !== undefined ? `HTTP ${status}: ` : '';
     return `Could not write the PR comment (${code}${message}). The run itself is not affected.`;
+}
+/**
+ * The comment's hidden head: the marker, then the fingerprint of the plan's resource changes
+ * when the report lists them (what require-reviewed-plan compares against). Rendered before
+ * every section, so it is never cut for size.
+ */
+function commentHead(marker, report) {
+    if (report.resourceChanges === undefined)
+        return marker;
+    return `${marker}\n${fingerprintLine(report.resourceChanges)}`;
+}
+function impostorWarning(authors, own, pr) {
+    return (`Ignored comments on #${pr} that carry this workspace's marker but were written by ` +
+        `${authorsText(authors)}, not by ${safeLabel(own, 60)}: they are never edited or trusted.`);
 }
 /**
  * Creates or updates this workspace's comment on the pull request of the current event.
@@ -39145,46 +39524,35 @@ async function upsertPrComment(options) {
     const env = options.env ?? process.env;
     const eventName = env['GITHUB_EVENT_NAME'] ?? '';
     if (!PR_EVENTS.has(eventName)) {
-        core_debug(`No PR comment: the event is '${eventName}', not a pull request`);
+        log.debug(`No PR comment: the event is '${eventName}', not a pull request`);
         return 'skipped';
     }
     if (!options.githubToken) {
-        info('No PR comment: github-token is empty');
+        log.info('No PR comment: github-token is empty');
         return 'skipped';
     }
     const target = await pullRequestFromEvent(env);
     if (typeof target === 'string') {
-        warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
+        log.warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
         return 'failed';
     }
     const marker = commentMarker(options.workspaceKey);
     const body = renderReport(options.report, {
         maxLength: COMMENT_MAX_LENGTH,
-        marker,
+        marker: commentHead(marker, options.report),
         context: renderContextFromEnv(env)
     });
-    const signal = AbortSignal.timeout(TIMEOUT_MS);
+    const signal = AbortSignal.timeout(GITHUB_TIMEOUT_MS);
     const request = { signal };
     try {
-        // getOctokit reads GITHUB_API_URL once at import; pass it so GHES and tests are honoured.
-        const octokit = getOctokit(options.githubToken, {
-            baseUrl: (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '')
-        });
-        const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
-            owner: target.owner,
-            repo: target.repo,
-            issue_number: target.number,
-            per_page: PER_PAGE,
-            request
-        });
-        let existing;
-        let pageCount = 0;
-        for await (const page of pages) {
-            // Only a comment that starts with our marker is ours: a quote elsewhere is not.
-            existing = page.data.find(c => (c.body ?? '').trimStart().startsWith(marker));
-            if (existing !== undefined || ++pageCount >= MAX_PAGES)
-                break;
+        const octokit = gitHubClient(options.githubToken, env);
+        const identity = await resolveOwnIdentity(octokit, signal);
+        log.debug(`The github-token writes as ${describeIdentity(identity)}`);
+        const scan = await findOwnComment(octokit, target, { marker, identity, signal });
+        if (scan.impostors.length > 0) {
+            log.warning(impostorWarning(scan.impostors, identity.login, target.number));
         }
+        const existing = scan.comment;
         if (existing !== undefined) {
             if (existing.body !== body) {
                 await octokit.rest.issues.updateComment({
@@ -39195,8 +39563,11 @@ async function upsertPrComment(options) {
                     request
                 });
             }
-            info(`Updated the PR comment for ${options.workspaceKey} on #${target.number}`);
+            log.info(`Updated the PR comment for ${options.workspaceKey} on #${target.number}`);
             return 'updated';
+        }
+        if (scan.pagesRead < scan.pagesTotal) {
+            log.warning(`PR #${target.number} has ${scan.pagesTotal} pages of comments; this workspace's comment is not on the first page nor on the newest ${scan.pagesRead - 1}, so a new one is written.`);
         }
         await octokit.rest.issues.createComment({
             owner: target.owner,
@@ -39205,13 +39576,305 @@ async function upsertPrComment(options) {
             body,
             request
         });
-        info(`Commented on #${target.number} for ${options.workspaceKey}`);
+        log.info(`Commented on #${target.number} for ${options.workspaceKey}`);
         return 'created';
     }
     catch (error) {
-        warning(failureWarning(error));
+        log.warning(failureWarning(error));
         return 'failed';
     }
+}
+
+;// CONCATENATED MODULE: ./src/github/commit-pulls.ts
+/** One page of 100: more pull requests than that for one commit is not a real case. */
+const commit_pulls_PER_PAGE = 100;
+async function pullRequestsOfCommit(client, repository, sha, signal) {
+    const answer = await client.rest.repos.listPullRequestsAssociatedWithCommit({
+        owner: repository.owner,
+        repo: repository.repo,
+        commit_sha: sha,
+        per_page: commit_pulls_PER_PAGE,
+        request: { signal }
+    });
+    const pulls = [];
+    for (const pull of answer.data) {
+        const { number, state, merged_at, html_url } = (pull ?? {});
+        if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0)
+            continue;
+        pulls.push({
+            number,
+            merged: typeof merged_at === 'string' && merged_at !== '',
+            open: state === 'open',
+            url: typeof html_url === 'string' && /^https?:\/\//.test(html_url) ? html_url : undefined
+        });
+    }
+    return pulls;
+}
+
+;// CONCATENATED MODULE: ./src/review/plan-diff.ts
+/**
+ * What differs between the reviewed preview's resource changes and the plan about to be
+ * applied, in words bounded in length: the addresses come from the pull request's
+ * configuration and may be long or hostile.
+ */
+
+
+const keyOf = (change) => `${change.address}\u0000${change.deposed ?? ''}`;
+const detailOf = (change) => JSON.stringify([change.action, change.previousAddress ?? '', change.importing === true]);
+function diffPlans(reviewed, now) {
+    const before = groupByKey(reviewed);
+    const after = groupByKey(now);
+    const added = [];
+    const removed = [];
+    const changed = [];
+    for (const [key, nowList] of after) {
+        const reviewedList = [...(before.get(key) ?? [])];
+        for (const change of nowList) {
+            const same = reviewedList.findIndex(r => detailOf(r) === detailOf(change));
+            if (same >= 0) {
+                reviewedList.splice(same, 1);
+                continue;
+            }
+            const other = reviewedList.shift();
+            if (other)
+                changed.push({ reviewed: other, now: change });
+            else
+                added.push(change);
+        }
+        before.set(key, reviewedList);
+    }
+    for (const list of before.values())
+        removed.push(...list);
+    return { added, removed, changed };
+}
+function groupByKey(changes) {
+    const map = new Map();
+    for (const change of changes) {
+        const list = map.get(keyOf(change)) ?? [];
+        list.push(change);
+        map.set(keyOf(change), list);
+    }
+    return map;
+}
+/** The action with its details: "move (from a.b)", "update (importing)". */
+function actionText(change) {
+    let text = change.action;
+    if (change.previousAddress)
+        text += ` (from ${safeLabel(change.previousAddress)})`;
+    if (change.importing)
+        text += ' (importing)';
+    return text;
+}
+function objectText(change) {
+    const deposed = change.deposed ? ` (deposed ${safeLabel(change.deposed, 40)})` : '';
+    return `${safeLabel(change.address)}${deposed}`;
+}
+/** The most lines a diff shows; the rest are counted. */
+const MAX_LINES = 20;
+/**
+ * "2 added, 1 removed, 1 changed:" then one line per difference (`+`, `-`, `~`), at most
+ * MAX_LINES of them, then "… and N more". Never longer than about 5 KB.
+ */
+function describePlanDiff(diff) {
+    const lines = [
+        ...diff.added.map(c => `+ ${actionText(c)} ${objectText(c)}`),
+        ...diff.removed.map(c => `- ${actionText(c)} ${objectText(c)}`),
+        ...diff.changed.map(({ reviewed, now }) => `~ ${objectText(now)}: ${actionText(reviewed)} → ${actionText(now)}`)
+    ];
+    const head = `${diff.added.length} not in the preview, ${diff.removed.length} in the preview only, ` +
+        `${diff.changed.length} with another action:`;
+    const shown = lines.slice(0, MAX_LINES);
+    if (lines.length > shown.length)
+        shown.push(`… and ${lines.length - shown.length} more`);
+    return [head, ...shown].join('\n');
+}
+/** "create 3 → 4, destroy 1 → 0": for a preview that kept only its hash. */
+function describeCountDiff(reviewed, now) {
+    const parts = [];
+    for (const action of ACTION_ORDER) {
+        const before = reviewed.counts[action] ?? 0;
+        const after = now.counts[action] ?? 0;
+        if (before !== after)
+            parts.push(`${action} ${before} → ${after}`);
+    }
+    return parts.length > 0
+        ? `Counts by action (preview → now): ${parts.join(', ')}.`
+        : 'The counts by action are the same, but the addresses or actions differ.';
+}
+function countsText(counts) {
+    const parts = ACTION_ORDER.filter(a => counts[a]).map(a => `${counts[a]} ${a}`);
+    return parts.length > 0 ? parts.join(', ') : 'no resource changes';
+}
+
+;// CONCATENATED MODULE: ./src/review/reviewed-plan-gate.ts
+/**
+ * require-reviewed-plan (contract.md, "The reviewed plan"): just before the driver confirms
+ * an apply, the plan's resource changes must equal those of a preview this action posted,
+ * for this workspace, on a pull request the commit belongs to. Anything else (a different
+ * plan, no pull request, no preview, a plan or preview that cannot be read, a GitHub
+ * error) refuses: nothing is applied unless the comparison says so.
+ */
+
+
+
+
+
+
+
+
+
+
+
+/** Pull requests of one commit looked at, at most (each may cost a comment scan). */
+const MAX_PULLS = 10;
+const refuse = (headline, reason) => ({
+    allow: false,
+    headline: `Not applied (require-reviewed-plan): ${headline}`,
+    reason
+});
+function pullLabel(pull) {
+    return pull.url ? `#${pull.number} (${pull.url})` : `#${pull.number}`;
+}
+/**
+ * The decision, from what was found: pure. A preview of any of the pull requests that
+ * matches allows; otherwise the refusal explains the first difference or what is missing.
+ */
+function judgePreviews(current, lookups, context) {
+    const short = context.sha.slice(0, 7);
+    if (lookups.length === 0) {
+        return refuse(`commit ${short} belongs to no open or merged pull request.`, `Commit ${context.sha} belongs to no open or merged pull request (a direct push?), so ` +
+            'no preview of its plan was reviewed. Only a plan that this action previewed on a pull ' +
+            'request may be applied; the run was discarded.');
+    }
+    const match = lookups.find(l => l.reading.kind === 'found' && samePlan(l.reading.fingerprint, current));
+    if (match) {
+        return {
+            allow: true,
+            note: `The plan's resource changes (${countsText(current.counts)}) match the preview on ${pullLabel(match.pull)}.`
+        };
+    }
+    const differing = lookups.find(l => l.reading.kind === 'found');
+    if (differing && differing.reading.kind === 'found') {
+        const reviewed = differing.reading.fingerprint;
+        const details = reviewed.changes !== undefined && current.changes !== undefined
+            ? describePlanDiff(diffPlans(reviewed.changes, current.changes))
+            : `The preview kept only a hash of its changes (${countsText(reviewed.counts)}): too ` +
+                `many to store, so the addresses cannot be listed. ${describeCountDiff(reviewed, current)}`;
+        const others = lookups.length > 1 ? ` (${lookups.length} pull requests looked at)` : '';
+        return refuse(`the plan differs from the preview reviewed on #${differing.pull.number}.`, `The plan's resource changes differ from those the preview on ${pullLabel(differing.pull)} ` +
+            `showed${others}; the run was discarded.\n${details}`);
+    }
+    const who = context.identity ? ` written by ${safeLabel(context.identity.login, 60)}` : '';
+    const lines = lookups.map(({ pull, reading }) => {
+        switch (reading.kind) {
+            case 'no-comment':
+                return `#${pull.number}: no preview comment for ${safeLabel(context.workspaceKey)}${who}.`;
+            case 'absent':
+                return `#${pull.number}: the preview lists no resource changes to compare (its plan did not finish, or the token could not read the plan's JSON output).`;
+            case 'invalid':
+                return `#${pull.number}: the preview cannot be used: ${reading.reason}.`;
+            case 'found':
+                return `#${pull.number}: the preview matches.`;
+        }
+    });
+    return refuse(`no reviewed preview of this plan was found.`, `No usable preview of this workspace's plan on the pull requests of commit ${short}; the ` +
+        `run was discarded.\n${lines.join('\n')}`);
+}
+/** The plan reader for the comparison: a body that is not a Terraform plan is refused. */
+class StrictPlanReader {
+    reader = new PlanChangesReader();
+    write(chunk) {
+        this.reader.write(chunk);
+    }
+    end() {
+        const changes = this.reader.end();
+        // Strict: a body that is no JSON plan must not read as "no changes".
+        if (!this.reader.isTerraformPlan)
+            throw new PlanJsonError('it is not a Terraform JSON plan');
+        return changes;
+    }
+}
+/** The plan's resource changes, or why they cannot be compared. */
+async function currentPlan(api, facts) {
+    if (!facts.planId)
+        return 'the run names no plan.';
+    try {
+        const result = await api.getPlanJson(facts.planId, () => new StrictPlanReader());
+        if (!result.available)
+            return planJsonUnavailableReason(result.status);
+        return fingerprintOf(result.value);
+    }
+    catch (error) {
+        return planJsonErrorReason(error);
+    }
+}
+function gitHubFailure(error) {
+    const status = httpStatusOf(error);
+    const message = safeLabel(error instanceof Error ? error.message : String(error), 300);
+    const hint = status === 401 || status === 403 || status === 404
+        ? ' The github-token needs to read pull requests and their comments: give the job `permissions: pull-requests: read` (and `contents: read`).'
+        : '';
+    return `The GitHub API could not be asked about the reviewed preview (${status !== undefined ? `HTTP ${status}: ` : ''}${message}).${hint}`;
+}
+/** The `beforeConfirm` hook of the driver for require-reviewed-plan. */
+function reviewedPlanGate(options) {
+    return async (facts) => {
+        const current = await currentPlan(options.api, facts);
+        if (options.signal.aborted)
+            throw options.signal.reason;
+        if (typeof current === 'string') {
+            return refuse("the plan's resource changes cannot be read, so they cannot be compared with the reviewed preview.", `The plan's resource changes cannot be read: ${current} The run was discarded.`);
+        }
+        const repository = repositoryOf(options.env['GITHUB_REPOSITORY']);
+        const sha = options.env['GITHUB_SHA'] ?? '';
+        if (!options.githubToken || !repository || !/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/i.test(sha)) {
+            return refuse('the pull request of this commit cannot be looked up.', 'require-reviewed-plan needs github-token, GITHUB_REPOSITORY and GITHUB_SHA to find the preview on the pull request; the run was discarded.');
+        }
+        const workspaceKey = `${facts.organization ?? ''}/${facts.workspaceName ?? ''}`;
+        const marker = commentMarker(workspaceKey);
+        const signal = AbortSignal.any([AbortSignal.timeout(GITHUB_TIMEOUT_MS), options.signal]);
+        let identity;
+        const lookups = [];
+        try {
+            const client = gitHubClient(options.githubToken, options.env);
+            const pulls = (await pullRequestsOfCommit(client, repository, sha, signal))
+                .filter(pull => pull.merged || pull.open)
+                .slice(0, MAX_PULLS);
+            const own = pulls.length > 0 ? await resolveOwnIdentity(client, signal) : undefined;
+            identity = own;
+            if (own)
+                options.info(`Looking for the preview written by ${describeIdentity(own)}.`);
+            // One budget of pages for all the pull requests: a few requests in the usual case.
+            let pageBudget = options.maxPages ?? MAX_PAGES;
+            for (const pull of pulls) {
+                if (!own)
+                    break;
+                const target = { ...repository, number: pull.number };
+                const scan = await findOwnComment(client, target, {
+                    marker,
+                    identity: own,
+                    signal,
+                    maxPages: pageBudget
+                });
+                pageBudget -= scan.pagesRead;
+                if (scan.impostors.length > 0) {
+                    options.warn(`#${pull.number}: ignored comments by ${authorsText(scan.impostors)} that look like this workspace's preview: only comments by ${safeLabel(own.login, 60)} count.`);
+                }
+                const reading = scan.comment ? readFingerprint(scan.comment.body, marker) : undefined;
+                lookups.push({ pull, reading: reading ?? { kind: 'no-comment' } });
+                if (reading?.kind === 'found' && samePlan(reading.fingerprint, current))
+                    break;
+                if (pageBudget <= 0)
+                    break;
+            }
+        }
+        catch (error) {
+            if (options.signal.aborted)
+                throw error;
+            return refuse('the reviewed preview could not be looked up.', `${gitHubFailure(error)} The run was discarded.`);
+        }
+        return judgePreviews(current, lookups, { workspaceKey, sha, identity });
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/report/summary.ts
@@ -39825,6 +40488,10 @@ function checkWorkspace(name, attributes, use) {
     if (use.isDestroy && attributes['allow-destroy-plan'] === false) {
         return refuse(`${label} does not allow destroy plans (its "Allow destroy plans" setting is off).`);
     }
+    // An auto-apply run is confirmed by the server, never by the action: nothing to hold back.
+    if (use.requireReviewedPlan && attributes['auto-apply'] === true && !use.speculative) {
+        return refuse(`${label} applies its runs automatically (auto-apply), so require-reviewed-plan could not stop an unreviewed plan. Turn auto-apply off for this workspace.`);
+    }
     const warnings = [];
     // Speculative runs ignore the lock; others stay pending until it is released.
     if (attributes.locked && !use.speculative) {
@@ -40084,6 +40751,7 @@ class RunDriver {
         const planLog = new PhaseLog(this.api, log.debug);
         const applyLog = new PhaseLog(this.api, log.debug);
         let confirmed = false;
+        let allowed = false;
         let stopSent;
         let announcedDecision = '';
         let lastStatus = '';
@@ -40135,6 +40803,14 @@ class RunDriver {
                 }
                 case 'confirm':
                     await this.finishLogs([planLog, plan, 'Plan']);
+                    if (!allowed) {
+                        const verdict = await this.askBeforeConfirm();
+                        if (!verdict.allow)
+                            return this.refuseApply(runId, verdict);
+                        if (verdict.note)
+                            log.info(verdict.note);
+                        allowed = true;
+                    }
                     log.info('Plan has changes and apply: true: confirming the apply.');
                     // A 409 means our call applied nothing (the run moved on): read it again and decide
                     // again, so a confirmation is never sent twice for one pause.
@@ -40212,6 +40888,45 @@ class RunDriver {
         }
     }
     // ---- pieces --------------------------------------------------------------------------
+    /** The beforeConfirm hook's verdict; an error of the hook refuses (never confirms). */
+    async askBeforeConfirm() {
+        const hook = this.deps.beforeConfirm;
+        if (!hook)
+            return { allow: true };
+        try {
+            return await hook(this.current);
+        }
+        catch (error) {
+            this.checkAborted();
+            const message = error instanceof Error ? error.message : String(error);
+            return {
+                allow: false,
+                headline: 'Not applied: the check before confirming failed.',
+                reason: `The check before confirming the apply failed: ${message}`
+            };
+        }
+    }
+    /** Discards a run the hook refused, so nothing is applied, and ends the step failed. */
+    async refuseApply(runId, verdict) {
+        log.info(`${verdict.headline} Discarding run ${runId}.`);
+        try {
+            const comment = `${this.inputs.comment} (require-reviewed-plan: not the plan reviewed on the pull request)`;
+            const result = await stopRun(this.api, runId, comment, this.clock);
+            this.update({ runStatus: result.status ?? this.current.runStatus });
+            if (result.action || isFinalRunStatus(result.status)) {
+                this.setStopOnExit(false);
+                await this.awaitFinal(10_000);
+            }
+            else {
+                log.warning(`Run ${runId} could not be discarded; it still awaits confirmation: discard it at ${this.current.runUrl}`);
+            }
+        }
+        catch (error) {
+            this.checkAborted();
+            log.warning(`Discarding run ${runId} failed: ${error.message}`);
+        }
+        return { outcome: 'failure', headline: verdict.headline, error: verdict.reason };
+    }
     /** Plan and apply from `included`, or fetched one by one when the server ignores includes. */
     async phases(document) {
         const find = async (name, type) => {
@@ -40794,8 +41509,6 @@ function firstInChildren(rules, dir, subpath) {
 
 // EXTERNAL MODULE: external "node:worker_threads"
 var external_node_worker_threads_ = __nccwpck_require__(5919);
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/slug/gzip-worker-source.ts
 /**
  * The code of a compression thread, as a string (`new Worker(source, { eval: true })`) so
@@ -43229,6 +43942,7 @@ function results_api_seg(value) {
 
 
 
+
 /** How long to wait for a stopped run to reach its final status, for the report. */
 const SETTLE_AFTER_STOP_MS = 20_000;
 /** The time for stopping the run and reading the report once the wait is over. */
@@ -43263,6 +43977,17 @@ async function run(options = {}) {
             clock,
             signal: cancellation.signal,
             budget,
+            beforeConfirm: inputs.requireReviewedPlan
+                ? reviewedPlanGate({
+                    api: client,
+                    githubToken: inputs.githubToken,
+                    env: process.env,
+                    // The step's time bounds the GitHub calls too; a cancellation ends them.
+                    signal: budget.signal,
+                    info: log.info,
+                    warn: log.warning
+                })
+                : undefined,
             onProgress: (facts, stopOnExit) => state.save({
                 workspaceId: facts.workspaceId,
                 configurationVersionId: facts.configurationVersionId,

@@ -99,6 +99,8 @@ export const INPUTS = {
   discard: boolean('false'),
   comment: text(''),
   'configuration-version': newRun(checked('', parseConfigurationVersionId)),
+  // inputs.ts reads it as false on pull request events, where the action writes previews.
+  'require-reviewed-plan': boolean('false'),
   'sensitive-outputs': boolean('false')
 } as const satisfies Record<string, InputSpec<unknown>>;
 
@@ -206,6 +208,13 @@ export const INPUT_RULES: readonly InputRule[] = [
     broken: v => v['terraform-version'] !== '' && !v.speculative,
     message:
       'Input "terraform-version" needs "speculative: true": the API accepts a Terraform version only on speculative (plan-only) runs.'
+  },
+  {
+    input: 'require-reviewed-plan',
+    reads: ['require-reviewed-plan', 'apply'],
+    broken: v => v['require-reviewed-plan'] && !v.apply,
+    message:
+      'Input "require-reviewed-plan" needs "apply: true": it decides whether the action may confirm an apply (on pull request events it is ignored).'
   },
   {
     input: 'apply',

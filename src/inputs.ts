@@ -8,6 +8,7 @@ import * as core from '@actions/core';
 import { InputError, type RunVariable } from './input-parsers.js';
 import { type InputName, type InputValues, isWorkspaceId, readInputTable } from './input-table.js';
 import { hasGitSegment, relativeInside } from './paths.js';
+import { log } from './safe-log.js';
 
 export { InputError, type RunVariable } from './input-parsers.js';
 
@@ -57,6 +58,11 @@ export interface Inputs {
   readonly comment: string;
   /** Create the run from this configuration version instead of packing; undefined when not given. */
   readonly configurationVersion: string | undefined;
+  /**
+   * Confirm only a plan equal to the preview reviewed on the commit's pull request; always
+   * false on pull request events (contract.md, "The reviewed plan").
+   */
+  readonly requireReviewedPlan: boolean;
   /** Also read sensitive Terraform outputs and set them as step outputs, masked first. */
   readonly sensitiveOutputs: boolean;
 }
@@ -79,7 +85,17 @@ function readInput(name: string): string {
   }
   const value = core.getInput(name);
   if (name === 'github-token' && value) core.setSecret(value);
+  // Ignored where previews are written: one workflow may serve pull requests and pushes.
+  if (name === 'require-reviewed-plan' && isPullRequestEvent(process.env)) {
+    if (value.trim() === 'true') log.info('require-reviewed-plan is ignored on pull requests.');
+    return 'false';
+  }
   return value;
+}
+
+export function isPullRequestEvent(env: NodeJS.ProcessEnv): boolean {
+  const event = env.GITHUB_EVENT_NAME ?? '';
+  return event === 'pull_request' || event === 'pull_request_target';
 }
 
 /**
@@ -120,6 +136,7 @@ export function getInputs(): Inputs {
     refresh: v.refresh,
     refreshOnly: v['refresh-only'],
     commentOnPr: v['comment-on-pr'],
+    requireReviewedPlan: v['require-reviewed-plan'],
     sensitiveOutputs: v['sensitive-outputs'],
     message: v.message || deriveMessage(process.env),
     targets: Object.freeze(v.targets),

@@ -17,6 +17,7 @@ import { setRunOutputs, setTerraformOutputs, terraformStepOutputs } from './repo
 import { planJsonErrorReason, planJsonUnavailableReason } from './report/plan-changes.js';
 import { PlanChangesReader } from './report/plan-changes-reader.js';
 import { upsertPrComment } from './report/pr-comment.js';
+import { reviewedPlanGate } from './review/reviewed-plan-gate.js';
 import { planSummary, writeJobSummary } from './report/summary.js';
 import type { RunReport } from './report/types.js';
 import { type Clock, systemClock } from './retry.js';
@@ -75,6 +76,17 @@ export async function run(options: RunOptions = {}): Promise<void> {
       clock,
       signal: cancellation.signal,
       budget,
+      beforeConfirm: inputs.requireReviewedPlan
+        ? reviewedPlanGate({
+            api: client,
+            githubToken: inputs.githubToken,
+            env: process.env,
+            // The step's time bounds the GitHub calls too; a cancellation ends them.
+            signal: budget.signal,
+            info: log.info,
+            warn: log.warning
+          })
+        : undefined,
       onProgress: (facts, stopOnExit) =>
         state.save({
           workspaceId: facts.workspaceId,

@@ -70,7 +70,17 @@ export interface DriverDeps {
   readonly onProgress?: (facts: RunFacts, stopOnExit: boolean) => void;
   /** Milliseconds between polls: first value, growth factor, ceiling. */
   readonly poll?: { readonly firstMs: number; readonly factor: number; readonly maxMs: number };
+  /**
+   * Asked once, just before the driver would confirm the apply. A refusal discards the run
+   * and ends the step with that failure (require-reviewed-plan); so does an error.
+   */
+  readonly beforeConfirm?: (facts: RunFacts) => Promise<ConfirmVerdict>;
 }
+
+/** Whether the apply may be confirmed; a refusal says why, for the log and the report. */
+export type ConfirmVerdict =
+  | { readonly allow: true; readonly note?: string }
+  | { readonly allow: false; readonly headline: string; readonly reason: string };
 
 /** How often an unchanged status is repeated in the log. */
 const HEARTBEAT_MS = 30_000;
@@ -313,6 +323,7 @@ export class RunDriver {
     const planLog = new PhaseLog(this.api, log.debug);
     const applyLog = new PhaseLog(this.api, log.debug);
     let confirmed = false;
+    let allowed = false;
     let stopSent: 'cancel' | 'discard' | undefined;
     let announcedDecision = '';
     let lastStatus = '';
@@ -364,6 +375,12 @@ export class RunDriver {
         }
         case 'confirm':
           await this.finishLogs([planLog, plan, 'Plan']);
+          if (!allowed) {
+            const verdict = await this.askBeforeConfirm();
+            if (!verdict.allow) return this.refuseApply(runId, verdict);
+            if (verdict.note) log.info(verdict.note);
+            allowed = true;
+          }
           log.info('Plan has changes and apply: true: confirming the apply.');
           // A 409 means our call applied nothing (the run moved on): read it again and decide
           // again, so a confirmation is never sent twice for one pause.
@@ -444,6 +461,48 @@ export class RunDriver {
   }
 
   // ---- pieces --------------------------------------------------------------------------
+
+  /** The beforeConfirm hook's verdict; an error of the hook refuses (never confirms). */
+  private async askBeforeConfirm(): Promise<ConfirmVerdict> {
+    const hook = this.deps.beforeConfirm;
+    if (!hook) return { allow: true };
+    try {
+      return await hook(this.current);
+    } catch (error) {
+      this.checkAborted();
+      const message = error instanceof Error ? error.message : String(error);
+      return {
+        allow: false,
+        headline: 'Not applied: the check before confirming failed.',
+        reason: `The check before confirming the apply failed: ${message}`
+      };
+    }
+  }
+
+  /** Discards a run the hook refused, so nothing is applied, and ends the step failed. */
+  private async refuseApply(
+    runId: string,
+    verdict: Extract<ConfirmVerdict, { allow: false }>
+  ): Promise<Outcome> {
+    log.info(`${verdict.headline} Discarding run ${runId}.`);
+    try {
+      const comment = `${this.inputs.comment} (require-reviewed-plan: not the plan reviewed on the pull request)`;
+      const result = await stopRun(this.api, runId, comment, this.clock);
+      this.update({ runStatus: result.status ?? this.current.runStatus });
+      if (result.action || isFinalRunStatus(result.status)) {
+        this.setStopOnExit(false);
+        await this.awaitFinal(10_000);
+      } else {
+        log.warning(
+          `Run ${runId} could not be discarded; it still awaits confirmation: discard it at ${this.current.runUrl}`
+        );
+      }
+    } catch (error) {
+      this.checkAborted();
+      log.warning(`Discarding run ${runId} failed: ${(error as Error).message}`);
+    }
+    return { outcome: 'failure', headline: verdict.headline, error: verdict.reason };
+  }
 
   /** Plan and apply from `included`, or fetched one by one when the server ignores includes. */
   private async phases(document: Document<RunAttributes>): Promise<{ plan: Phase; apply: Phase }> {

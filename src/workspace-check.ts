@@ -9,6 +9,8 @@ export interface WorkspaceUse {
   readonly speculative: boolean;
   readonly apply: boolean;
   readonly isDestroy: boolean;
+  /** require-reviewed-plan: the action must be the one that confirms. */
+  readonly requireReviewedPlan?: boolean;
 }
 
 export interface WorkspaceVerdict {
@@ -50,6 +52,12 @@ export function checkWorkspace(
   if (use.isDestroy && attributes['allow-destroy-plan'] === false) {
     return refuse(
       `${label} does not allow destroy plans (its "Allow destroy plans" setting is off).`
+    );
+  }
+  // An auto-apply run is confirmed by the server, never by the action: nothing to hold back.
+  if (use.requireReviewedPlan && attributes['auto-apply'] === true && !use.speculative) {
+    return refuse(
+      `${label} applies its runs automatically (auto-apply), so require-reviewed-plan could not stop an unreviewed plan. Turn auto-apply off for this workspace.`
     );
   }
   const warnings: string[] = [];

@@ -67,6 +67,30 @@ describe('GitHub test server', () => {
     expect(created.performed_via_github_app).toMatchObject({ id: 777, slug: 'deployer' });
   });
 
+  it("answers GraphQL's viewer with the token's author, or an error when told to", async () => {
+    server.addAppToken(APP_TOKEN, 'deployer', 777);
+    server.addUserToken(PAT, 'release-manager', 4242);
+    const viewer = async (token: string) => {
+      const res = await call('/graphql', token, {
+        method: 'POST',
+        body: { query: 'query { viewer { login databaseId } }' }
+      });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Record<string, unknown>;
+    };
+    expect(await viewer(GITHUB_TOKEN)).toEqual({
+      data: { viewer: { login: 'github-actions[bot]', databaseId: 41898282 } }
+    });
+    expect(await viewer(APP_TOKEN)).toMatchObject({
+      data: { viewer: { login: 'deployer[bot]' } }
+    });
+    expect(await viewer(PAT)).toEqual({
+      data: { viewer: { login: 'release-manager', databaseId: 4242 } }
+    });
+    server.graphqlViewer = false;
+    expect(await viewer(APP_TOKEN)).toMatchObject({ errors: [{ type: 'FORBIDDEN' }] });
+  });
+
   it('takes the Bearer scheme and answers 401 for an unknown token', async () => {
     const bearer = await fetch(`${server.url}/user`, {
       headers: { Authorization: `Bearer ${GITHUB_TOKEN}` }

@@ -4,7 +4,8 @@
  * 65,536-character body limit, and a switch that makes the token read-only (403), as the
  * token of a pull request from a fork is. Comments carry their author as GitHub reports
  * it: the identity of the token that wrote them (docs/github-notes.md §3). Also
- * `GET /repos/{o}/{r}/commits/{sha}/pulls` and `GET /user` (docs/github-notes.md §2).
+ * `GET /repos/{o}/{r}/commits/{sha}/pulls`, `GET /user` and GraphQL's `viewer`
+ * (docs/github-notes.md §2).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -62,6 +63,8 @@ export interface GitHubServer {
   readOnly: boolean;
   /** When set, every request answers this status (e.g. 500). */
   failWith: number | undefined;
+  /** When false, GraphQL answers `viewer` with an error (true: the token's author). */
+  graphqlViewer: boolean;
   /** The comments of one issue, oldest first. */
   comments(owner: string, repo: string, issue: number): StoredComment[];
   /**
@@ -138,6 +141,7 @@ export async function startGitHubServer(options: { token: string }): Promise<Git
   const state = {
     readOnly: false,
     failWith: undefined as number | undefined,
+    graphqlViewer: true,
     requests: [] as RecordedRequest[],
     edits: [] as CommentEdit[]
   };
@@ -231,6 +235,23 @@ export async function startGitHubServer(options: { token: string }): Promise<Git
         html_url: `https://github.com/${identity.user.login}`
       });
     }
+    if (url.pathname === '/graphql' && method === 'POST') {
+      // GraphQL answers 200 either way; refusals come as `errors`.
+      let query: unknown;
+      try {
+        query = (JSON.parse(body) as { query?: unknown }).query;
+      } catch {
+        return send(res, 400, { message: 'Problems parsing JSON' });
+      }
+      if (typeof query !== 'string' || !/\bviewer\b/.test(query) || !state.graphqlViewer) {
+        return send(res, 200, {
+          errors: [{ type: 'FORBIDDEN', message: 'Resource not accessible by integration' }]
+        });
+      }
+      return send(res, 200, {
+        data: { viewer: { login: identity.user.login, databaseId: identity.user.id } }
+      });
+    }
     const pulls = /^\/repos\/([^/]+)\/([^/]+)\/commits\/([^/]+)\/pulls$/.exec(url.pathname);
     if (pulls && method === 'GET') {
       const [, owner = '', repo = '', sha = ''] = pulls;
@@ -303,6 +324,12 @@ export async function startGitHubServer(options: { token: string }): Promise<Git
     },
     set failWith(value: number | undefined) {
       state.failWith = value;
+    },
+    get graphqlViewer() {
+      return state.graphqlViewer;
+    },
+    set graphqlViewer(value: boolean) {
+      state.graphqlViewer = value;
     },
     comments,
     addComment,

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { commentMarker, upsertPrComment } from '../../src/report/pr-comment.js';
 import { startGitHubServer, type GitHubServer } from '../helpers/github-server.js';
+import { fingerprintOf, readFingerprint } from '../../src/review/plan-fingerprint.js';
 import { manyChanges, speculativeReport } from './fixtures.js';
 
 const GITHUB_TOKEN = 'ghs_githubTokenForTests';
@@ -126,7 +127,46 @@ describe('upsertPrComment', () => {
       if (comment.id === mine.id) expect(comment.body).toContain('aws_vpc.main');
       else expect(comment.body).toBe(old?.body);
     }
-    expect(server.requests.filter(r => r.method === 'POST')).toHaveLength(0);
+    expect(server.requests.filter(r => r.method === 'POST' && r.url.includes('/comments'))).toEqual(
+      []
+    );
+  });
+
+  it('carries the plan fingerprint right after the marker, only with a resource list', async () => {
+    expect(await upsert()).toBe('created');
+    const head = (ours()[0]?.body ?? '').split('\n').slice(0, 2);
+    expect(head[0]).toBe(commentMarker('acme/networking-prod'));
+    const reading = readFingerprint(ours()[0]?.body ?? '', head[0] ?? '');
+    expect(reading).toMatchObject({ kind: 'found' });
+    if (reading.kind === 'found') {
+      expect(reading.fingerprint.sha256).toBe(
+        fingerprintOf(speculativeReport().resourceChanges ?? []).sha256
+      );
+    }
+    const withoutList = speculativeReport({
+      resourceChanges: undefined,
+      resourceChangesUnavailable: 'the token may not read the plan JSON'
+    });
+    expect(await upsert('acme/networking-prod', withoutList)).toBe('updated');
+    expect(ours()[0]?.body).not.toContain('tfe-run-action-plan');
+  });
+
+  it("with an app's token, updates its bot's comment and ignores github-actions[bot]'s", async () => {
+    const appToken = 'ghs_appTokenOfTheDeployer';
+    server.addAppToken(appToken, 'deployer', 4711);
+    const marker = commentMarker('acme/networking-prod');
+    const actions = server.addComment('acme', 'infra', PR, `${marker}\nby GITHUB_TOKEN`);
+    const mine = server.addComment('acme', 'infra', PR, `${marker}\nold`, 'deployer[bot]');
+    const report = speculativeReport();
+    const result = await upsertPrComment({
+      githubToken: appToken,
+      report,
+      workspaceKey: 'acme/networking-prod'
+    });
+    expect(result).toBe('updated');
+    expect(server.editsOf(actions.id)).toEqual([]);
+    expect(server.editsOf(mine.id)).toHaveLength(1);
+    expect(warnings()[0]).toContain('written by github-actions[bot], not by deployer[bot]');
   });
 
   it('gives a second workspace on the same PR its own comment', async () => {

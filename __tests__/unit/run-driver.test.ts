@@ -5,7 +5,8 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Inputs } from '../../src/inputs.js';
 import type { Clock } from '../../src/retry.js';
-import { RunDriver } from '../../src/run-driver.js';
+import { type DriverDeps, RunDriver } from '../../src/run-driver.js';
+import type { RunFacts } from '../../src/run-facts.js';
 import { JobCancelledError, RunTimeoutError } from '../../src/step-errors.js';
 import { FakeApi, type ScriptedRun } from '../helpers/fake-api.js';
 
@@ -52,6 +53,7 @@ const inputs = {
   discard: false,
   comment: 'GitHub Actions: acme/infra',
   configurationVersion: undefined,
+  requireReviewedPlan: false,
   sensitiveOutputs: false
 } satisfies Inputs;
 
@@ -114,6 +116,84 @@ describe('RunDriver', () => {
     const api = new FakeApi([{ run: { status: 'planning' } }]);
     const driver = new RunDriver(inputs, { api, clock: manualClock(), signal: controller.signal });
     await expect(driver.follow('run-fake')).rejects.toBeInstanceOf(JobCancelledError);
+  });
+
+  describe('beforeConfirm', () => {
+    const pause: ScriptedRun = {
+      run: {
+        status: 'planned',
+        'has-changes': true,
+        actions: { 'is-confirmable': true, 'is-discardable': true }
+      },
+      plan: { status: 'finished' }
+    };
+    const discarded: ScriptedRun = { run: { status: 'discarded' }, plan: { status: 'finished' } };
+    const withHook = async (api: FakeApi, beforeConfirm: DriverDeps['beforeConfirm']) => {
+      const driver = new RunDriver(inputs, {
+        api,
+        clock: manualClock(),
+        signal: new AbortController().signal,
+        beforeConfirm
+      });
+      await driver.resolveWorkspace();
+      const run = await driver.createRun(await driver.uploadConfiguration({ path: '', size: 0 }));
+      return { driver, outcome: await driver.follow(run.id) };
+    };
+    const actions = (api: FakeApi) => api.calls.filter(call => call.startsWith('action'));
+
+    it('confirms when the hook allows, asking it once with the facts of the plan', async () => {
+      const api = new FakeApi([
+        pause,
+        { run: { status: 'applied' }, plan: { status: 'finished' }, apply: { status: 'finished' } }
+      ]);
+      const seen: RunFacts[] = [];
+      const { outcome } = await withHook(api, facts => {
+        seen.push(facts);
+        return Promise.resolve({ allow: true });
+      });
+      expect(actions(api)).toEqual(['action apply']);
+      expect(outcome.outcome).toBe('success');
+      expect(seen).toHaveLength(1);
+      expect(seen[0]).toMatchObject({ runId: 'run-fake', planId: 'plan-fake', hasChanges: true });
+    });
+
+    it('discards instead of confirming when the hook refuses, and fails with its reason', async () => {
+      const api = new FakeApi([pause, pause, discarded]);
+      const { driver, outcome } = await withHook(api, () =>
+        Promise.resolve({ allow: false, headline: 'Not applied: no.', reason: 'Because.' })
+      );
+      expect(actions(api)).toEqual(['action discard']);
+      expect(outcome).toEqual({
+        outcome: 'failure',
+        headline: 'Not applied: no.',
+        error: 'Because.'
+      });
+      expect(driver.facts.runStatus).toBe('discarded');
+    });
+
+    it('refuses when the hook throws: an error never confirms', async () => {
+      const api = new FakeApi([pause, pause, discarded]);
+      const { outcome } = await withHook(api, () => Promise.reject(new Error('GitHub is down')));
+      expect(actions(api)).toEqual(['action discard']);
+      expect(outcome.outcome).toBe('failure');
+      expect(outcome.error).toContain('GitHub is down');
+    });
+
+    it('is not asked when there is nothing to confirm', async () => {
+      const api = new FakeApi([
+        {
+          run: { status: 'planned_and_finished', 'has-changes': false },
+          plan: { status: 'finished' }
+        }
+      ]);
+      let asked = 0;
+      const { outcome } = await withHook(api, () => {
+        asked++;
+        return Promise.resolve({ allow: false, headline: 'x', reason: 'y' });
+      });
+      expect(asked).toBe(0);
+      expect(outcome.outcome).toBe('success');
+    });
   });
 
   it('hands out frozen snapshots of its facts', async () => {

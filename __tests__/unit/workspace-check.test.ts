@@ -40,6 +40,12 @@ describe('checkWorkspace', () => {
       { 'allow-destroy-plan': false },
       { ...plan, isDestroy: true },
       /does not allow destroy plans/
+    ],
+    [
+      'auto-apply with require-reviewed-plan',
+      { 'auto-apply': true },
+      { ...plan, apply: true, requireReviewedPlan: true },
+      /applies its runs automatically \(auto-apply\), so require-reviewed-plan could not stop/
     ]
   ])('refuses: %s', (_name, attributes, use, message) => {
     expect(checkWorkspace('net', attributes, use).refusal).toMatch(message);
@@ -56,6 +62,12 @@ describe('checkWorkspace', () => {
         { ...plan, apply: true }
       ).refusal
     ).toBeUndefined();
+  });
+
+  it('lets auto-apply workspaces run without require-reviewed-plan', () => {
+    expect(checkWorkspace('net', { 'auto-apply': true }, { ...plan, apply: true })).toEqual({
+      warnings: []
+    });
   });
 
   it('reads missing permission keys as unknown, not as false (OTF sends fewer)', () => {

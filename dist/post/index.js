@@ -31613,6 +31613,8 @@ const INPUTS = {
     discard: input_table_boolean('false'),
     comment: input_table_text(''),
     'configuration-version': newRun(checked('', parseConfigurationVersionId)),
+    // inputs.ts reads it as false on pull request events, where the action writes previews.
+    'require-reviewed-plan': input_table_boolean('false'),
     'sensitive-outputs': input_table_boolean('false')
 };
 /** The names of the boolean inputs, derived from the table. */
@@ -31687,6 +31689,12 @@ const INPUT_RULES = [
         reads: ['terraform-version', 'speculative'],
         broken: v => v['terraform-version'] !== '' && !v.speculative,
         message: 'Input "terraform-version" needs "speculative: true": the API accepts a Terraform version only on speculative (plan-only) runs.'
+    },
+    {
+        input: 'require-reviewed-plan',
+        reads: ['require-reviewed-plan', 'apply'],
+        broken: v => v['require-reviewed-plan'] && !v.apply,
+        message: 'Input "require-reviewed-plan" needs "apply: true": it decides whether the action may confirm an apply (on pull request events it is ignored).'
     },
     {
         input: 'apply',
@@ -31802,179 +31810,41 @@ function toArchiveName(relative, p = nodePath) {
     return p.sep === '\\' ? relative.replaceAll('\\', '/') : relative;
 }
 
-;// CONCATENATED MODULE: ./src/inputs.ts
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: external "node:os"
+const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+;// CONCATENATED MODULE: ./src/plain-text.ts
 /**
- * The action's inputs, read and validated in one place before any network call, from the
- * table in input-table.ts. Nothing else in the code calls core.getInput.
+ * What untrusted text keeps when it is shown to people, in the log or in markdown: no
+ * terminal escapes or control characters, and no character that changes how text looks
+ * without showing itself: bidirectional controls (U+202E makes `txt.exe` read `exe.txt`) and
+ * zero-width or blank format characters (two addresses that look alike but differ).
  */
-
-
-
-
-
-
-
-/** core.getInput, with TF_API_TOKEN behind an empty `token`; secrets are masked at once. */
-function readInput(name) {
-    if (name === 'token') {
-        const token = getInput('token') || (process.env.TF_API_TOKEN ?? '').trim();
-        if (token)
-            core_setSecret(token);
-        return token;
-    }
-    const value = getInput(name);
-    if (name === 'github-token' && value)
-        core_setSecret(value);
-    return value;
+// CSI/OSC escape sequences: Terraform colours its logs unless told otherwise.
+// Matching control characters is the point of these two patterns.
+// eslint-disable-next-line no-control-regex
+const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
+// C0 controls other than tab and newline, DEL, and C1 controls (U+0085 is white space to
+// the runner, which trims it before looking for a command).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
+// Bidi marks, embeddings, overrides and isolates; zero-width space, joiners, word joiner,
+// invisible operators, BOM; soft hyphen, grapheme joiner, Hangul and Khmer fillers,
+// Mongolian vowel separator, deprecated format controls, interlinear annotations, and the
+// tag characters that can smuggle ASCII unseen. Combining marks stand alone, outside the
+// class, where each is matched by itself.
+const INVISIBLE = /\u034f|\u17b4|\u17b5|[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
+/** Line breaks as `\n` (a lone `\r` too), without colour codes or control characters. */
+function stripControls(text) {
+    return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
 }
-/**
- * Reads, validates and freezes every input. Throws one InputError listing every problem:
- * those of single values and combinations first, then the directory (which needs the disk).
- */
-function getInputs() {
-    const { values, problems } = readInputTable(readInput);
-    const root = process.env.GITHUB_WORKSPACE || process.cwd();
-    let resolved;
-    if (values['run-id'] || values['configuration-version']) {
-        // Nothing is packed: the checkout may be absent, and directory is '.' (an input rule).
-        resolved = { workspaceRoot: path.resolve(root), directory: path.resolve(root) };
-    }
-    else {
-        try {
-            resolved = resolveDirectory(values.directory ?? '.', root);
-        }
-        catch (error) {
-            if (!(error instanceof InputError))
-                throw error;
-            problems.push(...error.problems);
-        }
-    }
-    if (problems.length > 0 || !resolved)
-        throw new InputError(problems);
-    const v = values;
-    return Object.freeze({
-        token: v.token,
-        baseUrl: v.hostname,
-        organization: v.organization || undefined,
-        workspace: v.workspace,
-        workspaceIsId: isWorkspaceId(v.workspace),
-        directory: resolved.directory,
-        workspaceRoot: resolved.workspaceRoot,
-        speculative: v.speculative,
-        apply: v.apply,
-        isDestroy: v['is-destroy'],
-        wait: v.wait,
-        cancelOnTimeout: v['cancel-on-timeout'],
-        savePlan: v['save-plan'],
-        refresh: v.refresh,
-        refreshOnly: v['refresh-only'],
-        commentOnPr: v['comment-on-pr'],
-        sensitiveOutputs: v['sensitive-outputs'],
-        message: v.message || deriveMessage(process.env),
-        targets: Object.freeze(v.targets),
-        replace: Object.freeze(v.replace),
-        variables: Object.freeze(v.variables),
-        timeoutMs: v.timeout,
-        terraformVersion: v['terraform-version'],
-        githubToken: v['github-token'],
-        runId: v['run-id'] || undefined,
-        discard: v.discard,
-        comment: v.comment || deriveComment(process.env),
-        configurationVersion: v['configuration-version'] || undefined
+/** Replaces each invisible character with its code, e.g. `<U+202E>`. */
+function revealInvisible(text) {
+    return text.replace(INVISIBLE, char => {
+        const code = char.codePointAt(0) ?? 0;
+        return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
     });
-}
-const POST_INPUTS = ['token', 'hostname', 'cancel-on-timeout', 'comment'];
-/** The inputs the post step uses, read alone: a later problem elsewhere cannot stop it. */
-function getPostInputs() {
-    const { values, problems } = input_table_readInputTable(readInput, POST_INPUTS);
-    if (problems.length > 0)
-        throw new input_parsers_InputError(problems);
-    const v = values;
-    return Object.freeze({
-        token: v.token,
-        baseUrl: v.hostname,
-        cancelOnTimeout: v['cancel-on-timeout'],
-        comment: v.comment || deriveComment(process.env)
-    });
-}
-/**
- * "GitHub Actions: acme/infra, workflow "deploy", run 42 (attempt 2), actor octocat
- * (https://github.com/acme/infra/actions/runs/7)": the run's history in HCP Terraform then
- * shows which workflow run applied, discarded or canceled it.
- */
-function deriveComment(env) {
-    const repository = env.GITHUB_REPOSITORY?.trim();
-    const workflow = env.GITHUB_WORKFLOW?.trim();
-    const runNumber = env.GITHUB_RUN_NUMBER?.trim();
-    const attempt = env.GITHUB_RUN_ATTEMPT?.trim();
-    const actor = env.GITHUB_ACTOR?.trim();
-    const runId = env.GITHUB_RUN_ID?.trim();
-    const server = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '');
-    const run = runNumber
-        ? `run ${runNumber}${attempt && attempt !== '1' ? ` (attempt ${attempt})` : ''}`
-        : '';
-    const parts = [
-        repository,
-        workflow ? `workflow ${JSON.stringify(workflow)}` : '',
-        run,
-        actor ? `actor ${actor}` : ''
-    ].filter(Boolean);
-    let comment = 'GitHub Actions';
-    if (parts.length > 0)
-        comment += `: ${parts.join(', ')}`;
-    if (repository && runId)
-        comment += ` (${server}/${repository}/actions/runs/${runId})`;
-    return comment;
-}
-/** "Triggered by GitHub Actions: acme/infra @ <sha> (workflow "Terraform", run 42)". */
-function deriveMessage(env) {
-    const repository = env.GITHUB_REPOSITORY?.trim();
-    const sha = env.GITHUB_SHA?.trim();
-    const workflow = env.GITHUB_WORKFLOW?.trim();
-    const runNumber = env.GITHUB_RUN_NUMBER?.trim();
-    const runId = env.GITHUB_RUN_ID?.trim();
-    const where = [repository, sha].filter(Boolean).join(' @ ');
-    const details = [
-        workflow ? `workflow ${JSON.stringify(workflow)}` : '',
-        runNumber ? `run ${runNumber}` : runId ? `run id ${runId}` : ''
-    ].filter(Boolean);
-    let message = 'Triggered by GitHub Actions';
-    if (where)
-        message += `: ${where}`;
-    if (details.length > 0)
-        message += ` (${details.join(', ')})`;
-    return message;
-}
-/** Real paths of the workspace root and of `directory`, which must lie inside it. */
-function resolveDirectory(input, root) {
-    let workspaceRoot;
-    try {
-        workspaceRoot = fs.realpathSync(root);
-    }
-    catch {
-        throw new InputError('directory', `Input "directory" is resolved inside GITHUB_WORKSPACE, but the workspace ${JSON.stringify(root)} does not exist; check the checkout step.`);
-    }
-    // Resolve against the unresolved root too: an absolute input may spell the root's symlink.
-    const candidate = path.resolve(root, input);
-    let directory;
-    try {
-        directory = fs.realpathSync(candidate);
-    }
-    catch {
-        throw new InputError('directory', `Input "directory" must name an existing directory inside the workspace (relative to GITHUB_WORKSPACE); ${JSON.stringify(input)} does not exist.`);
-    }
-    const relative = relativeInside(workspaceRoot, directory);
-    if (relative === null) {
-        throw new InputError('directory', `Input "directory" must stay inside the workspace ${JSON.stringify(workspaceRoot)} (relative to GITHUB_WORKSPACE, symlinks resolved); ${JSON.stringify(input)} leads to ${JSON.stringify(directory)}.`);
-    }
-    // actions/checkout may leave a token in .git/config: never pack git internals.
-    if (hasGitSegment(relative)) {
-        throw new InputError('directory', `Input "directory" must not be or lie inside a .git directory; got ${JSON.stringify(input)}.`);
-    }
-    if (!fs.statSync(directory).isDirectory()) {
-        throw new InputError('directory', `Input "directory" must name a directory inside the workspace, not a file; got ${JSON.stringify(input)}.`);
-    }
-    return { workspaceRoot, directory };
 }
 
 ;// CONCATENATED MODULE: ./src/redaction.ts
@@ -32082,6 +31952,253 @@ class Redactor {
 }
 /** The step's secrets: registered as soon as they are read, used by every writer. */
 const redaction_stepSecrets = new Redactor();
+
+;// CONCATENATED MODULE: ./src/safe-log.ts
+/**
+ * How the action writes to the step's log, so that nothing a run or a server says can steer
+ * the runner (docs/github-notes.md §1, docs/contract.md "Untrusted input"):
+ * - run output goes through `printUntrusted`: between `::stop-commands::<fresh token>` and
+ *   `::<token>::`, written in one synchronous call, so no command of the action's own can
+ *   ever fall inside a pause, whoever logs what and when;
+ * - the action's own lines, which quote server strings (names, statuses, error messages),
+ *   go through `log`: redacted, then neutralised (no line break of the runner's left raw, no
+ *   line that starts with `::`, no `##[`), with invisible characters shown.
+ */
+
+
+
+
+
+/** The legacy command prefix, which the runner finds anywhere in a line. */
+const LEGACY = /##\[/g;
+/** `::` after leading white space (the runner trims .NET white space, NEL included). */
+const LEADING_COMMAND = /^([\s\u0085]*):(?=:)/gm;
+/** Text the runner reads as no command, whatever part of a line it ends up in. */
+function neutralise(text) {
+    return revealInvisible(stripControls(text))
+        .replace(LEADING_COMMAND, '$1: ')
+        .replace(LEGACY, '# #[');
+}
+/** Redacted and neutralised: for every line the action writes itself. */
+function safe(text) {
+    return neutralise(redaction_stepSecrets.redact(text));
+}
+/**
+ * Prints lines from a run (or anything else outside the action) as they are, but with
+ * commands paused by a token nobody can guess. `##[` is shown as `# #[`, so that the
+ * log viewer draws no fake group or error line either.
+ */
+function printUntrusted(lines) {
+    if (lines.length === 0)
+        return;
+    // Built before the pause opens: nothing can throw between the pause and its end.
+    const body = lines.map(line => `${stepSecrets.redact(line).replace(LEGACY, '# #[')}${EOL}`);
+    const token = randomUUID();
+    process.stdout.write(`::stop-commands::${token}${EOL}`);
+    try {
+        process.stdout.write(body.join(''));
+    }
+    finally {
+        process.stdout.write(`::${token}::${EOL}`);
+    }
+}
+/** The action's own log lines and annotations; server text inside them is made harmless. */
+const log = {
+    info: (text) => info(safe(text)),
+    debug: (text) => core_debug(safe(text)),
+    warning: (text, properties) => warning(safe(text), properties),
+    error: (text, properties) => error(safe(text), properties),
+    notice: (text, properties) => notice(safe(text), properties),
+    /** The step's final `::error::` and exit code. */
+    failed: (text) => setFailed(safe(text))
+};
+
+;// CONCATENATED MODULE: ./src/inputs.ts
+/**
+ * The action's inputs, read and validated in one place before any network call, from the
+ * table in input-table.ts. Nothing else in the code calls core.getInput.
+ */
+
+
+
+
+
+
+
+
+/** core.getInput, with TF_API_TOKEN behind an empty `token`; secrets are masked at once. */
+function readInput(name) {
+    if (name === 'token') {
+        const token = getInput('token') || (process.env.TF_API_TOKEN ?? '').trim();
+        if (token)
+            core_setSecret(token);
+        return token;
+    }
+    const value = getInput(name);
+    if (name === 'github-token' && value)
+        core_setSecret(value);
+    // Ignored where previews are written: one workflow may serve pull requests and pushes.
+    if (name === 'require-reviewed-plan' && isPullRequestEvent(process.env)) {
+        if (value.trim() === 'true')
+            log.info('require-reviewed-plan is ignored on pull requests.');
+        return 'false';
+    }
+    return value;
+}
+function isPullRequestEvent(env) {
+    const event = env.GITHUB_EVENT_NAME ?? '';
+    return event === 'pull_request' || event === 'pull_request_target';
+}
+/**
+ * Reads, validates and freezes every input. Throws one InputError listing every problem:
+ * those of single values and combinations first, then the directory (which needs the disk).
+ */
+function getInputs() {
+    const { values, problems } = readInputTable(readInput);
+    const root = process.env.GITHUB_WORKSPACE || process.cwd();
+    let resolved;
+    if (values['run-id'] || values['configuration-version']) {
+        // Nothing is packed: the checkout may be absent, and directory is '.' (an input rule).
+        resolved = { workspaceRoot: path.resolve(root), directory: path.resolve(root) };
+    }
+    else {
+        try {
+            resolved = resolveDirectory(values.directory ?? '.', root);
+        }
+        catch (error) {
+            if (!(error instanceof InputError))
+                throw error;
+            problems.push(...error.problems);
+        }
+    }
+    if (problems.length > 0 || !resolved)
+        throw new InputError(problems);
+    const v = values;
+    return Object.freeze({
+        token: v.token,
+        baseUrl: v.hostname,
+        organization: v.organization || undefined,
+        workspace: v.workspace,
+        workspaceIsId: isWorkspaceId(v.workspace),
+        directory: resolved.directory,
+        workspaceRoot: resolved.workspaceRoot,
+        speculative: v.speculative,
+        apply: v.apply,
+        isDestroy: v['is-destroy'],
+        wait: v.wait,
+        cancelOnTimeout: v['cancel-on-timeout'],
+        savePlan: v['save-plan'],
+        refresh: v.refresh,
+        refreshOnly: v['refresh-only'],
+        commentOnPr: v['comment-on-pr'],
+        requireReviewedPlan: v['require-reviewed-plan'],
+        sensitiveOutputs: v['sensitive-outputs'],
+        message: v.message || deriveMessage(process.env),
+        targets: Object.freeze(v.targets),
+        replace: Object.freeze(v.replace),
+        variables: Object.freeze(v.variables),
+        timeoutMs: v.timeout,
+        terraformVersion: v['terraform-version'],
+        githubToken: v['github-token'],
+        runId: v['run-id'] || undefined,
+        discard: v.discard,
+        comment: v.comment || deriveComment(process.env),
+        configurationVersion: v['configuration-version'] || undefined
+    });
+}
+const POST_INPUTS = ['token', 'hostname', 'cancel-on-timeout', 'comment'];
+/** The inputs the post step uses, read alone: a later problem elsewhere cannot stop it. */
+function getPostInputs() {
+    const { values, problems } = input_table_readInputTable(readInput, POST_INPUTS);
+    if (problems.length > 0)
+        throw new input_parsers_InputError(problems);
+    const v = values;
+    return Object.freeze({
+        token: v.token,
+        baseUrl: v.hostname,
+        cancelOnTimeout: v['cancel-on-timeout'],
+        comment: v.comment || deriveComment(process.env)
+    });
+}
+/**
+ * "GitHub Actions: acme/infra, workflow "deploy", run 42 (attempt 2), actor octocat
+ * (https://github.com/acme/infra/actions/runs/7)": the run's history in HCP Terraform then
+ * shows which workflow run applied, discarded or canceled it.
+ */
+function deriveComment(env) {
+    const repository = env.GITHUB_REPOSITORY?.trim();
+    const workflow = env.GITHUB_WORKFLOW?.trim();
+    const runNumber = env.GITHUB_RUN_NUMBER?.trim();
+    const attempt = env.GITHUB_RUN_ATTEMPT?.trim();
+    const actor = env.GITHUB_ACTOR?.trim();
+    const runId = env.GITHUB_RUN_ID?.trim();
+    const server = (env.GITHUB_SERVER_URL?.trim() || 'https://github.com').replace(/\/+$/, '');
+    const run = runNumber
+        ? `run ${runNumber}${attempt && attempt !== '1' ? ` (attempt ${attempt})` : ''}`
+        : '';
+    const parts = [
+        repository,
+        workflow ? `workflow ${JSON.stringify(workflow)}` : '',
+        run,
+        actor ? `actor ${actor}` : ''
+    ].filter(Boolean);
+    let comment = 'GitHub Actions';
+    if (parts.length > 0)
+        comment += `: ${parts.join(', ')}`;
+    if (repository && runId)
+        comment += ` (${server}/${repository}/actions/runs/${runId})`;
+    return comment;
+}
+/** "Triggered by GitHub Actions: acme/infra @ <sha> (workflow "Terraform", run 42)". */
+function deriveMessage(env) {
+    const repository = env.GITHUB_REPOSITORY?.trim();
+    const sha = env.GITHUB_SHA?.trim();
+    const workflow = env.GITHUB_WORKFLOW?.trim();
+    const runNumber = env.GITHUB_RUN_NUMBER?.trim();
+    const runId = env.GITHUB_RUN_ID?.trim();
+    const where = [repository, sha].filter(Boolean).join(' @ ');
+    const details = [
+        workflow ? `workflow ${JSON.stringify(workflow)}` : '',
+        runNumber ? `run ${runNumber}` : runId ? `run id ${runId}` : ''
+    ].filter(Boolean);
+    let message = 'Triggered by GitHub Actions';
+    if (where)
+        message += `: ${where}`;
+    if (details.length > 0)
+        message += ` (${details.join(', ')})`;
+    return message;
+}
+/** Real paths of the workspace root and of `directory`, which must lie inside it. */
+function resolveDirectory(input, root) {
+    let workspaceRoot;
+    try {
+        workspaceRoot = fs.realpathSync(root);
+    }
+    catch {
+        throw new InputError('directory', `Input "directory" is resolved inside GITHUB_WORKSPACE, but the workspace ${JSON.stringify(root)} does not exist; check the checkout step.`);
+    }
+    // Resolve against the unresolved root too: an absolute input may spell the root's symlink.
+    const candidate = path.resolve(root, input);
+    let directory;
+    try {
+        directory = fs.realpathSync(candidate);
+    }
+    catch {
+        throw new InputError('directory', `Input "directory" must name an existing directory inside the workspace (relative to GITHUB_WORKSPACE); ${JSON.stringify(input)} does not exist.`);
+    }
+    const relative = relativeInside(workspaceRoot, directory);
+    if (relative === null) {
+        throw new InputError('directory', `Input "directory" must stay inside the workspace ${JSON.stringify(workspaceRoot)} (relative to GITHUB_WORKSPACE, symlinks resolved); ${JSON.stringify(input)} leads to ${JSON.stringify(directory)}.`);
+    }
+    // actions/checkout may leave a token in .git/config: never pack git internals.
+    if (hasGitSegment(relative)) {
+        throw new InputError('directory', `Input "directory" must not be or lie inside a .git directory; got ${JSON.stringify(input)}.`);
+    }
+    if (!fs.statSync(directory).isDirectory()) {
+        throw new InputError('directory', `Input "directory" must name a directory inside the workspace, not a file; got ${JSON.stringify(input)}.`);
+    }
+    return { workspaceRoot, directory };
+}
 
 ;// CONCATENATED MODULE: ./src/retry.ts
 /**
@@ -32346,103 +32463,6 @@ async function stopRun(api, runId, comment, clock) {
 async function findRunOf(api, workspaceId, configurationVersionId) {
     return (await api.listRuns(workspaceId)).find(candidate => relatedId(candidate, 'configuration-version') === configurationVersionId);
 }
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
-;// CONCATENATED MODULE: ./src/plain-text.ts
-/**
- * What untrusted text keeps when it is shown to people, in the log or in markdown: no
- * terminal escapes or control characters, and no character that changes how text looks
- * without showing itself: bidirectional controls (U+202E makes `txt.exe` read `exe.txt`) and
- * zero-width or blank format characters (two addresses that look alike but differ).
- */
-// CSI/OSC escape sequences: Terraform colours its logs unless told otherwise.
-// Matching control characters is the point of these two patterns.
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)?/g;
-// C0 controls other than tab and newline, DEL, and C1 controls (U+0085 is white space to
-// the runner, which trims it before looking for a command).
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g;
-// Bidi marks, embeddings, overrides and isolates; zero-width space, joiners, word joiner,
-// invisible operators, BOM; soft hyphen, grapheme joiner, Hangul and Khmer fillers,
-// Mongolian vowel separator, deprecated format controls, interlinear annotations, and the
-// tag characters that can smuggle ASCII unseen. Combining marks stand alone, outside the
-// class, where each is matched by itself.
-const INVISIBLE = /\u034f|\u17b4|\u17b5|[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb\u{e0000}-\u{e007f}]/gu;
-/** Line breaks as `\n` (a lone `\r` too), without colour codes or control characters. */
-function stripControls(text) {
-    return text.replace(/\r\n?/g, '\n').replace(ANSI, '').replace(CONTROL, '');
-}
-/** Replaces each invisible character with its code, e.g. `<U+202E>`. */
-function revealInvisible(text) {
-    return text.replace(INVISIBLE, char => {
-        const code = char.codePointAt(0) ?? 0;
-        return `<U+${code.toString(16).toUpperCase().padStart(4, '0')}>`;
-    });
-}
-
-;// CONCATENATED MODULE: ./src/safe-log.ts
-/**
- * How the action writes to the step's log, so that nothing a run or a server says can steer
- * the runner (docs/github-notes.md §1, docs/contract.md "Untrusted input"):
- * - run output goes through `printUntrusted`: between `::stop-commands::<fresh token>` and
- *   `::<token>::`, written in one synchronous call, so no command of the action's own can
- *   ever fall inside a pause, whoever logs what and when;
- * - the action's own lines, which quote server strings (names, statuses, error messages),
- *   go through `log`: redacted, then neutralised (no line break of the runner's left raw, no
- *   line that starts with `::`, no `##[`), with invisible characters shown.
- */
-
-
-
-
-
-/** The legacy command prefix, which the runner finds anywhere in a line. */
-const LEGACY = /##\[/g;
-/** `::` after leading white space (the runner trims .NET white space, NEL included). */
-const LEADING_COMMAND = /^([\s\u0085]*):(?=:)/gm;
-/** Text the runner reads as no command, whatever part of a line it ends up in. */
-function neutralise(text) {
-    return revealInvisible(stripControls(text))
-        .replace(LEADING_COMMAND, '$1: ')
-        .replace(LEGACY, '# #[');
-}
-/** Redacted and neutralised: for every line the action writes itself. */
-function safe(text) {
-    return neutralise(redaction_stepSecrets.redact(text));
-}
-/**
- * Prints lines from a run (or anything else outside the action) as they are, but with
- * commands paused by a token nobody can guess. `##[` is shown as `# #[`, so that the
- * log viewer draws no fake group or error line either.
- */
-function printUntrusted(lines) {
-    if (lines.length === 0)
-        return;
-    // Built before the pause opens: nothing can throw between the pause and its end.
-    const body = lines.map(line => `${stepSecrets.redact(line).replace(LEGACY, '# #[')}${EOL}`);
-    const token = randomUUID();
-    process.stdout.write(`::stop-commands::${token}${EOL}`);
-    try {
-        process.stdout.write(body.join(''));
-    }
-    finally {
-        process.stdout.write(`::${token}::${EOL}`);
-    }
-}
-/** The action's own log lines and annotations; server text inside them is made harmless. */
-const log = {
-    info: (text) => info(safe(text)),
-    debug: (text) => core_debug(safe(text)),
-    warning: (text, properties) => warning(safe(text), properties),
-    error: (text, properties) => error(safe(text), properties),
-    notice: (text, properties) => notice(safe(text), properties),
-    /** The step's final `::error::` and exit code. */
-    failed: (text) => setFailed(safe(text))
-};
 
 ;// CONCATENATED MODULE: ./src/state.ts
 /**

@@ -14,6 +14,7 @@ const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
 export class PlanChangesReader implements BodySink<ResourceChange[]> {
   private changes: ResourceChange[] = [];
   private readonly scanner: ResourceChangesScanner;
+  private formatVersion = false;
 
   constructor(maxEntryBytes = MAX_ENTRY_BYTES) {
     this.scanner = new ResourceChangesScanner(
@@ -24,6 +25,9 @@ export class PlanChangesReader implements BodySink<ResourceChange[]> {
         entry: text => {
           const change = resourceChangeFromEntry(parseEntry(text));
           if (change) this.changes.push(change);
+        },
+        key: name => {
+          if (name === 'format_version') this.formatVersion = true;
         }
       },
       maxEntryBytes
@@ -32,6 +36,15 @@ export class PlanChangesReader implements BodySink<ResourceChange[]> {
 
   write(chunk: Buffer): void {
     this.scanner.write(chunk);
+  }
+
+  /**
+   * Whether the top-level object has Terraform's `format_version` key. Terraform leaves
+   * `resource_changes` out of a plan without changes, so only this tells an empty plan
+   * from a body that is no plan at all.
+   */
+  get isTerraformPlan(): boolean {
+    return this.formatVersion;
   }
 
   end(): ResourceChange[] {

@@ -19,6 +19,8 @@ export interface ScanEvents {
   arrayStart(): void;
   /** The text of one entry that is an object. */
   entry(text: string): void;
+  /** A key of the top-level object (keys longer than 64 bytes read as ''). */
+  key?(name: string): void;
 }
 
 const QUOTE = 0x22;
@@ -86,6 +88,7 @@ export class ResourceChangesScanner {
         if (keyFrom >= 0 && this.key) {
           this.key.add(chunk.subarray(keyFrom, i));
           this.lastKey = this.key.overflow ? '' : keyText(this.key.bytes());
+          this.events.key?.(this.lastKey);
           this.key = undefined;
           keyFrom = -1;
         }

@@ -3,8 +3,12 @@
  * hidden marker and updated in place, so the PR always shows the newest run.
  */
 import { readFile } from 'node:fs/promises';
-import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
+import { log } from '../safe-log.js';
+import { GITHUB_TIMEOUT_MS, gitHubClient, httpStatusOf, repositoryOf } from '../github/client.js';
+import { describeIdentity, resolveOwnIdentity } from '../github/identity.js';
+import { authorsText, findOwnComment } from '../github/own-comment.js';
+import { safeLabel } from '../safe-label.js';
+import { fingerprintLine } from '../review/plan-fingerprint.js';
 import { COMMENT_MAX_LENGTH, renderContextFromEnv, renderReport } from './render.js';
 import type { RunReport } from './types.js';
 
@@ -21,10 +25,6 @@ export interface UpsertPrCommentOptions {
 }
 
 const PR_EVENTS = new Set(['pull_request', 'pull_request_target']);
-// 100 comments a page (GitHub's maximum) × 300 pages: beyond any real PR, but bounded.
-const PER_PAGE = 100;
-const MAX_PAGES = 300;
-const TIMEOUT_MS = 60_000;
 
 /**
  * The hidden marker naming the workspace. Organization and workspace names use only
@@ -56,17 +56,16 @@ async function pullRequestFromEvent(env: NodeJS.ProcessEnv): Promise<PullRequest
     repository?: { full_name?: unknown };
   };
   const number = payload.pull_request?.number ?? payload.number;
-  const fullName = env['GITHUB_REPOSITORY'] || payload.repository?.full_name;
   if (typeof number !== 'number' || !Number.isInteger(number) || number <= 0) {
     return 'the event has no pull request number';
   }
-  const [owner, repo, ...rest] = typeof fullName === 'string' ? fullName.split('/') : [];
-  if (!owner || !repo || rest.length > 0) return 'the repository is unknown';
-  return { owner, repo, number };
+  const repository = repositoryOf(env['GITHUB_REPOSITORY'] || payload.repository?.full_name);
+  if (!repository) return 'the repository is unknown';
+  return { ...repository, number };
 }
 
 function failureWarning(error: unknown): string {
-  const status = (error as { status?: unknown }).status;
+  const status = httpStatusOf(error);
   const message = error instanceof Error ? error.message : String(error);
   if (status === 401 || status === 403 || status === 404) {
     // Pull requests from forks get a read-only GITHUB_TOKEN: expected, and no reason to fail.
@@ -76,8 +75,25 @@ function failureWarning(error: unknown): string {
       'from forks get a read-only token. The run itself is not affected.'
     );
   }
-  const code = typeof status === 'number' ? `HTTP ${status}: ` : '';
+  const code = status !== undefined ? `HTTP ${status}: ` : '';
   return `Could not write the PR comment (${code}${message}). The run itself is not affected.`;
+}
+
+/**
+ * The comment's hidden head: the marker, then the fingerprint of the plan's resource changes
+ * when the report lists them (what require-reviewed-plan compares against). Rendered before
+ * every section, so it is never cut for size.
+ */
+function commentHead(marker: string, report: RunReport): string {
+  if (report.resourceChanges === undefined) return marker;
+  return `${marker}\n${fingerprintLine(report.resourceChanges)}`;
+}
+
+function impostorWarning(authors: readonly string[], own: string, pr: number): string {
+  return (
+    `Ignored comments on #${pr} that carry this workspace's marker but were written by ` +
+    `${authorsText(authors)}, not by ${safeLabel(own, 60)}: they are never edited or trusted.`
+  );
 }
 
 /**
@@ -89,46 +105,36 @@ export async function upsertPrComment(options: UpsertPrCommentOptions): Promise<
   const env = options.env ?? process.env;
   const eventName = env['GITHUB_EVENT_NAME'] ?? '';
   if (!PR_EVENTS.has(eventName)) {
-    core.debug(`No PR comment: the event is '${eventName}', not a pull request`);
+    log.debug(`No PR comment: the event is '${eventName}', not a pull request`);
     return 'skipped';
   }
   if (!options.githubToken) {
-    core.info('No PR comment: github-token is empty');
+    log.info('No PR comment: github-token is empty');
     return 'skipped';
   }
   const target = await pullRequestFromEvent(env);
   if (typeof target === 'string') {
-    core.warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
+    log.warning(`Could not write the PR comment: ${target}. The run itself is not affected.`);
     return 'failed';
   }
 
   const marker = commentMarker(options.workspaceKey);
   const body = renderReport(options.report, {
     maxLength: COMMENT_MAX_LENGTH,
-    marker,
+    marker: commentHead(marker, options.report),
     context: renderContextFromEnv(env)
   });
-  const signal = AbortSignal.timeout(TIMEOUT_MS);
+  const signal = AbortSignal.timeout(GITHUB_TIMEOUT_MS);
   const request = { signal };
   try {
-    // getOctokit reads GITHUB_API_URL once at import; pass it so GHES and tests are honoured.
-    const octokit = getOctokit(options.githubToken, {
-      baseUrl: (env['GITHUB_API_URL'] || 'https://api.github.com').replace(/\/+$/, '')
-    });
-    const pages = octokit.paginate.iterator(octokit.rest.issues.listComments, {
-      owner: target.owner,
-      repo: target.repo,
-      issue_number: target.number,
-      per_page: PER_PAGE,
-      request
-    });
-    let existing: { id: number; body?: string } | undefined;
-    let pageCount = 0;
-    for await (const page of pages) {
-      // Only a comment that starts with our marker is ours: a quote elsewhere is not.
-      existing = page.data.find(c => (c.body ?? '').trimStart().startsWith(marker));
-      if (existing !== undefined || ++pageCount >= MAX_PAGES) break;
+    const octokit = gitHubClient(options.githubToken, env);
+    const identity = await resolveOwnIdentity(octokit, signal);
+    log.debug(`The github-token writes as ${describeIdentity(identity)}`);
+    const scan = await findOwnComment(octokit, target, { marker, identity, signal });
+    if (scan.impostors.length > 0) {
+      log.warning(impostorWarning(scan.impostors, identity.login, target.number));
     }
+    const existing = scan.comment;
     if (existing !== undefined) {
       if (existing.body !== body) {
         await octokit.rest.issues.updateComment({
@@ -139,8 +145,13 @@ export async function upsertPrComment(options: UpsertPrCommentOptions): Promise<
           request
         });
       }
-      core.info(`Updated the PR comment for ${options.workspaceKey} on #${target.number}`);
+      log.info(`Updated the PR comment for ${options.workspaceKey} on #${target.number}`);
       return 'updated';
+    }
+    if (scan.pagesRead < scan.pagesTotal) {
+      log.warning(
+        `PR #${target.number} has ${scan.pagesTotal} pages of comments; this workspace's comment is not on the first page nor on the newest ${scan.pagesRead - 1}, so a new one is written.`
+      );
     }
     await octokit.rest.issues.createComment({
       owner: target.owner,
@@ -149,10 +160,10 @@ export async function upsertPrComment(options: UpsertPrCommentOptions): Promise<
       body,
       request
     });
-    core.info(`Commented on #${target.number} for ${options.workspaceKey}`);
+    log.info(`Commented on #${target.number} for ${options.workspaceKey}`);
     return 'created';
   } catch (error) {
-    core.warning(failureWarning(error));
+    log.warning(failureWarning(error));
     return 'failed';
   }
 }
