@@ -27,6 +27,7 @@ interface ActionYml {
 const read = (relative: string) =>
   fs.readFileSync(fileURLToPath(new URL(relative, import.meta.url)), 'utf8');
 const action = parse(read('../action.yml')) as ActionYml;
+const contract = read('../docs/contract.md');
 const table = Object.entries(INPUTS) as [InputName, InputSpec<unknown>][];
 
 describe('action.yml', () => {
@@ -67,6 +68,23 @@ describe('action.yml', () => {
     for (const output of Object.values(action.outputs)) {
       expect(typeof output.description).toBe('string');
     }
+  });
+
+  it('declares every input and output of the contract (docs/contract.md)', () => {
+    // The first cell of each row of a table under `## heading`: every `name` in it.
+    const names = (heading: string) => {
+      const section = contract.split(`\n## ${heading}\n`)[1]?.split('\n## ')[0] ?? '';
+      return section
+        .split('\n')
+        .filter(line => line.startsWith('| `'))
+        .flatMap(line => [...line.split('|')[1].matchAll(/`([^`]+)`/g)].map(match => match[1]));
+    };
+    const inputs = names('Inputs');
+    const outputs = names('Outputs');
+    expect(inputs.length).toBeGreaterThan(25);
+    expect(outputs.length).toBeGreaterThan(15);
+    expect(inputs.filter(name => !(name in action.inputs))).toEqual([]);
+    expect(outputs.filter(name => !(name in action.outputs))).toEqual([]);
   });
 
   it('runs on node24 with the main and post bundles', () => {

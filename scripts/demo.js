@@ -11,6 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../emulator/server.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// The Node that runs the bundle: this one, or DEMO_NODE (the tests run the demo on the
+// runtime action.yml declares as well).
+const node = process.env.DEMO_NODE || process.execPath;
 
 /** Runs dist/index.js as the runner would and prints its outputs and summary. */
 async function runStep(title, emulator, inputs) {
@@ -42,7 +45,7 @@ async function runStep(title, emulator, inputs) {
   };
   console.log(`\n=== ${title} ===\n`);
   const code = await new Promise(resolve => {
-    const child = spawn(process.execPath, [path.join(root, 'dist/index.js')], {
+    const child = spawn(node, [path.join(root, 'dist/index.js')], {
       env,
       stdio: ['ignore', 'pipe', 'inherit']
     });
