@@ -41485,29 +41485,44 @@ async function collectRunResults(api, facts, options) {
         }
     };
     const runId = facts.runId;
-    const run = (await part('run', () => api.getRun(runId)))?.data;
+    // The step's own last read of a run that has stopped moving is as good as a new one.
+    const known = options.run;
+    const run = known?.id === runId && known.attributes?.status === facts.runStatus
+        ? known
+        : (await part('run', () => api.getRun(runId)))?.data;
     if (!run)
         return nothing;
-    const costEstimate = await part('cost estimate', () => readCost(api, run));
-    const checks = (await part('policy checks', () => api.listPolicyChecks(runId))) ?? [];
-    const stages = await part('task stages', () => readStages(api, runId));
-    const stagePolicies = (stages &&
-        (await part('policy evaluations', () => readEvaluations(api, stages.evaluations)))) ??
-        [];
-    const policies = sortPolicies([...checks.flatMap(sentinelCheckRows), ...stagePolicies]);
-    const taskResults = stages ? taskRows(stages.stages, stages.results) : [];
-    let outputs;
-    const planOnly = run.attributes?.['plan-only'] === true;
-    if (facts.workspaceId && shouldReadOutputs(run.attributes?.status, planOnly, facts.hasChanges)) {
+    // The parts do not depend on each other: read them side by side.
+    const readOutputs = async () => {
+        const planOnly = run.attributes?.['plan-only'] === true;
         const workspaceId = facts.workspaceId;
-        outputs = await part('outputs', () => readTerraformOutputs(api, workspaceId, {
+        if (!workspaceId || !shouldReadOutputs(run.attributes?.status, planOnly, facts.hasChanges)) {
+            return undefined;
+        }
+        return part('outputs', () => readTerraformOutputs(api, workspaceId, {
             readSensitive: options.sensitiveOutputs,
             deadline: options.deadline,
             clock: options.clock,
             signal: options.signal,
             warn: options.warn
         }));
-    }
+    };
+    const readStagesAndPolicies = async () => {
+        const stages = await part('task stages', () => readStages(api, runId));
+        const policies = (stages &&
+            (await part('policy evaluations', () => readEvaluations(api, stages.evaluations)))) ??
+            [];
+        return { stages, policies };
+    };
+    const [costEstimate, checks, staged, outputs] = await Promise.all([
+        part('cost estimate', () => readCost(api, run)),
+        part('policy checks', () => api.listPolicyChecks(runId)),
+        readStagesAndPolicies(),
+        readOutputs()
+    ]);
+    const { stages, policies: stagePolicies } = staged;
+    const policies = sortPolicies([...(checks ?? []).flatMap(sentinelCheckRows), ...stagePolicies]);
+    const taskResults = stages ? taskRows(stages.stages, stages.results) : [];
     const results = {
         terraformOutputs: outputs?.outputs,
         outputsUnavailable: outputs?.unavailable,
@@ -44188,8 +44203,11 @@ async function run(options = {}) {
     }
     budget?.wrapUp(WRAP_UP_MS);
     const facts = driver?.facts ?? {};
-    const produced = await readRunResults(client, driver, inputs, clock, cancellation.signal);
-    const changes = await readResourceChanges(client, facts);
+    // Both only read; side by side, the report waits for the slower one alone.
+    const [produced, changes] = await Promise.all([
+        readRunResults(client, driver, inputs, clock, cancellation.signal),
+        readResourceChanges(client, facts)
+    ]);
     const report = buildReport(outcome, facts, inputs, changes, produced.results);
     // The comment, the summary and the outputs never pass the runner's masking.
     await publishReport(stepSecrets.redactDeep(report), inputs, produced.sensitiveValues);
@@ -44335,7 +44353,8 @@ async function readRunResults(client, driver, inputs, clock, signal) {
         signal,
         info: message => log.info(message),
         warn: message => log.warning(message),
-        debug: message => log.debug(message)
+        debug: message => log.debug(message),
+        run: driver.lastRun
     });
 }
 /** Resource-level changes for the report; a missing permission is a line, never a failure. */
