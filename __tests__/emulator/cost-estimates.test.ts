@@ -3,15 +3,13 @@ import { startEmulator, type Emulator } from '../../emulator/server.js';
 import {
   api,
   apiJson,
-  createRun,
   getRun,
-  MAIN_TF,
   post,
   statusesSeen,
-  uploadConfig,
   waitForStatus,
   type Doc,
-  type Resource
+  type Resource,
+  scenarioRun
 } from './helpers.js';
 
 type Scenario = Parameters<Emulator['setScenario']>[1];
@@ -27,15 +25,8 @@ describe('emulator cost estimates', () => {
     await emu.close();
   });
 
-  async function run(
-    scenario: Scenario,
-    attributes: Record<string, unknown> = {}
-  ): Promise<Resource> {
-    const ws = emu.addWorkspace({ name: `costs-${++counter}` });
-    emu.setScenario(ws.id, scenario);
-    const cv = await uploadConfig(emu, ws.id, { files: { 'main.tf': MAIN_TF } });
-    return createRun(emu, ws.id, cv.id, attributes);
-  }
+  const run = (scenario: Scenario, attributes: Record<string, unknown> = {}) =>
+    scenarioRun(emu, `costs-${++counter}`, scenario, attributes);
 
   async function estimateOf(runId: string): Promise<Resource> {
     const doc = await getRun(emu, runId);

@@ -167,6 +167,22 @@ export async function createRun(
   return (await apiJson(emu, '/runs', post(runBody(wsId, cvId, attributes)))).data;
 }
 
+/**
+ * A run of a new workspace `name` under `scenario`, from the standard configuration: what
+ * the tests of one scenario knob each start with.
+ */
+export async function scenarioRun(
+  emu: Emulator,
+  name: string,
+  scenario: Parameters<Emulator['setScenario']>[1],
+  attributes: Record<string, unknown> = {}
+): Promise<Resource> {
+  const ws = emu.addWorkspace({ name });
+  emu.setScenario(ws.id, scenario);
+  const cv = await uploadConfig(emu, ws.id, { files: { 'main.tf': MAIN_TF } });
+  return createRun(emu, ws.id, cv.id, attributes);
+}
+
 export async function getRun(emu: Emulator, runId: string): Promise<Doc> {
   return apiJson(emu, `/runs/${runId}?include=plan,apply`);
 }

@@ -3,16 +3,14 @@ import { startEmulator, type Emulator } from '../../emulator/server.js';
 import {
   api,
   apiJson,
-  createRun,
   included,
-  MAIN_TF,
   post,
   statusesSeen,
-  uploadConfig,
   waitForStatus,
   type Doc,
   type ListDoc,
-  type Resource
+  type Resource,
+  scenarioRun
 } from './helpers.js';
 
 type Scenario = Parameters<Emulator['setScenario']>[1];
@@ -34,15 +32,8 @@ describe('emulator Sentinel policy checks', () => {
     await emu.close();
   });
 
-  async function run(
-    scenario: Scenario,
-    attributes: Record<string, unknown> = {}
-  ): Promise<Resource> {
-    const ws = emu.addWorkspace({ name: `policies-${++counter}` });
-    emu.setScenario(ws.id, scenario);
-    const cv = await uploadConfig(emu, ws.id, { files: { 'main.tf': MAIN_TF } });
-    return createRun(emu, ws.id, cv.id, attributes);
-  }
+  const run = (scenario: Scenario, attributes: Record<string, unknown> = {}) =>
+    scenarioRun(emu, `policies-${++counter}`, scenario, attributes);
 
   async function checkOf(runId: string): Promise<Resource> {
     const list = await apiJson<ListDoc>(emu, `/runs/${runId}/policy-checks`);

@@ -13,7 +13,8 @@ import {
   waitForStatus,
   type Doc,
   type ListDoc,
-  type Resource
+  type Resource,
+  scenarioRun
 } from './helpers.js';
 
 type Scenario = Parameters<Emulator['setScenario']>[1];
@@ -79,15 +80,8 @@ describe('emulator task stages', () => {
     await emu.close();
   });
 
-  async function run(
-    scenario: Scenario,
-    attributes: Record<string, unknown> = {}
-  ): Promise<Resource> {
-    const ws = emu.addWorkspace({ name: `tasks-${++counter}` });
-    emu.setScenario(ws.id, scenario);
-    const cv = await uploadConfig(emu, ws.id, { files: { 'main.tf': MAIN_TF } });
-    return createRun(emu, ws.id, cv.id, attributes);
-  }
+  const run = (scenario: Scenario, attributes: Record<string, unknown> = {}) =>
+    scenarioRun(emu, `tasks-${++counter}`, scenario, attributes);
 
   const stagesOf = (runId: string) =>
     apiJson<StageList>(emu, `/runs/${runId}/task-stages?include=task_results,policy_evaluations`);
