@@ -5,6 +5,8 @@
  * peak RSS. Our packer runs in a child process so its memory is measured alone;
  * "pack+upload" also PUTs the archive to the upload URL of a configuration version of the
  * local TFE emulator, with the action's own upload code (streamed with Content-Length).
+ * Then the latency part (bench/latency.ts) on the same runtimes. `BENCH_PARTS=latency` (or
+ * `packing`) runs one part only.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -13,6 +15,7 @@ import * as path from 'node:path';
 import { packDirectory } from '../src/slug/index.js';
 import { TfeClient } from '../src/tfe/client.js';
 import { makeBenchTree } from './bench-tree.js';
+import { type LatencyRow, measureLatency, printLatency } from './latency.js';
 
 interface ChildReport {
   readonly packMs: number;
@@ -217,7 +220,7 @@ async function measure(
   };
 }
 
-function print(rows: Row[], load: { before: number[]; after: number[] }): void {
+function print(rows: Row[]): void {
   const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const ratio = (ms: number, tar: number) => `${s(ms)} (${(ms / tar).toFixed(2)}×)`;
   const lines = [
@@ -234,10 +237,8 @@ function print(rows: Row[], load: { before: number[]; after: number[] }): void {
     )
   ];
   console.log(lines.join('\n'));
-  const avg = (l: number[]) => l.map(x => x.toFixed(1)).join(' ');
   console.log(
-    `\n${os.cpus().length} CPUs; load average ${avg(load.before)} before, ${avg(load.after)} after; ` +
-      'medians of the rounds, peak RSS the worst (VmHWM, MB = 2^20 bytes); ' +
+    '\nPacking: medians of the rounds, peak RSS the worst (VmHWM, MB = 2^20 bytes); ' +
       'targets: pack+upload ≤ 0.6× tar -czf, peak RSS < 120 MB and flat.'
   );
 }
@@ -342,23 +343,41 @@ async function uploadTarget(
 async function main(): Promise<void> {
   const scratch = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'slug-bench-')));
   const runtimes = benchRuntimes();
+  const parts = (process.env.BENCH_PARTS ?? 'packing,latency').split(',');
   const before = os.loadavg();
+  const rows: Row[] = [];
+  let latency: LatencyRow[] = [];
   try {
-    const goSlug = await buildGoSlug(scratch);
-    if (!goSlug) console.error('go-slug timing skipped: Go or the go-slug sources are missing');
-    const rows: Row[] = [];
-    const scales = (process.env.BENCH_SCALES ?? '1,2').split(',').map(Number);
-    for (const scale of scales) {
-      const tree = path.join(scratch, `tree-${scale}x`);
-      process.stderr.write(`making the ${scale}× tree…\n`);
-      makeBenchTree(tree, scale);
-      rows.push(await measure(`${scale}×`, tree, scratch, runtimes, goSlug, scale === 1 ? 3 : 2));
-      fs.rmSync(tree, { recursive: true, force: true });
+    if (parts.includes('packing')) {
+      const goSlug = await buildGoSlug(scratch);
+      if (!goSlug) console.error('go-slug timing skipped: Go or the go-slug sources are missing');
+      const scales = (process.env.BENCH_SCALES ?? '1,2').split(',').map(Number);
+      for (const scale of scales) {
+        const tree = path.join(scratch, `tree-${scale}x`);
+        process.stderr.write(`making the ${scale}× tree…\n`);
+        makeBenchTree(tree, scale);
+        rows.push(await measure(`${scale}×`, tree, scratch, runtimes, goSlug, scale === 1 ? 3 : 2));
+        fs.rmSync(tree, { recursive: true, force: true });
+      }
     }
-    print(rows, { before, after: os.loadavg() });
+    if (parts.includes('latency')) {
+      // The emulator lives in this process only now, after the packers measured their memory.
+      const action = path.join(projectRoot(), '.bench-build', 'action', 'index.js');
+      const rounds = Number(process.env.BENCH_LATENCY_ROUNDS ?? 5);
+      latency = await measureLatency(runtimes, action, rounds);
+    }
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
+  if (rows.length > 0) print(rows);
+  if (latency.length > 0) {
+    if (rows.length > 0) console.log('');
+    printLatency(latency);
+  }
+  const avg = (l: number[]) => l.map(x => x.toFixed(1)).join(' ');
+  console.log(
+    `\n${os.cpus().length} CPUs; load average ${avg(before)} before, ${avg(os.loadavg())} after.`
+  );
 }
 
 const args = process.argv.slice(2);

@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5017);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5077);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5017:
+/***/ 5077:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40194,6 +40194,97 @@ function workspaceMismatch(workspace, request) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/poll-schedule.ts
+/**
+ * When to read a waiting run again, and its log. Run reads count against the API's rate
+ * limit (docs/tfe-api-notes.md §3.1, shared by every job of the token's user): they come out
+ * of a token bucket (`burst` at most at once, refilled at `perSecond`; in any T seconds of a
+ * wait at most `burst + perSecond × T` reads), and the schedule spends less than the refill
+ * where it can. Log reads go to the blob store, which the limit does not count (§3.2): while
+ * a phase is queued or runs its log is read often, and the log's end marker (ETX, §8.4) says
+ * the run is about to change, so the run is read at once, then a few times shortly after
+ * (TFE reports a phase's end a moment after its log ends). Pure functions over an immutable
+ * state; the driver does the waiting.
+ */
+const DEFAULT_POLL_POLICY = {
+    firstMs: 50,
+    maxMs: 1000,
+    logOpenMs: 4000,
+    afterEndMs: 250,
+    burst: 3,
+    perSecond: 1,
+    logFirstMs: 150,
+    logFactor: 1.5,
+    logMaxMs: 500,
+    logIdleMaxMs: 2000
+};
+/**
+ * A full bucket, and the run as the step just learnt it (the create or the look-up answer)
+ * counted as the first read: the next one comes `firstMs` later.
+ */
+function startRunReads(now, policy = DEFAULT_POLL_POLICY) {
+    return { tokens: policy.burst, at: now, count: 1, lastReadAt: now, eager: false };
+}
+/** What the followed log (none: undefined) says about the run. */
+function runLook(log) {
+    if (!log || log.done)
+        return 'quiet';
+    if (log.endMarkerSeen)
+        return 'ending';
+    // A log that began without STX will not mark its end either: it tells nothing.
+    return log.bytesRead === 0 || log.startMarkerSeen ? 'following' : 'quiet';
+}
+/** When the run may be read next (epoch ms): never before the bucket holds a whole read. */
+function nextRunReadAt(reads, look, policy = DEFAULT_POLL_POLICY) {
+    const tokenAt = reads.tokens >= 1 ? reads.at : reads.at + ((1 - reads.tokens) * 1000) / policy.perSecond;
+    if (reads.eager)
+        return tokenAt;
+    return Math.max(reads.lastReadAt + runReadWait(reads.count, look, policy), tokenAt);
+}
+function runReadWait(count, look, policy) {
+    if (count === 1)
+        return policy.firstMs;
+    if (look === 'following')
+        return policy.logOpenMs;
+    return look === 'ending' ? policy.afterEndMs : policy.maxMs;
+}
+/** The run was read at `now` (when the request was sent). */
+function afterRunRead(reads, now, policy = DEFAULT_POLL_POLICY) {
+    const elapsed = Math.max(0, now - reads.at);
+    const refilled = Math.min(policy.burst, reads.tokens + (elapsed * policy.perSecond) / 1000);
+    return { tokens: refilled - 1, at: now, count: reads.count + 1, lastReadAt: now, eager: false };
+}
+/** A log's end marker was read: the run is read next as soon as the bucket allows. */
+function afterEndMarker(reads) {
+    return { ...reads, eager: true };
+}
+/**
+ * The wait before the next read of a followed log, after `emptyReads` reads with nothing
+ * new; `started`: the log has shown its first bytes (the phase runs, its end may come).
+ */
+function logReadDelay(emptyReads, started, policy = DEFAULT_POLL_POLICY) {
+    const ceiling = started ? policy.logMaxMs : policy.logIdleMaxMs;
+    return Math.min(ceiling, policy.logFirstMs * policy.logFactor ** emptyReads);
+}
+/**
+ * The phase whose log to follow between run reads: the apply once the run was confirmed
+ * and until the apply is over, else the plan until it is over, unless the run settled or
+ * pauses (nothing will be logged until someone acts).
+ */
+function followedPhase(run, plan, apply) {
+    if (run.settled || run.pause)
+        return undefined;
+    if (apply && !apply.final && (run.applying || apply.started))
+        return 'apply';
+    if (plan && !plan.final && !run.applying)
+        return 'plan';
+    return undefined;
+}
+/** The wait before read number `poll` + 2 of something a server processes in moments. */
+function pollDelay(poll, policy = DEFAULT_POLL_POLICY) {
+    return Math.min(policy.maxMs, policy.firstMs * 1.5 ** poll);
+}
+
 ;// CONCATENATED MODULE: external "node:string_decoder"
 const external_node_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:string_decoder");
 ;// CONCATENATED MODULE: ./src/run-log.ts
@@ -40234,6 +40325,21 @@ class PhaseLog {
     /** True once the end marker was read (or reading gave up). */
     get done() {
         return this.ended || this.failed;
+    }
+    /** Bytes read so far, markers included: it grows whenever a read brought something. */
+    get bytesRead() {
+        return this.offset;
+    }
+    /** The log began with STX: it marks its end too (a server without markers does neither). */
+    get startMarkerSeen() {
+        return this.started;
+    }
+    /**
+     * The last byte read was an ETX: the phase's end, once the phase says it is over (a log
+     * may also print the byte itself, so this is a hint to look at the run, not the end).
+     */
+    get endMarkerSeen() {
+        return this.heldEtx;
     }
     /** The last lines printed, for the report of an errored run. */
     lastLines() {
@@ -40530,6 +40636,7 @@ function checkWorkspace(name, attributes, use) {
 
 
 
+
 /** How often an unchanged status is repeated in the log. */
 const HEARTBEAT_MS = 30_000;
 class RunDriver {
@@ -40545,19 +40652,23 @@ class RunDriver {
     workspaceAutoApply = false;
     /** This step confirmed the apply: it then owns stopping the run, even one it did not create. */
     confirmedHere = false;
+    /** The run as last read, for the report (no second read of a settled run). */
+    lastRunRead;
     constructor(inputs, deps) {
         this.inputs = inputs;
         this.deps = deps;
         this.api = deps.api;
         this.clock = deps.clock;
         this.budget = deps.budget ?? new StepBudget(deps.clock, deps.signal, inputs.timeoutMs);
-        // Fast at first (a short speculative plan settles in seconds), never slower than 2 s
-        // (one GET every 2 s is far below the 30 requests/second limit).
-        this.poll = deps.poll ?? { firstMs: 400, factor: 1.3, maxMs: 2000 };
+        this.poll = { ...DEFAULT_POLL_POLICY, ...deps.poll };
     }
     /** What is known so far: a frozen snapshot. */
     get facts() {
         return this.current;
+    }
+    /** The run as the driver last read it (undefined before any read). */
+    get lastRun() {
+        return this.lastRunRead;
     }
     /** When the step's timeout ends (epoch ms): reads after the run must not wait past it. */
     get deadlineAt() {
@@ -40706,6 +40817,7 @@ class RunDriver {
         const { inputs } = this;
         const document = await this.api.getRun(runId);
         const run = document.data;
+        this.lastRunRead = run;
         const workspaceId = relatedId(run, 'workspace');
         const workspace = workspaceId ? await this.api.getWorkspaceById(workspaceId) : undefined;
         const organization = workspace ? relatedId(workspace, 'organization') : undefined;
@@ -40757,17 +40869,24 @@ class RunDriver {
         let lastStatus = '';
         let statusSince = this.clock.now();
         let lastHeartbeat = statusSince;
-        for (let poll = 0;; poll++) {
+        let reads = startRunReads(this.clock.now(), this.poll);
+        let open;
+        for (;;) {
+            reads = await this.untilNextRead(reads, open);
             this.checkAborted();
+            const readAt = this.clock.now();
             const document = await this.api.getRun(runId);
             const run = document.data;
+            this.lastRunRead = run;
             const status = run.attributes?.status ?? 'unknown';
+            reads = afterRunRead(reads, readAt, this.poll);
             const { plan, apply } = await this.phases(document);
             this.update(factsFromRun(this.current, run, plan, apply));
             await this.streamLog(planLog, plan, 'Plan');
             if (phaseStatusMeaning(apply?.attributes?.status).started) {
                 await this.streamLog(applyLog, apply, 'Apply');
             }
+            open = logToFollow(status, [planLog, plan], [applyLog, apply]);
             if (status !== lastStatus) {
                 log.info(`Run status: ${status}`);
                 lastStatus = status;
@@ -40816,6 +40935,8 @@ class RunDriver {
                     // again, so a confirmation is never sent twice for one pause.
                     confirmed = await this.api.runAction(runId, 'apply', this.inputs.comment);
                     if (confirmed) {
+                        // The run is confirmed now: its apply log is the one to follow.
+                        open = logToFollow('confirmed', [planLog, plan], [applyLog, apply]);
                         this.confirmedHere = true;
                         // From now on a killed step must not leave an apply running unwatched.
                         this.setStopOnExit(true);
@@ -40853,7 +40974,6 @@ class RunDriver {
                     }
                     break;
             }
-            await this.pause(poll);
         }
     }
     /** Cancels (or discards) the run this step started, as far as the run allows. */
@@ -40880,6 +41000,7 @@ class RunDriver {
         const until = this.clock.now() + maxMs;
         while (this.clock.now() < until) {
             const document = await this.api.getRun(runId);
+            this.lastRunRead = document.data;
             const { plan, apply } = await this.phases(document);
             this.update(factsFromRun(this.current, document.data, plan, apply));
             if (isFinalRunStatus(document.data.attributes?.status))
@@ -40958,20 +41079,30 @@ class RunDriver {
             return;
         await phaseLog.pump(url, `${title} log:`, isFinalPhase(status));
     }
-    /** A few quick reads per finished phase: the end marker usually comes right after. */
+    /**
+     * A few quick reads per finished phase: the end marker usually comes right after. A phase
+     * that never ran (no log URL, `unreachable`, or nothing to read once it is over) is not
+     * waited for, and there is no wait after the last read.
+     */
     async finishLogs(...logs) {
         for (const [phaseLog, phase, title] of logs) {
             if (!phase)
                 continue;
-            for (let i = 0; i < 3 && !phaseLog.done && isFinalPhase(phase.attributes?.status); i++) {
+            const status = phase.attributes?.status;
+            if (!phase.attributes?.['log-read-url'] || status === 'unreachable')
+                continue;
+            for (let i = 0; !phaseLog.done && isFinalPhase(status); i++) {
                 await this.streamLog(phaseLog, phase, title);
-                if (!phaseLog.done)
-                    await this.clock.sleep(200);
+                if (phaseLog.done || i === 2 || (phaseLog.bytesRead === 0 && status !== 'finished')) {
+                    break;
+                }
+                await this.clock.sleep(200, this.budget.signal);
             }
             phaseLog.flush();
         }
     }
     async waitForConfiguration(id) {
+        // Processing an upload takes the server moments: look again soon, then less often.
         for (let poll = 0;; poll++) {
             this.checkAborted();
             const cv = await this.api.getConfigurationVersion(id);
@@ -41013,11 +41144,44 @@ class RunDriver {
         };
     }
     async pause(poll) {
-        const delay = Math.min(this.poll.maxMs, this.poll.firstMs * this.poll.factor ** poll);
         const left = this.budget.deadline - this.clock.now();
         if (left <= 0)
             throw this.budget.expired();
-        await this.clock.sleep(Math.min(delay, left), this.deps.signal);
+        await this.clock.sleep(Math.min(pollDelay(poll, this.poll), left), this.deps.signal);
+    }
+    /**
+     * Waits until the run may be read again, reading the followed log meanwhile: new bytes
+     * print at once, and an end marker brings the next run read forward (as far as the bucket
+     * of run reads allows, so a log that prints ETX bytes cannot raise the rate).
+     */
+    async untilNextRead(reads, open) {
+        let emptyReads = 0;
+        for (;;) {
+            const look = runLook(open?.log);
+            const due = nextRunReadAt(reads, look, this.poll);
+            const now = this.clock.now();
+            if (now >= due)
+                return reads;
+            const left = this.budget.deadline - now;
+            if (left <= 0)
+                throw this.budget.expired();
+            const following = look === 'following' && open !== undefined;
+            const logWait = following ? logReadDelay(emptyReads, open.log.bytesRead > 0, this.poll) : 0;
+            await this.clock.sleep(Math.min(following ? logWait : due - now, due - now, left), this.deps.signal);
+            if (!following || this.clock.now() >= due)
+                continue;
+            const before = open.log.bytesRead;
+            // The phase may be queued still: its log starts when it runs, and ends before it does.
+            await open.log.pump(open.url, `${open.title} log:`, false);
+            if (open.log.bytesRead === before) {
+                emptyReads++;
+            }
+            else {
+                emptyReads = 0;
+                if (open.log.endMarkerSeen)
+                    reads = afterEndMarker(reads);
+            }
+        }
     }
     checkAborted() {
         if (this.deps.signal.aborted)
@@ -41039,6 +41203,21 @@ class RunDriver {
         this.stopOnExit = value;
         this.deps.onProgress?.(this.current, value);
     }
+}
+/** The log to follow between run reads (see followedPhase), when it can be read. */
+function logToFollow(status, [planLog, plan], [applyLog, apply]) {
+    const meaning = runStatusMeaning(status);
+    const phaseMeaning = (phase) => phase ? phaseStatusMeaning(phase.attributes?.status) : undefined;
+    const which = followedPhase({
+        settled: meaning.settled !== undefined,
+        pause: meaning.pause !== undefined,
+        applying: meaning.applying === true
+    }, phaseMeaning(plan), phaseMeaning(apply));
+    if (!which)
+        return undefined;
+    const [log, phase, title] = which === 'apply' ? [applyLog, apply, 'Apply'] : [planLog, plan, 'Plan'];
+    const url = phase?.attributes?.['log-read-url'];
+    return url && !log.done ? { log, url, title } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/run-results/terraform-type.ts
@@ -41306,29 +41485,44 @@ async function collectRunResults(api, facts, options) {
         }
     };
     const runId = facts.runId;
-    const run = (await part('run', () => api.getRun(runId)))?.data;
+    // The step's own last read of a run that has stopped moving is as good as a new one.
+    const known = options.run;
+    const run = known?.id === runId && known.attributes?.status === facts.runStatus
+        ? known
+        : (await part('run', () => api.getRun(runId)))?.data;
     if (!run)
         return nothing;
-    const costEstimate = await part('cost estimate', () => readCost(api, run));
-    const checks = (await part('policy checks', () => api.listPolicyChecks(runId))) ?? [];
-    const stages = await part('task stages', () => readStages(api, runId));
-    const stagePolicies = (stages &&
-        (await part('policy evaluations', () => readEvaluations(api, stages.evaluations)))) ??
-        [];
-    const policies = sortPolicies([...checks.flatMap(sentinelCheckRows), ...stagePolicies]);
-    const taskResults = stages ? taskRows(stages.stages, stages.results) : [];
-    let outputs;
-    const planOnly = run.attributes?.['plan-only'] === true;
-    if (facts.workspaceId && shouldReadOutputs(run.attributes?.status, planOnly, facts.hasChanges)) {
+    // The parts do not depend on each other: read them side by side.
+    const readOutputs = async () => {
+        const planOnly = run.attributes?.['plan-only'] === true;
         const workspaceId = facts.workspaceId;
-        outputs = await part('outputs', () => readTerraformOutputs(api, workspaceId, {
+        if (!workspaceId || !shouldReadOutputs(run.attributes?.status, planOnly, facts.hasChanges)) {
+            return undefined;
+        }
+        return part('outputs', () => readTerraformOutputs(api, workspaceId, {
             readSensitive: options.sensitiveOutputs,
             deadline: options.deadline,
             clock: options.clock,
             signal: options.signal,
             warn: options.warn
         }));
-    }
+    };
+    const readStagesAndPolicies = async () => {
+        const stages = await part('task stages', () => readStages(api, runId));
+        const policies = (stages &&
+            (await part('policy evaluations', () => readEvaluations(api, stages.evaluations)))) ??
+            [];
+        return { stages, policies };
+    };
+    const [costEstimate, checks, staged, outputs] = await Promise.all([
+        part('cost estimate', () => readCost(api, run)),
+        part('policy checks', () => api.listPolicyChecks(runId)),
+        readStagesAndPolicies(),
+        readOutputs()
+    ]);
+    const { stages, policies: stagePolicies } = staged;
+    const policies = sortPolicies([...(checks ?? []).flatMap(sentinelCheckRows), ...stagePolicies]);
+    const taskResults = stages ? taskRows(stages.stages, stages.results) : [];
     const results = {
         terraformOutputs: outputs?.outputs,
         outputsUnavailable: outputs?.unavailable,
@@ -44009,8 +44203,11 @@ async function run(options = {}) {
     }
     budget?.wrapUp(WRAP_UP_MS);
     const facts = driver?.facts ?? {};
-    const produced = await readRunResults(client, driver, inputs, clock, cancellation.signal);
-    const changes = await readResourceChanges(client, facts);
+    // Both only read; side by side, the report waits for the slower one alone.
+    const [produced, changes] = await Promise.all([
+        readRunResults(client, driver, inputs, clock, cancellation.signal),
+        readResourceChanges(client, facts)
+    ]);
     const report = buildReport(outcome, facts, inputs, changes, produced.results);
     // The comment, the summary and the outputs never pass the runner's masking.
     await publishReport(stepSecrets.redactDeep(report), inputs, produced.sensitiveValues);
@@ -44156,7 +44353,8 @@ async function readRunResults(client, driver, inputs, clock, signal) {
         signal,
         info: message => log.info(message),
         warn: message => log.warning(message),
-        debug: message => log.debug(message)
+        debug: message => log.debug(message),
+        run: driver.lastRun
     });
 }
 /** Resource-level changes for the report; a missing permission is a line, never a failure. */

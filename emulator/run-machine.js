@@ -61,18 +61,50 @@ export class RunMachine {
   /**
    * @param {Store} store
    * @param {number} stepMs
+   * @param {number} [logLeadMs] how long a phase's log ends (ETX) before the phase does
    */
-  constructor(store, stepMs) {
+  constructor(store, stepMs, logLeadMs = 0) {
     this.store = store;
     this.stepMs = stepMs;
+    this.logLeadMs = logLeadMs;
     /** @type {NodeJS.Timeout | null} */
     this.timer = setInterval(() => this.tick(), stepMs);
     this.timer.unref();
+    /** @type {Set<NodeJS.Timeout>} phases whose log ended, waiting to end themselves */
+    this.ending = new Set();
   }
 
   stop() {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
+    for (const timer of this.ending) clearTimeout(timer);
+    this.ending.clear();
+  }
+
+  /**
+   * Ends a phase's log with `lines`, then the phase with `finish`: at once, or `logLeadMs`
+   * later, as on TFE, where the worker closes the log before it reports the phase's end.
+   * @param {Run} run
+   * @param {Phase} phase
+   * @param {string[]} lines
+   * @param {() => void} finish
+   */
+  endPhase(run, phase, lines, finish) {
+    writeLog(phase, lines);
+    closeLog(phase);
+    if (this.logLeadMs <= 0) {
+      finish();
+      return;
+    }
+    run.ending = true;
+    const timer = setTimeout(() => {
+      this.ending.delete(timer);
+      run.ending = false;
+      // A cancel that came in between ended the run already.
+      if (!isFinal(run) && !run.cancelRequested) finish();
+    }, this.logLeadMs);
+    timer.unref();
+    this.ending.add(timer);
   }
 
   /**
@@ -162,7 +194,7 @@ export class RunMachine {
       }
       const started = phase.status === 'running' || phase.status === 'queued';
       const status = how === 'canceled' && started ? 'canceled' : 'unreachable';
-      if (phase.status === 'running')
+      if (phase.status === 'running' && !phase.log.final)
         writeLog(phase, ['', 'Interrupt received. Gracefully shutting down...']);
       markPhase(phase, status, `${status}-at`);
       if (phase.log.started) closeLog(phase);
@@ -187,7 +219,7 @@ export class RunMachine {
         this.endPhases(run, 'canceled');
         continue;
       }
-      if (run.paused || run.hold === run.status) continue;
+      if (run.paused || run.hold === run.status || run.ending) continue;
       run.ticks++;
       this.step(run);
     }
@@ -320,7 +352,7 @@ export class RunMachine {
       return;
     }
     if (run.scenario.planError) {
-      writeLog(plan, [
+      const error = [
         '',
         'Error: Unsupported argument',
         '',
@@ -328,18 +360,26 @@ export class RunMachine {
         '   3:   unknown_argument = true',
         '',
         'An argument named "unknown_argument" is not expected here.'
-      ]);
-      markPhase(plan, 'errored', 'errored-at');
-      closeLog(plan);
-      this.setStatus(run, 'errored');
-      this.endPhases(run, 'unreachable');
+      ];
+      this.endPhase(run, plan, error, () => {
+        markPhase(plan, 'errored', 'errored-at');
+        this.setStatus(run, 'errored');
+        this.endPhases(run, 'unreachable');
+      });
       return;
     }
-    writeLog(plan, ['', planSummaryLine(result)]);
+    this.endPhase(run, plan, ['', planSummaryLine(result)], () => this.planFinished(run, plan));
+  }
+
+  /**
+   * @param {Run} run
+   * @param {Phase} plan
+   */
+  planFinished(run, plan) {
+    const result = /** @type {import('./plan.js').PlanResult} */ (run.plan);
     plan.counts = result.counts;
     plan.hasChanges = result.hasChanges;
     markPhase(plan, 'finished', 'finished-at');
-    closeLog(plan);
     if (run.planOnly) {
       this.continueAfter(run, 'planned');
     } else if (!result.hasChanges && !run.allowEmptyApply) {
@@ -489,30 +529,31 @@ export class RunMachine {
       return;
     }
     if (run.scenario.applyError) {
-      writeLog(apply, [
+      const error = [
         '',
         'Error: creating resource: operation error: api error AccessDenied: not authorized',
         '',
         '  with the first resource in main.tf'
-      ]);
-      markPhase(apply, 'errored', 'errored-at');
-      closeLog(apply);
-      this.setStatus(run, 'errored');
+      ];
+      this.endPhase(run, apply, error, () => {
+        markPhase(apply, 'errored', 'errored-at');
+        this.setStatus(run, 'errored');
+      });
       return;
     }
-    const ws = /** @type {Workspace} */ (this.store.workspaces.get(run.workspaceId));
-    applyPlan(result, ws.state);
-    publishOutputs(
-      this.store,
-      ws,
-      run.isDestroy ? [] : (run.scenario.outputs ?? result.outputs),
-      run.scenario.outputsPending
-    );
-    apply.counts = result.counts;
-    apply.hasChanges = result.hasChanges;
-    writeLog(apply, ['', applySummaryLine(result.counts)]);
-    markPhase(apply, 'finished', 'finished-at');
-    closeLog(apply);
-    if (!this.startTaskStage(run, 'post_apply')) this.setStatus(run, 'applied');
+    this.endPhase(run, apply, ['', applySummaryLine(result.counts)], () => {
+      const ws = /** @type {Workspace} */ (this.store.workspaces.get(run.workspaceId));
+      applyPlan(result, ws.state);
+      publishOutputs(
+        this.store,
+        ws,
+        run.isDestroy ? [] : (run.scenario.outputs ?? result.outputs),
+        run.scenario.outputsPending
+      );
+      apply.counts = result.counts;
+      apply.hasChanges = result.hasChanges;
+      markPhase(apply, 'finished', 'finished-at');
+      if (!this.startTaskStage(run, 'post_apply')) this.setStatus(run, 'applied');
+    });
   }
 }

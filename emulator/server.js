@@ -31,6 +31,7 @@ import { checkStageSpecs } from './task-records.js';
  * @property {number} [blobPort]
  * @property {string} [token]
  * @property {number} [stepMs]
+ * @property {number} [logLeadMs] a phase's log ends (ETX) this long before the phase and the run change status
  * @property {{ limit: number }} [rateLimit]
  * @property {string | null} [appName]
  *
@@ -99,7 +100,7 @@ export class Emulator {
       options.appName === undefined ? (this.otf ? null : 'HCP Terraform') : options.appName;
     this.store = new Store();
     this.store.otf = this.otf;
-    this.machine = new RunMachine(this.store, this.stepMs);
+    this.machine = new RunMachine(this.store, this.stepMs, options.logLeadMs ?? 0);
     this.uploadProcessor = new UploadProcessor(this.store, this.stepMs);
     /** @type {RecordedRequest[]} */
     this.requests = [];

@@ -106,6 +106,7 @@ import { TaskStageRecords } from './task-records.js';
  * @property {boolean} cancelRequested
  * @property {boolean} paused waiting for a human (confirm, override)
  * @property {number} ticks ticks spent in the current status
+ * @property {boolean} [ending] its phase's log ended; the phase ends `logLeadMs` later
  * @property {PlanResult | null} plan
  * @property {ActionCall[]} actionCalls
  *

@@ -107,8 +107,11 @@ export async function run(options: RunOptions = {}): Promise<void> {
 
   budget?.wrapUp(WRAP_UP_MS);
   const facts = driver?.facts ?? {};
-  const produced = await readRunResults(client, driver, inputs, clock, cancellation.signal);
-  const changes = await readResourceChanges(client, facts);
+  // Both only read; side by side, the report waits for the slower one alone.
+  const [produced, changes] = await Promise.all([
+    readRunResults(client, driver, inputs, clock, cancellation.signal),
+    readResourceChanges(client, facts)
+  ]);
   const report = buildReport(outcome, facts, inputs, changes, produced.results);
   // The comment, the summary and the outputs never pass the runner's masking.
   await publishReport(stepSecrets.redactDeep(report), inputs, produced.sensitiveValues);
@@ -281,7 +284,8 @@ async function readRunResults(
     signal,
     info: message => log.info(message),
     warn: message => log.warning(message),
-    debug: message => log.debug(message)
+    debug: message => log.debug(message),
+    run: driver.lastRun
   });
 }
 

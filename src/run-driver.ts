@@ -31,6 +31,19 @@ import {
 } from './outcome.js';
 import { type Clock, defaultRetryPolicy } from './retry.js';
 import { type RunFacts, factsFromRun } from './run-facts.js';
+import {
+  DEFAULT_POLL_POLICY,
+  type PollPolicy,
+  type RunReads,
+  afterEndMarker,
+  afterRunRead,
+  followedPhase,
+  logReadDelay,
+  nextRunReadAt,
+  pollDelay,
+  runLook,
+  startRunReads
+} from './poll-schedule.js';
 import { PhaseLog } from './run-log.js';
 import { log } from './safe-log.js';
 import { runCreateAttributes } from './run-options.js';
@@ -41,6 +54,7 @@ import {
   isFinalRunStatus,
   phaseStatusMeaning,
   runActions,
+  runStatusMeaning,
   runUrl
 } from './run-status.js';
 import { JobCancelledError, RunRefusedError } from './step-errors.js';
@@ -68,8 +82,8 @@ export interface DriverDeps {
    * main step dies (for the post step's state).
    */
   readonly onProgress?: (facts: RunFacts, stopOnExit: boolean) => void;
-  /** Milliseconds between polls: first value, growth factor, ceiling. */
-  readonly poll?: { readonly firstMs: number; readonly factor: number; readonly maxMs: number };
+  /** When to read the run and its log again (src/poll-schedule.ts); tests change it. */
+  readonly poll?: Partial<PollPolicy>;
   /**
    * Asked once, just before the driver would confirm the apply. A refusal discards the run
    * and ends the step with that failure (require-reviewed-plan); so does an error.
@@ -87,10 +101,17 @@ const HEARTBEAT_MS = 30_000;
 
 type Phase = Resource<PhaseAttributes> | undefined;
 
+/** The log of the phase that runs now or comes next, read between run reads. */
+interface OpenLog {
+  readonly log: PhaseLog;
+  readonly url: string;
+  readonly title: string;
+}
+
 export class RunDriver {
   private readonly api: TfeApi;
   private readonly clock: Clock;
-  private readonly poll: { firstMs: number; factor: number; maxMs: number };
+  private readonly poll: PollPolicy;
   /** Bounds every wait and request: from the start, then again from the run's creation. */
   private readonly budget: StepBudget;
   private current: RunFacts = Object.freeze({});
@@ -98,6 +119,8 @@ export class RunDriver {
   private workspaceAutoApply = false;
   /** This step confirmed the apply: it then owns stopping the run, even one it did not create. */
   private confirmedHere = false;
+  /** The run as last read, for the report (no second read of a settled run). */
+  private lastRunRead: Resource<RunAttributes> | undefined;
 
   constructor(
     private readonly inputs: Inputs,
@@ -106,14 +129,17 @@ export class RunDriver {
     this.api = deps.api;
     this.clock = deps.clock;
     this.budget = deps.budget ?? new StepBudget(deps.clock, deps.signal, inputs.timeoutMs);
-    // Fast at first (a short speculative plan settles in seconds), never slower than 2 s
-    // (one GET every 2 s is far below the 30 requests/second limit).
-    this.poll = deps.poll ?? { firstMs: 400, factor: 1.3, maxMs: 2000 };
+    this.poll = { ...DEFAULT_POLL_POLICY, ...deps.poll };
   }
 
   /** What is known so far: a frozen snapshot. */
   get facts(): RunFacts {
     return this.current;
+  }
+
+  /** The run as the driver last read it (undefined before any read). */
+  get lastRun(): Resource<RunAttributes> | undefined {
+    return this.lastRunRead;
   }
 
   /** When the step's timeout ends (epoch ms): reads after the run must not wait past it. */
@@ -271,6 +297,7 @@ export class RunDriver {
     const { inputs } = this;
     const document = await this.api.getRun(runId);
     const run = document.data;
+    this.lastRunRead = run;
     const workspaceId = relatedId(run, 'workspace');
     const workspace = workspaceId ? await this.api.getWorkspaceById(workspaceId) : undefined;
     const organization = workspace ? relatedId(workspace, 'organization') : undefined;
@@ -329,17 +356,24 @@ export class RunDriver {
     let lastStatus = '';
     let statusSince = this.clock.now();
     let lastHeartbeat = statusSince;
-    for (let poll = 0; ; poll++) {
+    let reads = startRunReads(this.clock.now(), this.poll);
+    let open: OpenLog | undefined;
+    for (;;) {
+      reads = await this.untilNextRead(reads, open);
       this.checkAborted();
+      const readAt = this.clock.now();
       const document = await this.api.getRun(runId);
       const run = document.data;
+      this.lastRunRead = run;
       const status = run.attributes?.status ?? 'unknown';
+      reads = afterRunRead(reads, readAt, this.poll);
       const { plan, apply } = await this.phases(document);
       this.update(factsFromRun(this.current, run, plan, apply));
       await this.streamLog(planLog, plan, 'Plan');
       if (phaseStatusMeaning(apply?.attributes?.status).started) {
         await this.streamLog(applyLog, apply, 'Apply');
       }
+      open = logToFollow(status, [planLog, plan], [applyLog, apply]);
       if (status !== lastStatus) {
         log.info(`Run status: ${status}`);
         lastStatus = status;
@@ -386,6 +420,8 @@ export class RunDriver {
           // again, so a confirmation is never sent twice for one pause.
           confirmed = await this.api.runAction(runId, 'apply', this.inputs.comment);
           if (confirmed) {
+            // The run is confirmed now: its apply log is the one to follow.
+            open = logToFollow('confirmed', [planLog, plan], [applyLog, apply]);
             this.confirmedHere = true;
             // From now on a killed step must not leave an apply running unwatched.
             this.setStopOnExit(true);
@@ -423,7 +459,6 @@ export class RunDriver {
           }
           break;
       }
-      await this.pause(poll);
     }
   }
 
@@ -453,6 +488,7 @@ export class RunDriver {
     const until = this.clock.now() + maxMs;
     while (this.clock.now() < until) {
       const document = await this.api.getRun(runId);
+      this.lastRunRead = document.data;
       const { plan, apply } = await this.phases(document);
       this.update(factsFromRun(this.current, document.data, plan, apply));
       if (isFinalRunStatus(document.data.attributes?.status)) return;
@@ -531,19 +567,29 @@ export class RunDriver {
     await phaseLog.pump(url, `${title} log:`, isFinalPhase(status));
   }
 
-  /** A few quick reads per finished phase: the end marker usually comes right after. */
+  /**
+   * A few quick reads per finished phase: the end marker usually comes right after. A phase
+   * that never ran (no log URL, `unreachable`, or nothing to read once it is over) is not
+   * waited for, and there is no wait after the last read.
+   */
   private async finishLogs(...logs: [PhaseLog, Phase, string][]): Promise<void> {
     for (const [phaseLog, phase, title] of logs) {
       if (!phase) continue;
-      for (let i = 0; i < 3 && !phaseLog.done && isFinalPhase(phase.attributes?.status); i++) {
+      const status = phase.attributes?.status;
+      if (!phase.attributes?.['log-read-url'] || status === 'unreachable') continue;
+      for (let i = 0; !phaseLog.done && isFinalPhase(status); i++) {
         await this.streamLog(phaseLog, phase, title);
-        if (!phaseLog.done) await this.clock.sleep(200);
+        if (phaseLog.done || i === 2 || (phaseLog.bytesRead === 0 && status !== 'finished')) {
+          break;
+        }
+        await this.clock.sleep(200, this.budget.signal);
       }
       phaseLog.flush();
     }
   }
 
   private async waitForConfiguration(id: string): Promise<void> {
+    // Processing an upload takes the server moments: look again soon, then less often.
     for (let poll = 0; ; poll++) {
       this.checkAborted();
       const cv = await this.api.getConfigurationVersion(id);
@@ -594,10 +640,42 @@ export class RunDriver {
   }
 
   private async pause(poll: number): Promise<void> {
-    const delay = Math.min(this.poll.maxMs, this.poll.firstMs * this.poll.factor ** poll);
     const left = this.budget.deadline - this.clock.now();
     if (left <= 0) throw this.budget.expired();
-    await this.clock.sleep(Math.min(delay, left), this.deps.signal);
+    await this.clock.sleep(Math.min(pollDelay(poll, this.poll), left), this.deps.signal);
+  }
+
+  /**
+   * Waits until the run may be read again, reading the followed log meanwhile: new bytes
+   * print at once, and an end marker brings the next run read forward (as far as the bucket
+   * of run reads allows, so a log that prints ETX bytes cannot raise the rate).
+   */
+  private async untilNextRead(reads: RunReads, open: OpenLog | undefined): Promise<RunReads> {
+    let emptyReads = 0;
+    for (;;) {
+      const look = runLook(open?.log);
+      const due = nextRunReadAt(reads, look, this.poll);
+      const now = this.clock.now();
+      if (now >= due) return reads;
+      const left = this.budget.deadline - now;
+      if (left <= 0) throw this.budget.expired();
+      const following = look === 'following' && open !== undefined;
+      const logWait = following ? logReadDelay(emptyReads, open.log.bytesRead > 0, this.poll) : 0;
+      await this.clock.sleep(
+        Math.min(following ? logWait : due - now, due - now, left),
+        this.deps.signal
+      );
+      if (!following || this.clock.now() >= due) continue;
+      const before = open.log.bytesRead;
+      // The phase may be queued still: its log starts when it runs, and ends before it does.
+      await open.log.pump(open.url, `${open.title} log:`, false);
+      if (open.log.bytesRead === before) {
+        emptyReads++;
+      } else {
+        emptyReads = 0;
+        if (open.log.endMarkerSeen) reads = afterEndMarker(reads);
+      }
+    }
   }
 
   private checkAborted(): void {
@@ -620,4 +698,29 @@ export class RunDriver {
     this.stopOnExit = value;
     this.deps.onProgress?.(this.current, value);
   }
+}
+
+/** The log to follow between run reads (see followedPhase), when it can be read. */
+function logToFollow(
+  status: string,
+  [planLog, plan]: [PhaseLog, Phase],
+  [applyLog, apply]: [PhaseLog, Phase]
+): OpenLog | undefined {
+  const meaning = runStatusMeaning(status);
+  const phaseMeaning = (phase: Phase) =>
+    phase ? phaseStatusMeaning(phase.attributes?.status) : undefined;
+  const which = followedPhase(
+    {
+      settled: meaning.settled !== undefined,
+      pause: meaning.pause !== undefined,
+      applying: meaning.applying === true
+    },
+    phaseMeaning(plan),
+    phaseMeaning(apply)
+  );
+  if (!which) return undefined;
+  const [log, phase, title] =
+    which === 'apply' ? [applyLog, apply, 'Apply'] : [planLog, plan, 'Plan'];
+  const url = phase?.attributes?.['log-read-url'];
+  return url && !log.done ? { log, url, title } : undefined;
 }

@@ -39,6 +39,24 @@ export class PhaseLog {
     return this.ended || this.failed;
   }
 
+  /** Bytes read so far, markers included: it grows whenever a read brought something. */
+  get bytesRead(): number {
+    return this.offset;
+  }
+
+  /** The log began with STX: it marks its end too (a server without markers does neither). */
+  get startMarkerSeen(): boolean {
+    return this.started;
+  }
+
+  /**
+   * The last byte read was an ETX: the phase's end, once the phase says it is over (a log
+   * may also print the byte itself, so this is a hint to look at the run, not the end).
+   */
+  get endMarkerSeen(): boolean {
+    return this.heldEtx;
+  }
+
   /** The last lines printed, for the report of an errored run. */
   lastLines(): string {
     return this.tail.join('\n');

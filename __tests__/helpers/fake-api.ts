@@ -1,6 +1,8 @@
 /**
  * A scripted TfeApi for the driver's decisions where an emulator round trip adds nothing:
  * each getRun answers the next scripted run (the last one repeats), and every call is kept.
+ * With a clock, the run and its logs can follow the clock instead (`runAt`, `logAt`), and
+ * `timeline` keeps when each run and log read came.
  */
 import type { PlanJsonResult, RunActionName, TfeApi } from '../../src/tfe/api.js';
 import type {
@@ -20,14 +22,31 @@ export interface ScriptedRun {
   readonly apply?: PhaseAttributes;
 }
 
+export interface FakeHooks {
+  readonly onUpload?: () => void;
+  /** The time `timeline`, `runAt` and `logAt` go by. */
+  readonly clock?: { now(): number };
+  /** The run at this time, instead of the script. */
+  readonly runAt?: (now: number) => ScriptedRun;
+  /** The whole log at `url` as written by this time (the fake serves the asked slice). */
+  readonly logAt?: (url: string, now: number) => Buffer;
+}
+
 export class FakeApi implements TfeApi {
   readonly calls: string[] = [];
+  /** Run and log reads with their times (with a clock only). */
+  readonly timeline: { readonly at: number; readonly call: string }[] = [];
   private step = 0;
 
   constructor(
     private readonly script: readonly ScriptedRun[],
-    private readonly hooks: { onUpload?: () => void } = {}
+    private readonly hooks: FakeHooks = {}
   ) {}
+
+  /** When the run was read, in the clock's time. */
+  runReads(): number[] {
+    return this.timeline.filter(entry => entry.call.startsWith('get run')).map(e => e.at);
+  }
 
   getWorkspaceByName(organization: string, name: string): Promise<Resource<WorkspaceAttributes>> {
     this.calls.push(`workspace ${organization}/${name}`);
@@ -85,9 +104,14 @@ export class FakeApi implements TfeApi {
   }
 
   getRun(): Promise<Document<RunAttributes>> {
-    const scripted = this.script[Math.min(this.step, this.script.length - 1)];
+    const now = this.hooks.clock?.now();
+    const scripted =
+      this.hooks.runAt && now !== undefined
+        ? this.hooks.runAt(now)
+        : this.script[Math.min(this.step, this.script.length - 1)];
     this.step++;
     this.calls.push(`get run ${scripted.run.status}`);
+    if (now !== undefined) this.timeline.push({ at: now, call: `get run ${scripted.run.status}` });
     const included: Resource<Record<string, unknown>>[] = [];
     if (scripted.plan)
       included.push({ id: 'plan-fake', type: 'plans', attributes: { ...scripted.plan } });
@@ -102,6 +126,8 @@ export class FakeApi implements TfeApi {
 
   runAction(id: string, action: RunActionName): Promise<boolean> {
     this.calls.push(`action ${action}`);
+    const now = this.hooks.clock?.now();
+    if (now !== undefined) this.timeline.push({ at: now, call: `action ${action}` });
     return Promise.resolve(true);
   }
 
@@ -117,8 +143,11 @@ export class FakeApi implements TfeApi {
     return Promise.resolve({ available: false, status: 404 });
   }
 
-  readLogChunk(): Promise<Buffer> {
-    return Promise.resolve(Buffer.alloc(0));
+  readLogChunk(url: string, offset: number, limit: number): Promise<Buffer> {
+    const now = this.hooks.clock?.now();
+    if (now === undefined || !this.hooks.logAt) return Promise.resolve(Buffer.alloc(0));
+    this.timeline.push({ at: now, call: `log ${url} ${offset}` });
+    return Promise.resolve(this.hooks.logAt(url, now).subarray(offset, offset + limit));
   }
 
   listPolicyChecks(): Promise<readonly Resource<PolicyCheckAttributes>[]> {

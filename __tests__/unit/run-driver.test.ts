@@ -3,72 +3,11 @@
  * decisions it acts on and its deadline, without the emulator's timing.
  */
 import { describe, expect, it } from '@jest/globals';
-import type { Inputs } from '../../src/inputs.js';
-import type { Clock } from '../../src/retry.js';
 import { type DriverDeps, RunDriver } from '../../src/run-driver.js';
 import type { RunFacts } from '../../src/run-facts.js';
 import { JobCancelledError, RunTimeoutError } from '../../src/step-errors.js';
+import { drive, inputs, manualClock } from '../helpers/driver-harness.js';
 import { FakeApi, type ScriptedRun } from '../helpers/fake-api.js';
-
-/** A clock whose sleeps advance its time at once. */
-function manualClock(): Clock & { advance(ms: number): void } {
-  let time = 1_000_000;
-  return {
-    now: () => time,
-    advance: ms => (time += ms),
-    sleep: (ms, signal) => {
-      if (signal?.aborted) return Promise.reject(signal.reason as Error);
-      time += ms;
-      return Promise.resolve();
-    },
-    random: () => 0.5
-  };
-}
-
-const inputs = {
-  token: 't',
-  baseUrl: 'https://tfe.invalid',
-  organization: 'acme',
-  workspace: 'net',
-  workspaceIsId: false,
-  directory: '/x',
-  workspaceRoot: '/x',
-  speculative: false,
-  apply: true,
-  isDestroy: false,
-  message: 'm',
-  targets: [],
-  replace: [],
-  variables: [],
-  wait: true,
-  timeoutMs: 60_000,
-  cancelOnTimeout: true,
-  savePlan: false,
-  refresh: true,
-  refreshOnly: false,
-  terraformVersion: '',
-  githubToken: '',
-  commentOnPr: false,
-  runId: undefined,
-  discard: false,
-  comment: 'GitHub Actions: acme/infra',
-  configurationVersion: undefined,
-  requireReviewedPlan: false,
-  sensitiveOutputs: false
-} satisfies Inputs;
-
-async function drive(
-  api: FakeApi,
-  clock: Clock,
-  extra: Partial<Inputs> = {},
-  signal = new AbortController().signal
-) {
-  const driver = new RunDriver({ ...inputs, ...extra }, { api, clock, signal });
-  await driver.resolveWorkspace();
-  const cv = await driver.uploadConfiguration({ path: '/dev/null', size: 0 });
-  const run = await driver.createRun(cv);
-  return { driver, outcome: await driver.follow(run.id) };
-}
 
 // A server that says nothing about changes: no has-changes anywhere, no counts.
 const silentPause: ScriptedRun = {
@@ -217,8 +156,9 @@ describe('RunDriver', () => {
     'waits on %s with a progress line every 30 s, not as an error',
     async status => {
       const waiting: ScriptedRun = { run: { status }, plan: { status: 'finished' } };
+      // At one read a second, more than 30 s of waiting.
       const api = new FakeApi([
-        ...Array.from({ length: 24 }, () => waiting),
+        ...Array.from({ length: 45 }, () => waiting),
         { run: { status: 'applied' }, plan: { status: 'finished' }, apply: { status: 'finished' } }
       ]);
       const lines: string[] = [];

@@ -37,6 +37,8 @@ export interface CollectOptions {
   readonly info: (message: string) => void;
   readonly warn: (message: string) => void;
   readonly debug: (message: string) => void;
+  /** The run as the step last read it: used when it shows the status of `facts`. */
+  readonly run?: Resource<RunAttributes>;
 }
 
 export interface Collected {
@@ -83,24 +85,22 @@ export async function collectRunResults(
     }
   };
   const runId = facts.runId;
-  const run = (await part('run', () => api.getRun(runId)))?.data;
+  // The step's own last read of a run that has stopped moving is as good as a new one.
+  const known = options.run;
+  const run =
+    known?.id === runId && known.attributes?.status === facts.runStatus
+      ? known
+      : (await part('run', () => api.getRun(runId)))?.data;
   if (!run) return nothing;
 
-  const costEstimate = await part('cost estimate', () => readCost(api, run));
-  const checks = (await part('policy checks', () => api.listPolicyChecks(runId))) ?? [];
-  const stages = await part('task stages', () => readStages(api, runId));
-  const stagePolicies =
-    (stages &&
-      (await part('policy evaluations', () => readEvaluations(api, stages.evaluations)))) ??
-    [];
-  const policies = sortPolicies([...checks.flatMap(sentinelCheckRows), ...stagePolicies]);
-  const taskResults = stages ? taskRows(stages.stages, stages.results) : [];
-
-  let outputs: Awaited<ReturnType<typeof readTerraformOutputs>> | undefined;
-  const planOnly = run.attributes?.['plan-only'] === true;
-  if (facts.workspaceId && shouldReadOutputs(run.attributes?.status, planOnly, facts.hasChanges)) {
+  // The parts do not depend on each other: read them side by side.
+  const readOutputs = async () => {
+    const planOnly = run.attributes?.['plan-only'] === true;
     const workspaceId = facts.workspaceId;
-    outputs = await part('outputs', () =>
+    if (!workspaceId || !shouldReadOutputs(run.attributes?.status, planOnly, facts.hasChanges)) {
+      return undefined;
+    }
+    return part('outputs', () =>
       readTerraformOutputs(api, workspaceId, {
         readSensitive: options.sensitiveOutputs,
         deadline: options.deadline,
@@ -109,7 +109,24 @@ export async function collectRunResults(
         warn: options.warn
       })
     );
-  }
+  };
+  const readStagesAndPolicies = async () => {
+    const stages = await part('task stages', () => readStages(api, runId));
+    const policies =
+      (stages &&
+        (await part('policy evaluations', () => readEvaluations(api, stages.evaluations)))) ??
+      [];
+    return { stages, policies };
+  };
+  const [costEstimate, checks, staged, outputs] = await Promise.all([
+    part('cost estimate', () => readCost(api, run)),
+    part('policy checks', () => api.listPolicyChecks(runId)),
+    readStagesAndPolicies(),
+    readOutputs()
+  ]);
+  const { stages, policies: stagePolicies } = staged;
+  const policies = sortPolicies([...(checks ?? []).flatMap(sentinelCheckRows), ...stagePolicies]);
+  const taskResults = stages ? taskRows(stages.stages, stages.results) : [];
 
   const results: RunResults = {
     terraformOutputs: outputs?.outputs,
