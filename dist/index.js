@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5077);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1381);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5077:
+/***/ 1381:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -32574,988 +32574,6 @@ function countsSentence(counts, applied = false) {
     return `${parts.join(', ')}.`;
 }
 
-;// CONCATENATED MODULE: ./src/report/commit.ts
-/** The commit a report names: on pull requests the PR's head, not GitHub's merge commit. */
-
-function reportedCommitSha(env = process.env) {
-    const event = env['GITHUB_EVENT_NAME'];
-    const path = env['GITHUB_EVENT_PATH'];
-    if ((event === 'pull_request' || event === 'pull_request_target') && path) {
-        try {
-            const payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
-            const sha = payload.pull_request?.head?.sha;
-            // GITHUB_SHA is the test merge commit here, which reviewers never see.
-            if (typeof sha === 'string' && /^[0-9a-f]{7,64}$/i.test(sha))
-                return sha;
-        }
-        catch {
-            // An unreadable event file only costs the nicer commit link.
-        }
-    }
-    return env['GITHUB_SHA'] || undefined;
-}
-
-;// CONCATENATED MODULE: ./src/run-results/cost.ts
-/** A decimal as the API writes money (`"25.488"`, `"-3.1"`); anything else is not money. */
-const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
-function costFromResource(resource) {
-    const a = resource.attributes ?? {};
-    const status = typeof a.status === 'string' ? a.status.slice(0, 100) : 'unknown';
-    const error = a['error-message'];
-    return {
-        status,
-        prior: money(a['prior-monthly-cost']),
-        proposed: money(a['proposed-monthly-cost']),
-        delta: money(a['delta-monthly-cost']),
-        resources: count(a['resources-count']),
-        matched: count(a['matched-resources-count']),
-        errorMessage: typeof error === 'string' && error !== '' ? error.slice(0, 2_000) : undefined
-    };
-}
-/** The three outputs, only from a finished estimate and only as the API spelled them. */
-function costOutputs(cost) {
-    if (cost?.status !== 'finished')
-        return {};
-    return { prior: cost.prior, proposed: cost.proposed, delta: cost.delta };
-}
-/**
- * The report's line, plain text (the renderer escapes it), or undefined when the estimate
- * says nothing worth a line (still queued, or it never ran because the run stopped).
- */
-function costLine(cost) {
-    if (!cost)
-        return undefined;
-    switch (cost.status) {
-        case 'finished': {
-            if (cost.prior === undefined || cost.proposed === undefined) {
-                return 'finished, but the server sent no amounts.';
-            }
-            const delta = cost.delta ?? difference(cost.prior, cost.proposed);
-            const change = Number(delta) === 0 ? 'no change' : signed(delta);
-            const coverage = cost.resources !== undefined && cost.matched !== undefined && cost.resources > 0
-                ? ` ${cost.matched} of ${cost.resources} resources estimated.`
-                : '';
-            return `${dollars(cost.prior)} → ${dollars(cost.proposed)} a month (${change}).${coverage}`;
-        }
-        case 'errored':
-            return cost.errorMessage ? `errored: ${cost.errorMessage}` : 'errored.';
-        case 'skipped_due_to_targeting':
-            return 'skipped: the run targets specific resources (target-addrs).';
-        default:
-            return undefined;
-    }
-}
-function money(value) {
-    if (typeof value === 'number' && Number.isFinite(value))
-        return String(value);
-    return typeof value === 'string' && DECIMAL.test(value) ? value : undefined;
-}
-function count(value) {
-    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-}
-function difference(prior, proposed) {
-    return String(Number(proposed) - Number(prior));
-}
-const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-/** `$1,234.50`; the estimate is in US dollars. */
-function dollars(value) {
-    const amount = Number(value);
-    return `${amount < 0 ? '-' : ''}$${USD.format(Math.abs(amount))}`;
-}
-function signed(value) {
-    return `${Number(value) > 0 ? '+' : ''}${dollars(value)}`;
-}
-
-;// CONCATENATED MODULE: ./src/run-results/policies.ts
-/** Worst first: the order of the `policy-result` output's contract. */
-const POLICY_RESULTS = [
-    'hard-failed',
-    'soft-failed',
-    'overridden',
-    'advisory-failed',
-    'passed'
-];
-const MAX_NAME = 300;
-/** The worst result of all rows; undefined when no policy ran. */
-function worstPolicyResult(rows) {
-    let worst;
-    for (const row of rows) {
-        const rank = POLICY_RESULTS.indexOf(row.result);
-        if (worst === undefined || rank < worst)
-            worst = rank;
-    }
-    return worst === undefined ? undefined : POLICY_RESULTS[worst];
-}
-/** Failures first (worst first), otherwise in the order the server listed them. */
-function sortPolicies(rows) {
-    return rows
-        .map((row, index) => ({ row, index }))
-        .sort((a, b) => POLICY_RESULTS.indexOf(a.row.result) - POLICY_RESULTS.indexOf(b.row.result) ||
-        a.index - b.index)
-        .map(entry => entry.row);
-}
-/** Check statuses before which, or without which, no policy ran. */
-const NOT_RUN = new Set(['pending', 'queued', 'running', 'canceled', 'unreachable']);
-/**
- * The rows of one Sentinel policy check: one per policy from `result.sentinel.data`, which
- * HashiCorp calls unstable, so every key is optional; without it, one row for the check.
- */
-function sentinelCheckRows(check) {
-    const attributes = check.attributes ?? {};
-    const status = policies_text(attributes.status) ?? '';
-    if (NOT_RUN.has(status) || status === '')
-        return [];
-    const label = `${policies_text(attributes.scope) ?? 'policy'} policy check`;
-    if (status === 'errored') {
-        return [
-            { kind: 'sentinel', name: label, enforcement: '', result: 'hard-failed', errored: true }
-        ];
-    }
-    const rows = sentinelPolicyRows(attributes.result?.sentinel, status);
-    if (rows.length > 0)
-        return rows;
-    const advisoryFailed = Number(attributes.result?.['advisory-failed']) > 0;
-    return [
-        { kind: 'sentinel', name: label, enforcement: '', result: checkResult(status, advisoryFailed) }
-    ];
-}
-function checkResult(status, advisoryFailed) {
-    switch (status) {
-        case 'hard_failed':
-            return 'hard-failed';
-        case 'soft_failed':
-            return 'soft-failed';
-        case 'overridden':
-            return 'overridden';
-        case 'passed':
-            return advisoryFailed ? 'advisory-failed' : 'passed';
-        default:
-            // A status this code does not know: a failure until it is understood.
-            return 'hard-failed';
-    }
-}
-function sentinelPolicyRows(sentinel, checkStatus) {
-    const sets = sentinel?.data;
-    if (!isObject(sets))
-        return [];
-    const rows = [];
-    for (const [setName, set] of Object.entries(sets)) {
-        const policies = set?.policies;
-        if (!Array.isArray(policies))
-            continue;
-        for (const policy of policies) {
-            if (!isObject(policy))
-                continue;
-            const full = policies_text(policy['policy']) ?? '(unnamed policy)';
-            // `set/name`: the set is its own column.
-            const name = full.startsWith(`${setName}/`) ? full.slice(setName.length + 1) : full;
-            const enforcement = policies_text(policy['enforcement-level']) ?? '';
-            const errored = policy['error'] !== null && policy['error'] !== undefined && policy['error'] !== '';
-            const passed = policy['result'] === true && !errored;
-            rows.push({
-                kind: 'sentinel',
-                set: cut(setName),
-                name: cut(name),
-                enforcement,
-                result: passed ? 'passed' : sentinelFailure(enforcement, checkStatus),
-                ...(errored ? { errored: true } : {})
-            });
-        }
-    }
-    return rows;
-}
-/** A failed Sentinel policy counts at its enforcement level; an unknown level, by the check. */
-function sentinelFailure(enforcement, checkStatus) {
-    switch (enforcement) {
-        case 'advisory':
-            return 'advisory-failed';
-        case 'soft-mandatory':
-            return checkStatus === 'overridden' ? 'overridden' : 'soft-failed';
-        case 'hard-mandatory':
-            return 'hard-failed';
-        default:
-            return checkStatus === 'passed' ? 'advisory-failed' : checkResult(checkStatus, true);
-    }
-}
-const EVALUATION_NOT_RUN = new Set(['pending', 'queued', 'running', 'canceled', 'unreachable']);
-/** Whether the evaluation has results to read (it ran and ended). */
-function evaluationRan(evaluation) {
-    const status = policies_text(evaluation.attributes?.status) ?? '';
-    return status !== '' && !EVALUATION_NOT_RUN.has(status);
-}
-/**
- * The rows of one policy evaluation of a task stage, from its policy set outcomes. A
- * mandatory failure is soft (a person may override it) when its set is overridable, hard
- * otherwise; an overridden evaluation turns its mandatory failures into `overridden`.
- */
-function evaluationRows(evaluation, sets) {
-    if (!evaluationRan(evaluation))
-        return [];
-    const status = policies_text(evaluation.attributes?.status) ?? '';
-    const kind = evaluation.attributes?.['policy-kind'] === 'sentinel' ? 'sentinel' : 'opa';
-    const rows = [];
-    for (const set of sets) {
-        const a = set.attributes ?? {};
-        const setName = cut(policies_text(a['policy-set-name']) ?? set.id);
-        const outcomes = Array.isArray(a.outcomes) ? a.outcomes.filter(isObject) : [];
-        const setError = policies_text(a.error);
-        if (setError && outcomes.length === 0) {
-            rows.push({
-                kind,
-                set: setName,
-                name: '(the policy set errored)',
-                enforcement: '',
-                result: 'hard-failed',
-                errored: true
-            });
-        }
-        for (const outcome of outcomes) {
-            const enforcement = policies_text(outcome.enforcement_level) ?? '';
-            const outcomeStatus = policies_text(outcome.status);
-            let result;
-            if (outcomeStatus === 'passed')
-                result = 'passed';
-            else if (outcomeStatus === 'failed' && enforcement === 'advisory')
-                result = 'advisory-failed';
-            else if (outcomeStatus === 'failed' && enforcement === 'mandatory') {
-                if (status === 'overridden')
-                    result = 'overridden';
-                else
-                    result = a.overridable === true ? 'soft-failed' : 'hard-failed';
-            }
-            else if (outcomeStatus === 'errored')
-                result = 'hard-failed';
-            // An outcome status this code does not know: judged by its evaluation.
-            else
-                result =
-                    status === 'passed' ? 'passed' : status === 'overridden' ? 'overridden' : 'hard-failed';
-            rows.push({
-                kind,
-                set: setName,
-                name: cut(policies_text(outcome.policy_name) ?? '(unnamed policy)'),
-                enforcement,
-                result,
-                ...(outcomeStatus === 'errored' ? { errored: true } : {})
-            });
-        }
-    }
-    return rows;
-}
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function policies_text(value) {
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-/** Names are cut here already: the report cuts again, but the data stays small. */
-function cut(value) {
-    return value.length > MAX_NAME ? `${value.slice(0, MAX_NAME)}…` : value;
-}
-
-;// CONCATENATED MODULE: ./src/report/outputs.ts
-/**
- * The step's outputs (the README's "Outputs"), declared once: name → how the report gives
- * its value. action.yml must declare exactly these (a test checks it), and they are set as
- * far as the run got. Each Terraform output also becomes a step output of its own name,
- * outside this table by nature (terraformStepOutputs).
- */
-
-
-
-
-const OUTPUTS = {
-    'run-id': report => report.runId,
-    'run-status': report => report.runStatus,
-    'run-url': report => report.runUrl,
-    'configuration-version-id': report => report.configurationVersionId,
-    'plan-id': report => report.planId,
-    'apply-id': report => report.applyId,
-    'has-changes': report => report.hasChanges,
-    'resource-additions': report => report.counts?.additions,
-    'resource-changes': report => report.counts?.changes,
-    'resource-destructions': report => report.counts?.destructions,
-    'resource-imports': report => report.counts?.imports,
-    'plan-summary': (_report, texts) => texts.planSummary,
-    outputs: (_report, texts) => texts.outputsJson,
-    'cost-monthly-prior': report => costOutputs(report.costEstimate).prior,
-    'cost-monthly-proposed': report => costOutputs(report.costEstimate).proposed,
-    'cost-monthly-delta': report => costOutputs(report.costEstimate).delta,
-    'policy-result': report => worstPolicyResult(report.policies ?? [])
-};
-function setRunOutputs(report, texts) {
-    for (const [name, value] of Object.entries(OUTPUTS)) {
-        const shown = value(report, texts);
-        // Unknown values stay unset: GitHub reads an unset output as '' anyway, and an empty
-        // string written here would look like a value that was measured.
-        if (shown !== undefined && shown !== '')
-            setOutput(name, shown);
-    }
-}
-/** GitHub's rule for output names (as for step IDs). */
-const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const NAMES_IN_A_WARNING = 5;
-/**
- * Which outputs become step outputs, and what must be masked first. Sensitive outputs take
- * part only when their value was read (`sensitive-outputs: true`). A name that is not a
- * valid output name, that is one of this action's outputs, or that differs from another
- * only in case (expressions ignore case) is only in `outputs`, with a warning.
- */
-function terraformStepOutputs(outputs, sensitiveValues, reserved = Object.keys(OUTPUTS)) {
-    const entries = [];
-    const masks = new Set();
-    const names = new Set();
-    for (const output of outputs) {
-        // A server that lists a name twice: the first one counts.
-        if (names.has(output.name))
-            continue;
-        let value = output.value;
-        if (output.sensitive) {
-            if (!sensitiveValues.has(output.id))
-                continue;
-            value = sensitiveValues.get(output.id);
-            for (const text of maskTexts(value))
-                masks.add(text);
-        }
-        names.add(output.name);
-        entries.push([output.name, value]);
-    }
-    const byCase = new Map();
-    for (const [name] of entries) {
-        byCase.set(name.toLowerCase(), (byCase.get(name.toLowerCase()) ?? 0) + 1);
-    }
-    const ours = new Set(reserved.map(name => name.toLowerCase()));
-    const invalid = [];
-    const clashing = [];
-    const ambiguous = [];
-    const single = [];
-    for (const [name, value] of entries) {
-        if (!OUTPUT_NAME.test(name))
-            invalid.push(name);
-        else if (ours.has(name.toLowerCase()))
-            clashing.push(name);
-        else if ((byCase.get(name.toLowerCase()) ?? 0) > 1)
-            ambiguous.push(name);
-        else
-            single.push([name, outputText(value)]);
-    }
-    const warnings = [
-        nameWarning(clashing, "the name of one of this action's own outputs"),
-        nameWarning(invalid, 'a name that is not a valid step output name'),
-        nameWarning(ambiguous, 'a name that differs from another only in case')
-    ].filter((warning) => warning !== undefined);
-    // fromEntries defines own properties, so a name like `__proto__` stays an ordinary key.
-    return { json: JSON.stringify(Object.fromEntries(entries)), single, masks: [...masks], warnings };
-}
-/** Masks first (docs/github-notes.md §1), then warnings, then the outputs. */
-function setTerraformOutputs(step) {
-    for (const text of step.masks)
-        core_setSecret(text);
-    for (const warning of step.warnings)
-        log.warning(warning);
-    for (const [name, value] of step.single)
-        setOutput(name, value);
-}
-/** A Terraform output as a step output: a string as is, any other value as JSON. */
-function outputText(value) {
-    return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
-}
-/**
- * Every form of a sensitive value the step may write: the text, each of its lines (the
- * runner masks line by line, so a multi-line secret is only hidden line by line) and, for a
- * string, its JSON-escaped form as it appears inside the `outputs` JSON.
- */
-function maskTexts(value) {
-    const text = outputText(value);
-    if (text.trim() === '')
-        return [];
-    const forms = [text, ...text.split(/\r\n|\r|\n/).flatMap(line => [line, line.trim()])];
-    if (typeof value === 'string')
-        forms.push(JSON.stringify(value).slice(1, -1));
-    return [...new Set(forms.filter(form => form.trim() !== ''))];
-}
-function nameWarning(names, why) {
-    if (names.length === 0)
-        return undefined;
-    const shown = names.slice(0, NAMES_IN_A_WARNING).map(logQuote).join(', ');
-    const more = names.length > NAMES_IN_A_WARNING ? ` and ${names.length - NAMES_IN_A_WARNING} more` : '';
-    const count = names.length === 1 ? 'Terraform output' : `${names.length} Terraform outputs`;
-    return `${count} ${shown}${more} ${names.length === 1 ? 'has' : 'have'} ${why}: only in the "outputs" output (read it with fromJSON(steps.<id>.outputs.outputs)).`;
-}
-/**
- * A name from the server, quoted for the log: printable ASCII only, so no line break,
- * bidi control or legacy `##[command]` can steer the runner (docs/github-notes.md §1).
- */
-function logQuote(name) {
-    const short = name.length > 80 ? `${name.slice(0, 80)}…` : name;
-    return JSON.stringify(short)
-        .replace(/[^\x20-\x7e]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
-        .replace(/##\[/g, '#\\u0023[');
-}
-
-;// CONCATENATED MODULE: ./src/format.ts
-/** Sizes and durations in the words the log uses. */
-function formatBytes(bytes) {
-    if (bytes < 1024)
-        return `${bytes} B`;
-    if (bytes < 1024 * 1024)
-        return `${(bytes / 1024).toFixed(1)} KiB`;
-    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-}
-/** "1h2m3s", "45s", "0s". */
-function formatDuration(ms) {
-    const total = Math.round(ms / 1000);
-    const parts = [
-        [Math.floor(total / 3600), 'h'],
-        [Math.floor((total % 3600) / 60), 'm'],
-        [total % 60, 's']
-    ];
-    const text = parts
-        .filter(([value]) => value > 0)
-        .map(([value, unit]) => `${value}${unit}`)
-        .join('');
-    return text || '0s';
-}
-
-;// CONCATENATED MODULE: ./src/tfe/errors.ts
-/** Errors the TFE client throws: one type for answers, one for requests that got none. */
-/** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
-function errorMessages(body) {
-    const errors = body?.errors;
-    if (!Array.isArray(errors))
-        return [];
-    const messages = [];
-    for (const item of errors) {
-        if (typeof item === 'string') {
-            messages.push(item);
-        }
-        else if (item && typeof item === 'object') {
-            const { title, detail } = item;
-            const text = [title, detail].filter(part => typeof part === 'string' && part).join(': ');
-            if (text)
-                messages.push(text);
-        }
-    }
-    return messages;
-}
-/** The API answered with an error status. */
-class TfeApiError extends Error {
-    method;
-    path;
-    status;
-    messages;
-    requestId;
-    retryDelayMs;
-    constructor(method, 
-    /** Path below the API base, without the query (never contains a secret). */
-    path, status, messages, requestId, 
-    /** The wait the server asked for (Retry-After, X-RateLimit-Reset), in milliseconds. */
-    retryDelayMs) {
-        super(TfeApiError.describe(method, path, status, messages));
-        this.method = method;
-        this.path = path;
-        this.status = status;
-        this.messages = messages;
-        this.requestId = requestId;
-        this.retryDelayMs = retryDelayMs;
-        this.name = 'TfeApiError';
-    }
-    static describe(method, path, status, messages) {
-        const said = messages.length ? `: ${messages.join('; ')}` : '';
-        const request = `${method} ${path}`;
-        switch (status) {
-            case 401:
-                return `${request} was refused (401 unauthorized): the token is missing, invalid or expired${said}.`;
-            case 404:
-                // TFC and TFE answer 404 both for "does not exist" and for "you may not see it".
-                return `${request} answered 404: not found, or the token has no access to it${said}.`;
-            case 403:
-                return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
-            default:
-                if (status >= 300 && status < 400) {
-                    // Never followed: a redirect with a body is not the document asked for.
-                    return `${request} answered a redirect (HTTP ${status}) where the API answers itself; not followed${said || '.'}`;
-                }
-                return `${request} failed with HTTP ${status}${said || '.'}`;
-        }
-    }
-}
-/** No answer came: connection refused or reset, timeout, DNS failure… */
-class TfeNetworkError extends Error {
-    method;
-    path;
-    code;
-    constructor(method, path, code, cause) {
-        const reason = cause instanceof Error ? cause.message : String(cause);
-        super(`${method} ${path} got no answer (${code ?? 'network error'}): ${reason}`, { cause });
-        this.method = method;
-        this.path = path;
-        this.code = code;
-        this.name = 'TfeNetworkError';
-    }
-    /** True when the request certainly never reached the server, so repeating it is safe. */
-    get notSent() {
-        return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(this.code ?? '');
-    }
-}
-/** An answer longer than the action reads for its kind (docs/contract.md, "Untrusted input"). */
-class BodyTooLargeError extends Error {
-    what;
-    limitBytes;
-    constructor(
-    /** What was being read, e.g. `GET /runs/run-1` or `the plan's JSON output`. */
-    what, limitBytes) {
-        super(`${what}: the answer is larger than ${limitBytes} bytes, more than the action reads.`);
-        this.what = what;
-        this.limitBytes = limitBytes;
-        this.name = 'BodyTooLargeError';
-    }
-}
-/**
- * A URL from the server the action refuses to use: another scheme than http(s), or plain
- * http while the API itself is https. The message names the scheme and host, never the path
- * (a pre-signed URL's path is its secret).
- */
-class UnsafeUrlError extends Error {
-    what;
-    reason;
-    constructor(what, reason) {
-        super(`Refused the ${what} the server gave: ${reason}.`);
-        this.what = what;
-        this.reason = reason;
-        this.name = 'UnsafeUrlError';
-    }
-}
-/**
- * A request that got no complete answer, as the transport reports it: `code` is Node's
- * (`ECONNRESET`, `ECONNREFUSED`, ...) or `ETIMEDOUT` for the action's own time limits.
- * The client turns it into a TfeNetworkError.
- */
-class TransportError extends Error {
-    code;
-    constructor(code, message, options) {
-        super(message, options);
-        this.code = code;
-        this.name = 'TransportError';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/plan-json-scanner.ts
-/**
- * Finds the entries of a JSON plan's top-level `resource_changes` array in a byte stream
- * without parsing the rest: planned values, prior state and configuration (most of a large
- * plan) are only scanned for string ends and brackets. Each entry's text is handed on whole
- * (one resource: address, actions, before/after values), so memory is one entry whatever
- * the plan's size, and time is linear in it.
- */
-/** The plan JSON is not what Terraform writes (malformed, cut, or an absurd entry). */
-class PlanJsonError extends Error {
-    constructor(message) {
-        super(message);
-        this.name = 'PlanJsonError';
-    }
-}
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const OPEN_OBJECT = 0x7b;
-const CLOSE_OBJECT = 0x7d;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_ARRAY = 0x5d;
-const KEY = 'resource_changes';
-/** Longer top-level keys are not the one we look for: no need to keep them. */
-const MAX_KEY_BYTES = 64;
-/** Bytes of a value spread over chunks, kept only while it is wanted. */
-class Capture {
-    max;
-    parts = [];
-    length = 0;
-    overflow = false;
-    constructor(max) {
-        this.max = max;
-    }
-    add(part) {
-        this.length += part.length;
-        if (this.length > this.max)
-            this.overflow = true;
-        if (!this.overflow)
-            this.parts.push(part);
-    }
-    bytes() {
-        return this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.length);
-    }
-}
-class ResourceChangesScanner {
-    events;
-    maxEntryBytes;
-    /** Open objects and arrays; the plan itself is depth 1, `resource_changes` depth 2. */
-    depth = 0;
-    inString = false;
-    /** The previous byte was a backslash inside a string (a chunk may end between the two). */
-    escaped = false;
-    topIsObject = false;
-    sawValue = false;
-    /** At depth 1, the next string is a key. */
-    keyNext = false;
-    key;
-    lastKey = '';
-    inChanges = false;
-    entry;
-    constructor(events, maxEntryBytes) {
-        this.events = events;
-        this.maxEntryBytes = maxEntryBytes;
-    }
-    write(chunk) {
-        // Where a key or entry being captured starts in this chunk.
-        let keyFrom = this.key ? 0 : -1;
-        let entryFrom = this.entry ? 0 : -1;
-        const n = chunk.length;
-        let i = 0;
-        while (i < n) {
-            if (this.inString) {
-                const end = this.stringEnd(chunk, i);
-                if (end < 0)
-                    break;
-                this.inString = false;
-                i = end + 1;
-                if (keyFrom >= 0 && this.key) {
-                    this.key.add(chunk.subarray(keyFrom, i));
-                    this.lastKey = this.key.overflow ? '' : keyText(this.key.bytes());
-                    this.events.key?.(this.lastKey);
-                    this.key = undefined;
-                    keyFrom = -1;
-                }
-                continue;
-            }
-            const c = chunk[i];
-            if (c === QUOTE) {
-                this.inString = true;
-                if (this.depth === 0)
-                    this.sawValue = true;
-                if (this.depth === 1 && this.keyNext) {
-                    this.keyNext = false;
-                    this.key = new Capture(MAX_KEY_BYTES);
-                    keyFrom = i;
-                }
-            }
-            else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
-                this.depth++;
-                if (this.depth === 1) {
-                    this.sawValue = true;
-                    this.topIsObject = c === OPEN_OBJECT;
-                    this.keyNext = this.topIsObject;
-                }
-                else if (this.depth === 2 &&
-                    c === OPEN_ARRAY &&
-                    this.topIsObject &&
-                    this.lastKey === KEY) {
-                    this.inChanges = true;
-                    this.events.arrayStart();
-                }
-                else if (this.depth === 3 && this.inChanges && c === OPEN_OBJECT) {
-                    this.entry = new Capture(this.maxEntryBytes);
-                    entryFrom = i;
-                }
-            }
-            else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
-                if (this.depth === 3 && this.entry && entryFrom >= 0) {
-                    this.takeEntry(chunk.subarray(entryFrom, i + 1));
-                    entryFrom = -1;
-                }
-                this.depth--;
-                if (this.depth < 0)
-                    throw new PlanJsonError('the plan JSON closes more than it opens');
-                if (this.depth === 1)
-                    this.inChanges = false;
-            }
-            else if (c === COMMA) {
-                if (this.depth === 1 && this.topIsObject)
-                    this.keyNext = true;
-            }
-            else if (this.depth === 0 && c > 0x20) {
-                // A top-level number or literal: valid JSON, but not a plan.
-                this.sawValue = true;
-            }
-            i++;
-        }
-        if (keyFrom >= 0 && this.key)
-            this.key.add(chunk.subarray(keyFrom));
-        if (entryFrom >= 0 && this.entry) {
-            this.entry.add(chunk.subarray(entryFrom));
-            this.checkEntry(this.entry);
-        }
-    }
-    /** Checks that the document ended where it should. */
-    end() {
-        if (!this.sawValue || this.inString || this.depth !== 0) {
-            throw new PlanJsonError('the plan JSON ends before its last value does');
-        }
-    }
-    /**
-     * The index of the quote that ends the string in `chunk` from `from`, or -1 when the
-     * string goes on into the next chunk. Quotes are found natively; only the backslashes
-     * right before one are counted (an odd run escapes it).
-     */
-    stringEnd(chunk, from) {
-        let j = from;
-        if (this.escaped) {
-            this.escaped = false;
-            j++;
-        }
-        const n = chunk.length;
-        for (;;) {
-            const quote = chunk.indexOf(QUOTE, j);
-            if (quote < 0) {
-                this.escaped = backslashRun(chunk, j, n) % 2 === 1;
-                return -1;
-            }
-            if (backslashRun(chunk, j, quote) % 2 === 0)
-                return quote;
-            j = quote + 1;
-        }
-    }
-    takeEntry(last) {
-        const entry = this.entry;
-        this.entry = undefined;
-        entry.add(last);
-        this.checkEntry(entry);
-        this.events.entry(entry.bytes().toString('utf8'));
-    }
-    checkEntry(entry) {
-        if (entry.overflow) {
-            throw new PlanJsonError(`one of its resource changes is larger than ${this.maxEntryBytes} bytes`);
-        }
-    }
-}
-/** How many backslashes end `chunk[from, to)`. */
-function backslashRun(chunk, from, to) {
-    let k = to - 1;
-    while (k >= from && chunk[k] === BACKSLASH)
-        k--;
-    return to - 1 - k;
-}
-/** A key's text from its bytes, quotes included; escapes decoded as JSON.parse does. */
-function keyText(bytes) {
-    if (!bytes.includes(BACKSLASH))
-        return bytes.toString('utf8', 1, bytes.length - 1);
-    try {
-        const text = JSON.parse(bytes.toString('utf8'));
-        return typeof text === 'string' ? text : '';
-    }
-    catch {
-        return '';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/report/plan-changes.ts
-/**
- * Resource-level changes from Terraform's JSON plan (`GET /plans/:id/json-output`).
- * Reads only addresses and actions: `before`/`after` may hold sensitive values and are
- * never touched.
- */
-
-
-
-/** The order groups are shown in: what can lose data first, then the rest. */
-const ACTION_ORDER = [
-    'destroy',
-    'replace',
-    'create',
-    'update',
-    'import',
-    'move',
-    'forget',
-    'read'
-];
-const addressCollator = new Intl.Collator('en', { numeric: true });
-/** Orders by action group, then by address (numeric-aware, so `a[2]` precedes `a[10]`). */
-function compareResourceChanges(a, b) {
-    const byAction = ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action);
-    if (byAction !== 0)
-        return byAction;
-    const byAddress = addressCollator.compare(a.address, b.address);
-    return byAddress !== 0 ? byAddress : addressCollator.compare(a.deposed ?? '', b.deposed ?? '');
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function nonEmptyString(value) {
-    return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
-/** Maps Terraform's `change.actions` list to one action; undefined for no-ops and unknowns. */
-function actionOf(actions) {
-    const key = actions.join(',');
-    switch (key) {
-        case 'create':
-            return 'create';
-        case 'update':
-            return 'update';
-        // Terraform spells create-before-destroy as create,delete and the default as delete,create.
-        case 'delete,create':
-        case 'create,delete':
-            return 'replace';
-        case 'delete':
-            return 'destroy';
-        case 'read':
-            return 'read';
-        case 'forget':
-            return 'forget';
-        case 'no-op':
-            return 'no-op';
-        default:
-            return undefined;
-    }
-}
-/** One `resource_changes` entry as the report lists it; undefined for what it leaves out. */
-function resourceChangeFromEntry(entry) {
-    if (!isRecord(entry))
-        return undefined;
-    const address = nonEmptyString(entry['address']);
-    // Data sources are read, not changed: the plan's counts leave them out and so do we.
-    if (address === undefined || entry['mode'] === 'data')
-        return undefined;
-    const change = entry['change'];
-    if (!isRecord(change) || !Array.isArray(change['actions']))
-        return undefined;
-    const actions = change['actions'].filter((a) => typeof a === 'string');
-    const mapped = actionOf(actions);
-    if (mapped === undefined || mapped === 'read')
-        return undefined;
-    // `importing` is an object ({id} or {identity}) when the resource is imported by this plan.
-    const importing = isRecord(change['importing']);
-    const previous = nonEmptyString(entry['previous_address']);
-    const previousAddress = previous !== undefined && previous !== address ? previous : undefined;
-    const deposed = nonEmptyString(entry['deposed']);
-    let action;
-    if (mapped === 'no-op') {
-        if (importing)
-            action = 'import';
-        else if (previousAddress !== undefined)
-            action = 'move';
-        else
-            return undefined;
-    }
-    else {
-        action = mapped;
-    }
-    return {
-        address,
-        action,
-        ...(previousAddress !== undefined ? { previousAddress } : {}),
-        ...(importing && action !== 'import' ? { importing: true } : {}),
-        ...(deposed !== undefined ? { deposed } : {})
-    };
-}
-/**
- * The plan's resource changes, grouped by action and sorted by address. Never throws:
- * anything of an unexpected shape is skipped, and a JSON string is parsed first.
- */
-function resourceChangesFromPlanJson(json) {
-    let plan = json;
-    if (typeof plan === 'string') {
-        try {
-            plan = JSON.parse(plan);
-        }
-        catch {
-            return [];
-        }
-    }
-    if (!isRecord(plan) || !Array.isArray(plan['resource_changes']))
-        return [];
-    const changes = [];
-    for (const entry of plan['resource_changes']) {
-        const change = resourceChangeFromEntry(entry);
-        if (change !== undefined)
-            changes.push(change);
-    }
-    return changes.sort(compareResourceChanges);
-}
-/**
- * The sentence the report shows when the plan JSON could not be read, from the HTTP status
- * of `GET /plans/:id/json-output` (undefined when no answer came back).
- */
-function planJsonUnavailableReason(status) {
-    switch (status) {
-        case 401:
-        case 403:
-        case 404:
-            // TFC/TFE answer 404 for "not permitted" too; organization tokens may not read it.
-            return (`the token may not read the plan's JSON output (HTTP ${status}). Organization tokens ` +
-                'cannot; a team or user token with access to the workspace can.');
-        case 204:
-            return "the plan's JSON output was not ready.";
-        case 422:
-            return 'the server has no JSON output for this plan (Terraform older than 0.12?).';
-        case undefined:
-            return "the plan's JSON output could not be fetched.";
-        default:
-            return `the plan's JSON output could not be read (HTTP ${status}).`;
-    }
-}
-/** The sentence the report shows when reading the plan JSON failed with `error`. */
-function planJsonErrorReason(error) {
-    if (error instanceof BodyTooLargeError) {
-        return (`the plan's JSON output is larger than ${formatBytes(error.limitBytes)}, more than ` +
-            'the action reads; the counts come from the run itself.');
-    }
-    if (error instanceof UnsafeUrlError)
-        return `the server's address for it was refused: ${error.reason}.`;
-    if (error instanceof PlanJsonError)
-        return `the plan's JSON output could not be read: ${error.message}.`;
-    return planJsonUnavailableReason(undefined);
-}
-
-;// CONCATENATED MODULE: ./src/report/plan-changes-reader.ts
-
-
-/** No single resource change is this large (its before/after values included). */
-const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
-class PlanChangesReader {
-    changes = [];
-    scanner;
-    formatVersion = false;
-    constructor(maxEntryBytes = MAX_ENTRY_BYTES) {
-        this.scanner = new ResourceChangesScanner({
-            arrayStart: () => {
-                this.changes = [];
-            },
-            entry: text => {
-                const change = resourceChangeFromEntry(parseEntry(text));
-                if (change)
-                    this.changes.push(change);
-            },
-            key: name => {
-                if (name === 'format_version')
-                    this.formatVersion = true;
-            }
-        }, maxEntryBytes);
-    }
-    write(chunk) {
-        this.scanner.write(chunk);
-    }
-    /**
-     * Whether the top-level object has Terraform's `format_version` key. Terraform leaves
-     * `resource_changes` out of a plan without changes, so only this tells an empty plan
-     * from a body that is no plan at all.
-     */
-    get isTerraformPlan() {
-        return this.formatVersion;
-    }
-    end() {
-        this.scanner.end();
-        return this.changes.sort(compareResourceChanges);
-    }
-}
-function parseEntry(text) {
-    try {
-        return JSON.parse(text);
-    }
-    catch {
-        throw new PlanJsonError('one of its resource changes is not valid JSON');
-    }
-}
-
-;// CONCATENATED MODULE: external "node:fs/promises"
-const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: ./node_modules/@actions/github/lib/context.js
 
 
@@ -34180,7 +33198,7 @@ const SEMI = 59; // ";"
 const EQ = 61; // "="
 const DQUOTE = 34; // '"'
 const BSLASH = 92; // "\\"
-const dist_COMMA = 44; // ","
+const COMMA = 44; // ","
 const LOWER_CASE = 1;
 const OWS = 2;
 const SEMI_FLAG = 4;
@@ -34196,7 +33214,7 @@ const CHAR_MAP = new Uint8Array(0x100);
 CHAR_MAP[HTAB] |= OWS;
 CHAR_MAP[SP] |= OWS;
 CHAR_MAP[SEMI] |= SEMI_FLAG;
-CHAR_MAP[dist_COMMA] |= COMMA_FLAG;
+CHAR_MAP[COMMA] |= COMMA_FLAG;
 for (let code = 0x80 /* non-ASCII */; code <= 0xff; code++) {
     CHAR_MAP[code] |= LOWER_CASE;
 }
@@ -38579,6 +37597,32 @@ function httpStatusOf(error) {
     return typeof status === 'number' ? status : undefined;
 }
 
+;// CONCATENATED MODULE: ./src/github/commit-pulls.ts
+/** One page of 100: more pull requests than that for one commit is not a real case. */
+const PER_PAGE = 100;
+async function pullRequestsOfCommit(client, repository, sha, signal) {
+    const answer = await client.rest.repos.listPullRequestsAssociatedWithCommit({
+        owner: repository.owner,
+        repo: repository.repo,
+        commit_sha: sha,
+        per_page: PER_PAGE,
+        request: { signal }
+    });
+    const pulls = [];
+    for (const pull of answer.data) {
+        const { number, state, merged_at, html_url } = (pull ?? {});
+        if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0)
+            continue;
+        pulls.push({
+            number,
+            merged: typeof merged_at === 'string' && merged_at !== '',
+            open: state === 'open',
+            url: typeof html_url === 'string' && /^https?:\/\//.test(html_url) ? html_url : undefined
+        });
+    }
+    return pulls;
+}
+
 ;// CONCATENATED MODULE: ./src/github/identity.ts
 
 /** The author of comments written with `GITHUB_TOKEN`. */
@@ -38663,7 +37707,7 @@ function safeLabel(text, max = 200) {
 ;// CONCATENATED MODULE: ./src/github/own-comment.ts
 
 
-const PER_PAGE = 100;
+const own_comment_PER_PAGE = 100;
 /** 300 requests: the first 100 and the newest 29,900 comments of any pull request. */
 const MAX_PAGES = 300;
 /** "alice, bob and 3 more": the authors of impostor comments, bounded for a log line. */
@@ -38699,7 +37743,7 @@ async function findOwnComment(client, target, options) {
             owner: target.owner,
             repo: target.repo,
             issue_number: target.number,
-            per_page: PER_PAGE,
+            per_page: own_comment_PER_PAGE,
             page,
             request: { signal: options.signal }
         });
@@ -38733,6 +37777,570 @@ async function findOwnComment(client, target, options) {
     return { comment, pagesRead, pagesTotal, impostors: [...impostors] };
 }
 
+;// CONCATENATED MODULE: ./src/format.ts
+/** Sizes and durations in the words the log uses. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** "1h2m3s", "45s", "0s". */
+function formatDuration(ms) {
+    const total = Math.round(ms / 1000);
+    const parts = [
+        [Math.floor(total / 3600), 'h'],
+        [Math.floor((total % 3600) / 60), 'm'],
+        [total % 60, 's']
+    ];
+    const text = parts
+        .filter(([value]) => value > 0)
+        .map(([value, unit]) => `${value}${unit}`)
+        .join('');
+    return text || '0s';
+}
+
+;// CONCATENATED MODULE: ./src/tfe/errors.ts
+/** Errors the TFE client throws: one type for answers, one for requests that got none. */
+/** Reads a JSON:API error document in both shapes servers use (objects, or plain strings). */
+function errorMessages(body) {
+    const errors = body?.errors;
+    if (!Array.isArray(errors))
+        return [];
+    const messages = [];
+    for (const item of errors) {
+        if (typeof item === 'string') {
+            messages.push(item);
+        }
+        else if (item && typeof item === 'object') {
+            const { title, detail } = item;
+            const text = [title, detail].filter(part => typeof part === 'string' && part).join(': ');
+            if (text)
+                messages.push(text);
+        }
+    }
+    return messages;
+}
+/** The API answered with an error status. */
+class TfeApiError extends Error {
+    method;
+    path;
+    status;
+    messages;
+    requestId;
+    retryDelayMs;
+    constructor(method, 
+    /** Path below the API base, without the query (never contains a secret). */
+    path, status, messages, requestId, 
+    /** The wait the server asked for (Retry-After, X-RateLimit-Reset), in milliseconds. */
+    retryDelayMs) {
+        super(TfeApiError.describe(method, path, status, messages));
+        this.method = method;
+        this.path = path;
+        this.status = status;
+        this.messages = messages;
+        this.requestId = requestId;
+        this.retryDelayMs = retryDelayMs;
+        this.name = 'TfeApiError';
+    }
+    static describe(method, path, status, messages) {
+        const said = messages.length ? `: ${messages.join('; ')}` : '';
+        const request = `${method} ${path}`;
+        switch (status) {
+            case 401:
+                return `${request} was refused (401 unauthorized): the token is missing, invalid or expired${said}.`;
+            case 404:
+                // TFC and TFE answer 404 both for "does not exist" and for "you may not see it".
+                return `${request} answered 404: not found, or the token has no access to it${said}.`;
+            case 403:
+                return `${request} was forbidden (403): the token lacks the permission for this${said}.`;
+            default:
+                if (status >= 300 && status < 400) {
+                    // Never followed: a redirect with a body is not the document asked for.
+                    return `${request} answered a redirect (HTTP ${status}) where the API answers itself; not followed${said || '.'}`;
+                }
+                return `${request} failed with HTTP ${status}${said || '.'}`;
+        }
+    }
+}
+/** No answer came: connection refused or reset, timeout, DNS failure… */
+class TfeNetworkError extends Error {
+    method;
+    path;
+    code;
+    constructor(method, path, code, cause) {
+        const reason = cause instanceof Error ? cause.message : String(cause);
+        super(`${method} ${path} got no answer (${code ?? 'network error'}): ${reason}`, { cause });
+        this.method = method;
+        this.path = path;
+        this.code = code;
+        this.name = 'TfeNetworkError';
+    }
+    /** True when the request certainly never reached the server, so repeating it is safe. */
+    get notSent() {
+        return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(this.code ?? '');
+    }
+}
+/** An answer longer than the action reads for its kind (docs/contract.md, "Untrusted input"). */
+class BodyTooLargeError extends Error {
+    what;
+    limitBytes;
+    constructor(
+    /** What was being read, e.g. `GET /runs/run-1` or `the plan's JSON output`. */
+    what, limitBytes) {
+        super(`${what}: the answer is larger than ${limitBytes} bytes, more than the action reads.`);
+        this.what = what;
+        this.limitBytes = limitBytes;
+        this.name = 'BodyTooLargeError';
+    }
+}
+/**
+ * A URL from the server the action refuses to use: another scheme than http(s), or plain
+ * http while the API itself is https. The message names the scheme and host, never the path
+ * (a pre-signed URL's path is its secret).
+ */
+class UnsafeUrlError extends Error {
+    what;
+    reason;
+    constructor(what, reason) {
+        super(`Refused the ${what} the server gave: ${reason}.`);
+        this.what = what;
+        this.reason = reason;
+        this.name = 'UnsafeUrlError';
+    }
+}
+/**
+ * A request that got no complete answer, as the transport reports it: `code` is Node's
+ * (`ECONNRESET`, `ECONNREFUSED`, ...) or `ETIMEDOUT` for the action's own time limits.
+ * The client turns it into a TfeNetworkError.
+ */
+class TransportError extends Error {
+    code;
+    constructor(code, message, options) {
+        super(message, options);
+        this.code = code;
+        this.name = 'TransportError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/plan-json-scanner.ts
+/**
+ * Finds the entries of a JSON plan's top-level `resource_changes` array in a byte stream
+ * without parsing the rest: planned values, prior state and configuration (most of a large
+ * plan) are only scanned for string ends and brackets. Each entry's text is handed on whole
+ * (one resource: address, actions, before/after values), so memory is one entry whatever
+ * the plan's size, and time is linear in it.
+ */
+/** The plan JSON is not what Terraform writes (malformed, cut, or an absurd entry). */
+class PlanJsonError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'PlanJsonError';
+    }
+}
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const plan_json_scanner_COMMA = 0x2c;
+const OPEN_OBJECT = 0x7b;
+const CLOSE_OBJECT = 0x7d;
+const OPEN_ARRAY = 0x5b;
+const CLOSE_ARRAY = 0x5d;
+const KEY = 'resource_changes';
+/** Longer top-level keys are not the one we look for: no need to keep them. */
+const MAX_KEY_BYTES = 64;
+/** Bytes of a value spread over chunks, kept only while it is wanted. */
+class Capture {
+    max;
+    parts = [];
+    length = 0;
+    overflow = false;
+    constructor(max) {
+        this.max = max;
+    }
+    add(part) {
+        this.length += part.length;
+        if (this.length > this.max)
+            this.overflow = true;
+        if (!this.overflow)
+            this.parts.push(part);
+    }
+    bytes() {
+        return this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.length);
+    }
+}
+class ResourceChangesScanner {
+    events;
+    maxEntryBytes;
+    /** Open objects and arrays; the plan itself is depth 1, `resource_changes` depth 2. */
+    depth = 0;
+    inString = false;
+    /** The previous byte was a backslash inside a string (a chunk may end between the two). */
+    escaped = false;
+    topIsObject = false;
+    sawValue = false;
+    /** At depth 1, the next string is a key. */
+    keyNext = false;
+    key;
+    lastKey = '';
+    inChanges = false;
+    entry;
+    constructor(events, maxEntryBytes) {
+        this.events = events;
+        this.maxEntryBytes = maxEntryBytes;
+    }
+    write(chunk) {
+        // Where a key or entry being captured starts in this chunk.
+        let keyFrom = this.key ? 0 : -1;
+        let entryFrom = this.entry ? 0 : -1;
+        const n = chunk.length;
+        let i = 0;
+        while (i < n) {
+            if (this.inString) {
+                const end = this.stringEnd(chunk, i);
+                if (end < 0)
+                    break;
+                this.inString = false;
+                i = end + 1;
+                if (keyFrom >= 0 && this.key) {
+                    this.key.add(chunk.subarray(keyFrom, i));
+                    this.lastKey = this.key.overflow ? '' : keyText(this.key.bytes());
+                    this.events.key?.(this.lastKey);
+                    this.key = undefined;
+                    keyFrom = -1;
+                }
+                continue;
+            }
+            const c = chunk[i];
+            if (c === QUOTE) {
+                this.inString = true;
+                if (this.depth === 0)
+                    this.sawValue = true;
+                if (this.depth === 1 && this.keyNext) {
+                    this.keyNext = false;
+                    this.key = new Capture(MAX_KEY_BYTES);
+                    keyFrom = i;
+                }
+            }
+            else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
+                this.depth++;
+                if (this.depth === 1) {
+                    this.sawValue = true;
+                    this.topIsObject = c === OPEN_OBJECT;
+                    this.keyNext = this.topIsObject;
+                }
+                else if (this.depth === 2 &&
+                    c === OPEN_ARRAY &&
+                    this.topIsObject &&
+                    this.lastKey === KEY) {
+                    this.inChanges = true;
+                    this.events.arrayStart();
+                }
+                else if (this.depth === 3 && this.inChanges && c === OPEN_OBJECT) {
+                    this.entry = new Capture(this.maxEntryBytes);
+                    entryFrom = i;
+                }
+            }
+            else if (c === CLOSE_OBJECT || c === CLOSE_ARRAY) {
+                if (this.depth === 3 && this.entry && entryFrom >= 0) {
+                    this.takeEntry(chunk.subarray(entryFrom, i + 1));
+                    entryFrom = -1;
+                }
+                this.depth--;
+                if (this.depth < 0)
+                    throw new PlanJsonError('the plan JSON closes more than it opens');
+                if (this.depth === 1)
+                    this.inChanges = false;
+            }
+            else if (c === plan_json_scanner_COMMA) {
+                if (this.depth === 1 && this.topIsObject)
+                    this.keyNext = true;
+            }
+            else if (this.depth === 0 && c > 0x20) {
+                // A top-level number or literal: valid JSON, but not a plan.
+                this.sawValue = true;
+            }
+            i++;
+        }
+        if (keyFrom >= 0 && this.key)
+            this.key.add(chunk.subarray(keyFrom));
+        if (entryFrom >= 0 && this.entry) {
+            this.entry.add(chunk.subarray(entryFrom));
+            this.checkEntry(this.entry);
+        }
+    }
+    /** Checks that the document ended where it should. */
+    end() {
+        if (!this.sawValue || this.inString || this.depth !== 0) {
+            throw new PlanJsonError('the plan JSON ends before its last value does');
+        }
+    }
+    /**
+     * The index of the quote that ends the string in `chunk` from `from`, or -1 when the
+     * string goes on into the next chunk. Quotes are found natively; only the backslashes
+     * right before one are counted (an odd run escapes it).
+     */
+    stringEnd(chunk, from) {
+        let j = from;
+        if (this.escaped) {
+            this.escaped = false;
+            j++;
+        }
+        const n = chunk.length;
+        for (;;) {
+            const quote = chunk.indexOf(QUOTE, j);
+            if (quote < 0) {
+                this.escaped = backslashRun(chunk, j, n) % 2 === 1;
+                return -1;
+            }
+            if (backslashRun(chunk, j, quote) % 2 === 0)
+                return quote;
+            j = quote + 1;
+        }
+    }
+    takeEntry(last) {
+        const entry = this.entry;
+        this.entry = undefined;
+        entry.add(last);
+        this.checkEntry(entry);
+        this.events.entry(entry.bytes().toString('utf8'));
+    }
+    checkEntry(entry) {
+        if (entry.overflow) {
+            throw new PlanJsonError(`one of its resource changes is larger than ${this.maxEntryBytes} bytes`);
+        }
+    }
+}
+/** How many backslashes end `chunk[from, to)`. */
+function backslashRun(chunk, from, to) {
+    let k = to - 1;
+    while (k >= from && chunk[k] === BACKSLASH)
+        k--;
+    return to - 1 - k;
+}
+/** A key's text from its bytes, quotes included; escapes decoded as JSON.parse does. */
+function keyText(bytes) {
+    if (!bytes.includes(BACKSLASH))
+        return bytes.toString('utf8', 1, bytes.length - 1);
+    try {
+        const text = JSON.parse(bytes.toString('utf8'));
+        return typeof text === 'string' ? text : '';
+    }
+    catch {
+        return '';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/report/plan-changes.ts
+/**
+ * Resource-level changes from Terraform's JSON plan (`GET /plans/:id/json-output`).
+ * Reads only addresses and actions: `before`/`after` may hold sensitive values and are
+ * never touched.
+ */
+
+
+
+/** The order groups are shown in: what can lose data first, then the rest. */
+const ACTION_ORDER = [
+    'destroy',
+    'replace',
+    'create',
+    'update',
+    'import',
+    'move',
+    'forget',
+    'read'
+];
+const addressCollator = new Intl.Collator('en', { numeric: true });
+/** Orders by action group, then by address (numeric-aware, so `a[2]` precedes `a[10]`). */
+function compareResourceChanges(a, b) {
+    const byAction = ACTION_ORDER.indexOf(a.action) - ACTION_ORDER.indexOf(b.action);
+    if (byAction !== 0)
+        return byAction;
+    const byAddress = addressCollator.compare(a.address, b.address);
+    return byAddress !== 0 ? byAddress : addressCollator.compare(a.deposed ?? '', b.deposed ?? '');
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function nonEmptyString(value) {
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+/** Maps Terraform's `change.actions` list to one action; undefined for no-ops and unknowns. */
+function actionOf(actions) {
+    const key = actions.join(',');
+    switch (key) {
+        case 'create':
+            return 'create';
+        case 'update':
+            return 'update';
+        // Terraform spells create-before-destroy as create,delete and the default as delete,create.
+        case 'delete,create':
+        case 'create,delete':
+            return 'replace';
+        case 'delete':
+            return 'destroy';
+        case 'read':
+            return 'read';
+        case 'forget':
+            return 'forget';
+        case 'no-op':
+            return 'no-op';
+        default:
+            return undefined;
+    }
+}
+/** One `resource_changes` entry as the report lists it; undefined for what it leaves out. */
+function resourceChangeFromEntry(entry) {
+    if (!isRecord(entry))
+        return undefined;
+    const address = nonEmptyString(entry['address']);
+    // Data sources are read, not changed: the plan's counts leave them out and so do we.
+    if (address === undefined || entry['mode'] === 'data')
+        return undefined;
+    const change = entry['change'];
+    if (!isRecord(change) || !Array.isArray(change['actions']))
+        return undefined;
+    const actions = change['actions'].filter((a) => typeof a === 'string');
+    const mapped = actionOf(actions);
+    if (mapped === undefined || mapped === 'read')
+        return undefined;
+    // `importing` is an object ({id} or {identity}) when the resource is imported by this plan.
+    const importing = isRecord(change['importing']);
+    const previous = nonEmptyString(entry['previous_address']);
+    const previousAddress = previous !== undefined && previous !== address ? previous : undefined;
+    const deposed = nonEmptyString(entry['deposed']);
+    let action;
+    if (mapped === 'no-op') {
+        if (importing)
+            action = 'import';
+        else if (previousAddress !== undefined)
+            action = 'move';
+        else
+            return undefined;
+    }
+    else {
+        action = mapped;
+    }
+    return {
+        address,
+        action,
+        ...(previousAddress !== undefined ? { previousAddress } : {}),
+        ...(importing && action !== 'import' ? { importing: true } : {}),
+        ...(deposed !== undefined ? { deposed } : {})
+    };
+}
+/**
+ * The plan's resource changes, grouped by action and sorted by address. Never throws:
+ * anything of an unexpected shape is skipped, and a JSON string is parsed first.
+ */
+function resourceChangesFromPlanJson(json) {
+    let plan = json;
+    if (typeof plan === 'string') {
+        try {
+            plan = JSON.parse(plan);
+        }
+        catch {
+            return [];
+        }
+    }
+    if (!isRecord(plan) || !Array.isArray(plan['resource_changes']))
+        return [];
+    const changes = [];
+    for (const entry of plan['resource_changes']) {
+        const change = resourceChangeFromEntry(entry);
+        if (change !== undefined)
+            changes.push(change);
+    }
+    return changes.sort(compareResourceChanges);
+}
+/**
+ * The sentence the report shows when the plan JSON could not be read, from the HTTP status
+ * of `GET /plans/:id/json-output` (undefined when no answer came back).
+ */
+function planJsonUnavailableReason(status) {
+    switch (status) {
+        case 401:
+        case 403:
+        case 404:
+            // TFC/TFE answer 404 for "not permitted" too; organization tokens may not read it.
+            return (`the token may not read the plan's JSON output (HTTP ${status}). Organization tokens ` +
+                'cannot; a team or user token with access to the workspace can.');
+        case 204:
+            return "the plan's JSON output was not ready.";
+        case 422:
+            return 'the server has no JSON output for this plan (Terraform older than 0.12?).';
+        case undefined:
+            return "the plan's JSON output could not be fetched.";
+        default:
+            return `the plan's JSON output could not be read (HTTP ${status}).`;
+    }
+}
+/** The sentence the report shows when reading the plan JSON failed with `error`. */
+function planJsonErrorReason(error) {
+    if (error instanceof BodyTooLargeError) {
+        return (`the plan's JSON output is larger than ${formatBytes(error.limitBytes)}, more than ` +
+            'the action reads; the counts come from the run itself.');
+    }
+    if (error instanceof UnsafeUrlError)
+        return `the server's address for it was refused: ${error.reason}.`;
+    if (error instanceof PlanJsonError)
+        return `the plan's JSON output could not be read: ${error.message}.`;
+    return planJsonUnavailableReason(undefined);
+}
+
+;// CONCATENATED MODULE: ./src/report/plan-changes-reader.ts
+
+
+/** No single resource change is this large (its before/after values included). */
+const MAX_ENTRY_BYTES = 16 * 1024 * 1024;
+class PlanChangesReader {
+    changes = [];
+    scanner;
+    formatVersion = false;
+    constructor(maxEntryBytes = MAX_ENTRY_BYTES) {
+        this.scanner = new ResourceChangesScanner({
+            arrayStart: () => {
+                this.changes = [];
+            },
+            entry: text => {
+                const change = resourceChangeFromEntry(parseEntry(text));
+                if (change)
+                    this.changes.push(change);
+            },
+            key: name => {
+                if (name === 'format_version')
+                    this.formatVersion = true;
+            }
+        }, maxEntryBytes);
+    }
+    write(chunk) {
+        this.scanner.write(chunk);
+    }
+    /**
+     * Whether the top-level object has Terraform's `format_version` key. Terraform leaves
+     * `resource_changes` out of a plan without changes, so only this tells an empty plan
+     * from a body that is no plan at all.
+     */
+    get isTerraformPlan() {
+        return this.formatVersion;
+    }
+    end() {
+        this.scanner.end();
+        return this.changes.sort(compareResourceChanges);
+    }
+}
+function parseEntry(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        throw new PlanJsonError('one of its resource changes is not valid JSON');
+    }
+}
+
+;// CONCATENATED MODULE: external "node:fs/promises"
+const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./src/review/plan-fingerprint.ts
@@ -38975,6 +38583,77 @@ function tableCell(text) {
     return text.replace(/\|/g, '\\|');
 }
 
+;// CONCATENATED MODULE: ./src/run-results/cost.ts
+/** A decimal as the API writes money (`"25.488"`, `"-3.1"`); anything else is not money. */
+const DECIMAL = /^-?\d{1,30}(\.\d{1,30})?$/;
+function costFromResource(resource) {
+    const a = resource.attributes ?? {};
+    const status = typeof a.status === 'string' ? a.status.slice(0, 100) : 'unknown';
+    const error = a['error-message'];
+    return {
+        status,
+        prior: money(a['prior-monthly-cost']),
+        proposed: money(a['proposed-monthly-cost']),
+        delta: money(a['delta-monthly-cost']),
+        resources: count(a['resources-count']),
+        matched: count(a['matched-resources-count']),
+        errorMessage: typeof error === 'string' && error !== '' ? error.slice(0, 2_000) : undefined
+    };
+}
+/** The three outputs, only from a finished estimate and only as the API spelled them. */
+function costOutputs(cost) {
+    if (cost?.status !== 'finished')
+        return {};
+    return { prior: cost.prior, proposed: cost.proposed, delta: cost.delta };
+}
+/**
+ * The report's line, plain text (the renderer escapes it), or undefined when the estimate
+ * says nothing worth a line (still queued, or it never ran because the run stopped).
+ */
+function costLine(cost) {
+    if (!cost)
+        return undefined;
+    switch (cost.status) {
+        case 'finished': {
+            if (cost.prior === undefined || cost.proposed === undefined) {
+                return 'finished, but the server sent no amounts.';
+            }
+            const delta = cost.delta ?? difference(cost.prior, cost.proposed);
+            const change = Number(delta) === 0 ? 'no change' : signed(delta);
+            const coverage = cost.resources !== undefined && cost.matched !== undefined && cost.resources > 0
+                ? ` ${cost.matched} of ${cost.resources} resources estimated.`
+                : '';
+            return `${dollars(cost.prior)} → ${dollars(cost.proposed)} a month (${change}).${coverage}`;
+        }
+        case 'errored':
+            return cost.errorMessage ? `errored: ${cost.errorMessage}` : 'errored.';
+        case 'skipped_due_to_targeting':
+            return 'skipped: the run targets specific resources (target-addrs).';
+        default:
+            return undefined;
+    }
+}
+function money(value) {
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return typeof value === 'string' && DECIMAL.test(value) ? value : undefined;
+}
+function count(value) {
+    return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+}
+function difference(prior, proposed) {
+    return String(Number(proposed) - Number(prior));
+}
+const USD = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+/** `$1,234.50`; the estimate is in US dollars. */
+function dollars(value) {
+    const amount = Number(value);
+    return `${amount < 0 ? '-' : ''}$${USD.format(Math.abs(amount))}`;
+}
+function signed(value) {
+    return `${Number(value) > 0 ? '+' : ''}${dollars(value)}`;
+}
+
 ;// CONCATENATED MODULE: ./src/report/fit-table.ts
 /**
  * A long list as a markdown table that fits a byte budget: as many rows as fit, then one
@@ -39005,6 +38684,332 @@ function fitTable(parts, budget) {
         return byteLength(only) <= budget ? only : undefined;
     }
     return `${[start, ...rows.slice(0, shown)].join('\n')}\n\n${more(rows.length - shown)}`;
+}
+
+;// CONCATENATED MODULE: ./src/run-results/policies.ts
+/** Worst first: the order of the `policy-result` output's contract. */
+const POLICY_RESULTS = [
+    'hard-failed',
+    'soft-failed',
+    'overridden',
+    'advisory-failed',
+    'passed'
+];
+const MAX_NAME = 300;
+/** The worst result of all rows; undefined when no policy ran. */
+function worstPolicyResult(rows) {
+    let worst;
+    for (const row of rows) {
+        const rank = POLICY_RESULTS.indexOf(row.result);
+        if (worst === undefined || rank < worst)
+            worst = rank;
+    }
+    return worst === undefined ? undefined : POLICY_RESULTS[worst];
+}
+/** Failures first (worst first), otherwise in the order the server listed them. */
+function sortPolicies(rows) {
+    return rows
+        .map((row, index) => ({ row, index }))
+        .sort((a, b) => POLICY_RESULTS.indexOf(a.row.result) - POLICY_RESULTS.indexOf(b.row.result) ||
+        a.index - b.index)
+        .map(entry => entry.row);
+}
+/** Check statuses before which, or without which, no policy ran. */
+const NOT_RUN = new Set(['pending', 'queued', 'running', 'canceled', 'unreachable']);
+/**
+ * The rows of one Sentinel policy check: one per policy from `result.sentinel.data`, which
+ * HashiCorp calls unstable, so every key is optional; without it, one row for the check.
+ */
+function sentinelCheckRows(check) {
+    const attributes = check.attributes ?? {};
+    const status = policies_text(attributes.status) ?? '';
+    if (NOT_RUN.has(status) || status === '')
+        return [];
+    const label = `${policies_text(attributes.scope) ?? 'policy'} policy check`;
+    if (status === 'errored') {
+        return [
+            { kind: 'sentinel', name: label, enforcement: '', result: 'hard-failed', errored: true }
+        ];
+    }
+    const rows = sentinelPolicyRows(attributes.result?.sentinel, status);
+    if (rows.length > 0)
+        return rows;
+    const advisoryFailed = Number(attributes.result?.['advisory-failed']) > 0;
+    return [
+        { kind: 'sentinel', name: label, enforcement: '', result: checkResult(status, advisoryFailed) }
+    ];
+}
+function checkResult(status, advisoryFailed) {
+    switch (status) {
+        case 'hard_failed':
+            return 'hard-failed';
+        case 'soft_failed':
+            return 'soft-failed';
+        case 'overridden':
+            return 'overridden';
+        case 'passed':
+            return advisoryFailed ? 'advisory-failed' : 'passed';
+        default:
+            // A status this code does not know: a failure until it is understood.
+            return 'hard-failed';
+    }
+}
+function sentinelPolicyRows(sentinel, checkStatus) {
+    const sets = sentinel?.data;
+    if (!isObject(sets))
+        return [];
+    const rows = [];
+    for (const [setName, set] of Object.entries(sets)) {
+        const policies = set?.policies;
+        if (!Array.isArray(policies))
+            continue;
+        for (const policy of policies) {
+            if (!isObject(policy))
+                continue;
+            const full = policies_text(policy['policy']) ?? '(unnamed policy)';
+            // `set/name`: the set is its own column.
+            const name = full.startsWith(`${setName}/`) ? full.slice(setName.length + 1) : full;
+            const enforcement = policies_text(policy['enforcement-level']) ?? '';
+            const errored = policy['error'] !== null && policy['error'] !== undefined && policy['error'] !== '';
+            const passed = policy['result'] === true && !errored;
+            rows.push({
+                kind: 'sentinel',
+                set: cut(setName),
+                name: cut(name),
+                enforcement,
+                result: passed ? 'passed' : sentinelFailure(enforcement, checkStatus),
+                ...(errored ? { errored: true } : {})
+            });
+        }
+    }
+    return rows;
+}
+/** A failed Sentinel policy counts at its enforcement level; an unknown level, by the check. */
+function sentinelFailure(enforcement, checkStatus) {
+    switch (enforcement) {
+        case 'advisory':
+            return 'advisory-failed';
+        case 'soft-mandatory':
+            return checkStatus === 'overridden' ? 'overridden' : 'soft-failed';
+        case 'hard-mandatory':
+            return 'hard-failed';
+        default:
+            return checkStatus === 'passed' ? 'advisory-failed' : checkResult(checkStatus, true);
+    }
+}
+const EVALUATION_NOT_RUN = new Set(['pending', 'queued', 'running', 'canceled', 'unreachable']);
+/** Whether the evaluation has results to read (it ran and ended). */
+function evaluationRan(evaluation) {
+    const status = policies_text(evaluation.attributes?.status) ?? '';
+    return status !== '' && !EVALUATION_NOT_RUN.has(status);
+}
+/**
+ * The rows of one policy evaluation of a task stage, from its policy set outcomes. A
+ * mandatory failure is soft (a person may override it) when its set is overridable, hard
+ * otherwise; an overridden evaluation turns its mandatory failures into `overridden`.
+ */
+function evaluationRows(evaluation, sets) {
+    if (!evaluationRan(evaluation))
+        return [];
+    const status = policies_text(evaluation.attributes?.status) ?? '';
+    const kind = evaluation.attributes?.['policy-kind'] === 'sentinel' ? 'sentinel' : 'opa';
+    const rows = [];
+    for (const set of sets) {
+        const a = set.attributes ?? {};
+        const setName = cut(policies_text(a['policy-set-name']) ?? set.id);
+        const outcomes = Array.isArray(a.outcomes) ? a.outcomes.filter(isObject) : [];
+        const setError = policies_text(a.error);
+        if (setError && outcomes.length === 0) {
+            rows.push({
+                kind,
+                set: setName,
+                name: '(the policy set errored)',
+                enforcement: '',
+                result: 'hard-failed',
+                errored: true
+            });
+        }
+        for (const outcome of outcomes) {
+            const enforcement = policies_text(outcome.enforcement_level) ?? '';
+            const outcomeStatus = policies_text(outcome.status);
+            let result;
+            if (outcomeStatus === 'passed')
+                result = 'passed';
+            else if (outcomeStatus === 'failed' && enforcement === 'advisory')
+                result = 'advisory-failed';
+            else if (outcomeStatus === 'failed' && enforcement === 'mandatory') {
+                if (status === 'overridden')
+                    result = 'overridden';
+                else
+                    result = a.overridable === true ? 'soft-failed' : 'hard-failed';
+            }
+            else if (outcomeStatus === 'errored')
+                result = 'hard-failed';
+            // An outcome status this code does not know: judged by its evaluation.
+            else
+                result =
+                    status === 'passed' ? 'passed' : status === 'overridden' ? 'overridden' : 'hard-failed';
+            rows.push({
+                kind,
+                set: setName,
+                name: cut(policies_text(outcome.policy_name) ?? '(unnamed policy)'),
+                enforcement,
+                result,
+                ...(outcomeStatus === 'errored' ? { errored: true } : {})
+            });
+        }
+    }
+    return rows;
+}
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function policies_text(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+/** Names are cut here already: the report cuts again, but the data stays small. */
+function cut(value) {
+    return value.length > MAX_NAME ? `${value.slice(0, MAX_NAME)}…` : value;
+}
+
+;// CONCATENATED MODULE: ./src/report/outputs.ts
+/**
+ * The step's outputs (the README's "Outputs"), declared once: name → how the report gives
+ * its value. action.yml must declare exactly these (a test checks it), and they are set as
+ * far as the run got. Each Terraform output also becomes a step output of its own name,
+ * outside this table by nature (terraformStepOutputs).
+ */
+
+
+
+
+const OUTPUTS = {
+    'run-id': report => report.runId,
+    'run-status': report => report.runStatus,
+    'run-url': report => report.runUrl,
+    'configuration-version-id': report => report.configurationVersionId,
+    'plan-id': report => report.planId,
+    'apply-id': report => report.applyId,
+    'has-changes': report => report.hasChanges,
+    'resource-additions': report => report.counts?.additions,
+    'resource-changes': report => report.counts?.changes,
+    'resource-destructions': report => report.counts?.destructions,
+    'resource-imports': report => report.counts?.imports,
+    'plan-summary': (_report, texts) => texts.planSummary,
+    outputs: (_report, texts) => texts.outputsJson,
+    'cost-monthly-prior': report => costOutputs(report.costEstimate).prior,
+    'cost-monthly-proposed': report => costOutputs(report.costEstimate).proposed,
+    'cost-monthly-delta': report => costOutputs(report.costEstimate).delta,
+    'policy-result': report => worstPolicyResult(report.policies ?? [])
+};
+function setRunOutputs(report, texts) {
+    for (const [name, value] of Object.entries(OUTPUTS)) {
+        const shown = value(report, texts);
+        // Unknown values stay unset: GitHub reads an unset output as '' anyway, and an empty
+        // string written here would look like a value that was measured.
+        if (shown !== undefined && shown !== '')
+            setOutput(name, shown);
+    }
+}
+/** GitHub's rule for output names (as for step IDs). */
+const OUTPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const NAMES_IN_A_WARNING = 5;
+/**
+ * Which outputs become step outputs, and what must be masked first. Sensitive outputs take
+ * part only when their value was read (`sensitive-outputs: true`). A name that is not a
+ * valid output name, that is one of this action's outputs, or that differs from another
+ * only in case (expressions ignore case) is only in `outputs`, with a warning.
+ */
+function terraformStepOutputs(outputs, sensitiveValues, reserved = Object.keys(OUTPUTS)) {
+    const entries = [];
+    const masks = new Set();
+    const names = new Set();
+    for (const output of outputs) {
+        // A server that lists a name twice: the first one counts.
+        if (names.has(output.name))
+            continue;
+        let value = output.value;
+        if (output.sensitive) {
+            if (!sensitiveValues.has(output.id))
+                continue;
+            value = sensitiveValues.get(output.id);
+            for (const text of maskTexts(value))
+                masks.add(text);
+        }
+        names.add(output.name);
+        entries.push([output.name, value]);
+    }
+    const byCase = new Map();
+    for (const [name] of entries) {
+        byCase.set(name.toLowerCase(), (byCase.get(name.toLowerCase()) ?? 0) + 1);
+    }
+    const ours = new Set(reserved.map(name => name.toLowerCase()));
+    const invalid = [];
+    const clashing = [];
+    const ambiguous = [];
+    const single = [];
+    for (const [name, value] of entries) {
+        if (!OUTPUT_NAME.test(name))
+            invalid.push(name);
+        else if (ours.has(name.toLowerCase()))
+            clashing.push(name);
+        else if ((byCase.get(name.toLowerCase()) ?? 0) > 1)
+            ambiguous.push(name);
+        else
+            single.push([name, outputText(value)]);
+    }
+    const warnings = [
+        nameWarning(clashing, "the name of one of this action's own outputs"),
+        nameWarning(invalid, 'a name that is not a valid step output name'),
+        nameWarning(ambiguous, 'a name that differs from another only in case')
+    ].filter((warning) => warning !== undefined);
+    // fromEntries defines own properties, so a name like `__proto__` stays an ordinary key.
+    return { json: JSON.stringify(Object.fromEntries(entries)), single, masks: [...masks], warnings };
+}
+/** Masks first (docs/github-notes.md §1), then warnings, then the outputs. */
+function setTerraformOutputs(step) {
+    for (const text of step.masks)
+        core_setSecret(text);
+    for (const warning of step.warnings)
+        log.warning(warning);
+    for (const [name, value] of step.single)
+        setOutput(name, value);
+}
+/** A Terraform output as a step output: a string as is, any other value as JSON. */
+function outputText(value) {
+    return typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null');
+}
+/**
+ * Every form of a sensitive value the step may write: the text, each of its lines (the
+ * runner masks line by line, so a multi-line secret is only hidden line by line) and, for a
+ * string, its JSON-escaped form as it appears inside the `outputs` JSON.
+ */
+function maskTexts(value) {
+    const text = outputText(value);
+    if (text.trim() === '')
+        return [];
+    const forms = [text, ...text.split(/\r\n|\r|\n/).flatMap(line => [line, line.trim()])];
+    if (typeof value === 'string')
+        forms.push(JSON.stringify(value).slice(1, -1));
+    return [...new Set(forms.filter(form => form.trim() !== ''))];
+}
+function nameWarning(names, why) {
+    if (names.length === 0)
+        return undefined;
+    const shown = names.slice(0, NAMES_IN_A_WARNING).map(logQuote).join(', ');
+    const more = names.length > NAMES_IN_A_WARNING ? ` and ${names.length - NAMES_IN_A_WARNING} more` : '';
+    const count = names.length === 1 ? 'Terraform output' : `${names.length} Terraform outputs`;
+    return `${count} ${shown}${more} ${names.length === 1 ? 'has' : 'have'} ${why}: only in the "outputs" output (read it with fromJSON(steps.<id>.outputs.outputs)).`;
+}
+/**
+ * A name from the server, quoted for the log: printable ASCII only, so no line break,
+ * bidi control or legacy `##[command]` can steer the runner (docs/github-notes.md §1).
+ */
+function logQuote(name) {
+    const short = name.length > 80 ? `${name.slice(0, 80)}…` : name;
+    return JSON.stringify(short)
+        .replace(/[^\x20-\x7e]/g, c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+        .replace(/##\[/g, '#\\u0023[');
 }
 
 ;// CONCATENATED MODULE: ./src/report/results-sections.ts
@@ -39585,32 +39590,6 @@ async function upsertPrComment(options) {
     }
 }
 
-;// CONCATENATED MODULE: ./src/github/commit-pulls.ts
-/** One page of 100: more pull requests than that for one commit is not a real case. */
-const commit_pulls_PER_PAGE = 100;
-async function pullRequestsOfCommit(client, repository, sha, signal) {
-    const answer = await client.rest.repos.listPullRequestsAssociatedWithCommit({
-        owner: repository.owner,
-        repo: repository.repo,
-        commit_sha: sha,
-        per_page: commit_pulls_PER_PAGE,
-        request: { signal }
-    });
-    const pulls = [];
-    for (const pull of answer.data) {
-        const { number, state, merged_at, html_url } = (pull ?? {});
-        if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0)
-            continue;
-        pulls.push({
-            number,
-            merged: typeof merged_at === 'string' && merged_at !== '',
-            open: state === 'open',
-            url: typeof html_url === 'string' && /^https?:\/\//.test(html_url) ? html_url : undefined
-        });
-    }
-    return pulls;
-}
-
 ;// CONCATENATED MODULE: ./src/review/plan-diff.ts
 /**
  * What differs between the reviewed preview's resource changes and the plan about to be
@@ -39875,53 +39854,6 @@ function reviewedPlanGate(options) {
         }
         return judgePreviews(current, lookups, { workspaceKey, sha, identity });
     };
-}
-
-;// CONCATENATED MODULE: ./src/report/summary.ts
-/**
- * The job summary and the `plan-summary` output: the rendered report, within GitHub's limits.
- * A summary problem never fails the step.
- */
-
-
-
-/**
- * The `plan-summary` output: bounded like a comment body, so users can post it as a
- * comment of their own without hitting GitHub's limit.
- */
-function planSummary(report, context = renderContextFromEnv()) {
-    return renderReport(report, { maxLength: COMMENT_MAX_LENGTH, context });
-}
-async function existingSize(path) {
-    try {
-        return (await (0,promises_namespaceObject.stat)(path)).size;
-    }
-    catch {
-        return 0;
-    }
-}
-/**
- * Appends the report to `$GITHUB_STEP_SUMMARY`. Does nothing (debug line) when the variable
- * is unset, and only warns when the file cannot be written.
- */
-async function writeJobSummary(report, context = renderContextFromEnv()) {
-    const path = process.env['GITHUB_STEP_SUMMARY'];
-    if (!path) {
-        core_debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
-        return;
-    }
-    try {
-        // The 1 MiB limit is per step, and this step's file may already hold something.
-        const room = SUMMARY_MAX_LENGTH - (await existingSize(path)) - 1;
-        const markdown = renderReport(report, { maxLength: room, context });
-        // Appending directly rather than through core.summary: core.summary caches the file
-        // path on first use, which would send later reports (and tests) to a stale file.
-        await (0,promises_namespaceObject.appendFile)(path, `${markdown}\n`, { encoding: 'utf8' });
-    }
-    catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        warning(`Could not write the job summary: ${reason}`);
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/retry.ts
@@ -41218,401 +41150,6 @@ function logToFollow(status, [planLog, plan], [applyLog, apply]) {
     const [log, phase, title] = which === 'apply' ? [applyLog, apply, 'Apply'] : [planLog, plan, 'Plan'];
     const url = phase?.attributes?.['log-read-url'];
     return url && !log.done ? { log, url, title } : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/run-results/terraform-type.ts
-/**
- * An output's type as a configuration writes it, from the API's `detailed-type` (Terraform's
- * JSON type expression, docs/tfe-api-notes.md §11): `["list","string"]` → `list(string)`.
- */
-const MAX_LENGTH = 200;
-const MAX_DEPTH = 8;
-/** The type's text, at most about 200 characters; the coarse `type` when nothing better. */
-function terraformTypeText(detailedType, coarseType, value) {
-    const written = typeExpression(detailedType, 0);
-    if (written !== undefined)
-        return terraform_type_cut(written);
-    if (typeof coarseType === 'string' && coarseType !== '')
-        return terraform_type_cut(coarseType);
-    return valueKind(value);
-}
-function typeExpression(type, depth) {
-    if (typeof type === 'string')
-        return type === '' ? undefined : type;
-    if (!Array.isArray(type) || depth > MAX_DEPTH)
-        return depth > MAX_DEPTH ? '…' : undefined;
-    const [kind, inner] = type;
-    if (typeof kind !== 'string')
-        return undefined;
-    const element = (t) => typeExpression(t, depth + 1) ?? 'any';
-    switch (kind) {
-        case 'list':
-        case 'set':
-        case 'map':
-            return `${kind}(${element(inner)})`;
-        case 'tuple':
-            return Array.isArray(inner) ? `tuple([${joined(inner.map(element))}])` : 'tuple';
-        case 'object': {
-            if (typeof inner !== 'object' || inner === null)
-                return 'object';
-            const fields = Object.entries(inner).map(([name, t]) => `${name} = ${element(t)}`);
-            return `object({${fields.length ? ` ${joined(fields)} ` : ''}})`;
-        }
-        default:
-            return kind;
-    }
-}
-/** Joins parts while they are short enough: a type of thousands of fields stays readable. */
-function joined(parts) {
-    let text = '';
-    for (const part of parts) {
-        const next = text === '' ? part : `${text}, ${part}`;
-        if (next.length > MAX_LENGTH)
-            return text === '' ? '…' : `${text}, …`;
-        text = next;
-    }
-    return text;
-}
-function valueKind(value) {
-    if (typeof value === 'string')
-        return 'string';
-    if (typeof value === 'number')
-        return 'number';
-    if (typeof value === 'boolean')
-        return 'bool';
-    if (Array.isArray(value))
-        return 'tuple';
-    if (value !== null && typeof value === 'object')
-        return 'object';
-    return 'dynamic';
-}
-function terraform_type_cut(text) {
-    return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH)}…` : text;
-}
-
-;// CONCATENATED MODULE: ./src/run-results/read-outputs.ts
-
-/** 200 pages of 100: far beyond a real workspace, but bounded. */
-const read_outputs_MAX_PAGES = 200;
-const PROCESSING_POLL_MS = 2_000;
-async function readTerraformOutputs(api, workspaceId, options) {
-    const outputs = [];
-    const none = new Map();
-    let unavailable;
-    let page = 1;
-    for (let pages = 1;;) {
-        const answer = await api.stateOutputsPage(workspaceId, page);
-        if (answer === 'processing') {
-            const left = options.deadline - options.clock.now();
-            if (left <= 0) {
-                return {
-                    unavailable: 'the new state was still being processed when the timeout ended.',
-                    sensitiveValues: none
-                };
-            }
-            await options.clock.sleep(Math.min(PROCESSING_POLL_MS, left), options.signal);
-            continue;
-        }
-        if (answer === 'none') {
-            if (page === 1) {
-                return {
-                    unavailable: 'the workspace has no state, or the token may not read its outputs.',
-                    sensitiveValues: none
-                };
-            }
-            break;
-        }
-        outputs.push(...answer.items.flatMap(parseOutput));
-        if (answer.nextPage === undefined)
-            break;
-        if (++pages > read_outputs_MAX_PAGES) {
-            unavailable = `only the first ${outputs.length} outputs were read.`;
-            options.warn(`The workspace has more than ${outputs.length} outputs: ${unavailable}`);
-            break;
-        }
-        page = answer.nextPage;
-    }
-    const sensitiveValues = options.readSensitive
-        ? await readSensitiveValues(api, outputs, options.warn)
-        : none;
-    return { outputs, unavailable, sensitiveValues };
-}
-function parseOutput(item) {
-    const a = item.attributes ?? {};
-    if (typeof a.name !== 'string' || a.name === '')
-        return [];
-    const sensitive = a.sensitive === true;
-    return [
-        {
-            id: item.id,
-            name: a.name,
-            sensitive,
-            type: terraformTypeText(a['detailed-type'], a.type, a.value),
-            // A server that sends a sensitive value in the list anyway is not believed: it stays out.
-            ...(sensitive ? {} : { value: a.value ?? null })
-        }
-    ];
-}
-async function readSensitiveValues(api, outputs, warn) {
-    const values = new Map();
-    let missing = 0;
-    for (const output of outputs) {
-        if (!output.sensitive || values.has(output.id))
-            continue;
-        // One value that cannot be read must not cost the others.
-        const shown = await api.getStateOutput(output.id).catch(() => undefined);
-        const attributes = shown?.attributes;
-        if (!attributes || !('value' in attributes) || attributes.value === undefined) {
-            missing++;
-            continue;
-        }
-        values.set(output.id, attributes.value);
-    }
-    if (missing > 0) {
-        warn(`${missing} sensitive output${missing === 1 ? '' : 's'} could not be read (reading a sensitive value needs read access to the workspace's state versions); they are left out of the outputs.`);
-    }
-    return values;
-}
-
-;// CONCATENATED MODULE: ./src/run-results/tasks.ts
-const MAX_TEXT = 1_000;
-const FAILED = new Set(['failed', 'errored', 'unreachable', 'canceled']);
-/** IDs of a to-many relationship, in order. */
-function relatedIds(resource, name) {
-    const data = resource.relationships?.[name]?.data;
-    if (!Array.isArray(data))
-        return [];
-    return data.flatMap(item => typeof item?.id === 'string' ? [item.id] : []);
-}
-/**
- * One row per task result of each stage, in stage order; failed ones first. `results` holds
- * the task results by ID (included with the stages, or read one by one).
- */
-function taskRows(stages, results) {
-    const rows = [];
-    for (const stage of stages) {
-        for (const id of relatedIds(stage, 'task-results')) {
-            const a = results.get(id)?.attributes;
-            if (!a)
-                continue;
-            const url = tasks_text(a.url);
-            rows.push({
-                stage: tasks_text(stage.attributes?.stage) ?? tasks_text(a.stage) ?? '',
-                name: tasks_cut(tasks_text(a['task-name']) ?? id),
-                status: tasks_cut(tasks_text(a.status) ?? 'unknown'),
-                enforcement: tasks_text(a['workspace-task-enforcement-level']),
-                message: mapText(tasks_text(a.message), tasks_cut),
-                url: url && url.length <= 2_000 ? url : undefined
-            });
-        }
-    }
-    const rank = (row) => (FAILED.has(row.status) ? 0 : 1);
-    return rows
-        .map((row, index) => ({ row, index }))
-        .sort((a, b) => rank(a.row) - rank(b.row) || a.index - b.index)
-        .map(entry => entry.row);
-}
-/**
- * Whether the run waits for a person's override (`policy_override`, `tf_policy_override`
- * or `<stage>_awaiting_decision`, docs/tfe-api-notes.md §6.4), and whether this token may
- * give it: the waiting stage's permission, else the run's `can-override-policy-check`.
- */
-function overrideWait(run, stages) {
-    const status = run.attributes?.status ?? '';
-    const decision = /^(pre_plan|post_plan|pre_apply)_awaiting_decision$/.exec(status);
-    const policy = status === 'policy_override' || status === 'tf_policy_override';
-    if (!decision && !policy)
-        return undefined;
-    const stage = stages.find(s => s.attributes?.status === 'awaiting_override') ??
-        (decision ? stages.find(s => s.attributes?.stage === decision[1]) : undefined);
-    const stagePermissions = stage?.attributes?.permissions ?? {};
-    const specific = policy ? 'can-override-policy' : 'can-override-tasks';
-    const fromStage = flag(stagePermissions[specific]) ?? flag(stagePermissions['can-override']);
-    const fromRun = flag(run.attributes?.permissions?.['can-override-policy-check']);
-    return {
-        kind: policy ? 'policy' : 'task',
-        stage: tasks_text(stage?.attributes?.stage) ?? decision?.[1],
-        tokenCanOverride: stage ? (fromStage ?? fromRun) : fromRun
-    };
-}
-function flag(value) {
-    return typeof value === 'boolean' ? value : undefined;
-}
-function tasks_text(value) {
-    return typeof value === 'string' && value !== '' ? value : undefined;
-}
-function tasks_cut(value) {
-    return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
-}
-function mapText(value, f) {
-    return value === undefined ? undefined : f(value);
-}
-
-;// CONCATENATED MODULE: ./src/run-results/collect.ts
-
-
-
-
-
-
-/** Pages of one list, at most; lists longer than this are not real. */
-const collect_MAX_PAGES = 50;
-/** Reads of single resources a server failed to include, at most. */
-const MAX_SINGLE_READS = 500;
-/**
- * Outputs are current after an apply, or after a plan of an applyable run that found
- * nothing to change (the state is the one the plan compared with).
- */
-function shouldReadOutputs(status, planOnly, hasChanges) {
-    if (status === 'applied')
-        return true;
-    return status === 'planned_and_finished' && !planOnly && hasChanges === false;
-}
-async function collectRunResults(api, facts, options) {
-    const nothing = { results: {}, sensitiveValues: new Map() };
-    const meaning = runStatusMeaning(facts.runStatus);
-    // A run still moving (wait: false, a timeout that left it running) has no results yet.
-    if (!facts.runId || options.signal.aborted || (!meaning.settled && !meaning.pause)) {
-        return nothing;
-    }
-    const part = async (what, read) => {
-        try {
-            return await read();
-        }
-        catch (error) {
-            options.debug(`${what}: ${error instanceof Error ? error.message : String(error)}`);
-            return undefined;
-        }
-    };
-    const runId = facts.runId;
-    // The step's own last read of a run that has stopped moving is as good as a new one.
-    const known = options.run;
-    const run = known?.id === runId && known.attributes?.status === facts.runStatus
-        ? known
-        : (await part('run', () => api.getRun(runId)))?.data;
-    if (!run)
-        return nothing;
-    // The parts do not depend on each other: read them side by side.
-    const readOutputs = async () => {
-        const planOnly = run.attributes?.['plan-only'] === true;
-        const workspaceId = facts.workspaceId;
-        if (!workspaceId || !shouldReadOutputs(run.attributes?.status, planOnly, facts.hasChanges)) {
-            return undefined;
-        }
-        return part('outputs', () => readTerraformOutputs(api, workspaceId, {
-            readSensitive: options.sensitiveOutputs,
-            deadline: options.deadline,
-            clock: options.clock,
-            signal: options.signal,
-            warn: options.warn
-        }));
-    };
-    const readStagesAndPolicies = async () => {
-        const stages = await part('task stages', () => readStages(api, runId));
-        const policies = (stages &&
-            (await part('policy evaluations', () => readEvaluations(api, stages.evaluations)))) ??
-            [];
-        return { stages, policies };
-    };
-    const [costEstimate, checks, staged, outputs] = await Promise.all([
-        part('cost estimate', () => readCost(api, run)),
-        part('policy checks', () => api.listPolicyChecks(runId)),
-        readStagesAndPolicies(),
-        readOutputs()
-    ]);
-    const { stages, policies: stagePolicies } = staged;
-    const policies = sortPolicies([...(checks ?? []).flatMap(sentinelCheckRows), ...stagePolicies]);
-    const taskResults = stages ? taskRows(stages.stages, stages.results) : [];
-    const results = {
-        terraformOutputs: outputs?.outputs,
-        outputsUnavailable: outputs?.unavailable,
-        costEstimate,
-        policies: policies.length > 0 ? policies : undefined,
-        taskResults: taskResults.length > 0 ? taskResults : undefined,
-        overrideWait: overrideWait(run, stages?.stages ?? [])
-    };
-    logResults(results, options.info);
-    return { results, sensitiveValues: outputs?.sensitiveValues ?? nothing.sensitiveValues };
-}
-/** Counts only: names and messages are the server's text and belong in the report. */
-function logResults(results, info) {
-    const policies = results.policies ?? [];
-    if (policies.length > 0) {
-        info(`Policies: ${policies.length}, worst result ${worstPolicyResult(policies)}.`);
-    }
-    if (results.taskResults)
-        info(`Run tasks: ${results.taskResults.length} results.`);
-    const outputs = results.terraformOutputs;
-    if (outputs) {
-        const sensitive = outputs.filter(o => o.sensitive).length;
-        info(`Terraform outputs: ${outputs.length} (${sensitive} sensitive).`);
-    }
-}
-async function readCost(api, run) {
-    const id = relatedId(run, 'cost-estimate');
-    if (!id)
-        return undefined;
-    const estimate = await api.getCostEstimate(id);
-    return estimate ? costFromResource(estimate) : undefined;
-}
-/** Every page of a list; undefined when the server has no such list (404, OTF). */
-async function allPages(read) {
-    const items = [];
-    const included = [];
-    let page = 1;
-    for (let count = 0; page !== undefined && count < collect_MAX_PAGES; count++) {
-        const answer = await read(page);
-        if (!answer)
-            return count === 0 ? undefined : { items, included };
-        items.push(...answer.items);
-        included.push(...answer.included);
-        page = answer.nextPage;
-    }
-    return { items, included };
-}
-/**
- * The run's task stages with their task results and policy evaluations: from `include`
- * where the server honours it, else read one by one (within a bound).
- */
-async function readStages(api, runId) {
-    const listed = await allPages(page => api.taskStagesPage(runId, page));
-    if (!listed)
-        return undefined;
-    const stages = listed.items;
-    const byType = (type) => listed.included.filter(item => item.type === type);
-    const results = new Map(byType('task-results').map(r => [r.id, r]));
-    const evaluations = new Map(byType('policy-evaluations').map(e => [e.id, e]));
-    let reads = 0;
-    for (const stage of stages) {
-        for (const id of relatedIds(stage, 'task-results')) {
-            if (results.has(id) || reads >= MAX_SINGLE_READS)
-                continue;
-            reads++;
-            const result = await api.getTaskResult(id);
-            if (result)
-                results.set(id, result);
-        }
-        const wanted = relatedIds(stage, 'policy-evaluations');
-        if (wanted.some(id => !evaluations.has(id)) && reads < MAX_SINGLE_READS) {
-            reads++;
-            const read = await allPages(page => api.policyEvaluationsPage(stage.id, page));
-            for (const evaluation of read?.items ?? [])
-                evaluations.set(evaluation.id, evaluation);
-        }
-    }
-    // Stage order, then the order each stage names its evaluations in.
-    const ordered = stages.flatMap(stage => relatedIds(stage, 'policy-evaluations').flatMap(id => evaluations.get(id) ?? []));
-    return { stages, results, evaluations: ordered };
-}
-async function readEvaluations(api, evaluations) {
-    const rows = [];
-    for (const evaluation of evaluations.slice(0, MAX_SINGLE_READS)) {
-        if (!evaluationRan(evaluation))
-            continue;
-        const sets = await allPages(page => api.policySetOutcomesPage(evaluation.id, page));
-        rows.push(...evaluationRows(evaluation, sets?.items ?? []));
-    }
-    return rows;
 }
 
 ;// CONCATENATED MODULE: ./src/slug/pack-error.ts
@@ -43152,6 +42689,651 @@ function loadPostState() {
     };
 }
 
+;// CONCATENATED MODULE: ./src/report/commit.ts
+/** The commit a report names: on pull requests the PR's head, not GitHub's merge commit. */
+
+function reportedCommitSha(env = process.env) {
+    const event = env['GITHUB_EVENT_NAME'];
+    const path = env['GITHUB_EVENT_PATH'];
+    if ((event === 'pull_request' || event === 'pull_request_target') && path) {
+        try {
+            const payload = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)(path, 'utf8'));
+            const sha = payload.pull_request?.head?.sha;
+            // GITHUB_SHA is the test merge commit here, which reviewers never see.
+            if (typeof sha === 'string' && /^[0-9a-f]{7,64}$/i.test(sha))
+                return sha;
+        }
+        catch {
+            // An unreadable event file only costs the nicer commit link.
+        }
+    }
+    return env['GITHUB_SHA'] || undefined;
+}
+
+;// CONCATENATED MODULE: ./src/report/summary.ts
+/**
+ * The job summary and the `plan-summary` output: the rendered report, within GitHub's limits.
+ * A summary problem never fails the step.
+ */
+
+
+
+/**
+ * The `plan-summary` output: bounded like a comment body, so users can post it as a
+ * comment of their own without hitting GitHub's limit.
+ */
+function planSummary(report, context = renderContextFromEnv()) {
+    return renderReport(report, { maxLength: COMMENT_MAX_LENGTH, context });
+}
+async function existingSize(path) {
+    try {
+        return (await (0,promises_namespaceObject.stat)(path)).size;
+    }
+    catch {
+        return 0;
+    }
+}
+/**
+ * Appends the report to `$GITHUB_STEP_SUMMARY`. Does nothing (debug line) when the variable
+ * is unset, and only warns when the file cannot be written.
+ */
+async function writeJobSummary(report, context = renderContextFromEnv()) {
+    const path = process.env['GITHUB_STEP_SUMMARY'];
+    if (!path) {
+        core_debug('GITHUB_STEP_SUMMARY is not set: no job summary written');
+        return;
+    }
+    try {
+        // The 1 MiB limit is per step, and this step's file may already hold something.
+        const room = SUMMARY_MAX_LENGTH - (await existingSize(path)) - 1;
+        const markdown = renderReport(report, { maxLength: room, context });
+        // Appending directly rather than through core.summary: core.summary caches the file
+        // path on first use, which would send later reports (and tests) to a stale file.
+        await (0,promises_namespaceObject.appendFile)(path, `${markdown}\n`, { encoding: 'utf8' });
+    }
+    catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        warning(`Could not write the job summary: ${reason}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/run-results/terraform-type.ts
+/**
+ * An output's type as a configuration writes it, from the API's `detailed-type` (Terraform's
+ * JSON type expression, docs/tfe-api-notes.md §11): `["list","string"]` → `list(string)`.
+ */
+const MAX_LENGTH = 200;
+const MAX_DEPTH = 8;
+/** The type's text, at most about 200 characters; the coarse `type` when nothing better. */
+function terraformTypeText(detailedType, coarseType, value) {
+    const written = typeExpression(detailedType, 0);
+    if (written !== undefined)
+        return terraform_type_cut(written);
+    if (typeof coarseType === 'string' && coarseType !== '')
+        return terraform_type_cut(coarseType);
+    return valueKind(value);
+}
+function typeExpression(type, depth) {
+    if (typeof type === 'string')
+        return type === '' ? undefined : type;
+    if (!Array.isArray(type) || depth > MAX_DEPTH)
+        return depth > MAX_DEPTH ? '…' : undefined;
+    const [kind, inner] = type;
+    if (typeof kind !== 'string')
+        return undefined;
+    const element = (t) => typeExpression(t, depth + 1) ?? 'any';
+    switch (kind) {
+        case 'list':
+        case 'set':
+        case 'map':
+            return `${kind}(${element(inner)})`;
+        case 'tuple':
+            return Array.isArray(inner) ? `tuple([${joined(inner.map(element))}])` : 'tuple';
+        case 'object': {
+            if (typeof inner !== 'object' || inner === null)
+                return 'object';
+            const fields = Object.entries(inner).map(([name, t]) => `${name} = ${element(t)}`);
+            return `object({${fields.length ? ` ${joined(fields)} ` : ''}})`;
+        }
+        default:
+            return kind;
+    }
+}
+/** Joins parts while they are short enough: a type of thousands of fields stays readable. */
+function joined(parts) {
+    let text = '';
+    for (const part of parts) {
+        const next = text === '' ? part : `${text}, ${part}`;
+        if (next.length > MAX_LENGTH)
+            return text === '' ? '…' : `${text}, …`;
+        text = next;
+    }
+    return text;
+}
+function valueKind(value) {
+    if (typeof value === 'string')
+        return 'string';
+    if (typeof value === 'number')
+        return 'number';
+    if (typeof value === 'boolean')
+        return 'bool';
+    if (Array.isArray(value))
+        return 'tuple';
+    if (value !== null && typeof value === 'object')
+        return 'object';
+    return 'dynamic';
+}
+function terraform_type_cut(text) {
+    return text.length > MAX_LENGTH ? `${text.slice(0, MAX_LENGTH)}…` : text;
+}
+
+;// CONCATENATED MODULE: ./src/run-results/read-outputs.ts
+
+/** 200 pages of 100: far beyond a real workspace, but bounded. */
+const read_outputs_MAX_PAGES = 200;
+const PROCESSING_POLL_MS = 2_000;
+async function readTerraformOutputs(api, workspaceId, options) {
+    const outputs = [];
+    const none = new Map();
+    let unavailable;
+    let page = 1;
+    for (let pages = 1;;) {
+        const answer = await api.stateOutputsPage(workspaceId, page);
+        if (answer === 'processing') {
+            const left = options.deadline - options.clock.now();
+            if (left <= 0) {
+                return {
+                    unavailable: 'the new state was still being processed when the timeout ended.',
+                    sensitiveValues: none
+                };
+            }
+            await options.clock.sleep(Math.min(PROCESSING_POLL_MS, left), options.signal);
+            continue;
+        }
+        if (answer === 'none') {
+            if (page === 1) {
+                return {
+                    unavailable: 'the workspace has no state, or the token may not read its outputs.',
+                    sensitiveValues: none
+                };
+            }
+            break;
+        }
+        outputs.push(...answer.items.flatMap(parseOutput));
+        if (answer.nextPage === undefined)
+            break;
+        if (++pages > read_outputs_MAX_PAGES) {
+            unavailable = `only the first ${outputs.length} outputs were read.`;
+            options.warn(`The workspace has more than ${outputs.length} outputs: ${unavailable}`);
+            break;
+        }
+        page = answer.nextPage;
+    }
+    const sensitiveValues = options.readSensitive
+        ? await readSensitiveValues(api, outputs, options.warn)
+        : none;
+    return { outputs, unavailable, sensitiveValues };
+}
+function parseOutput(item) {
+    const a = item.attributes ?? {};
+    if (typeof a.name !== 'string' || a.name === '')
+        return [];
+    const sensitive = a.sensitive === true;
+    return [
+        {
+            id: item.id,
+            name: a.name,
+            sensitive,
+            type: terraformTypeText(a['detailed-type'], a.type, a.value),
+            // A server that sends a sensitive value in the list anyway is not believed: it stays out.
+            ...(sensitive ? {} : { value: a.value ?? null })
+        }
+    ];
+}
+async function readSensitiveValues(api, outputs, warn) {
+    const values = new Map();
+    let missing = 0;
+    for (const output of outputs) {
+        if (!output.sensitive || values.has(output.id))
+            continue;
+        // One value that cannot be read must not cost the others.
+        const shown = await api.getStateOutput(output.id).catch(() => undefined);
+        const attributes = shown?.attributes;
+        if (!attributes || !('value' in attributes) || attributes.value === undefined) {
+            missing++;
+            continue;
+        }
+        values.set(output.id, attributes.value);
+    }
+    if (missing > 0) {
+        warn(`${missing} sensitive output${missing === 1 ? '' : 's'} could not be read (reading a sensitive value needs read access to the workspace's state versions); they are left out of the outputs.`);
+    }
+    return values;
+}
+
+;// CONCATENATED MODULE: ./src/run-results/tasks.ts
+const MAX_TEXT = 1_000;
+const FAILED = new Set(['failed', 'errored', 'unreachable', 'canceled']);
+/** IDs of a to-many relationship, in order. */
+function relatedIds(resource, name) {
+    const data = resource.relationships?.[name]?.data;
+    if (!Array.isArray(data))
+        return [];
+    return data.flatMap(item => typeof item?.id === 'string' ? [item.id] : []);
+}
+/**
+ * One row per task result of each stage, in stage order; failed ones first. `results` holds
+ * the task results by ID (included with the stages, or read one by one).
+ */
+function taskRows(stages, results) {
+    const rows = [];
+    for (const stage of stages) {
+        for (const id of relatedIds(stage, 'task-results')) {
+            const a = results.get(id)?.attributes;
+            if (!a)
+                continue;
+            const url = tasks_text(a.url);
+            rows.push({
+                stage: tasks_text(stage.attributes?.stage) ?? tasks_text(a.stage) ?? '',
+                name: tasks_cut(tasks_text(a['task-name']) ?? id),
+                status: tasks_cut(tasks_text(a.status) ?? 'unknown'),
+                enforcement: tasks_text(a['workspace-task-enforcement-level']),
+                message: mapText(tasks_text(a.message), tasks_cut),
+                url: url && url.length <= 2_000 ? url : undefined
+            });
+        }
+    }
+    const rank = (row) => (FAILED.has(row.status) ? 0 : 1);
+    return rows
+        .map((row, index) => ({ row, index }))
+        .sort((a, b) => rank(a.row) - rank(b.row) || a.index - b.index)
+        .map(entry => entry.row);
+}
+/**
+ * Whether the run waits for a person's override (`policy_override`, `tf_policy_override`
+ * or `<stage>_awaiting_decision`, docs/tfe-api-notes.md §6.4), and whether this token may
+ * give it: the waiting stage's permission, else the run's `can-override-policy-check`.
+ */
+function overrideWait(run, stages) {
+    const status = run.attributes?.status ?? '';
+    const decision = /^(pre_plan|post_plan|pre_apply)_awaiting_decision$/.exec(status);
+    const policy = status === 'policy_override' || status === 'tf_policy_override';
+    if (!decision && !policy)
+        return undefined;
+    const stage = stages.find(s => s.attributes?.status === 'awaiting_override') ??
+        (decision ? stages.find(s => s.attributes?.stage === decision[1]) : undefined);
+    const stagePermissions = stage?.attributes?.permissions ?? {};
+    const specific = policy ? 'can-override-policy' : 'can-override-tasks';
+    const fromStage = flag(stagePermissions[specific]) ?? flag(stagePermissions['can-override']);
+    const fromRun = flag(run.attributes?.permissions?.['can-override-policy-check']);
+    return {
+        kind: policy ? 'policy' : 'task',
+        stage: tasks_text(stage?.attributes?.stage) ?? decision?.[1],
+        tokenCanOverride: stage ? (fromStage ?? fromRun) : fromRun
+    };
+}
+function flag(value) {
+    return typeof value === 'boolean' ? value : undefined;
+}
+function tasks_text(value) {
+    return typeof value === 'string' && value !== '' ? value : undefined;
+}
+function tasks_cut(value) {
+    return value.length > MAX_TEXT ? `${value.slice(0, MAX_TEXT)}…` : value;
+}
+function mapText(value, f) {
+    return value === undefined ? undefined : f(value);
+}
+
+;// CONCATENATED MODULE: ./src/run-results/collect.ts
+
+
+
+
+
+
+/** Pages of one list, at most; lists longer than this are not real. */
+const collect_MAX_PAGES = 50;
+/** Reads of single resources a server failed to include, at most. */
+const MAX_SINGLE_READS = 500;
+/**
+ * Outputs are current after an apply, or after a plan of an applyable run that found
+ * nothing to change (the state is the one the plan compared with).
+ */
+function shouldReadOutputs(status, planOnly, hasChanges) {
+    if (status === 'applied')
+        return true;
+    return status === 'planned_and_finished' && !planOnly && hasChanges === false;
+}
+async function collectRunResults(api, facts, options) {
+    const nothing = { results: {}, sensitiveValues: new Map() };
+    const meaning = runStatusMeaning(facts.runStatus);
+    // A run still moving (wait: false, a timeout that left it running) has no results yet.
+    if (!facts.runId || options.signal.aborted || (!meaning.settled && !meaning.pause)) {
+        return nothing;
+    }
+    const part = async (what, read) => {
+        try {
+            return await read();
+        }
+        catch (error) {
+            options.debug(`${what}: ${error instanceof Error ? error.message : String(error)}`);
+            return undefined;
+        }
+    };
+    const runId = facts.runId;
+    // The step's own last read of a run that has stopped moving is as good as a new one.
+    const known = options.run;
+    const run = known?.id === runId && known.attributes?.status === facts.runStatus
+        ? known
+        : (await part('run', () => api.getRun(runId)))?.data;
+    if (!run)
+        return nothing;
+    // The parts do not depend on each other: read them side by side.
+    const readOutputs = async () => {
+        const planOnly = run.attributes?.['plan-only'] === true;
+        const workspaceId = facts.workspaceId;
+        if (!workspaceId || !shouldReadOutputs(run.attributes?.status, planOnly, facts.hasChanges)) {
+            return undefined;
+        }
+        return part('outputs', () => readTerraformOutputs(api, workspaceId, {
+            readSensitive: options.sensitiveOutputs,
+            deadline: options.deadline,
+            clock: options.clock,
+            signal: options.signal,
+            warn: options.warn
+        }));
+    };
+    const readStagesAndPolicies = async () => {
+        const stages = await part('task stages', () => readStages(api, runId));
+        const policies = (stages &&
+            (await part('policy evaluations', () => readEvaluations(api, stages.evaluations)))) ??
+            [];
+        return { stages, policies };
+    };
+    const [costEstimate, checks, staged, outputs] = await Promise.all([
+        part('cost estimate', () => readCost(api, run)),
+        part('policy checks', () => api.listPolicyChecks(runId)),
+        readStagesAndPolicies(),
+        readOutputs()
+    ]);
+    const { stages, policies: stagePolicies } = staged;
+    const policies = sortPolicies([...(checks ?? []).flatMap(sentinelCheckRows), ...stagePolicies]);
+    const taskResults = stages ? taskRows(stages.stages, stages.results) : [];
+    const results = {
+        terraformOutputs: outputs?.outputs,
+        outputsUnavailable: outputs?.unavailable,
+        costEstimate,
+        policies: policies.length > 0 ? policies : undefined,
+        taskResults: taskResults.length > 0 ? taskResults : undefined,
+        overrideWait: overrideWait(run, stages?.stages ?? [])
+    };
+    logResults(results, options.info);
+    return { results, sensitiveValues: outputs?.sensitiveValues ?? nothing.sensitiveValues };
+}
+/** Counts only: names and messages are the server's text and belong in the report. */
+function logResults(results, info) {
+    const policies = results.policies ?? [];
+    if (policies.length > 0) {
+        info(`Policies: ${policies.length}, worst result ${worstPolicyResult(policies)}.`);
+    }
+    if (results.taskResults)
+        info(`Run tasks: ${results.taskResults.length} results.`);
+    const outputs = results.terraformOutputs;
+    if (outputs) {
+        const sensitive = outputs.filter(o => o.sensitive).length;
+        info(`Terraform outputs: ${outputs.length} (${sensitive} sensitive).`);
+    }
+}
+async function readCost(api, run) {
+    const id = relatedId(run, 'cost-estimate');
+    if (!id)
+        return undefined;
+    const estimate = await api.getCostEstimate(id);
+    return estimate ? costFromResource(estimate) : undefined;
+}
+/** Every page of a list; undefined when the server has no such list (404, OTF). */
+async function allPages(read) {
+    const items = [];
+    const included = [];
+    let page = 1;
+    for (let count = 0; page !== undefined && count < collect_MAX_PAGES; count++) {
+        const answer = await read(page);
+        if (!answer)
+            return count === 0 ? undefined : { items, included };
+        items.push(...answer.items);
+        included.push(...answer.included);
+        page = answer.nextPage;
+    }
+    return { items, included };
+}
+/**
+ * The run's task stages with their task results and policy evaluations: from `include`
+ * where the server honours it, else read one by one (within a bound).
+ */
+async function readStages(api, runId) {
+    const listed = await allPages(page => api.taskStagesPage(runId, page));
+    if (!listed)
+        return undefined;
+    const stages = listed.items;
+    const byType = (type) => listed.included.filter(item => item.type === type);
+    const results = new Map(byType('task-results').map(r => [r.id, r]));
+    const evaluations = new Map(byType('policy-evaluations').map(e => [e.id, e]));
+    let reads = 0;
+    for (const stage of stages) {
+        for (const id of relatedIds(stage, 'task-results')) {
+            if (results.has(id) || reads >= MAX_SINGLE_READS)
+                continue;
+            reads++;
+            const result = await api.getTaskResult(id);
+            if (result)
+                results.set(id, result);
+        }
+        const wanted = relatedIds(stage, 'policy-evaluations');
+        if (wanted.some(id => !evaluations.has(id)) && reads < MAX_SINGLE_READS) {
+            reads++;
+            const read = await allPages(page => api.policyEvaluationsPage(stage.id, page));
+            for (const evaluation of read?.items ?? [])
+                evaluations.set(evaluation.id, evaluation);
+        }
+    }
+    // Stage order, then the order each stage names its evaluations in.
+    const ordered = stages.flatMap(stage => relatedIds(stage, 'policy-evaluations').flatMap(id => evaluations.get(id) ?? []));
+    return { stages, results, evaluations: ordered };
+}
+async function readEvaluations(api, evaluations) {
+    const rows = [];
+    for (const evaluation of evaluations.slice(0, MAX_SINGLE_READS)) {
+        if (!evaluationRan(evaluation))
+            continue;
+        const sets = await allPages(page => api.policySetOutcomesPage(evaluation.id, page));
+        rows.push(...evaluationRows(evaluation, sets?.items ?? []));
+    }
+    return rows;
+}
+
+;// CONCATENATED MODULE: ./src/tfe/results-api.ts
+const PAGE_SIZE = 100;
+const ABSENT = [403, 404];
+class RunResultsClient {
+    client;
+    constructor(client) {
+        this.client = client;
+    }
+    getRun(id) {
+        return this.client.getRun(id);
+    }
+    listPolicyChecks(runId) {
+        return this.client.listPolicyChecks(runId);
+    }
+    async stateOutputsPage(workspaceId, page) {
+        const path = `/workspaces/${seg(workspaceId)}/current-state-version-outputs`;
+        const response = await this.client.api('GET', path, {
+            query: pageQuery(page),
+            retry: 'idempotent',
+            accept: [...ABSENT, 503]
+        });
+        if (response.status === 503)
+            return 'processing';
+        return listPage(response, page) ?? 'none';
+    }
+    getStateOutput(id) {
+        return this.show(`/state-version-outputs/${seg(id)}`);
+    }
+    getCostEstimate(id) {
+        return this.show(`/cost-estimates/${seg(id)}`);
+    }
+    taskStagesPage(runId, page) {
+        return this.list(`/runs/${seg(runId)}/task-stages`, page, {
+            include: 'task_results,policy_evaluations'
+        });
+    }
+    policyEvaluationsPage(stageId, page) {
+        return this.list(`/task-stages/${seg(stageId)}/policy-evaluations`, page);
+    }
+    policySetOutcomesPage(evaluationId, page) {
+        return this.list(`/policy-evaluations/${seg(evaluationId)}/policy-set-outcomes`, page);
+    }
+    getTaskResult(id) {
+        return this.show(`/task-results/${seg(id)}`);
+    }
+    async show(path) {
+        const response = await this.client.api('GET', path, {
+            retry: 'idempotent',
+            accept: ABSENT
+        });
+        if (ABSENT.includes(response.status))
+            return undefined;
+        return isResource(response.body?.data) ? response.body.data : undefined;
+    }
+    async list(path, page, query = {}) {
+        const response = await this.client.api('GET', path, {
+            query: { ...query, ...pageQuery(page) },
+            retry: 'idempotent',
+            accept: ABSENT
+        });
+        return listPage(response, page);
+    }
+}
+function pageQuery(page) {
+    return { 'page[number]': page, 'page[size]': PAGE_SIZE };
+}
+function listPage(response, page) {
+    if (ABSENT.includes(response.status))
+        return undefined;
+    const body = response.body;
+    const items = Array.isArray(body?.data) ? body.data.filter(isResource) : [];
+    const included = Array.isArray(body?.included) ? body.included.filter(isResource) : [];
+    const next = body?.meta?.pagination?.['next-page'];
+    // Only forward: a server that names this page or an earlier one again would loop.
+    const nextPage = Number.isSafeInteger(next) && next > page ? next : undefined;
+    return {
+        items: items,
+        included: included,
+        nextPage
+    };
+}
+function isResource(value) {
+    const v = value;
+    return (typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.type === 'string');
+}
+function seg(value) {
+    return encodeURIComponent(value);
+}
+
+;// CONCATENATED MODULE: ./src/step-report.ts
+
+
+
+
+
+
+
+
+
+
+/** Reads what is left to read, then writes the outputs, summary and comment; never throws. */
+async function reportStep(sources) {
+    const { outcome, inputs, client, driver } = sources;
+    const facts = driver?.facts ?? {};
+    // Both only read; side by side, the report waits for the slower one alone.
+    const [produced, changes] = await Promise.all([
+        readRunResults(client, driver, inputs, sources.clock, sources.signal),
+        readResourceChanges(client, facts)
+    ]);
+    const report = buildReport(outcome, facts, inputs, changes, produced.results);
+    // The comment, the summary and the outputs never pass the runner's masking.
+    await publishReport(stepSecrets.redactDeep(report), inputs, produced.sensitiveValues);
+}
+/** Everything the step learnt, as the one report all outputs are rendered from. */
+function buildReport(outcome, facts, inputs, resourceChanges, results) {
+    return {
+        ...facts,
+        ...results,
+        ...outcome,
+        organization: facts.organization ?? inputs?.organization,
+        workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
+        // With run-id nothing is created, but a run was found: that is not "not started".
+        nothingCreated: !facts.configurationVersionId && !facts.runStatus,
+        speculative: facts.planOnly ?? inputs?.speculative,
+        isDestroy: facts.isDestroy ?? inputs?.isDestroy,
+        commitSha: reportedCommitSha(),
+        message: inputs?.message,
+        ...resourceChanges
+    };
+}
+/** Outputs, job summary and (on pull requests) the sticky comment; none of them throws. */
+async function publishReport(report, inputs, sensitiveValues) {
+    // Sensitive values are masked before any output that holds them is set.
+    const terraform = report.terraformOutputs
+        ? terraformStepOutputs(report.terraformOutputs, sensitiveValues)
+        : undefined;
+    if (terraform)
+        setTerraformOutputs(terraform);
+    setRunOutputs(report, { planSummary: planSummary(report), outputsJson: terraform?.json });
+    await writeJobSummary(report);
+    if (inputs?.commentOnPr && inputs.githubToken && report.runId) {
+        await upsertPrComment({
+            githubToken: inputs.githubToken,
+            report,
+            // pr-comment.ts also logs the key. Names come from the server: neutralised, which
+            // leaves every valid name (letters, digits, - and _) and so the marker unchanged.
+            workspaceKey: neutralise(`${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`)
+        });
+    }
+}
+/** What the run produced (outputs, cost, policies, run tasks); nothing without a run. */
+async function readRunResults(client, driver, inputs, clock, signal) {
+    if (!client || !driver || !inputs)
+        return { results: {}, sensitiveValues: new Map() };
+    return collectRunResults(new RunResultsClient(client), driver.facts, {
+        sensitiveOutputs: inputs.sensitiveOutputs,
+        deadline: driver.deadlineAt,
+        clock,
+        signal,
+        info: message => log.info(message),
+        warn: message => log.warning(message),
+        debug: message => log.debug(message),
+        run: driver.lastRun
+    });
+}
+/** Resource-level changes for the report; a missing permission is a line, never a failure. */
+async function readResourceChanges(api, facts) {
+    if (!api || !facts.planId || facts.planStatus !== 'finished')
+        return {};
+    try {
+        const result = await api.getPlanJson(facts.planId, () => new PlanChangesReader());
+        if (!result.available) {
+            return { resourceChangesUnavailable: planJsonUnavailableReason(result.status) };
+        }
+        return { resourceChanges: result.value };
+    }
+    catch (error) {
+        log.debug(`plan JSON: ${error.message}`);
+        return { resourceChangesUnavailable: planJsonErrorReason(error) };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/tfe/answer-limits.ts
 /**
  * How much of each kind of answer the client reads, and for how long (docs/contract.md,
@@ -43570,11 +43752,11 @@ class TfeClient {
     }
     // ---- workspaces -------------------------------------------------------------------
     async getWorkspaceByName(organization, name) {
-        const path = `/organizations/${seg(organization)}/workspaces/${seg(name)}`;
+        const path = `/organizations/${client_seg(organization)}/workspaces/${client_seg(name)}`;
         return (await this.getDocument(path)).data;
     }
     async getWorkspaceById(id) {
-        return (await this.getDocument(`/workspaces/${seg(id)}`)).data;
+        return (await this.getDocument(`/workspaces/${client_seg(id)}`)).data;
     }
     // ---- configuration versions -------------------------------------------------------
     async createConfigurationVersion(workspaceId, options) {
@@ -43589,7 +43771,7 @@ class TfeClient {
                 }
             }
         };
-        const path = `/workspaces/${seg(workspaceId)}/configuration-versions`;
+        const path = `/workspaces/${client_seg(workspaceId)}/configuration-versions`;
         const response = await this.api('POST', path, {
             body,
             retry: 'once'
@@ -43597,12 +43779,12 @@ class TfeClient {
         return required(response, 'POST', path).data;
     }
     async getConfigurationVersion(id) {
-        const path = `/configuration-versions/${seg(id)}`;
+        const path = `/configuration-versions/${client_seg(id)}`;
         return (await this.getDocument(path)).data;
     }
     /** The workspace's newest configuration versions, newest first. */
     async listConfigurationVersions(workspaceId) {
-        const path = `/workspaces/${seg(workspaceId)}/configuration-versions`;
+        const path = `/workspaces/${client_seg(workspaceId)}/configuration-versions`;
         const response = await this.api('GET', path, {
             query: { 'page[size]': 20 },
             retry: 'idempotent'
@@ -43639,7 +43821,7 @@ class TfeClient {
      * is read again from the first byte.
      */
     async downloadConfigurationVersion(id, file, maxBytes) {
-        const path = `/configuration-versions/${seg(id)}/download`;
+        const path = `/configuration-versions/${client_seg(id)}/download`;
         const sinks = [];
         // A fresh file per attempt: a read cut off starts again from the first byte.
         const toFile = (what) => (status) => {
@@ -43710,7 +43892,7 @@ class TfeClient {
     }
     /** The run, with its plan and apply when the server supports `include` (OTF does not). */
     async getRun(id) {
-        const path = `/runs/${seg(id)}`;
+        const path = `/runs/${client_seg(id)}`;
         const response = await this.api('GET', path, {
             query: { include: 'plan,apply' },
             retry: 'idempotent'
@@ -43719,7 +43901,7 @@ class TfeClient {
     }
     /** Recent runs of every kind (plan-only runs are hidden unless asked for). */
     async listRuns(workspaceId) {
-        const path = `/workspaces/${seg(workspaceId)}/runs`;
+        const path = `/workspaces/${client_seg(workspaceId)}/runs`;
         const response = await this.api('GET', path, {
             query: {
                 'filter[operation]': 'plan_only,plan_and_apply,save_plan,refresh_only,destroy,empty_apply',
@@ -43734,7 +43916,7 @@ class TfeClient {
      * the caller re-reads the run and judges by its status.
      */
     async runAction(id, action, comment) {
-        const path = `/runs/${seg(id)}/actions/${action}`;
+        const path = `/runs/${client_seg(id)}/actions/${action}`;
         const response = await this.api('POST', path, {
             body: { comment },
             retry: 'unprocessed',
@@ -43743,13 +43925,13 @@ class TfeClient {
         return response.status !== 409;
     }
     async getPlan(id) {
-        return (await this.getDocument(`/plans/${seg(id)}`)).data;
+        return (await this.getDocument(`/plans/${client_seg(id)}`)).data;
     }
     async getApply(id) {
-        return (await this.getDocument(`/applies/${seg(id)}`)).data;
+        return (await this.getDocument(`/applies/${client_seg(id)}`)).data;
     }
     async listPolicyChecks(runId) {
-        const path = `/runs/${seg(runId)}/policy-checks`;
+        const path = `/runs/${client_seg(runId)}/policy-checks`;
         const response = await this.api('GET', path, {
             retry: 'idempotent',
             accept: [404]
@@ -43763,7 +43945,7 @@ class TfeClient {
      * followed, to https (or http from an http API) only.
      */
     async getPlanJson(planId, sink) {
-        const path = `/plans/${seg(planId)}/json-output`;
+        const path = `/plans/${client_seg(planId)}/json-output`;
         const read = {};
         // A fresh sink per attempt: a read cut off starts again from the first byte.
         const streamed = (what) => (status) => {
@@ -43998,7 +44180,7 @@ function client_abortReason(signal) {
     return reason instanceof Error ? reason : new Error('aborted');
 }
 /** Percent-encodes one path segment (names and IDs go into the path). */
-function seg(value) {
+function client_seg(value) {
     return encodeURIComponent(value);
 }
 function headerValue(value) {
@@ -44022,107 +44204,12 @@ function required(response, method, path) {
     return response.body;
 }
 
-;// CONCATENATED MODULE: ./src/tfe/results-api.ts
-const PAGE_SIZE = 100;
-const ABSENT = [403, 404];
-class RunResultsClient {
-    client;
-    constructor(client) {
-        this.client = client;
-    }
-    getRun(id) {
-        return this.client.getRun(id);
-    }
-    listPolicyChecks(runId) {
-        return this.client.listPolicyChecks(runId);
-    }
-    async stateOutputsPage(workspaceId, page) {
-        const path = `/workspaces/${results_api_seg(workspaceId)}/current-state-version-outputs`;
-        const response = await this.client.api('GET', path, {
-            query: pageQuery(page),
-            retry: 'idempotent',
-            accept: [...ABSENT, 503]
-        });
-        if (response.status === 503)
-            return 'processing';
-        return listPage(response, page) ?? 'none';
-    }
-    getStateOutput(id) {
-        return this.show(`/state-version-outputs/${results_api_seg(id)}`);
-    }
-    getCostEstimate(id) {
-        return this.show(`/cost-estimates/${results_api_seg(id)}`);
-    }
-    taskStagesPage(runId, page) {
-        return this.list(`/runs/${results_api_seg(runId)}/task-stages`, page, {
-            include: 'task_results,policy_evaluations'
-        });
-    }
-    policyEvaluationsPage(stageId, page) {
-        return this.list(`/task-stages/${results_api_seg(stageId)}/policy-evaluations`, page);
-    }
-    policySetOutcomesPage(evaluationId, page) {
-        return this.list(`/policy-evaluations/${results_api_seg(evaluationId)}/policy-set-outcomes`, page);
-    }
-    getTaskResult(id) {
-        return this.show(`/task-results/${results_api_seg(id)}`);
-    }
-    async show(path) {
-        const response = await this.client.api('GET', path, {
-            retry: 'idempotent',
-            accept: ABSENT
-        });
-        if (ABSENT.includes(response.status))
-            return undefined;
-        return isResource(response.body?.data) ? response.body.data : undefined;
-    }
-    async list(path, page, query = {}) {
-        const response = await this.client.api('GET', path, {
-            query: { ...query, ...pageQuery(page) },
-            retry: 'idempotent',
-            accept: ABSENT
-        });
-        return listPage(response, page);
-    }
-}
-function pageQuery(page) {
-    return { 'page[number]': page, 'page[size]': PAGE_SIZE };
-}
-function listPage(response, page) {
-    if (ABSENT.includes(response.status))
-        return undefined;
-    const body = response.body;
-    const items = Array.isArray(body?.data) ? body.data.filter(isResource) : [];
-    const included = Array.isArray(body?.included) ? body.included.filter(isResource) : [];
-    const next = body?.meta?.pagination?.['next-page'];
-    // Only forward: a server that names this page or an earlier one again would loop.
-    const nextPage = Number.isSafeInteger(next) && next > page ? next : undefined;
-    return {
-        items: items,
-        included: included,
-        nextPage
-    };
-}
-function isResource(value) {
-    const v = value;
-    return (typeof v === 'object' && v !== null && typeof v.id === 'string' && typeof v.type === 'string');
-}
-function results_api_seg(value) {
-    return encodeURIComponent(value);
-}
-
 ;// CONCATENATED MODULE: ./src/main.ts
 /**
- * The action's step: inputs → archive → workspace → configuration version → run → report.
+ * The action's step: inputs → archive → workspace → configuration version → run → report
+ * (src/step-report.ts).
  * The only place that decides the step's result (log.failed, which calls core.setFailed).
  */
-
-
-
-
-
-
-
 
 
 
@@ -44202,15 +44289,7 @@ async function run(options = {}) {
         await archive?.remove();
     }
     budget?.wrapUp(WRAP_UP_MS);
-    const facts = driver?.facts ?? {};
-    // Both only read; side by side, the report waits for the slower one alone.
-    const [produced, changes] = await Promise.all([
-        readRunResults(client, driver, inputs, clock, cancellation.signal),
-        readResourceChanges(client, facts)
-    ]);
-    const report = buildReport(outcome, facts, inputs, changes, produced.results);
-    // The comment, the summary and the outputs never pass the runner's masking.
-    await publishReport(stepSecrets.redactDeep(report), inputs, produced.sensitiveValues);
+    await reportStep({ outcome, inputs, client, driver, clock, signal: cancellation.signal });
     client?.dispose();
     budget?.dispose();
     // Kept until the report is out: a cancellation now must not cut the summary short.
@@ -44275,43 +44354,6 @@ async function drive(inputs, driver, archive) {
     }
     return driver.follow(created.id);
 }
-/** Everything the step learnt, as the one report all outputs are rendered from. */
-function buildReport(outcome, facts, inputs, resourceChanges, results) {
-    return {
-        ...facts,
-        ...results,
-        ...outcome,
-        organization: facts.organization ?? inputs?.organization,
-        workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
-        // With run-id nothing is created, but a run was found: that is not "not started".
-        nothingCreated: !facts.configurationVersionId && !facts.runStatus,
-        speculative: facts.planOnly ?? inputs?.speculative,
-        isDestroy: facts.isDestroy ?? inputs?.isDestroy,
-        commitSha: reportedCommitSha(),
-        message: inputs?.message,
-        ...resourceChanges
-    };
-}
-/** Outputs, job summary and (on pull requests) the sticky comment; none of them throws. */
-async function publishReport(report, inputs, sensitiveValues) {
-    // Sensitive values are masked before any output that holds them is set.
-    const terraform = report.terraformOutputs
-        ? terraformStepOutputs(report.terraformOutputs, sensitiveValues)
-        : undefined;
-    if (terraform)
-        setTerraformOutputs(terraform);
-    setRunOutputs(report, { planSummary: planSummary(report), outputsJson: terraform?.json });
-    await writeJobSummary(report);
-    if (inputs?.commentOnPr && inputs.githubToken && report.runId) {
-        await upsertPrComment({
-            githubToken: inputs.githubToken,
-            report,
-            // pr-comment.ts also logs the key. Names come from the server: neutralised, which
-            // leaves every valid name (letters, digits, - and _) and so the marker unchanged.
-            workspaceKey: neutralise(`${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`)
-        });
-    }
-}
 /** Turns what went wrong into the step's outcome, stopping the run where it must. */
 async function failure(error, inputs, driver) {
     const message = error instanceof Error ? error.message : String(error);
@@ -44341,37 +44383,6 @@ async function failure(error, inputs, driver) {
         return cancelled ? cancelledOutcome(message) : timedOutOutcome(message);
     }
     return failedOutcome(message, runId !== undefined);
-}
-/** What the run produced (outputs, cost, policies, run tasks); nothing without a run. */
-async function readRunResults(client, driver, inputs, clock, signal) {
-    if (!client || !driver || !inputs)
-        return { results: {}, sensitiveValues: new Map() };
-    return collectRunResults(new RunResultsClient(client), driver.facts, {
-        sensitiveOutputs: inputs.sensitiveOutputs,
-        deadline: driver.deadlineAt,
-        clock,
-        signal,
-        info: message => log.info(message),
-        warn: message => log.warning(message),
-        debug: message => log.debug(message),
-        run: driver.lastRun
-    });
-}
-/** Resource-level changes for the report; a missing permission is a line, never a failure. */
-async function readResourceChanges(api, facts) {
-    if (!api || !facts.planId || facts.planStatus !== 'finished')
-        return {};
-    try {
-        const result = await api.getPlanJson(facts.planId, () => new PlanChangesReader());
-        if (!result.available) {
-            return { resourceChangesUnavailable: planJsonUnavailableReason(result.status) };
-        }
-        return { resourceChanges: result.value };
-    }
-    catch (error) {
-        log.debug(`plan JSON: ${error.message}`);
-        return { resourceChangesUnavailable: planJsonErrorReason(error) };
-    }
 }
 
 

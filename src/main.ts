@@ -1,5 +1,6 @@
 /**
- * The action's step: inputs → archive → workspace → configuration version → run → report.
+ * The action's step: inputs → archive → workspace → configuration version → run → report
+ * (src/step-report.ts).
  * The only place that decides the step's result (log.failed, which calls core.setFailed).
  */
 import * as core from '@actions/core';
@@ -12,27 +13,16 @@ import {
   timedOutOutcome
 } from './outcome.js';
 import { stepSecrets } from './redaction.js';
-import { reportedCommitSha } from './report/commit.js';
-import { setRunOutputs, setTerraformOutputs, terraformStepOutputs } from './report/outputs.js';
-import { planJsonErrorReason, planJsonUnavailableReason } from './report/plan-changes.js';
-import { PlanChangesReader } from './report/plan-changes-reader.js';
-import { upsertPrComment } from './report/pr-comment.js';
 import { reviewedPlanGate } from './review/reviewed-plan-gate.js';
-import { planSummary, writeJobSummary } from './report/summary.js';
-import type { RunReport } from './report/types.js';
 import { type Clock, systemClock } from './retry.js';
 import { RunDriver } from './run-driver.js';
-import type { RunFacts } from './run-facts.js';
-import { log, neutralise } from './safe-log.js';
-import { type Collected, collectRunResults } from './run-results/collect.js';
-import type { RunResults, SensitiveValues } from './run-results/types.js';
+import { log } from './safe-log.js';
 import { type PackResult, packDirectory } from './slug/index.js';
 import { PostStateWriter } from './state.js';
 import { StepBudget } from './step-budget.js';
 import { JobCancelledError, RunTimeoutError } from './step-errors.js';
-import type { TfeApi } from './tfe/api.js';
+import { reportStep } from './step-report.js';
 import { TfeClient } from './tfe/client.js';
-import { RunResultsClient } from './tfe/results-api.js';
 
 /** How long to wait for a stopped run to reach its final status, for the report. */
 const SETTLE_AFTER_STOP_MS = 20_000;
@@ -106,15 +96,7 @@ export async function run(options: RunOptions = {}): Promise<void> {
   }
 
   budget?.wrapUp(WRAP_UP_MS);
-  const facts = driver?.facts ?? {};
-  // Both only read; side by side, the report waits for the slower one alone.
-  const [produced, changes] = await Promise.all([
-    readRunResults(client, driver, inputs, clock, cancellation.signal),
-    readResourceChanges(client, facts)
-  ]);
-  const report = buildReport(outcome, facts, inputs, changes, produced.results);
-  // The comment, the summary and the outputs never pass the runner's masking.
-  await publishReport(stepSecrets.redactDeep(report), inputs, produced.sensitiveValues);
+  await reportStep({ outcome, inputs, client, driver, clock, signal: cancellation.signal });
   client?.dispose();
   budget?.dispose();
   // Kept until the report is out: a cancellation now must not cut the summary short.
@@ -188,56 +170,6 @@ async function drive(
   return driver.follow(created.id);
 }
 
-/** Everything the step learnt, as the one report all outputs are rendered from. */
-function buildReport(
-  outcome: Outcome,
-  facts: RunFacts,
-  inputs: Inputs | undefined,
-  resourceChanges: Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>,
-  results: RunResults
-): RunReport {
-  return {
-    ...facts,
-    ...results,
-    ...outcome,
-    organization: facts.organization ?? inputs?.organization,
-    workspaceName: facts.workspaceName ?? (inputs?.workspaceIsId ? undefined : inputs?.workspace),
-    // With run-id nothing is created, but a run was found: that is not "not started".
-    nothingCreated: !facts.configurationVersionId && !facts.runStatus,
-    speculative: facts.planOnly ?? inputs?.speculative,
-    isDestroy: facts.isDestroy ?? inputs?.isDestroy,
-    commitSha: reportedCommitSha(),
-    message: inputs?.message,
-    ...resourceChanges
-  };
-}
-
-/** Outputs, job summary and (on pull requests) the sticky comment; none of them throws. */
-async function publishReport(
-  report: RunReport,
-  inputs: Inputs | undefined,
-  sensitiveValues: SensitiveValues
-): Promise<void> {
-  // Sensitive values are masked before any output that holds them is set.
-  const terraform = report.terraformOutputs
-    ? terraformStepOutputs(report.terraformOutputs, sensitiveValues)
-    : undefined;
-  if (terraform) setTerraformOutputs(terraform);
-  setRunOutputs(report, { planSummary: planSummary(report), outputsJson: terraform?.json });
-  await writeJobSummary(report);
-  if (inputs?.commentOnPr && inputs.githubToken && report.runId) {
-    await upsertPrComment({
-      githubToken: inputs.githubToken,
-      report,
-      // pr-comment.ts also logs the key. Names come from the server: neutralised, which
-      // leaves every valid name (letters, digits, - and _) and so the marker unchanged.
-      workspaceKey: neutralise(
-        `${report.organization ?? ''}/${report.workspaceName ?? inputs.workspace}`
-      )
-    });
-  }
-}
-
 /** Turns what went wrong into the step's outcome, stopping the run where it must. */
 async function failure(
   error: unknown,
@@ -266,43 +198,4 @@ async function failure(
     return cancelled ? cancelledOutcome(message) : timedOutOutcome(message);
   }
   return failedOutcome(message, runId !== undefined);
-}
-
-/** What the run produced (outputs, cost, policies, run tasks); nothing without a run. */
-async function readRunResults(
-  client: TfeClient | undefined,
-  driver: RunDriver | undefined,
-  inputs: Inputs | undefined,
-  clock: Clock,
-  signal: AbortSignal
-): Promise<Collected> {
-  if (!client || !driver || !inputs) return { results: {}, sensitiveValues: new Map() };
-  return collectRunResults(new RunResultsClient(client), driver.facts, {
-    sensitiveOutputs: inputs.sensitiveOutputs,
-    deadline: driver.deadlineAt,
-    clock,
-    signal,
-    info: message => log.info(message),
-    warn: message => log.warning(message),
-    debug: message => log.debug(message),
-    run: driver.lastRun
-  });
-}
-
-/** Resource-level changes for the report; a missing permission is a line, never a failure. */
-async function readResourceChanges(
-  api: TfeApi | undefined,
-  facts: RunFacts
-): Promise<Pick<RunReport, 'resourceChanges' | 'resourceChangesUnavailable'>> {
-  if (!api || !facts.planId || facts.planStatus !== 'finished') return {};
-  try {
-    const result = await api.getPlanJson(facts.planId, () => new PlanChangesReader());
-    if (!result.available) {
-      return { resourceChangesUnavailable: planJsonUnavailableReason(result.status) };
-    }
-    return { resourceChanges: result.value };
-  } catch (error) {
-    log.debug(`plan JSON: ${(error as Error).message}`);
-    return { resourceChangesUnavailable: planJsonErrorReason(error) };
-  }
 }
