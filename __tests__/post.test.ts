@@ -39,9 +39,14 @@ const instantClock: Clock = {
   random: () => 0.5
 };
 
-async function post(state: Record<string, string>, inputs: Record<string, string> = {}) {
+async function post(
+  state: Record<string, string>,
+  inputs: Record<string, string> = {},
+  budgetMs?: number
+) {
   const step = newCheckout({});
-  return withStep(step, fixture.inputs('unused', inputs), () => runPost({ clock: instantClock }), {
+  const options = { clock: instantClock, budgetMs };
+  return withStep(step, fixture.inputs('unused', inputs), () => runPost(options), {
     // @actions/core reads state as STATE_<name>.
     ...state
   });
@@ -114,5 +119,24 @@ describe('the post step', () => {
     const result = await post(state, { hostname: 'http://127.0.0.1:1' });
     expect(result.exitCode).toBe(0);
     expect(result.stdout).toMatch(new RegExp(`::warning::Could not stop run ${runId}`));
+  });
+
+  it('gives up within its budget when the server stalls, and says so', async () => {
+    const { runId, state } = await abandonedRun();
+    // Only this run's reads stall (longer than the budget and the test's own limit).
+    fixture.emulator.addFault({
+      method: 'GET',
+      path: new RegExp(`^/runs/${runId}$`),
+      mode: 'stall',
+      limitMs: 60_000
+    });
+    const started = Date.now();
+    const result = await post(state, {}, 1000);
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain(
+      `::warning::Could not stop run ${runId}: Stopping the run took longer than 1s.`
+    );
+    expect(fixture.emulator.actionNames(runId)).toEqual([]);
   });
 });

@@ -40444,10 +40444,11 @@ class StepBudget {
     until = 0;
     message = '';
     wrappingUp = false;
-    constructor(clock, job, timeoutMs) {
+    /** `message`: what the step says when the first budget runs out (a run is not created yet). */
+    constructor(clock, job, timeoutMs, message = `No run was created within the timeout (${formatDuration(timeoutMs)}).`) {
         this.clock = clock;
         this.timeoutMs = timeoutMs;
-        this.arm(timeoutMs, `No run was created within the timeout (${formatDuration(timeoutMs)}).`);
+        this.arm(timeoutMs, message);
         const onCancel = () => {
             if (!this.wrappingUp)
                 this.controller.abort(job?.reason);

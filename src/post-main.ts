@@ -2,22 +2,30 @@
  * The post step: a backstop for a main step that was killed while it waited (the runner
  * kills a cancelled step a few seconds after SIGINT). If the run it started may still go on,
  * cancel or discard it, so nothing is applied after the workflow stopped. It needs only the
- * state the main step saved and four inputs: the checkout may be gone by now.
+ * state the main step saved and four inputs: the checkout may be gone by now. Its requests
+ * share one short budget: a stalled or throttling server cannot hold the job's end.
  */
 import { getPostInputs } from './inputs.js';
 import { stepSecrets } from './redaction.js';
+import { formatDuration } from './format.js';
 import { type Clock, systemClock } from './retry.js';
 import { isFinalRunStatus } from './run-status.js';
 import { findRunOf, stopRun } from './run-stop.js';
 import { log } from './safe-log.js';
 import { loadPostState } from './state.js';
+import { StepBudget } from './step-budget.js';
 import type { TfeApi } from './tfe/api.js';
 import { TfeClient } from './tfe/client.js';
+
+/** How long the post step may take: a few reads and one action, with a retry or two. */
+export const POST_STEP_MS = 60_000;
 
 export interface PostOptions {
   readonly clock?: Clock;
   /** The API to use (tests); by default a client for the `hostname` input. */
   readonly api?: TfeApi;
+  /** The post step's time (tests shorten it). */
+  readonly budgetMs?: number;
 }
 
 export async function runPost(options: PostOptions = {}): Promise<void> {
@@ -27,6 +35,7 @@ export async function runPost(options: PostOptions = {}): Promise<void> {
     return;
   }
   let client: TfeClient | undefined;
+  let budget: StepBudget | undefined;
   let runId = state.runId ?? '';
   try {
     const inputs = getPostInputs();
@@ -36,11 +45,19 @@ export async function runPost(options: PostOptions = {}): Promise<void> {
       return;
     }
     const clock = options.clock ?? systemClock;
+    const budgetMs = options.budgetMs ?? POST_STEP_MS;
+    budget = new StepBudget(
+      clock,
+      undefined,
+      budgetMs,
+      `Stopping the run took longer than ${formatDuration(budgetMs)}.`
+    );
     if (!options.api) {
       client = new TfeClient({
         baseUrl: inputs.baseUrl,
         token: inputs.token,
         clock,
+        budget,
         log: log.debug
       });
     }
@@ -73,5 +90,6 @@ export async function runPost(options: PostOptions = {}): Promise<void> {
     log.warning(`Could not stop run ${runId || '(unknown)'}: ${(error as Error).message}`);
   } finally {
     client?.dispose();
+    budget?.dispose();
   }
 }

@@ -18,12 +18,14 @@ export class StepBudget {
   private message = '';
   private wrappingUp = false;
 
+  /** `message`: what the step says when the first budget runs out (a run is not created yet). */
   constructor(
     private readonly clock: Clock,
     job: AbortSignal | undefined,
-    private readonly timeoutMs: number
+    private readonly timeoutMs: number,
+    message = `No run was created within the timeout (${formatDuration(timeoutMs)}).`
   ) {
-    this.arm(timeoutMs, `No run was created within the timeout (${formatDuration(timeoutMs)}).`);
+    this.arm(timeoutMs, message);
     const onCancel = (): void => {
       if (!this.wrappingUp) this.controller.abort(job?.reason);
     };

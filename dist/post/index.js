@@ -28370,7 +28370,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7076:
+/***/ 6190:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28378,6 +28378,8 @@ module.exports = {
 __nccwpck_require__.d(__webpack_exports__, {
   a: () => (/* binding */ runPost)
 });
+
+// UNUSED EXPORTS: POST_STEP_MS
 
 ;// CONCATENATED MODULE: external "node:fs"
 const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
@@ -32200,6 +32202,30 @@ function resolveDirectory(input, root) {
     return { workspaceRoot, directory };
 }
 
+;// CONCATENATED MODULE: ./src/format.ts
+/** Sizes and durations in the words the log uses. */
+function formatBytes(bytes) {
+    if (bytes < 1024)
+        return `${bytes} B`;
+    if (bytes < 1024 * 1024)
+        return `${(bytes / 1024).toFixed(1)} KiB`;
+    return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+/** "1h2m3s", "45s", "0s". */
+function formatDuration(ms) {
+    const total = Math.round(ms / 1000);
+    const parts = [
+        [Math.floor(total / 3600), 'h'],
+        [Math.floor((total % 3600) / 60), 'm'],
+        [total % 60, 's']
+    ];
+    const text = parts
+        .filter(([value]) => value > 0)
+        .map(([value, unit]) => `${value}${unit}`)
+        .join('');
+    return text || '0s';
+}
+
 ;// CONCATENATED MODULE: ./src/retry.ts
 /**
  * Backoff, jitter and server-given delays in one place, with an injectable clock so
@@ -32500,6 +32526,105 @@ function loadPostState() {
         runId: read('runId'),
         stopOnExit: read('stopOnExit') === 'true'
     };
+}
+
+;// CONCATENATED MODULE: ./src/step-errors.ts
+/** Errors that end the step for a reason of the action's own (not an API answer). */
+class RunTimeoutError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RunTimeoutError';
+    }
+}
+class JobCancelledError extends Error {
+    constructor() {
+        super('The job was cancelled while the action waited for the run.');
+        this.name = 'JobCancelledError';
+    }
+}
+/** The action's own refusal: a workspace or run state that makes going on wrong. */
+class RunRefusedError extends Error {
+    constructor(message) {
+        super(message);
+        this.name = 'RunRefusedError';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/step-budget.ts
+/**
+ * The step's time as one abort signal that every request and retry wait shares
+ * (docs/contract.md, "Untrusted input"): it aborts at the deadline with the RunTimeoutError
+ * the step reports, or on job cancellation with the job's JobCancelledError, so a stalled or
+ * trickling server cannot hold the step. `timeout` counts from the start, then again from
+ * the run's creation ("longest wait for the run"). Once the wait is over (the run settled,
+ * the timeout passed, the job was cancelled), the few requests that stop the run and read
+ * the report get a short budget of their own that a cancellation no longer ends.
+ */
+
+
+class StepBudget {
+    clock;
+    timeoutMs;
+    controller = new AbortController();
+    timer;
+    until = 0;
+    message = '';
+    wrappingUp = false;
+    /** `message`: what the step says when the first budget runs out (a run is not created yet). */
+    constructor(clock, job, timeoutMs, message = `No run was created within the timeout (${formatDuration(timeoutMs)}).`) {
+        this.clock = clock;
+        this.timeoutMs = timeoutMs;
+        this.arm(timeoutMs, message);
+        const onCancel = () => {
+            if (!this.wrappingUp)
+                this.controller.abort(job?.reason);
+        };
+        if (job?.aborted)
+            onCancel();
+        else
+            job?.addEventListener('abort', onCancel, { once: true });
+    }
+    /** Aborts when requests and waits must end; its reason is the error to throw. */
+    get signal() {
+        return this.controller.signal;
+    }
+    /** When the current budget ends, in the clock's milliseconds. */
+    get deadline() {
+        return this.until;
+    }
+    /** The error for a deadline that passed, for waits that check it themselves. */
+    expired() {
+        return new RunTimeoutError(this.message);
+    }
+    /** The run exists: the timeout counts again from now. */
+    runCreated() {
+        if (this.wrappingUp || this.signal.aborted)
+            return;
+        this.arm(this.timeoutMs, `The run did not settle within the timeout (${formatDuration(this.timeoutMs)}).`);
+    }
+    /**
+     * The wait is over: `ms` from now for stopping the run and writing the report, whatever
+     * the job's cancellation says. Only the first call counts, so the time is shared.
+     */
+    wrapUp(ms) {
+        if (this.wrappingUp)
+            return;
+        this.wrappingUp = true;
+        this.controller = new AbortController();
+        this.arm(ms, `Stopping the run and reading its report took longer than ${formatDuration(ms)}.`);
+    }
+    dispose() {
+        clearTimeout(this.timer);
+    }
+    arm(ms, message) {
+        clearTimeout(this.timer);
+        this.until = this.clock.now() + ms;
+        this.message = message;
+        const controller = this.controller;
+        // Real time, whatever the clock: a stalled socket does not follow a test's clock.
+        this.timer = setTimeout(() => controller.abort(new RunTimeoutError(message)), ms);
+        this.timer.unref();
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/tfe/answer-limits.ts
@@ -33500,7 +33625,8 @@ function required(response, method, path) {
  * The post step: a backstop for a main step that was killed while it waited (the runner
  * kills a cancelled step a few seconds after SIGINT). If the run it started may still go on,
  * cancel or discard it, so nothing is applied after the workflow stopped. It needs only the
- * state the main step saved and four inputs: the checkout may be gone by now.
+ * state the main step saved and four inputs: the checkout may be gone by now. Its requests
+ * share one short budget: a stalled or throttling server cannot hold the job's end.
  */
 
 
@@ -33510,6 +33636,10 @@ function required(response, method, path) {
 
 
 
+
+
+/** How long the post step may take: a few reads and one action, with a retry or two. */
+const POST_STEP_MS = 60_000;
 async function runPost(options = {}) {
     const state = loadPostState();
     if (!state.stopOnExit) {
@@ -33517,6 +33647,7 @@ async function runPost(options = {}) {
         return;
     }
     let client;
+    let budget;
     let runId = state.runId ?? '';
     try {
         const inputs = getPostInputs();
@@ -33526,11 +33657,14 @@ async function runPost(options = {}) {
             return;
         }
         const clock = options.clock ?? systemClock;
+        const budgetMs = options.budgetMs ?? POST_STEP_MS;
+        budget = new StepBudget(clock, undefined, budgetMs, `Stopping the run took longer than ${formatDuration(budgetMs)}.`);
         if (!options.api) {
             client = new TfeClient({
                 baseUrl: inputs.baseUrl,
                 token: inputs.token,
                 clock,
+                budget,
                 log: log.debug
             });
         }
@@ -33564,6 +33698,7 @@ async function runPost(options = {}) {
     }
     finally {
         client?.dispose();
+        budget?.dispose();
     }
 }
 
@@ -33574,7 +33709,7 @@ async function runPost(options = {}) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7076);
+/* harmony import */ var _post_main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6190);
 
 await (0,_post_main_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 
