@@ -22,6 +22,10 @@ describe.each(runtimes())('the demo, with the bundle on $label', runtime => {
     expect(stdout).toContain('=== 1. Plan preview');
     expect(stdout).toMatch(/run-status=planned_and_finished/);
     expect(stdout).toMatch(/run-status=applied/);
+    // demo/infra/outputs.tf: plain outputs become step outputs; the sensitive one is named only.
+    expect(stdout).toContain('environment=demo');
+    expect(stdout).toContain('| `database_password` | `string` | *sensitive* |');
+    expect(stdout).not.toContain('not-a-real-password');
     expect(stdout).toContain(
       'Done: one configuration version and one run per step (2 runs in all).'
     );
