@@ -40163,8 +40163,11 @@ function runLook(log) {
         return 'quiet';
     if (log.endMarkerSeen)
         return 'ending';
+    // Until a log shows its first bytes, it may never (a server that serves no logs).
+    if (log.bytesRead === 0)
+        return 'starting';
     // A log that began without STX will not mark its end either: it tells nothing.
-    return log.bytesRead === 0 || log.startMarkerSeen ? 'following' : 'quiet';
+    return log.startMarkerSeen ? 'following' : 'quiet';
 }
 /** When the run may be read next (epoch ms): never before the bucket holds a whole read. */
 function nextRunReadAt(reads, look, policy = DEFAULT_POLL_POLICY) {
@@ -41098,7 +41101,7 @@ class RunDriver {
             const left = this.budget.deadline - now;
             if (left <= 0)
                 throw this.budget.expired();
-            const following = look === 'following' && open !== undefined;
+            const following = (look === 'following' || look === 'starting') && open !== undefined;
             const logWait = following ? logReadDelay(emptyReads, open.log.bytesRead > 0, this.poll) : 0;
             await this.clock.sleep(Math.min(following ? logWait : due - now, due - now, left), this.deps.signal);
             if (!following || this.clock.now() >= due)

@@ -56,11 +56,13 @@ export interface RunReads {
 }
 
 /**
- * What the driver sees between run reads: a phase's log it follows (`following`: queued or
- * running, no end marker yet), a followed log that ended while its phase had not yet
- * (`ending`), or neither (`quiet`: a pause, cost estimation, policy checks, the queue).
+ * What the driver sees between run reads: the log of a phase that is queued or has not
+ * printed yet (`starting`: read it, but it promises no end marker, so the run is read as
+ * when quiet), a log that began with STX and will mark its end (`following`), a followed
+ * log that ended while its phase had not yet (`ending`), or none of these (`quiet`: a
+ * pause, cost estimation, policy checks, a server whose logs carry no markers).
  */
-export type RunLook = 'following' | 'ending' | 'quiet';
+export type RunLook = 'starting' | 'following' | 'ending' | 'quiet';
 
 /**
  * A full bucket, and the run as the step just learnt it (the create or the look-up answer)
@@ -83,8 +85,10 @@ export function runLook(
 ): RunLook {
   if (!log || log.done) return 'quiet';
   if (log.endMarkerSeen) return 'ending';
+  // Until a log shows its first bytes, it may never (a server that serves no logs).
+  if (log.bytesRead === 0) return 'starting';
   // A log that began without STX will not mark its end either: it tells nothing.
-  return log.bytesRead === 0 || log.startMarkerSeen ? 'following' : 'quiet';
+  return log.startMarkerSeen ? 'following' : 'quiet';
 }
 
 /** When the run may be read next (epoch ms): never before the bucket holds a whole read. */

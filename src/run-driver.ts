@@ -659,7 +659,7 @@ export class RunDriver {
       if (now >= due) return reads;
       const left = this.budget.deadline - now;
       if (left <= 0) throw this.budget.expired();
-      const following = look === 'following' && open !== undefined;
+      const following = (look === 'following' || look === 'starting') && open !== undefined;
       const logWait = following ? logReadDelay(emptyReads, open.log.bytesRead > 0, this.poll) : 0;
       await this.clock.sleep(
         Math.min(following ? logWait : due - now, due - now, left),

@@ -27,13 +27,14 @@ function readAt(times: readonly number[]): RunReads {
 
 describe('nextRunReadAt', () => {
   it('reads a run that was just created once more after firstMs, whatever the log says', () => {
-    for (const look of ['following', 'ending', 'quiet'] as const) {
+    for (const look of ['starting', 'following', 'ending', 'quiet'] as const) {
       expect(nextRunReadAt(startRunReads(T0), look)).toBe(T0 + P.firstMs);
     }
   });
 
   it.each<[RunLook, number]>([
     ['quiet', P.maxMs],
+    ['starting', P.maxMs],
     ['following', P.logOpenMs],
     ['ending', P.afterEndMs]
   ])('waits, after the second read, per situation: %s → %d ms', (look, wait) => {
@@ -87,7 +88,8 @@ describe('the bucket of run reads', () => {
     ['quiet', 'quiet', () => false],
     ['a log that ends and ends again', 'ending', () => true],
     ['an end marker every other read', 'ending', i => i % 2 === 0],
-    ['following a log', 'following', () => false]
+    ['following a log', 'following', () => false],
+    ['a log that has not started', 'starting', () => false]
   ])('never more than burst + T reads in any T seconds: %s', (_name, look, marker) => {
     const times = readTimes(600, look, marker);
     for (const windowS of [1, 2, 5, 10, 60]) {
@@ -181,7 +183,7 @@ describe('runLook', () => {
 
   it.each<[string, Parameters<typeof runLook>[0], RunLook]>([
     ['no log to follow', undefined, 'quiet'],
-    ['a log not started yet', log(), 'following'],
+    ['a log not started yet (it may never)', log(), 'starting'],
     ['a log that began with STX', log({ bytesRead: 10, startMarkerSeen: true }), 'following'],
     ['a log that began without STX', log({ bytesRead: 10 }), 'quiet'],
     [

@@ -192,4 +192,32 @@ describe('RunDriver: when it reads the run', () => {
     expect(afterConfirm[0]).toBeGreaterThanOrEqual(confirmedAt + 3000);
     expect(afterConfirm[0] - (confirmedAt + 3000)).toBeLessThanOrEqual(P.logMaxMs);
   });
+
+  it('reads the run once a second while the log shows nothing (a server without logs)', async () => {
+    const clock = manualClock();
+    const t0 = clock.now();
+    const settleAt = t0 + 9500;
+    const api = new FakeApi([], {
+      clock,
+      runAt: (now): ScriptedRun =>
+        now < settleAt
+          ? { run: { status: 'planning' }, plan: { status: 'running', 'log-read-url': PLAN_LOG } }
+          : {
+              run: { status: 'planned_and_finished', 'has-changes': false },
+              plan: { status: 'finished', 'log-read-url': PLAN_LOG }
+            },
+      logAt: () => Buffer.alloc(0)
+    });
+    const { outcome } = await drive(api, clock, speculative);
+    expect(outcome.outcome).toBe('success');
+    const reads = api.runReads();
+    const gaps = reads.slice(2).map((at, i) => at - reads[i + 1]);
+    expect(gaps.every(gap => gap === P.maxMs)).toBe(true);
+    // The settled run is seen within one gap, not after a log's end marker that never comes.
+    expect(reads.at(-1)! - settleAt).toBeLessThanOrEqual(P.maxMs);
+    // The empty log was still looked at between run reads, for when it starts.
+    expect(api.timeline.filter(e => e.call.startsWith(`log ${PLAN_LOG}`)).length).toBeGreaterThan(
+      reads.length
+    );
+  });
 });
