@@ -32841,7 +32841,7 @@ class TransportError extends Error {
 var external_node_stream_ = __nccwpck_require__(7075);
 ;// CONCATENATED MODULE: ./src/tfe/file-body.ts
 /**
- * The archive as a request body, sent through three reused buffers. `fs.createReadStream`
+ * The archive as a request body, sent through four reused buffers. `fs.createReadStream`
  * allocates a buffer per 64 KiB chunk, and dead chunks pile up until V8 collects them:
  * +33 MB (Node 24) and +42 MB (Node 20) of peak RSS for a 106 MB upload, against +5 MB
  * and +8 MB this way (measured).
@@ -32853,8 +32853,10 @@ var external_node_stream_ = __nccwpck_require__(7075);
  */
 
 
-const PIECE = 256 * 1024;
-const BUFFERS = 3;
+// 4 × 512 KiB rather than 3 × 256 KiB: the upload took ~20% less time on Node 20 (fewer
+// waits for a write callback), for 1.25 MB more and no change in peak RSS (npm run bench).
+const PIECE = 512 * 1024;
+const BUFFERS = 4;
 class FileBody extends external_node_stream_.Readable {
     file;
     size;

@@ -1,5 +1,5 @@
 /**
- * The archive as a request body, sent through three reused buffers. `fs.createReadStream`
+ * The archive as a request body, sent through four reused buffers. `fs.createReadStream`
  * allocates a buffer per 64 KiB chunk, and dead chunks pile up until V8 collects them:
  * +33 MB (Node 24) and +42 MB (Node 20) of peak RSS for a 106 MB upload, against +5 MB
  * and +8 MB this way (measured).
@@ -12,8 +12,10 @@
 import * as fs from 'node:fs';
 import { Readable } from 'node:stream';
 
-const PIECE = 256 * 1024;
-const BUFFERS = 3;
+// 4 × 512 KiB rather than 3 × 256 KiB: the upload took ~20% less time on Node 20 (fewer
+// waits for a write callback), for 1.25 MB more and no change in peak RSS (npm run bench).
+const PIECE = 512 * 1024;
+const BUFFERS = 4;
 
 export class FileBody extends Readable {
   private position = 0;
