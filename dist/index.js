@@ -42835,12 +42835,18 @@ function terraform_type_cut(text) {
 
 /** 200 pages of 100: far beyond a real workspace, but bounded. */
 const read_outputs_MAX_PAGES = 200;
-const PROCESSING_POLL_MS = 2_000;
+/**
+ * Looks again soon, then less often: TFE answers 503 for the moments it takes to process the
+ * state an apply just wrote, and the step's end waits for these outputs.
+ */
+const PROCESSING_FIRST_MS = 250;
+const PROCESSING_MAX_MS = 2_000;
 async function readTerraformOutputs(api, workspaceId, options) {
     const outputs = [];
     const none = new Map();
     let unavailable;
     let page = 1;
+    let waits = 0;
     for (let pages = 1;;) {
         const answer = await api.stateOutputsPage(workspaceId, page);
         if (answer === 'processing') {
@@ -42851,7 +42857,8 @@ async function readTerraformOutputs(api, workspaceId, options) {
                     sensitiveValues: none
                 };
             }
-            await options.clock.sleep(Math.min(PROCESSING_POLL_MS, left), options.signal);
+            const wait = Math.min(PROCESSING_MAX_MS, Math.round(PROCESSING_FIRST_MS * 1.5 ** waits++));
+            await options.clock.sleep(Math.min(wait, left), options.signal);
             continue;
         }
         if (answer === 'none') {

@@ -94,7 +94,7 @@ describe('readTerraformOutputs', () => {
       { id: 'wsout-2', name: 'b', sensitive: false, type: 'string', value: 'x' }
     ]);
     expect(api.asked).toEqual(['page 1', 'page 1', 'page 1', 'page 2', 'page 2']);
-    expect(clock.sleeps).toEqual([2_000, 2_000, 2_000]);
+    expect(clock.sleeps).toEqual([250, 375, 563]);
     expect(read.unavailable).toBeUndefined();
   });
 
@@ -110,7 +110,7 @@ describe('readTerraformOutputs', () => {
     expect(read.unavailable).toBe(
       'the new state was still being processed when the timeout ended.'
     );
-    expect(clock.sleeps).toEqual([2_000, 2_000, 1_000]);
+    expect(clock.sleeps).toEqual([250, 375, 563, 844, 1_266, 1_702]);
   });
 
   it('says so when there is no state', async () => {
