@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1381);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4369);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 1381:
+/***/ 4369:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40359,6 +40359,143 @@ function readable(line) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/run-logs.ts
+/**
+ * The plan and apply logs of the run the driver follows: printed as they grow, read between
+ * run reads while their phase is queued or runs, and finished once the phase is over. When
+ * to read what is decided in poll-schedule.ts; this file only reads and waits.
+ */
+
+
+
+const TITLES = { plan: 'Plan', apply: 'Apply' };
+class RunLogs {
+    clock;
+    policy;
+    budget;
+    signal;
+    logs;
+    phases = { plan: undefined, apply: undefined };
+    open;
+    constructor(api, debug, clock, policy, 
+    /** The step's time: waits end at its deadline, and with its signal after the wait. */
+    budget, 
+    /** The job's cancellation. */
+    signal) {
+        this.clock = clock;
+        this.policy = policy;
+        this.budget = budget;
+        this.signal = signal;
+        this.logs = { plan: new PhaseLog(api, debug), apply: new PhaseLog(api, debug) };
+    }
+    /**
+     * The run was just read (`status`, with its plan and apply): prints what the logs of
+     * running or finished phases added, and picks the log to follow until the next read.
+     */
+    async afterRunRead(status, plan, apply) {
+        this.phases = { plan, apply };
+        await this.stream('plan');
+        if (phaseStatusMeaning(apply?.attributes?.status).started)
+            await this.stream('apply');
+        this.open = this.toFollow(status);
+    }
+    /** The run was confirmed: its apply log is the one to follow now. */
+    confirmed() {
+        this.open = this.toFollow('confirmed');
+    }
+    /** The last lines the phase printed, for the report of an errored run. */
+    lastLines(phase) {
+        return this.logs[phase].lastLines();
+    }
+    /**
+     * A few quick reads per finished phase: the end marker usually comes right after. A phase
+     * that never ran (no log URL, `unreachable`, or nothing to read once it is over) is not
+     * waited for, and there is no wait after the last read.
+     */
+    async finish(...names) {
+        for (const name of names) {
+            const phase = this.phases[name];
+            const phaseLog = this.logs[name];
+            if (!phase)
+                continue;
+            const status = phase.attributes?.status;
+            if (!phase.attributes?.['log-read-url'] || status === 'unreachable')
+                continue;
+            for (let i = 0; !phaseLog.done && isFinalPhase(status); i++) {
+                await this.stream(name);
+                if (phaseLog.done || i === 2 || (phaseLog.bytesRead === 0 && status !== 'finished')) {
+                    break;
+                }
+                await this.clock.sleep(200, this.budget.signal);
+            }
+            phaseLog.flush();
+        }
+    }
+    /**
+     * Waits until the run may be read again, reading the followed log meanwhile: new bytes
+     * print at once, and an end marker brings the next run read forward (as far as the bucket
+     * of run reads allows, so a log that prints ETX bytes cannot raise the rate).
+     */
+    async untilNextRead(reads) {
+        const open = this.open;
+        let emptyReads = 0;
+        for (;;) {
+            const look = runLook(open?.log);
+            const due = nextRunReadAt(reads, look, this.policy);
+            const now = this.clock.now();
+            if (now >= due)
+                return reads;
+            const left = this.budget.deadline - now;
+            if (left <= 0)
+                throw this.budget.expired();
+            const following = (look === 'following' || look === 'starting') && open !== undefined;
+            const logWait = following
+                ? logReadDelay(emptyReads, open.log.bytesRead > 0, this.policy)
+                : due - now;
+            await this.clock.sleep(Math.min(logWait, due - now, left), this.signal);
+            if (!following || this.clock.now() >= due)
+                continue;
+            const before = open.log.bytesRead;
+            // The phase may be queued still: its log starts when it runs, and ends before it does.
+            await open.log.pump(open.url, `${open.title} log:`, false);
+            if (open.log.bytesRead === before) {
+                emptyReads++;
+            }
+            else {
+                emptyReads = 0;
+                if (open.log.endMarkerSeen)
+                    reads = afterEndMarker(reads);
+            }
+        }
+    }
+    async stream(name) {
+        const phase = this.phases[name];
+        const phaseLog = this.logs[name];
+        const url = phase?.attributes?.['log-read-url'];
+        const status = phase?.attributes?.status;
+        if (!url || phaseLog.done || status === 'unreachable')
+            return;
+        if (status !== 'running' && !isFinalPhase(status))
+            return;
+        await phaseLog.pump(url, `${TITLES[name]} log:`, isFinalPhase(status));
+    }
+    /** The log to follow between run reads (see followedPhase), when it can be read. */
+    toFollow(status) {
+        const meaning = runStatusMeaning(status);
+        const phaseMeaning = (phase) => phase ? phaseStatusMeaning(phase.attributes?.status) : undefined;
+        const which = followedPhase({
+            settled: meaning.settled !== undefined,
+            pause: meaning.pause !== undefined,
+            applying: meaning.applying === true
+        }, phaseMeaning(this.phases.plan), phaseMeaning(this.phases.apply));
+        if (!which)
+            return undefined;
+        const phaseLog = this.logs[which];
+        const url = this.phases[which]?.attributes?.['log-read-url'];
+        return url && !phaseLog.done ? { log: phaseLog, url, title: TITLES[which] } : undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/run-options.ts
 /** Only what differs from the API's defaults is sent, so older servers see fewer fields. */
 function runCreateAttributes(options) {
@@ -40548,8 +40685,8 @@ function checkWorkspace(name, attributes, use) {
  * follow it → confirm when asked → settle; or an existing run (`run-id`) followed,
  * confirmed or discarded. What each answer means is decided elsewhere (workspace-check.ts,
  * existing-run.ts, configuration-source.ts, run-facts.ts, outcome.ts, discard-step.ts);
- * this file only asks, waits and logs. The driver owns the facts it learns and hands out
- * read-only snapshots.
+ * this file only asks, waits and logs (the plan and apply logs: run-logs.ts). The driver
+ * owns the facts it learns and hands out read-only snapshots.
  */
 
 
@@ -40796,8 +40933,7 @@ class RunDriver {
      * returns the step's outcome.
      */
     async follow(runId) {
-        const planLog = new PhaseLog(this.api, log.debug);
-        const applyLog = new PhaseLog(this.api, log.debug);
+        const logs = new RunLogs(this.api, log.debug, this.clock, this.poll, this.budget, this.deps.signal);
         let confirmed = false;
         let allowed = false;
         let stopSent;
@@ -40806,9 +40942,8 @@ class RunDriver {
         let statusSince = this.clock.now();
         let lastHeartbeat = statusSince;
         let reads = startRunReads(this.clock.now(), this.poll);
-        let open;
         for (;;) {
-            reads = await this.untilNextRead(reads, open);
+            reads = await logs.untilNextRead(reads);
             this.checkAborted();
             const readAt = this.clock.now();
             const document = await this.api.getRun(runId);
@@ -40818,11 +40953,7 @@ class RunDriver {
             reads = afterRunRead(reads, readAt, this.poll);
             const { plan, apply } = await this.phases(document);
             this.update(factsFromRun(this.current, run, plan, apply));
-            await this.streamLog(planLog, plan, 'Plan');
-            if (phaseStatusMeaning(apply?.attributes?.status).started) {
-                await this.streamLog(applyLog, apply, 'Apply');
-            }
-            open = logToFollow(status, [planLog, plan], [applyLog, apply]);
+            await logs.afterRunRead(status, plan, apply);
             if (status !== lastStatus) {
                 log.info(`Run status: ${status}`);
                 lastStatus = status;
@@ -40848,16 +40979,16 @@ class RunDriver {
             switch (step.kind) {
                 case 'settled': {
                     // Catch the last lines of the log, which may land just after the status changed.
-                    await this.finishLogs([planLog, plan, 'Plan'], [applyLog, apply, 'Apply']);
+                    await logs.finish('plan', 'apply');
                     if (status === 'errored') {
-                        const failed = this.current.applyStatus === 'errored' ? applyLog : planLog;
-                        this.update({ logTail: failed.lastLines() || undefined });
+                        const failed = this.current.applyStatus === 'errored' ? 'apply' : 'plan';
+                        this.update({ logTail: logs.lastLines(failed) || undefined });
                     }
                     this.setStopOnExit(false);
                     return step.outcome ?? settledOutcome(status, this.current);
                 }
                 case 'confirm':
-                    await this.finishLogs([planLog, plan, 'Plan']);
+                    await logs.finish('plan');
                     if (!allowed) {
                         const verdict = await this.askBeforeConfirm();
                         if (!verdict.allow)
@@ -40872,7 +41003,7 @@ class RunDriver {
                     confirmed = await this.api.runAction(runId, 'apply', this.inputs.comment);
                     if (confirmed) {
                         // The run is confirmed now: its apply log is the one to follow.
-                        open = logToFollow('confirmed', [planLog, plan], [applyLog, apply]);
+                        logs.confirmed();
                         this.confirmedHere = true;
                         // From now on a killed step must not leave an apply running unwatched.
                         this.setStopOnExit(true);
@@ -40899,7 +41030,7 @@ class RunDriver {
                     break;
                 }
                 case 'stop-waiting':
-                    await this.finishLogs([planLog, plan, 'Plan']);
+                    await logs.finish('plan');
                     // The run stays for someone to confirm in the UI: the post step must not discard it.
                     this.setStopOnExit(false);
                     return step.outcome;
@@ -41006,37 +41137,6 @@ class RunDriver {
         };
         return { plan: await find('plan', 'plans'), apply: await find('apply', 'applies') };
     }
-    async streamLog(phaseLog, phase, title) {
-        const url = phase?.attributes?.['log-read-url'];
-        const status = phase?.attributes?.status;
-        if (!url || phaseLog.done || status === 'unreachable')
-            return;
-        if (status !== 'running' && !isFinalPhase(status))
-            return;
-        await phaseLog.pump(url, `${title} log:`, isFinalPhase(status));
-    }
-    /**
-     * A few quick reads per finished phase: the end marker usually comes right after. A phase
-     * that never ran (no log URL, `unreachable`, or nothing to read once it is over) is not
-     * waited for, and there is no wait after the last read.
-     */
-    async finishLogs(...logs) {
-        for (const [phaseLog, phase, title] of logs) {
-            if (!phase)
-                continue;
-            const status = phase.attributes?.status;
-            if (!phase.attributes?.['log-read-url'] || status === 'unreachable')
-                continue;
-            for (let i = 0; !phaseLog.done && isFinalPhase(status); i++) {
-                await this.streamLog(phaseLog, phase, title);
-                if (phaseLog.done || i === 2 || (phaseLog.bytesRead === 0 && status !== 'finished')) {
-                    break;
-                }
-                await this.clock.sleep(200, this.budget.signal);
-            }
-            phaseLog.flush();
-        }
-    }
     async waitForConfiguration(id) {
         // Processing an upload takes the server moments: look again soon, then less often.
         for (let poll = 0;; poll++) {
@@ -41085,40 +41185,6 @@ class RunDriver {
             throw this.budget.expired();
         await this.clock.sleep(Math.min(pollDelay(poll, this.poll), left), this.deps.signal);
     }
-    /**
-     * Waits until the run may be read again, reading the followed log meanwhile: new bytes
-     * print at once, and an end marker brings the next run read forward (as far as the bucket
-     * of run reads allows, so a log that prints ETX bytes cannot raise the rate).
-     */
-    async untilNextRead(reads, open) {
-        let emptyReads = 0;
-        for (;;) {
-            const look = runLook(open?.log);
-            const due = nextRunReadAt(reads, look, this.poll);
-            const now = this.clock.now();
-            if (now >= due)
-                return reads;
-            const left = this.budget.deadline - now;
-            if (left <= 0)
-                throw this.budget.expired();
-            const following = (look === 'following' || look === 'starting') && open !== undefined;
-            const logWait = following ? logReadDelay(emptyReads, open.log.bytesRead > 0, this.poll) : 0;
-            await this.clock.sleep(Math.min(following ? logWait : due - now, due - now, left), this.deps.signal);
-            if (!following || this.clock.now() >= due)
-                continue;
-            const before = open.log.bytesRead;
-            // The phase may be queued still: its log starts when it runs, and ends before it does.
-            await open.log.pump(open.url, `${open.title} log:`, false);
-            if (open.log.bytesRead === before) {
-                emptyReads++;
-            }
-            else {
-                emptyReads = 0;
-                if (open.log.endMarkerSeen)
-                    reads = afterEndMarker(reads);
-            }
-        }
-    }
     checkAborted() {
         if (this.deps.signal.aborted)
             throw new JobCancelledError();
@@ -41139,21 +41205,6 @@ class RunDriver {
         this.stopOnExit = value;
         this.deps.onProgress?.(this.current, value);
     }
-}
-/** The log to follow between run reads (see followedPhase), when it can be read. */
-function logToFollow(status, [planLog, plan], [applyLog, apply]) {
-    const meaning = runStatusMeaning(status);
-    const phaseMeaning = (phase) => phase ? phaseStatusMeaning(phase.attributes?.status) : undefined;
-    const which = followedPhase({
-        settled: meaning.settled !== undefined,
-        pause: meaning.pause !== undefined,
-        applying: meaning.applying === true
-    }, phaseMeaning(plan), phaseMeaning(apply));
-    if (!which)
-        return undefined;
-    const [log, phase, title] = which === 'apply' ? [applyLog, apply, 'Apply'] : [planLog, plan, 'Plan'];
-    const url = phase?.attributes?.['log-read-url'];
-    return url && !log.done ? { log, url, title } : undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/slug/pack-error.ts

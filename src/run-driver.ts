@@ -3,8 +3,8 @@
  * follow it → confirm when asked → settle; or an existing run (`run-id`) followed,
  * confirmed or discarded. What each answer means is decided elsewhere (workspace-check.ts,
  * existing-run.ts, configuration-source.ts, run-facts.ts, outcome.ts, discard-step.ts);
- * this file only asks, waits and logs. The driver owns the facts it learns and hands out
- * read-only snapshots.
+ * this file only asks, waits and logs (the plan and apply logs: run-logs.ts). The driver
+ * owns the facts it learns and hands out read-only snapshots.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -34,36 +34,22 @@ import { type RunFacts, factsFromRun } from './run-facts.js';
 import {
   DEFAULT_POLL_POLICY,
   type PollPolicy,
-  type RunReads,
-  afterEndMarker,
   afterRunRead,
-  followedPhase,
-  logReadDelay,
-  nextRunReadAt,
   pollDelay,
-  runLook,
   startRunReads
 } from './poll-schedule.js';
-import { PhaseLog } from './run-log.js';
+import { type Phase, RunLogs } from './run-logs.js';
 import { log } from './safe-log.js';
 import { runCreateAttributes } from './run-options.js';
 import { findRunOf, stopRun } from './run-stop.js';
 import { StepBudget } from './step-budget.js';
-import {
-  isFinalPhase,
-  isFinalRunStatus,
-  phaseStatusMeaning,
-  runActions,
-  runStatusMeaning,
-  runUrl
-} from './run-status.js';
+import { isFinalRunStatus, runActions, runUrl } from './run-status.js';
 import { JobCancelledError, RunRefusedError } from './step-errors.js';
 import type { TfeApi } from './tfe/api.js';
 import { TfeApiError } from './tfe/errors.js';
 import {
   type ConfigurationVersionAttributes,
   type Document,
-  type PhaseAttributes,
   type Resource,
   type RunAttributes,
   relatedId
@@ -98,15 +84,6 @@ export type ConfirmVerdict =
 
 /** How often an unchanged status is repeated in the log. */
 const HEARTBEAT_MS = 30_000;
-
-type Phase = Resource<PhaseAttributes> | undefined;
-
-/** The log of the phase that runs now or comes next, read between run reads. */
-interface OpenLog {
-  readonly log: PhaseLog;
-  readonly url: string;
-  readonly title: string;
-}
 
 export class RunDriver {
   private readonly api: TfeApi;
@@ -347,8 +324,14 @@ export class RunDriver {
    * returns the step's outcome.
    */
   async follow(runId: string): Promise<Outcome> {
-    const planLog = new PhaseLog(this.api, log.debug);
-    const applyLog = new PhaseLog(this.api, log.debug);
+    const logs = new RunLogs(
+      this.api,
+      log.debug,
+      this.clock,
+      this.poll,
+      this.budget,
+      this.deps.signal
+    );
     let confirmed = false;
     let allowed = false;
     let stopSent: 'cancel' | 'discard' | undefined;
@@ -357,9 +340,8 @@ export class RunDriver {
     let statusSince = this.clock.now();
     let lastHeartbeat = statusSince;
     let reads = startRunReads(this.clock.now(), this.poll);
-    let open: OpenLog | undefined;
     for (;;) {
-      reads = await this.untilNextRead(reads, open);
+      reads = await logs.untilNextRead(reads);
       this.checkAborted();
       const readAt = this.clock.now();
       const document = await this.api.getRun(runId);
@@ -369,11 +351,7 @@ export class RunDriver {
       reads = afterRunRead(reads, readAt, this.poll);
       const { plan, apply } = await this.phases(document);
       this.update(factsFromRun(this.current, run, plan, apply));
-      await this.streamLog(planLog, plan, 'Plan');
-      if (phaseStatusMeaning(apply?.attributes?.status).started) {
-        await this.streamLog(applyLog, apply, 'Apply');
-      }
-      open = logToFollow(status, [planLog, plan], [applyLog, apply]);
+      await logs.afterRunRead(status, plan, apply);
       if (status !== lastStatus) {
         log.info(`Run status: ${status}`);
         lastStatus = status;
@@ -399,16 +377,16 @@ export class RunDriver {
       switch (step.kind) {
         case 'settled': {
           // Catch the last lines of the log, which may land just after the status changed.
-          await this.finishLogs([planLog, plan, 'Plan'], [applyLog, apply, 'Apply']);
+          await logs.finish('plan', 'apply');
           if (status === 'errored') {
-            const failed = this.current.applyStatus === 'errored' ? applyLog : planLog;
-            this.update({ logTail: failed.lastLines() || undefined });
+            const failed = this.current.applyStatus === 'errored' ? 'apply' : 'plan';
+            this.update({ logTail: logs.lastLines(failed) || undefined });
           }
           this.setStopOnExit(false);
           return step.outcome ?? settledOutcome(status, this.current);
         }
         case 'confirm':
-          await this.finishLogs([planLog, plan, 'Plan']);
+          await logs.finish('plan');
           if (!allowed) {
             const verdict = await this.askBeforeConfirm();
             if (!verdict.allow) return this.refuseApply(runId, verdict);
@@ -421,7 +399,7 @@ export class RunDriver {
           confirmed = await this.api.runAction(runId, 'apply', this.inputs.comment);
           if (confirmed) {
             // The run is confirmed now: its apply log is the one to follow.
-            open = logToFollow('confirmed', [planLog, plan], [applyLog, apply]);
+            logs.confirmed();
             this.confirmedHere = true;
             // From now on a killed step must not leave an apply running unwatched.
             this.setStopOnExit(true);
@@ -448,7 +426,7 @@ export class RunDriver {
           break;
         }
         case 'stop-waiting':
-          await this.finishLogs([planLog, plan, 'Plan']);
+          await logs.finish('plan');
           // The run stays for someone to confirm in the UI: the post step must not discard it.
           this.setStopOnExit(false);
           return step.outcome;
@@ -559,35 +537,6 @@ export class RunDriver {
     return { plan: await find('plan', 'plans'), apply: await find('apply', 'applies') };
   }
 
-  private async streamLog(phaseLog: PhaseLog, phase: Phase, title: string): Promise<void> {
-    const url = phase?.attributes?.['log-read-url'];
-    const status = phase?.attributes?.status;
-    if (!url || phaseLog.done || status === 'unreachable') return;
-    if (status !== 'running' && !isFinalPhase(status)) return;
-    await phaseLog.pump(url, `${title} log:`, isFinalPhase(status));
-  }
-
-  /**
-   * A few quick reads per finished phase: the end marker usually comes right after. A phase
-   * that never ran (no log URL, `unreachable`, or nothing to read once it is over) is not
-   * waited for, and there is no wait after the last read.
-   */
-  private async finishLogs(...logs: [PhaseLog, Phase, string][]): Promise<void> {
-    for (const [phaseLog, phase, title] of logs) {
-      if (!phase) continue;
-      const status = phase.attributes?.status;
-      if (!phase.attributes?.['log-read-url'] || status === 'unreachable') continue;
-      for (let i = 0; !phaseLog.done && isFinalPhase(status); i++) {
-        await this.streamLog(phaseLog, phase, title);
-        if (phaseLog.done || i === 2 || (phaseLog.bytesRead === 0 && status !== 'finished')) {
-          break;
-        }
-        await this.clock.sleep(200, this.budget.signal);
-      }
-      phaseLog.flush();
-    }
-  }
-
   private async waitForConfiguration(id: string): Promise<void> {
     // Processing an upload takes the server moments: look again soon, then less often.
     for (let poll = 0; ; poll++) {
@@ -645,39 +594,6 @@ export class RunDriver {
     await this.clock.sleep(Math.min(pollDelay(poll, this.poll), left), this.deps.signal);
   }
 
-  /**
-   * Waits until the run may be read again, reading the followed log meanwhile: new bytes
-   * print at once, and an end marker brings the next run read forward (as far as the bucket
-   * of run reads allows, so a log that prints ETX bytes cannot raise the rate).
-   */
-  private async untilNextRead(reads: RunReads, open: OpenLog | undefined): Promise<RunReads> {
-    let emptyReads = 0;
-    for (;;) {
-      const look = runLook(open?.log);
-      const due = nextRunReadAt(reads, look, this.poll);
-      const now = this.clock.now();
-      if (now >= due) return reads;
-      const left = this.budget.deadline - now;
-      if (left <= 0) throw this.budget.expired();
-      const following = (look === 'following' || look === 'starting') && open !== undefined;
-      const logWait = following ? logReadDelay(emptyReads, open.log.bytesRead > 0, this.poll) : 0;
-      await this.clock.sleep(
-        Math.min(following ? logWait : due - now, due - now, left),
-        this.deps.signal
-      );
-      if (!following || this.clock.now() >= due) continue;
-      const before = open.log.bytesRead;
-      // The phase may be queued still: its log starts when it runs, and ends before it does.
-      await open.log.pump(open.url, `${open.title} log:`, false);
-      if (open.log.bytesRead === before) {
-        emptyReads++;
-      } else {
-        emptyReads = 0;
-        if (open.log.endMarkerSeen) reads = afterEndMarker(reads);
-      }
-    }
-  }
-
   private checkAborted(): void {
     if (this.deps.signal.aborted) throw new JobCancelledError();
     if (this.budget.signal.aborted) throw this.budget.signal.reason as Error;
@@ -698,29 +614,4 @@ export class RunDriver {
     this.stopOnExit = value;
     this.deps.onProgress?.(this.current, value);
   }
-}
-
-/** The log to follow between run reads (see followedPhase), when it can be read. */
-function logToFollow(
-  status: string,
-  [planLog, plan]: [PhaseLog, Phase],
-  [applyLog, apply]: [PhaseLog, Phase]
-): OpenLog | undefined {
-  const meaning = runStatusMeaning(status);
-  const phaseMeaning = (phase: Phase) =>
-    phase ? phaseStatusMeaning(phase.attributes?.status) : undefined;
-  const which = followedPhase(
-    {
-      settled: meaning.settled !== undefined,
-      pause: meaning.pause !== undefined,
-      applying: meaning.applying === true
-    },
-    phaseMeaning(plan),
-    phaseMeaning(apply)
-  );
-  if (!which) return undefined;
-  const [log, phase, title] =
-    which === 'apply' ? [applyLog, apply, 'Apply'] : [planLog, plan, 'Plan'];
-  const url = phase?.attributes?.['log-read-url'];
-  return url && !log.done ? { log, url, title } : undefined;
 }
