@@ -40142,7 +40142,7 @@ const DEFAULT_POLL_POLICY = {
     firstMs: 50,
     maxMs: 1000,
     logOpenMs: 4000,
-    afterEndMs: 250,
+    afterEndMs: 400,
     burst: 3,
     perSecond: 1,
     logFirstMs: 150,

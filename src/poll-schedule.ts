@@ -34,7 +34,7 @@ export const DEFAULT_POLL_POLICY: PollPolicy = {
   firstMs: 50,
   maxMs: 1000,
   logOpenMs: 4000,
-  afterEndMs: 250,
+  afterEndMs: 400,
   burst: 3,
   perSecond: 1,
   logFirstMs: 150,
