@@ -67,6 +67,17 @@ function speculativePlan(start: number, logEnd: number, planEnd: number) {
 
 const speculative = { speculative: true, apply: false } as const;
 
+/** A speculative plan that runs until `settleAt`, then has finished without changes. */
+function planningUntil(settleAt: number) {
+  return (now: number): ScriptedRun =>
+    now < settleAt
+      ? { run: { status: 'planning' }, plan: { status: 'running', 'log-read-url': PLAN_LOG } }
+      : {
+          run: { status: 'planned_and_finished', 'has-changes': false },
+          plan: { status: 'finished', 'log-read-url': PLAN_LOG }
+        };
+}
+
 describe('RunDriver: when it reads the run', () => {
   it('reads the run at once after the log shows its end marker, and waits no more', async () => {
     const planEnd = T0 + 7300;
@@ -106,13 +117,7 @@ describe('RunDriver: when it reads the run', () => {
     const settleAt = t0 + 180_000;
     const api = new FakeApi([], {
       clock,
-      runAt: (now): ScriptedRun =>
-        now < settleAt
-          ? { run: { status: 'planning' }, plan: { status: 'running', 'log-read-url': PLAN_LOG } }
-          : {
-              run: { status: 'planned_and_finished', 'has-changes': false },
-              plan: { status: 'finished', 'log-read-url': PLAN_LOG }
-            },
+      runAt: planningUntil(settleAt),
       // A line every 100 ms, an ETX byte after every other one: the log seems to end, and
       // goes on, over and over.
       logAt: (_url, now) => {
@@ -199,13 +204,7 @@ describe('RunDriver: when it reads the run', () => {
     const settleAt = t0 + 9500;
     const api = new FakeApi([], {
       clock,
-      runAt: (now): ScriptedRun =>
-        now < settleAt
-          ? { run: { status: 'planning' }, plan: { status: 'running', 'log-read-url': PLAN_LOG } }
-          : {
-              run: { status: 'planned_and_finished', 'has-changes': false },
-              plan: { status: 'finished', 'log-read-url': PLAN_LOG }
-            },
+      runAt: planningUntil(settleAt),
       logAt: () => Buffer.alloc(0)
     });
     const { outcome } = await drive(api, clock, speculative);
