@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../src/main.js';
-import { type GitHubServer, startGitHubServer } from './helpers/github-server.js';
+import { type GitHubServer, useGitHubServer } from './helpers/github-server.js';
 import { type StepResult, resources, withStep, useCheckouts } from './helpers/runner.js';
 import { type Emulator, useEmulator } from './helpers/emulator.js';
 
@@ -21,12 +21,7 @@ const newCheckout = useCheckouts();
 beforeAll(() => {
   emulator = fixture.emulator;
 });
-beforeEach(async () => {
-  github = await startGitHubServer({ token: GITHUB_TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-});
+useGitHubServer(GITHUB_TOKEN, started => (github = started));
 
 function newWorkspace(options: Record<string, unknown> = {}): string {
   return fixture.newWorkspace(options).name;

@@ -6,11 +6,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../src/main.js';
 import { commentMarker } from '../src/report/pr-comment.js';
 import { fingerprintLine } from '../src/review/plan-fingerprint.js';
-import { type GitHubServer, startGitHubServer } from './helpers/github-server.js';
+import { type GitHubServer, useGitHubServer } from './helpers/github-server.js';
 import type { PullRequestSpec } from './helpers/github-pulls.js';
 import { type StepResult, resources, useCheckouts, withStep } from './helpers/runner.js';
 import { type Emulator, useEmulator } from './helpers/emulator.js';
@@ -27,12 +27,7 @@ let github: GitHubServer;
 beforeAll(() => {
   emulator = fixture.emulator;
 });
-beforeEach(async () => {
-  github = await startGitHubServer({ token: GITHUB_TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-});
+useGitHubServer(GITHUB_TOKEN, started => (github = started));
 
 /** The action on a pull_request event: a speculative preview and its sticky comment. */
 async function preview(

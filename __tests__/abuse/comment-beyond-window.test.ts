@@ -4,10 +4,10 @@
  * was not found and a duplicate was written, leaving the old plan visible. Now the newest
  * pages are read right after the first.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { commentMarker } from '../../src/report/pr-comment.js';
 import { useEmulator } from '../helpers/emulator.js';
-import { type GitHubServer, startGitHubServer } from '../helpers/github-server.js';
+import { type GitHubServer, useGitHubServer } from '../helpers/github-server.js';
 import { resources, useCheckouts } from '../helpers/runner.js';
 import { GITHUB_TOKEN, REPO, previewOnPr } from './helpers.js';
 
@@ -16,12 +16,7 @@ const fixture = useEmulator('window');
 const newCheckout = useCheckouts();
 let github: GitHubServer;
 
-beforeEach(async () => {
-  github = await startGitHubServer({ token: GITHUB_TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-});
+useGitHubServer(GITHUB_TOKEN, started => (github = started));
 
 describe('a pull request with more comments than the old scan window', () => {
   it('updates the comment written after 30,000 others, in three page reads', async () => {

@@ -5,10 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { run } from '../../src/main.js';
 import { useEmulator } from '../helpers/emulator.js';
-import { type GitHubServer, startGitHubServer } from '../helpers/github-server.js';
+import { type GitHubServer, useGitHubServer } from '../helpers/github-server.js';
 import { useCheckouts, withStep } from '../helpers/runner.js';
 
 const GITHUB_TOKEN = 'ghs_lookAlikeTestToken';
@@ -17,12 +17,7 @@ const fixture = useEmulator('abuse-look');
 let github: GitHubServer;
 const newCheckout = useCheckouts();
 
-beforeEach(async () => {
-  github = await startGitHubServer({ token: GITHUB_TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-});
+useGitHubServer(GITHUB_TOKEN, started => (github = started));
 
 const HIDDEN = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/u;
 

@@ -3,10 +3,10 @@
  * markdown, HTML, mentions or backticks. In the sticky comment they stay inert: inside code
  * spans, which GitHub renders literally, or escaped; and the hidden head stays closed.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { commentMarker } from '../../src/report/pr-comment.js';
 import { useEmulator } from '../helpers/emulator.js';
-import { type GitHubServer, startGitHubServer } from '../helpers/github-server.js';
+import { type GitHubServer, useGitHubServer } from '../helpers/github-server.js';
 import { useCheckouts } from '../helpers/runner.js';
 import { GITHUB_TOKEN, REPO, previewOnPr } from './helpers.js';
 
@@ -15,12 +15,7 @@ const fixture = useEmulator('markdown');
 const newCheckout = useCheckouts();
 let github: GitHubServer;
 
-beforeEach(async () => {
-  github = await startGitHubServer({ token: GITHUB_TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-});
+useGitHubServer(GITHUB_TOKEN, started => (github = started));
 
 const HOSTILE = [
   '<img src=x onerror=alert(1)>',

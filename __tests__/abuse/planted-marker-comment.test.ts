@@ -4,10 +4,10 @@
  * "no changes" after every run, and where GitHub refused the edit the report vanished.
  * Now only comments by the action's own identity are its comments.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { commentMarker } from '../../src/report/pr-comment.js';
 import { useEmulator } from '../helpers/emulator.js';
-import { type GitHubServer, startGitHubServer } from '../helpers/github-server.js';
+import { type GitHubServer, useGitHubServer } from '../helpers/github-server.js';
 import { resources, useCheckouts } from '../helpers/runner.js';
 import { GITHUB_TOKEN, REPO, previewOnPr } from './helpers.js';
 
@@ -16,12 +16,7 @@ const fixture = useEmulator('planted');
 const newCheckout = useCheckouts();
 let github: GitHubServer;
 
-beforeEach(async () => {
-  github = await startGitHubServer({ token: GITHUB_TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-});
+useGitHubServer(GITHUB_TOKEN, started => (github = started));
 
 describe('a marker comment planted by the PR author', () => {
   it('is never edited; the action writes and keeps its own comment', async () => {

@@ -7,11 +7,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../../src/main.js';
 import { expectNoAttackerCommand, expectOwnCommand } from '../helpers/attacker.js';
 import { type Emulator, useEmulator } from '../helpers/emulator.js';
-import { type GitHubServer, startGitHubServer } from '../helpers/github-server.js';
+import { type GitHubServer, useGitHubServer } from '../helpers/github-server.js';
 import { type StepResult, resources, useCheckouts, withStep } from '../helpers/runner.js';
 
 const GITHUB_TOKEN = 'ghs_redactionTestToken0123456789';
@@ -24,12 +24,7 @@ const newCheckout = useCheckouts();
 beforeAll(() => {
   emulator = fixture.emulator;
 });
-beforeEach(async () => {
-  github = await startGitHubServer({ token: GITHUB_TOKEN });
-});
-afterEach(async () => {
-  await github.close();
-});
+useGitHubServer(GITHUB_TOKEN, started => (github = started));
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
 

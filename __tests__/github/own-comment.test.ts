@@ -3,11 +3,11 @@
  * GitHub test server: only the action's identity counts, and the comment is found in a
  * few requests wherever the pull request's activity put it.
  */
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { gitHubClient } from '../../src/github/client.js';
 import { isOwnAuthor, resolveOwnIdentity } from '../../src/github/identity.js';
 import { MAX_PAGES, findOwnComment, lastPageOf, pageOrder } from '../../src/github/own-comment.js';
-import { startGitHubServer, type GitHubServer } from '../helpers/github-server.js';
+import { useGitHubServer, type GitHubServer } from '../helpers/github-server.js';
 
 const GITHUB_TOKEN = 'ghs_ownCommentTestToken';
 const PAT = 'github_pat_ownCommentTest';
@@ -16,12 +16,7 @@ const MARKER = '<!-- tfe-run-action:acme/ws -->';
 const PR = { owner: 'acme', repo: 'infra', number: 9 };
 
 let server: GitHubServer;
-beforeEach(async () => {
-  server = await startGitHubServer({ token: GITHUB_TOKEN });
-});
-afterEach(async () => {
-  await server.close();
-});
+useGitHubServer(GITHUB_TOKEN, started => (server = started));
 
 const client = (token = GITHUB_TOKEN) => gitHubClient(token, { GITHUB_API_URL: server.url });
 const signal = () => AbortSignal.timeout(30_000);

@@ -7,6 +7,7 @@
  * `GET /repos/{o}/{r}/commits/{sha}/pulls`, `GET /user` and GraphQL's `viewer`
  * (docs/github-notes.md §2).
  */
+import { afterEach, beforeEach } from '@jest/globals';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -354,4 +355,19 @@ export async function startGitHubServer(options: { token: string }): Promise<Git
         server.close(error => (error ? reject(error) : resolve()));
       })
   };
+}
+
+/**
+ * A fresh server for each test of the file, accepting `token` and closed after the test;
+ * `use` receives it before the test starts.
+ */
+export function useGitHubServer(token: string, use: (server: GitHubServer) => void): void {
+  let server: GitHubServer | undefined;
+  beforeEach(async () => {
+    server = await startGitHubServer({ token });
+    use(server);
+  });
+  afterEach(async () => {
+    await server?.close();
+  });
 }
