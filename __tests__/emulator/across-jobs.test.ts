@@ -1,8 +1,8 @@
 // Issue 9: a run planned by one job and confirmed, discarded or canceled by
 // another; configuration versions promoted from one workspace to another.
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator } from '../../emulator/server.js';
+import { describe, expect, it } from '@jest/globals';
+import type { Emulator } from '../../emulator/server.js';
 import {
   api,
   apiJson,
@@ -17,7 +17,8 @@ import {
   uploadConfig,
   waitForCv,
   waitForStatus,
-  type Doc
+  type Doc,
+  useEmulatorServer
 } from './helpers.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
@@ -26,12 +27,7 @@ describe('emulator runs across jobs', () => {
   let emu: Emulator;
   let counter = 0;
 
-  beforeAll(async () => {
-    emu = await startEmulator({ stepMs: 5 });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  useEmulatorServer({ stepMs: 5 }, started => (emu = started));
 
   async function setup(
     scenario: Parameters<Emulator['setScenario']>[1] = {},

@@ -12,7 +12,8 @@ import {
   waitFor,
   waitForCv,
   type Doc,
-  type ListDoc
+  type ListDoc,
+  useEmulatorServer
 } from './helpers.js';
 
 describe('emulator configuration versions', () => {
@@ -170,12 +171,10 @@ describe('emulator configuration versions', () => {
 describe('emulator with the TFE layout (blobs on the API host)', () => {
   let emu: Emulator;
 
-  beforeAll(async () => {
-    emu = await startEmulator({ stepMs: 5, sharedHost: true, appName: 'Terraform Enterprise' });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  useEmulatorServer(
+    { stepMs: 5, sharedHost: true, appName: 'Terraform Enterprise' },
+    started => (emu = started)
+  );
 
   it('serves upload and log URLs under /_archivist on the API host and records them as blob requests', async () => {
     const ws = emu.addWorkspace({ name: 'tfe', autoApply: true });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator } from '../../emulator/server.js';
+import { describe, expect, it } from '@jest/globals';
+import type { Emulator } from '../../emulator/server.js';
 import {
   api,
   apiJson,
@@ -9,7 +9,8 @@ import {
   waitForStatus,
   type Doc,
   type Resource,
-  scenarioRun
+  scenarioRun,
+  useEmulatorServer
 } from './helpers.js';
 
 type Scenario = Parameters<Emulator['setScenario']>[1];
@@ -18,12 +19,7 @@ describe('emulator cost estimates', () => {
   let emu: Emulator;
   let counter = 0;
 
-  beforeAll(async () => {
-    emu = await startEmulator({ stepMs: 5 });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  useEmulatorServer({ stepMs: 5 }, started => (emu = started));
 
   const run = (scenario: Scenario, attributes: Record<string, unknown> = {}) =>
     scenarioRun(emu, `costs-${++counter}`, scenario, attributes);

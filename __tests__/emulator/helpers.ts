@@ -4,7 +4,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import * as tar from 'tar';
-import type { Emulator } from '../../emulator/server.js';
+import { afterAll, beforeAll } from '@jest/globals';
+import { type Emulator, startEmulator } from '../../emulator/server.js';
 
 export const JSON_API = 'application/vnd.api+json';
 
@@ -230,3 +231,21 @@ output "secret" {
   sensitive = true
 }
 `;
+
+/**
+ * Starts an emulator before the tests of the enclosing describe block (or file) and closes
+ * it after them; `use` receives it before the first test.
+ */
+export function useEmulatorServer(
+  options: Parameters<typeof startEmulator>[0],
+  use: (emu: Emulator) => void
+): void {
+  let started: Emulator | undefined;
+  beforeAll(async () => {
+    started = await startEmulator(options);
+    use(started);
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+}

@@ -10,7 +10,8 @@ import {
   included,
   MAIN_TF,
   uploadConfig,
-  waitForStatus
+  waitForStatus,
+  useEmulatorServer
 } from './helpers.js';
 import { rawRequest } from './raw-http.js';
 
@@ -40,12 +41,7 @@ const PLANTED = [
 describe('emulator planted log lines', () => {
   let emu: Emulator;
 
-  beforeAll(async () => {
-    emu = await startEmulator({ stepMs: 5 });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  useEmulatorServer({ stepMs: 5 }, started => (emu = started));
 
   it('writes the planted bytes verbatim into the plan and apply logs', async () => {
     const ws = emu.addWorkspace({ organization: 'acme', name: 'planted', autoApply: true });
@@ -159,12 +155,7 @@ describe('emulator JSON plans of a given size', () => {
 describe('emulator blob URLs under another origin', () => {
   let emu: Emulator;
 
-  beforeAll(async () => {
-    emu = await startEmulator({ stepMs: 5 });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  useEmulatorServer({ stepMs: 5 }, started => (emu = started));
 
   it.each(['ftp://127.0.0.2:21', 'file:///tmp/blobs', 'http://127.0.0.9:8080'])(
     'hands out every blob URL under %s, until reset',

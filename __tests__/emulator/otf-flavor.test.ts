@@ -1,16 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator } from '../../emulator/server.js';
-import { api, apiJson, createRun, MAIN_TF, uploadConfig, waitFor, type Doc } from './helpers.js';
+import { describe, expect, it } from '@jest/globals';
+import type { Emulator } from '../../emulator/server.js';
+import {
+  api,
+  apiJson,
+  createRun,
+  MAIN_TF,
+  uploadConfig,
+  waitFor,
+  type Doc,
+  useEmulatorServer
+} from './helpers.js';
 
 describe('emulator in the OTF flavor', () => {
   let emu: Emulator;
 
-  beforeAll(async () => {
-    emu = await startEmulator({ stepMs: 5, flavor: 'otf', rateLimit: { limit: 1 } });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  useEmulatorServer(
+    { stepMs: 5, flavor: 'otf', rateLimit: { limit: 1 } },
+    started => (emu = started)
+  );
 
   it('differs from TFC where OTF does (docs/tfe-api-notes.md §13)', async () => {
     const ws = emu.addWorkspace({ name: 'otf' });

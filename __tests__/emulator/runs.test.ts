@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator } from '../../emulator/server.js';
+import { describe, expect, it } from '@jest/globals';
+import type { Emulator } from '../../emulator/server.js';
 import {
   api,
   apiJson,
@@ -15,7 +15,8 @@ import {
   waitFor,
   waitForStatus,
   type Doc,
-  type ListDoc
+  type ListDoc,
+  useEmulatorServer
 } from './helpers.js';
 
 type WorkspaceOptions = Parameters<Emulator['addWorkspace']>[0];
@@ -24,12 +25,7 @@ describe('emulator runs', () => {
   let emu: Emulator;
   let counter = 0;
 
-  beforeAll(async () => {
-    emu = await startEmulator({ stepMs: 5 });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  useEmulatorServer({ stepMs: 5 }, started => (emu = started));
 
   async function setup(
     options: Partial<WorkspaceOptions> = {},
@@ -390,12 +386,7 @@ describe('emulator runs', () => {
 describe('emulator run details', () => {
   let emu: Emulator;
 
-  beforeAll(async () => {
-    emu = await startEmulator({ stepMs: 5 });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  useEmulatorServer({ stepMs: 5 }, started => (emu = started));
 
   it('force-cancels after a cancel request and reflects workspace permissions', async () => {
     const ws = emu.addWorkspace({ name: 'force', permissions: { 'can-queue-apply': false } });

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startEmulator, type Emulator } from '../../emulator/server.js';
+import { describe, expect, it } from '@jest/globals';
+import type { Emulator } from '../../emulator/server.js';
 import {
   api,
   apiJson,
@@ -8,7 +8,8 @@ import {
   waitForStatus,
   type Doc,
   type ListDoc,
-  type Resource
+  type Resource,
+  useEmulatorServer
 } from './helpers.js';
 
 const OUTPUTS_TF = `resource "null_resource" "one" {
@@ -45,12 +46,7 @@ describe('emulator state outputs', () => {
   let emu: Emulator;
   let counter = 0;
 
-  beforeAll(async () => {
-    emu = await startEmulator({ stepMs: 5 });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  useEmulatorServer({ stepMs: 5 }, started => (emu = started));
 
   /** Applies `files` on a new auto-apply workspace with `scenario`. */
   async function applied(

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { startEmulator, type Emulator } from '../../emulator/server.js';
 import {
   api,
@@ -14,7 +14,8 @@ import {
   type Doc,
   type ListDoc,
   type Resource,
-  scenarioRun
+  scenarioRun,
+  useEmulatorServer
 } from './helpers.js';
 
 type Scenario = Parameters<Emulator['setScenario']>[1];
@@ -73,12 +74,7 @@ describe('emulator task stages', () => {
   let emu: Emulator;
   let counter = 0;
 
-  beforeAll(async () => {
-    emu = await startEmulator({ stepMs: 5 });
-  });
-  afterAll(async () => {
-    await emu.close();
-  });
+  useEmulatorServer({ stepMs: 5 }, started => (emu = started));
 
   const run = (scenario: Scenario, attributes: Record<string, unknown> = {}) =>
     scenarioRun(emu, `tasks-${++counter}`, scenario, attributes);
