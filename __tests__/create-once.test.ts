@@ -32,10 +32,19 @@ function posts(path: string): number {
   ).length;
 }
 
-/** A workspace with an uploaded configuration version, ready for POST /runs. */
-async function readyWorkspace(api: TfeClient): Promise<{ ws: string; cv: string }> {
+/**
+ * A client on a clock that records its waits, and a workspace with an uploaded
+ * configuration version, ready for POST /runs.
+ */
+async function readyWorkspace() {
+  const clock = instantClock();
+  const api = new TfeClient({
+    baseUrl: fixture.emulator.url,
+    token: fixture.emulator.token,
+    clock
+  });
   const ws = fixture.newWorkspace().id;
-  return { ws, cv: await uploadedConfiguration(api, ws) };
+  return { clock, api, ws, cv: await uploadedConfiguration(api, ws) };
 }
 
 function runCreator(api: TfeClient, clock: Clock, ws: string, cv: string, messages: string[] = []) {
@@ -52,13 +61,7 @@ function runCreator(api: TfeClient, clock: Clock, ws: string, cv: string, messag
 
 describe('createOnce', () => {
   it('sends a rate-limited create again after the delay the server asked for', async () => {
-    const clock = instantClock();
-    const api = new TfeClient({
-      baseUrl: fixture.emulator.url,
-      token: fixture.emulator.token,
-      clock
-    });
-    const { ws, cv } = await readyWorkspace(api);
+    const { clock, api, ws, cv } = await readyWorkspace();
     fixture.emulator.addFault({
       method: 'POST',
       path: '/runs',
@@ -76,13 +79,7 @@ describe('createOnce', () => {
   });
 
   it('adopts the run a lost answer created instead of creating a second one', async () => {
-    const clock = instantClock();
-    const api = new TfeClient({
-      baseUrl: fixture.emulator.url,
-      token: fixture.emulator.token,
-      clock
-    });
-    const { ws, cv } = await readyWorkspace(api);
+    const { clock, api, ws, cv } = await readyWorkspace();
     fixture.emulator.addFault({ method: 'POST', path: '/runs', mode: 'lost' });
     const messages: string[] = [];
     const run = await runCreator(api, clock, ws, cv, messages);
@@ -94,13 +91,7 @@ describe('createOnce', () => {
   });
 
   it('sends at most as often as the retry policy says, also when 429s and 5xx alternate', async () => {
-    const clock = instantClock();
-    const api = new TfeClient({
-      baseUrl: fixture.emulator.url,
-      token: fixture.emulator.token,
-      clock
-    });
-    const { ws, cv } = await readyWorkspace(api);
+    const { clock, api, ws, cv } = await readyWorkspace();
     // Each 503 may have created the run, so each is followed by a look; each 429 is not.
     // Six faults: a seventh send would succeed, so only the budget can stop it.
     for (let i = 0; i < 2; i++) {
@@ -122,13 +113,7 @@ describe('createOnce', () => {
   });
 
   it('gives up at once on an answer that sending again would not change', async () => {
-    const clock = instantClock();
-    const api = new TfeClient({
-      baseUrl: fixture.emulator.url,
-      token: fixture.emulator.token,
-      clock
-    });
-    const { ws, cv } = await readyWorkspace(api);
+    const { clock, api, ws, cv } = await readyWorkspace();
     fixture.emulator.addFault({ method: 'POST', path: '/runs', status: 422 });
     const before = posts('/runs');
     await expect(runCreator(api, clock, ws, cv)).rejects.toThrow(/HTTP 422/);
@@ -138,13 +123,7 @@ describe('createOnce', () => {
   });
 
   it('stops waiting at once when the job is cancelled', async () => {
-    const clock = instantClock();
-    const api = new TfeClient({
-      baseUrl: fixture.emulator.url,
-      token: fixture.emulator.token,
-      clock
-    });
-    const { ws, cv } = await readyWorkspace(api);
+    const { clock, api, ws, cv } = await readyWorkspace();
     fixture.emulator.addFault({ method: 'POST', path: '/runs', status: 429, times: 1 });
     const controller = new AbortController();
     const reason = new Error('job cancelled');
