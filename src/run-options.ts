@@ -3,22 +3,23 @@
  * inputs. The combinations the API refuses are input rules (src/input-table.ts), checked
  * before any request; this only maps what is left.
  */
-import type { RunVariable } from './input-parsers.js';
+import type { Inputs } from './inputs.js';
 import type { RunCreateAttributes } from './tfe/types.js';
 
 /** The inputs that shape the run itself. */
-export interface RunOptions {
-  readonly message: string;
-  readonly speculative: boolean;
-  readonly isDestroy: boolean;
-  readonly refresh: boolean;
-  readonly refreshOnly: boolean;
-  readonly savePlan: boolean;
-  readonly targets: readonly string[];
-  readonly replace: readonly string[];
-  readonly variables: readonly RunVariable[];
-  readonly terraformVersion: string;
-}
+export type RunOptions = Pick<
+  Inputs,
+  | 'message'
+  | 'speculative'
+  | 'isDestroy'
+  | 'refresh'
+  | 'refreshOnly'
+  | 'savePlan'
+  | 'targets'
+  | 'replace'
+  | 'variables'
+  | 'terraformVersion'
+>;
 
 /** Only what differs from the API's defaults is sent, so older servers see fewer fields. */
 export function runCreateAttributes(options: RunOptions): RunCreateAttributes {
