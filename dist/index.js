@@ -39889,13 +39889,17 @@ const defaultRetryPolicy = {
     baseDelayMs: 500,
     maxDelayMs: 30_000
 };
+/** `firstMs × factor^n`, at most `maxMs`: the wait before look or attempt n + 2. */
+function growingDelay(n, firstMs, maxMs, factor = 1.5) {
+    return Math.min(maxMs, firstMs * factor ** n);
+}
 /**
  * Exponential backoff with "equal jitter": half of the exponential delay is fixed, the
  * other half random, so parallel jobs hitting the same rate limit spread out.
  * `retry` counts from 1 (the wait before the second attempt).
  */
 function backoffDelay(retry, policy, random) {
-    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    const exponential = growingDelay(retry - 1, policy.baseDelayMs, policy.maxDelayMs, 2);
     return Math.round(exponential / 2 + (exponential / 2) * random());
 }
 function firstHeader(value) {
@@ -40138,6 +40142,7 @@ function workspaceMismatch(workspace, request) {
  * (TFE reports a phase's end a moment after its log ends). Pure functions over an immutable
  * state; the driver does the waiting.
  */
+
 const DEFAULT_POLL_POLICY = {
     firstMs: 50,
     maxMs: 1000,
@@ -40199,7 +40204,7 @@ function afterEndMarker(reads) {
  */
 function logReadDelay(emptyReads, started, policy = DEFAULT_POLL_POLICY) {
     const ceiling = started ? policy.logMaxMs : policy.logIdleMaxMs;
-    return Math.min(ceiling, policy.logFirstMs * policy.logFactor ** emptyReads);
+    return growingDelay(emptyReads, policy.logFirstMs, ceiling, policy.logFactor);
 }
 /**
  * The phase whose log to follow between run reads: the apply once the run was confirmed
@@ -40217,7 +40222,7 @@ function followedPhase(run, plan, apply) {
 }
 /** The wait before read number `poll` + 2 of something a server processes in moments. */
 function pollDelay(poll, policy = DEFAULT_POLL_POLICY) {
-    return Math.min(policy.maxMs, policy.firstMs * 1.5 ** poll);
+    return growingDelay(poll, policy.firstMs, policy.maxMs);
 }
 
 ;// CONCATENATED MODULE: external "node:string_decoder"
@@ -42883,6 +42888,12 @@ function terraform_type_cut(text) {
 }
 
 ;// CONCATENATED MODULE: ./src/run-results/read-outputs.ts
+/**
+ * Reads the workspace's current Terraform outputs (docs/tfe-api-notes.md §11): every page,
+ * waiting while the server still processes a new state (503) but never past the step's
+ * timeout, and the sensitive values one by one only when asked.
+ */
+
 
 /** 200 pages of 100: far beyond a real workspace, but bounded. */
 const read_outputs_MAX_PAGES = 200;
@@ -42908,7 +42919,7 @@ async function readTerraformOutputs(api, workspaceId, options) {
                     sensitiveValues: none
                 };
             }
-            const wait = Math.min(PROCESSING_MAX_MS, Math.round(PROCESSING_FIRST_MS * 1.5 ** waits++));
+            const wait = Math.round(growingDelay(waits++, PROCESSING_FIRST_MS, PROCESSING_MAX_MS));
             await options.clock.sleep(Math.min(wait, left), options.signal);
             continue;
         }

@@ -9,6 +9,7 @@
  * (TFE reports a phase's end a moment after its log ends). Pure functions over an immutable
  * state; the driver does the waiting.
  */
+import { growingDelay } from './retry.js';
 
 export interface PollPolicy {
   /** The second read, this long after the first: a run a quick server settled at once. */
@@ -135,7 +136,7 @@ export function logReadDelay(
   policy: PollPolicy = DEFAULT_POLL_POLICY
 ): number {
   const ceiling = started ? policy.logMaxMs : policy.logIdleMaxMs;
-  return Math.min(ceiling, policy.logFirstMs * policy.logFactor ** emptyReads);
+  return growingDelay(emptyReads, policy.logFirstMs, ceiling, policy.logFactor);
 }
 
 /**
@@ -156,5 +157,5 @@ export function followedPhase(
 
 /** The wait before read number `poll` + 2 of something a server processes in moments. */
 export function pollDelay(poll: number, policy: PollPolicy = DEFAULT_POLL_POLICY): number {
-  return Math.min(policy.maxMs, policy.firstMs * 1.5 ** poll);
+  return growingDelay(poll, policy.firstMs, policy.maxMs);
 }

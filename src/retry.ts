@@ -53,13 +53,18 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxDelayMs: 30_000
 };
 
+/** `firstMs × factor^n`, at most `maxMs`: the wait before look or attempt n + 2. */
+export function growingDelay(n: number, firstMs: number, maxMs: number, factor = 1.5): number {
+  return Math.min(maxMs, firstMs * factor ** n);
+}
+
 /**
  * Exponential backoff with "equal jitter": half of the exponential delay is fixed, the
  * other half random, so parallel jobs hitting the same rate limit spread out.
  * `retry` counts from 1 (the wait before the second attempt).
  */
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
-  const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+  const exponential = growingDelay(retry - 1, policy.baseDelayMs, policy.maxDelayMs, 2);
   return Math.round(exponential / 2 + (exponential / 2) * random());
 }
 

@@ -32259,13 +32259,17 @@ const defaultRetryPolicy = {
     baseDelayMs: 500,
     maxDelayMs: 30_000
 };
+/** `firstMs × factor^n`, at most `maxMs`: the wait before look or attempt n + 2. */
+function growingDelay(n, firstMs, maxMs, factor = 1.5) {
+    return Math.min(maxMs, firstMs * factor ** n);
+}
 /**
  * Exponential backoff with "equal jitter": half of the exponential delay is fixed, the
  * other half random, so parallel jobs hitting the same rate limit spread out.
  * `retry` counts from 1 (the wait before the second attempt).
  */
 function backoffDelay(retry, policy, random) {
-    const exponential = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
+    const exponential = growingDelay(retry - 1, policy.baseDelayMs, policy.maxDelayMs, 2);
     return Math.round(exponential / 2 + (exponential / 2) * random());
 }
 function firstHeader(value) {

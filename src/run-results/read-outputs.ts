@@ -3,7 +3,7 @@
  * waiting while the server still processes a new state (503) but never past the step's
  * timeout, and the sensitive values one by one only when asked.
  */
-import type { Clock } from '../retry.js';
+import { type Clock, growingDelay } from '../retry.js';
 import type { RunResultsApi } from '../tfe/results-api.js';
 import type { StateOutputAttributes } from '../tfe/result-types.js';
 import type { Resource } from '../tfe/types.js';
@@ -57,7 +57,7 @@ export async function readTerraformOutputs(
           sensitiveValues: none
         };
       }
-      const wait = Math.min(PROCESSING_MAX_MS, Math.round(PROCESSING_FIRST_MS * 1.5 ** waits++));
+      const wait = Math.round(growingDelay(waits++, PROCESSING_FIRST_MS, PROCESSING_MAX_MS));
       await options.clock.sleep(Math.min(wait, left), options.signal);
       continue;
     }
