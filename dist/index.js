@@ -40893,9 +40893,8 @@ class RunDriver {
      */
     async adoptRun(runId) {
         const { inputs } = this;
-        const document = await this.api.getRun(runId);
+        const document = await this.readRun(runId);
         const run = document.data;
-        this.lastRunRead = run;
         const workspaceId = relatedId(run, 'workspace');
         const workspace = workspaceId ? await this.api.getWorkspaceById(workspaceId) : undefined;
         const organization = workspace ? relatedId(workspace, 'organization') : undefined;
@@ -40951,9 +40950,8 @@ class RunDriver {
             reads = await logs.untilNextRead(reads);
             this.checkAborted();
             const readAt = this.clock.now();
-            const document = await this.api.getRun(runId);
+            const document = await this.readRun(runId);
             const run = document.data;
-            this.lastRunRead = run;
             const status = run.attributes?.status ?? 'unknown';
             reads = afterRunRead(reads, readAt, this.poll);
             const { plan, apply } = await this.phases(document);
@@ -41071,8 +41069,7 @@ class RunDriver {
             return;
         const until = this.clock.now() + maxMs;
         while (this.clock.now() < until) {
-            const document = await this.api.getRun(runId);
-            this.lastRunRead = document.data;
+            const document = await this.readRun(runId);
             const { plan, apply } = await this.phases(document);
             this.update(factsFromRun(this.current, document.data, plan, apply));
             if (isFinalRunStatus(document.data.attributes?.status))
@@ -41189,6 +41186,12 @@ class RunDriver {
         if (left <= 0)
             throw this.budget.expired();
         await this.clock.sleep(Math.min(pollDelay(poll, this.poll), left), this.deps.signal);
+    }
+    /** Every read of the run goes here: the report reuses the last one. */
+    async readRun(runId) {
+        const document = await this.api.getRun(runId);
+        this.lastRunRead = document.data;
+        return document;
     }
     checkAborted() {
         if (this.deps.signal.aborted)

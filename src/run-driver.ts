@@ -272,9 +272,8 @@ export class RunDriver {
    */
   async adoptRun(runId: string): Promise<Resource<RunAttributes>> {
     const { inputs } = this;
-    const document = await this.api.getRun(runId);
+    const document = await this.readRun(runId);
     const run = document.data;
-    this.lastRunRead = run;
     const workspaceId = relatedId(run, 'workspace');
     const workspace = workspaceId ? await this.api.getWorkspaceById(workspaceId) : undefined;
     const organization = workspace ? relatedId(workspace, 'organization') : undefined;
@@ -344,9 +343,8 @@ export class RunDriver {
       reads = await logs.untilNextRead(reads);
       this.checkAborted();
       const readAt = this.clock.now();
-      const document = await this.api.getRun(runId);
+      const document = await this.readRun(runId);
       const run = document.data;
-      this.lastRunRead = run;
       const status = run.attributes?.status ?? 'unknown';
       reads = afterRunRead(reads, readAt, this.poll);
       const { plan, apply } = await this.phases(document);
@@ -465,8 +463,7 @@ export class RunDriver {
     if (!runId) return;
     const until = this.clock.now() + maxMs;
     while (this.clock.now() < until) {
-      const document = await this.api.getRun(runId);
-      this.lastRunRead = document.data;
+      const document = await this.readRun(runId);
       const { plan, apply } = await this.phases(document);
       this.update(factsFromRun(this.current, document.data, plan, apply));
       if (isFinalRunStatus(document.data.attributes?.status)) return;
@@ -592,6 +589,13 @@ export class RunDriver {
     const left = this.budget.deadline - this.clock.now();
     if (left <= 0) throw this.budget.expired();
     await this.clock.sleep(Math.min(pollDelay(poll, this.poll), left), this.deps.signal);
+  }
+
+  /** Every read of the run goes here: the report reuses the last one. */
+  private async readRun(runId: string): Promise<Document<RunAttributes>> {
+    const document = await this.api.getRun(runId);
+    this.lastRunRead = document.data;
+    return document;
   }
 
   private checkAborted(): void {
