@@ -16,6 +16,7 @@ import { packDirectory } from '../src/slug/index.js';
 import { TfeClient } from '../src/tfe/client.js';
 import { makeBenchTree } from './bench-tree.js';
 import { type LatencyRow, measureLatency, printLatency } from './latency.js';
+import { median } from './stats.js';
 
 interface ChildReport {
   readonly packMs: number;
@@ -82,12 +83,6 @@ function run(
     );
   });
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** The median of `times[r] / tar[r]`: each time against the tar -czf of its own round. */
 const medianRatio = (times: number[], tar: number[]): number =>

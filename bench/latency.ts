@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startEmulator } from '../emulator/server.js';
+import { median } from './stats.js';
 
 type Emulator = Awaited<ReturnType<typeof startEmulator>>;
 
@@ -218,12 +219,6 @@ async function instantRound(
   if (step.code !== 0) throw new Error(`the instant run failed (exit ${step.code})`);
   return { total: step.exitAt - start, startUp: (step.lines[0]?.at ?? step.exitAt) - start };
 }
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 /** Rounds interleave the runtimes, so both see the same load; medians per runtime. */
 export async function measureLatency(
