@@ -4,7 +4,6 @@
  * step with the state the main step saved. On this machine's Node and on the one action.yml
  * declares (the runtime every user gets).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +11,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readCommandFile, resources, stepEnv, useCheckouts } from './helpers/runner.js';
 import { type Emulator, useEmulator } from './helpers/emulator.js';
 import { type Runtime, runtimes } from './helpers/runtimes.js';
+import { spawnStep } from './helpers/spawn-step.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const fixture = useEmulator('dist', { stepMs: 10 });
@@ -22,31 +22,6 @@ const newCheckout = useCheckouts();
 beforeAll(() => {
   emulator = fixture.emulator;
 });
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-}
-
-function spawnStep(
-  runtime: Runtime,
-  script: string,
-  env: Record<string, string>,
-  nodeArgs: string[] = []
-): { child: ChildProcess; done: Promise<Finished> } {
-  const child = spawn(runtime.node, [...nodeArgs, path.join(root, script)], {
-    // Only what the runner would give: no inherited INPUT_* or tokens from this process.
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
-  let stdout = '';
-  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  child.stderr?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-  const done = new Promise<Finished>(resolve =>
-    child.on('exit', code => resolve({ code, stdout }))
-  );
-  return { child, done };
-}
 
 /**
  * Writes about `mb` MB below the checkout's infra/: text files (compressible) alternating

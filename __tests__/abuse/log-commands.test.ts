@@ -4,13 +4,13 @@
  * (docs/github-notes.md §1). No command of theirs may take effect, and the action's own
  * annotations must still work. Every planted line starts its command data with PWNED.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../../src/main.js';
 import { expectNoAttackerCommand, expectOwnCommand } from '../helpers/attacker.js';
 import { type Emulator, useEmulator } from '../helpers/emulator.js';
+import { THIS_NODE, spawnStep } from '../helpers/spawn-step.js';
 import { startGitHubServer } from '../helpers/github-server.js';
 import {
   type StepResult,
@@ -162,15 +162,7 @@ describe('dist/index.js as the runner runs it', () => {
     emulator.setScenario(ws.name, { planError: true, planLog: all });
     const step = newCheckout({ 'main.tf': resources('a') });
     const env = stepEnv(step, fixture.inputs(ws.name, { speculative: 'true' }));
-    const root = path.resolve(import.meta.dirname, '../..');
-    const child = spawn(process.execPath, [path.join(root, 'dist/index.js')], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    const code = await new Promise<number | null>(resolve => child.on('exit', resolve));
+    const { code, stdout } = await spawnStep(THIS_NODE, 'dist/index.js', env).done;
     expect(code).toBe(1);
     const reading = expectNoAttackerCommand(stdout, MARK, [emulator.token]);
     expectOwnCommand(reading, 'notice', 'Run run-');

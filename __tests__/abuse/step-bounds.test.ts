@@ -4,14 +4,12 @@
  * timeout plus a short wrap-up, with outputs and a summary, and never with Node's exit 13.
  * Bounds are generous (a loaded machine), far below what the faults would hold.
  */
-import { spawn } from 'node:child_process';
-import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../../src/main.js';
 import { type Emulator, useEmulator } from '../helpers/emulator.js';
+import { THIS_NODE, spawnStep } from '../helpers/spawn-step.js';
 import { readCommandFile, resources, stepEnv, useCheckouts, withStep } from '../helpers/runner.js';
 
-const root = path.resolve(import.meta.dirname, '../..');
 const fixture = useEmulator('bounds', { stepMs: 5 });
 const { newWorkspace, runsOf } = fixture;
 const newCheckout = useCheckouts();
@@ -145,14 +143,7 @@ describe('dist/index.js as the runner runs it', () => {
     emulator.addFault({ method: 'GET', path: /^\/json\//, mode: 'cut', times: 1 });
     const step = newCheckout({ 'main.tf': resources('a') });
     const env = stepEnv(step, fixture.inputs(ws.name, { speculative: 'true' }));
-    const child = spawn(process.execPath, [path.join(root, 'dist/index.js')], {
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe']
-    });
-    let stdout = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    const code = await new Promise<number | null>(resolve => child.on('exit', resolve));
+    const { code, stdout } = await spawnStep(THIS_NODE, 'dist/index.js', env).done;
     expect({ code, tail: stdout.slice(-500) }).toMatchObject({ code: 0 });
     expect(readCommandFile(step.output)['run-status']).toBe('planned_and_finished');
   }, 30_000);
