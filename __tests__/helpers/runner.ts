@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterEach } from '@jest/globals';
+import { withStdout } from './stdout.js';
 
 export interface StepFiles {
   readonly workspace: string;
@@ -119,23 +120,17 @@ export async function withStep(
     if (name.startsWith('INPUT_') || name === 'TF_API_TOKEN') delete process.env[name];
   }
   Object.assign(process.env, stepEnv(step, inputs), extraEnv);
-  const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string | Uint8Array): boolean => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
+  let stdout: string;
   try {
-    await body();
+    ({ stdout } = await withStdout(body));
   } finally {
-    process.stdout.write = write;
     process.env = saved;
   }
   const exitCode = typeof process.exitCode === 'number' ? process.exitCode : 0;
   process.exitCode = undefined;
   return {
     exitCode,
-    stdout: chunks.join(''),
+    stdout,
     outputs: readCommandFile(step.output),
     summary: fs.readFileSync(step.summary, 'utf8'),
     state: readCommandFile(step.state)

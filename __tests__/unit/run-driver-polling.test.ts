@@ -8,16 +8,11 @@ import { describe, expect, it } from '@jest/globals';
 import { DEFAULT_POLL_POLICY as P } from '../../src/poll-schedule.js';
 import { drive, manualClock } from '../helpers/driver-harness.js';
 import { FakeApi, type ScriptedRun } from '../helpers/fake-api.js';
+import { withStdout } from '../helpers/stdout.js';
 
 /** Runs `body` with the step's log (stdout) kept out of the test output. */
 async function quietly<T>(body: () => Promise<T>): Promise<T> {
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = () => true;
-  try {
-    return await body();
-  } finally {
-    process.stdout.write = write;
-  }
+  return (await withStdout(body)).value;
 }
 
 const STX = '\u0002';

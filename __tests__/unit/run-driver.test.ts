@@ -8,6 +8,7 @@ import type { RunFacts } from '../../src/run-facts.js';
 import { JobCancelledError, RunTimeoutError } from '../../src/step-errors.js';
 import { drive, inputs, manualClock } from '../helpers/driver-harness.js';
 import { FakeApi, type ScriptedRun } from '../helpers/fake-api.js';
+import { withStdout } from '../helpers/stdout.js';
 
 // A server that says nothing about changes: no has-changes anywhere, no counts.
 const silentPause: ScriptedRun = {
@@ -161,20 +162,8 @@ describe('RunDriver', () => {
         ...Array.from({ length: 45 }, () => waiting),
         { run: { status: 'applied' }, plan: { status: 'finished' }, apply: { status: 'finished' } }
       ]);
-      const lines: string[] = [];
-      const write = process.stdout.write.bind(process.stdout);
-      process.stdout.write = (chunk: string | Uint8Array): boolean => {
-        lines.push(String(chunk));
-        return true;
-      };
-      let outcome;
-      try {
-        ({ outcome } = await drive(api, manualClock()));
-      } finally {
-        process.stdout.write = write;
-      }
-      expect(outcome.outcome).toBe('success');
-      const log = lines.join('');
+      const { value, stdout: log } = await withStdout(() => drive(api, manualClock()));
+      expect(value.outcome.outcome).toBe('success');
       expect(log).toContain(`Run status: ${status}\n`);
       expect(log).toMatch(new RegExp(`Run status: ${status} \\(for 3\\ds\\)`));
       // A person's decision is announced once, as a warning that names the run.

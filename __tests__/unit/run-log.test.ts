@@ -5,6 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { PhaseLog } from '../../src/run-log.js';
 import { readAsRunner } from '../helpers/runner-commands.js';
+import { withStdout } from '../helpers/stdout.js';
 
 const CHUNK = 65_536;
 
@@ -98,20 +99,12 @@ describe('PhaseLog', () => {
   it('prints through the untrusted printer by default: no command of the log is obeyed', async () => {
     const blob = new Blob();
     blob.append('\u0002::add-mask::x\nok\r::error::y\n\u0003');
-    const chunks: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = (chunk: string | Uint8Array): boolean => {
-      chunks.push(String(chunk));
-      return true;
-    };
-    try {
+    const { stdout } = await withStdout(async () => {
       const log = new PhaseLog(blob, () => undefined);
       await log.pump('u', 'Plan log:');
       log.flush();
-    } finally {
-      process.stdout.write = write;
-    }
-    const reading = readAsRunner(chunks.join(''));
+    });
+    const reading = readAsRunner(stdout);
     expect(reading.executed).toEqual([]);
     expect(reading.ignored.map(c => c.name)).toEqual(['add-mask', 'error']);
     expect(reading.stoppedAtEnd).toBe(false);

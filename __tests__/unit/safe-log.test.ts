@@ -6,21 +6,7 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { stepSecrets } from '../../src/redaction.js';
 import { log, neutralise, printUntrusted } from '../../src/safe-log.js';
 import { readAsRunner } from '../helpers/runner-commands.js';
-
-function captured(body: () => void): string {
-  const chunks: string[] = [];
-  const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = (chunk: string | Uint8Array): boolean => {
-    chunks.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-    return true;
-  };
-  try {
-    body();
-  } finally {
-    process.stdout.write = write;
-  }
-  return chunks.join('');
-}
+import { stdoutOf as captured } from '../helpers/stdout.js';
 
 afterEach(() => {
   process.exitCode = undefined;
