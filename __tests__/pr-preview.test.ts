@@ -3,13 +3,11 @@
  * and a local GitHub API server, writes one sticky comment per PR and workspace that lists
  * every changed resource, and updates it on the next push.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { run } from '../src/main.js';
 import { type GitHubServer, useGitHubServer } from './helpers/github-server.js';
-import { type StepResult, resources, withStep, useCheckouts } from './helpers/runner.js';
+import { type StepResult, resources, useCheckouts } from './helpers/runner.js';
 import { type Emulator, useEmulator } from './helpers/emulator.js';
+import { previewOnPr } from './helpers/pr-step.js';
 
 const GITHUB_TOKEN = 'ghs_prPreviewTestToken';
 const PR = 12;
@@ -28,34 +26,23 @@ function newWorkspace(options: Record<string, unknown> = {}): string {
 }
 
 /** One push to the PR: the action runs on `files` with a pull_request event. */
-async function preview(
+function preview(
   workspace: string,
   files: Record<string, string>,
   headSha: string,
   inputs: Record<string, string> = {}
 ): Promise<StepResult> {
   const step = newCheckout(files);
-  const eventPath = path.join(step.temp, 'event.json');
-  fs.writeFileSync(
-    eventPath,
-    JSON.stringify({
-      action: 'synchronize',
-      number: PR,
-      pull_request: { number: PR, head: { sha: headSha } },
-      repository: { full_name: 'acme/infrastructure' }
-    })
-  );
-  return withStep(
+  return previewOnPr({
+    fixture,
+    github,
     step,
-    fixture.inputs(workspace, {
-      speculative: 'true',
-      'comment-on-pr': 'true',
-      'github-token': GITHUB_TOKEN,
-      ...inputs
-    }),
-    () => run(),
-    { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_API_URL: github.url }
-  );
+    workspace,
+    pr: PR,
+    token: GITHUB_TOKEN,
+    headSha,
+    inputs
+  });
 }
 
 function comments(): { body: string }[] {

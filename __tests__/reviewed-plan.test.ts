@@ -4,8 +4,6 @@
  * test server, with real GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. Only a plan equal to
  * the preview the action itself posted is applied; anything else is discarded.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { run } from '../src/main.js';
 import { commentMarker } from '../src/report/pr-comment.js';
@@ -14,6 +12,7 @@ import { type GitHubServer, useGitHubServer } from './helpers/github-server.js';
 import type { PullRequestSpec } from './helpers/github-pulls.js';
 import { type StepResult, resources, useCheckouts, withStep } from './helpers/runner.js';
 import { type Emulator, useEmulator } from './helpers/emulator.js';
+import { previewOnPr } from './helpers/pr-step.js';
 
 const GITHUB_TOKEN = 'ghs_reviewedPlanTestToken';
 const REPO = { owner: 'acme', repo: 'infrastructure' };
@@ -30,31 +29,23 @@ beforeAll(() => {
 useGitHubServer(GITHUB_TOKEN, started => (github = started));
 
 /** The action on a pull_request event: a speculative preview and its sticky comment. */
-async function preview(
+function preview(
   workspace: string,
   files: Record<string, string>,
   pr = PR,
   inputs: Record<string, string> = {}
 ): Promise<StepResult> {
-  const step = newCheckout(files);
-  const eventPath = path.join(step.temp, 'event.json');
-  fs.writeFileSync(
-    eventPath,
-    JSON.stringify({ number: pr, pull_request: { number: pr, head: { sha: 'c'.repeat(40) } } })
-  );
-  return withStep(
-    step,
-    fixture.inputs(workspace, {
-      speculative: 'true',
-      'comment-on-pr': 'true',
-      'github-token': GITHUB_TOKEN,
-      // Ignored on pull requests, so one workflow file can serve both events.
-      'require-reviewed-plan': 'true',
-      ...inputs
-    }),
-    () => run(),
-    { GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: eventPath, GITHUB_API_URL: github.url }
-  );
+  return previewOnPr({
+    fixture,
+    github,
+    step: newCheckout(files),
+    workspace,
+    pr,
+    token: GITHUB_TOKEN,
+    headSha: 'c'.repeat(40),
+    // Ignored on pull requests, so one workflow file can serve both events.
+    inputs: { 'require-reviewed-plan': 'true', ...inputs }
+  });
 }
 
 /** The action on the push of the merge commit, with apply and require-reviewed-plan. */
